@@ -1,0 +1,97 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+/// swift-visualization: MMEngine's Visualizer and storage backends, in Swift.
+///
+/// Modules are layered by dependency weight so that a user who only logs scalars never compiles a rasterizer:
+/// `VisCore` (images, colours, arrays, codecs) → `VisDraw` (rasterizer, text) and `VisBackends` (storage)
+/// → `Visualization` (the umbrella).
+let package = Package(
+    name: "swift-visualization",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "Visualization", targets: ["Visualization"]),
+        .library(name: "VisCore", targets: ["VisCore"]),
+        .library(name: "VisDraw", targets: ["VisDraw"]),
+        .library(name: "VisBackends", targets: ["VisBackends"]),
+        .executable(name: "vis", targets: ["vis"]),
+        .executable(name: "vis-bench", targets: ["vis-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+    ],
+    targets: [
+        // System libraries: present on a fresh machine of ours; providers tell other machines how to get them.
+        .systemLibrary(
+            name: "CLibPNG", pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"]), .brew(["libpng"])]),
+        .systemLibrary(
+            name: "CLibJPEG", pkgConfig: "libjpeg",
+            providers: [.apt(["libjpeg62-turbo-dev"]), .brew(["jpeg-turbo"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        .systemLibrary(
+            name: "CFreeType", pkgConfig: "freetype2",
+            providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
+        .systemLibrary(
+            name: "CFontconfig", pkgConfig: "fontconfig",
+            providers: [.apt(["libfontconfig-dev"]), .brew(["fontconfig"])]),
+
+        // C shims that catch libpng/libjpeg longjmp errors so Swift never sees one.
+        .target(name: "CVisCodecs", dependencies: ["CLibPNG", "CLibJPEG", "CZlib"]),
+
+        .target(
+            name: "VisCore",
+            dependencies: ["CVisCodecs", "CZlib"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(
+            name: "VisDraw",
+            dependencies: ["VisCore", "CFreeType", "CFontconfig"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(
+            name: "VisBackends",
+            dependencies: ["VisCore", "Yams", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .target(
+            name: "Visualization",
+            dependencies: ["VisCore", "VisDraw", "VisBackends", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(
+            name: "vis",
+            dependencies: ["Visualization", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .executableTarget(
+            name: "vis-bench",
+            dependencies: ["Visualization"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+
+        // Shared test helpers: temporary directories, the interop Python, golden-image comparison.
+        .target(
+            name: "VisTestSupport", dependencies: ["VisCore"], path: "Tests/VisTestSupport",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisCoreTests", dependencies: ["VisCore", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisDrawTests", dependencies: ["VisDraw", "VisTestSupport"],
+            resources: [.copy("Golden")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisualizationTests", dependencies: ["Visualization", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        // End-to-end tests of the `vis` executable and of interop with Python readers (a venv made by
+        // Scripts/test.sh); they depend on the executables so `swift test` builds them first.
+        .testTarget(
+            name: "VisCLITests", dependencies: ["VisCore", "vis", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "InteropTests", dependencies: ["VisCore", "VisBackends", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+    ]
+)

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Runs every test of swift-visualization on a fresh machine: installs what the tests need (system packages
+# when missing, a Python venv for the interop readers), then `swift test`.
+#   Scripts/test.sh [extra swift test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: the C libraries we link, pngcheck (an independent PNG checker), a CJK font for text tests.
+need=()
+for pkg in libpng-dev libjpeg62-turbo-dev zlib1g-dev libfreetype-dev libfontconfig-dev pngcheck fonts-wqy-microhei fonts-dejavu-core; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing: ${need[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "missing system packages: ${need[*]} (install them with apt-get)" >&2
+    exit 1
+  fi
+fi
+
+# The interop venv: Python readers we did not write check what we write.
+venv=.venv-ci
+requirements=Scripts/requirements-ci.txt
+stamp="$venv/.requirements"
+if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$stamp"; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
+  cp "$requirements" "$stamp"
+fi
+export VIS_PYTHON="$PWD/$venv/bin/python"
+
+swift build --build-tests
+swift test --skip-build "$@"

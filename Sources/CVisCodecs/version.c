@@ -1,0 +1,2 @@
+#include "CVisCodecs.h"
+int cvis_codecs_version(void) { return 1; }

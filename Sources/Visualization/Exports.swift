@@ -1,0 +1,3 @@
+@_exported import VisBackends
+@_exported import VisCore
+@_exported import VisDraw
