@@ -53,7 +53,8 @@ extension Image {
         let source: [Int]
         switch layout {
         case .gray:
-            source = [Int((0.299 * Double(color.red) + 0.587 * Double(color.green) + 0.114 * Double(color.blue)).rounded())]
+            let luma: Double = 0.299 * Double(color.red) + 0.587 * Double(color.green) + 0.114 * Double(color.blue)
+            source = [Int(luma.rounded())]
         case .rgb, .rgba:
             source = [Int(color.red), Int(color.green), Int(color.blue)]
         }
