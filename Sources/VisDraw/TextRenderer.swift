@@ -1,0 +1,168 @@
+import VisCore
+
+/// How to draw a text: font, size, colour, alignment and an optional background box — the per-text arguments of
+/// MMEngine's `draw_texts`.
+public struct TextStyle: Sendable, Hashable {
+    /// The font request; characters it lacks fall back to other fonts (see ``FontSet``).
+    public var font: FontSpec
+    /// The size in points at 100 dpi (1 pt = 100/72 px).
+    public var sizePoints: Double
+    /// The text colour; its alpha is honoured.
+    public var color: Color
+    /// Where the anchor point sits horizontally on the text's box.
+    public var horizontalAlignment: HorizontalTextAlignment
+    /// Where the anchor point sits vertically on the text's box.
+    public var verticalAlignment: VerticalTextAlignment
+    /// A box drawn behind the text, or nil.
+    public var background: TextBackground?
+
+    /// Creates a style. The defaults are MMEngine's `draw_texts` defaults except the colour (black here;
+    /// MMEngine's is `'g'`) and the size (MMEngine derives it from the image size).
+    public init(
+        font: FontSpec = .sansSerif, sizePoints: Double = 10, color: Color = Color(red: 0, green: 0, blue: 0),
+        horizontalAlignment: HorizontalTextAlignment = .left, verticalAlignment: VerticalTextAlignment = .top,
+        background: TextBackground? = nil
+    ) {
+        self.font = font
+        self.sizePoints = sizePoints
+        self.color = color
+        self.horizontalAlignment = horizontalAlignment
+        self.verticalAlignment = verticalAlignment
+        self.background = background
+    }
+}
+
+/// Lays out and draws text onto images with FreeType glyphs, fontconfig fallback and a shared glyph cache.
+///
+/// A renderer is safe to use from many threads and tasks at once: fonts, faces and the glyph cache lock
+/// internally, and drawing only touches the image passed in.
+public final class TextRenderer: Sendable {
+    /// The glyph cache this renderer fills and reads.
+    public let glyphCache: GlyphCache
+
+    /// The renderer used by ``VisCore/Image/drawText(_:x:y:style:)``, with the shared glyph cache.
+    public static let shared = TextRenderer()
+
+    /// Creates a renderer with its own or the shared glyph cache.
+    public init(glyphCache: GlyphCache = .shared) {
+        self.glyphCache = glyphCache
+    }
+
+    /// Lays out `text` with the font, size and horizontal alignment of `style` (nothing is drawn).
+    ///
+    /// - Throws: the errors of ``Font/init(_:sizePoints:)`` and ``TextLayout/init(_:font:horizontalAlignment:glyphCache:)``.
+    public func layout(_ text: String, style: TextStyle) throws -> TextLayout {
+        let font = try Font(style.font, sizePoints: style.sizePoints)
+        return try TextLayout(text, font: font, horizontalAlignment: style.horizontalAlignment, glyphCache: glyphCache)
+    }
+
+    /// Draws `text` anchored at (`x`, `y`) in pixel coordinates ((0, 0) is the top-left corner of the image, y down).
+    ///
+    /// The text is not clipped to anything but the image: parts outside it are dropped, as in MMEngine.
+    ///
+    /// - Returns: The box drawn — the background box (padding included) when there is a background, else the
+    ///   text's layout box — or nil for an empty string, which draws nothing.
+    /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for a non-finite position, size or
+    ///   background value; font errors (``TextError``) for a missing or unreadable font file.
+    @discardableResult
+    public func draw(_ text: String, x: Double, y: Double, style: TextStyle, into image: inout Image) throws -> TextBounds? {
+        try TextRenderer.validatePosition(x: x, y: y)
+        try style.background?.validate()
+        guard !text.isEmpty else { return nil }
+        let layout = try self.layout(text, style: style)
+        return try draw(
+            layout, x: x, y: y, verticalAlignment: style.verticalAlignment, color: style.color,
+            background: style.background, into: &image)
+    }
+
+    /// Draws an existing layout anchored at (`x`, `y`); see ``draw(_:x:y:style:into:)``.
+    @discardableResult
+    public func draw(
+        _ layout: TextLayout, x: Double, y: Double, verticalAlignment: VerticalTextAlignment, color: Color,
+        background: TextBackground? = nil, into image: inout Image
+    ) throws -> TextBounds? {
+        try TextRenderer.validatePosition(x: x, y: y)
+        try background?.validate()
+        guard !layout.isEmpty else { return nil }
+        let box = layout.bounds(anchorX: x, anchorY: y, verticalAlignment: verticalAlignment)
+        let drawn = background?.draw(around: box, fontSizePoints: layout.font.sizePoints, into: &image) ?? box
+        if !color.isTransparent, let mask = TextRenderer.coverage(of: layout, in: box, imageWidth: image.width, imageHeight: image.height) {
+            image.composite(mask, color: color)
+        }
+        return drawn
+    }
+
+    private static func validatePosition(x: Double, y: Double) throws {
+        guard x.isFinite, y.isFinite else {
+            throw TextError.invalidArgument(argument: "position", expected: "finite x and y", actual: "(\(x), \(y))")
+        }
+    }
+
+    /// The coverage of all the layout's glyphs placed in `box`, clipped to the image; nil when none is on it.
+    ///
+    /// Each line's origin and baseline are rounded to whole pixels and each glyph's pen position to the nearest
+    /// pixel (glyphs are hinted, so they are drawn on the pixel grid as matplotlib's Agg backend does).
+    /// Overlapping glyphs take the larger coverage.
+    static func coverage(of layout: TextLayout, in box: TextBounds, imageWidth: Int, imageHeight: Int) -> CoverageMask? {
+        var minX = Int.max
+        var minY = Int.max
+        var maxX = Int.min
+        var maxY = Int.min
+        forEachPlacement(layout, box) { x, y, glyph in
+            minX = min(minX, x)
+            minY = min(minY, y)
+            maxX = max(maxX, x + glyph.width)
+            maxY = max(maxY, y + glyph.height)
+        }
+        let left = max(minX, 0)
+        let top = max(minY, 0)
+        let right = min(maxX, imageWidth)
+        let bottom = min(maxY, imageHeight)
+        guard left < right, top < bottom else { return nil }
+        let maskWidth = right - left
+        var mask = CoverageMask(originX: left, originY: top, width: maskWidth, height: bottom - top)
+        mask.coverage.withUnsafeMutableBufferPointer { destination in
+            forEachPlacement(layout, box) { x, y, glyph in
+                let columnStart = max(left - x, 0)
+                let columnEnd = min(right - x, glyph.width)
+                let rowStart = max(top - y, 0)
+                let rowEnd = min(bottom - y, glyph.height)
+                guard columnStart < columnEnd, rowStart < rowEnd else { return }
+                glyph.coverage.withUnsafeBufferPointer { source in
+                    for row in rowStart..<rowEnd {
+                        let sourceRow = row * glyph.width
+                        let destinationRow = (y + row - top) * maskWidth + (x - left)
+                        for column in columnStart..<columnEnd {
+                            let value = source[sourceRow + column]
+                            if value > destination[destinationRow + column] { destination[destinationRow + column] = value }
+                        }
+                    }
+                }
+            }
+        }
+        return mask
+    }
+
+    /// Calls `body` with the top-left pixel of every inked glyph of `layout` placed in `box`.
+    private static func forEachPlacement(
+        _ layout: TextLayout, _ box: TextBounds, _ body: (Int, Int, _RenderedGlyph) -> Void
+    ) {
+        for line in layout.lines {
+            let originX = Int(_roundedPixel(box.x + line.offsetX))
+            let baseline = Int(_roundedPixel(box.y + line.baseline))
+            for placed in line.glyphs where placed.glyph.width > 0 && placed.glyph.height > 0 {
+                let x = originX + ((placed.pen + 32) >> 6) + placed.glyph.left
+                body(x, baseline - placed.glyph.top, placed.glyph)
+            }
+        }
+    }
+}
+
+extension Image {
+    /// Draws `text` anchored at (`x`, `y`) with ``TextRenderer/shared``; see
+    /// ``TextRenderer/draw(_:x:y:style:into:)``.
+    @discardableResult
+    public mutating func drawText(_ text: String, x: Double, y: Double, style: TextStyle) throws -> TextBounds? {
+        try TextRenderer.shared.draw(text, x: x, y: y, style: style, into: &self)
+    }
+}
