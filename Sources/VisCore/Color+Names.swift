@@ -9,11 +9,11 @@ enum _MatplotlibColorDefinition: Sendable, Hashable {
     /// The channels as matplotlib's `to_rgb` returns them: hex digits divided by 255, fractions unchanged.
     var fractions: (red: Double, green: Double, blue: Double) {
         switch self {
-        case let .hex(value):
+        case .hex(let value):
             return (
                 Double((value >> 16) & 0xFF) / 255, Double((value >> 8) & 0xFF) / 255, Double(value & 0xFF) / 255
             )
-        case let .fractions(red, green, blue):
+        case .fractions(let red, let green, let blue):
             return (red, green, blue)
         }
     }
@@ -75,7 +75,7 @@ enum _MatplotlibColorTable {
         ("springgreen", 0x00FF7F), ("steelblue", 0x4682B4), ("tan", 0xD2B48C), ("teal", 0x008080),
         ("thistle", 0xD8BFD8), ("tomato", 0xFF6347), ("turquoise", 0x40E0D0), ("violet", 0xEE82EE),
         ("wheat", 0xF5DEB3), ("white", 0xFFFFFF), ("whitesmoke", 0xF5F5F5), ("yellow", 0xFFFF00),
-        ("yellowgreen", 0x9ACD32)
+        ("yellowgreen", 0x9ACD32),
     ]
 
     /// `matplotlib.colors.TABLEAU_COLORS` (the tab10 cycle), in matplotlib's order.

@@ -47,10 +47,11 @@ struct ColorCodableTests {
         #expect(style.edgeColor == Color(red: 31, green: 119, blue: 180))
         #expect(style.faceColor == Color(red: 255, green: 128, blue: 0))
         let letters = try JSONDecoder().decode([Color].self, from: Data(##"["g", " c ", "#abc", "none"]"##.utf8))
-        #expect(letters == [
-            Color(red: 0, green: 128, blue: 0), Color(red: 0, green: 191, blue: 191),
-            Color(red: 0xAA, green: 0xBB, blue: 0xCC), .none,
-        ])
+        #expect(
+            letters == [
+                Color(red: 0, green: 128, blue: 0), Color(red: 0, green: 191, blue: 191),
+                Color(red: 0xAA, green: 0xBB, blue: 0xCC), .none,
+            ])
     }
 
     @Test func badStringsFailWithTheParsingErrorNamingTheKey() {
@@ -59,7 +60,7 @@ struct ColorCodableTests {
             _ = try JSONDecoder().decode(Style.self, from: Data(json.utf8))
             Issue.record("decoding succeeded")
         } catch let DecodingError.dataCorrupted(context) {
-            guard case let .invalidArgument(argument, _, actual)? = context.underlyingError as? VisCoreError else {
+            guard case .invalidArgument(let argument, _, let actual)? = context.underlyingError as? VisCoreError else {
                 Issue.record("unexpected underlying error \(String(describing: context.underlyingError))")
                 return
             }

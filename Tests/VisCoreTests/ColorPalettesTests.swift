@@ -67,7 +67,10 @@ struct ColorPalettesTests {
     }
 
     @Test func emptyPaletteIsRejected() {
-        #expect(throws: VisCoreError.invalidArgument(argument: "colors", expected: "at least one colour", actual: "an empty list")) {
+        #expect(
+            throws: VisCoreError.invalidArgument(
+                argument: "colors", expected: "at least one colour", actual: "an empty list")
+        ) {
             try ColorPalette(colors: [])
         }
     }

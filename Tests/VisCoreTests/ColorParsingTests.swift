@@ -70,8 +70,10 @@ struct ColorParsingTests {
         #expect(rgba(try Color(parsing: "#fFfFfF")) == [255, 255, 255, 255])
     }
 
-    @Test(arguments: ["#", "#f", "#ff", "#fffff", "#fffffff", "#fffffffff", "#ff80001234", "ff8000", "#ff800g",
-        "#ggg", "# ff800", "#ff 800", "#-12345", "#ff８000"])
+    @Test(arguments: [
+        "#", "#f", "#ff", "#fffff", "#fffffff", "#fffffffff", "#ff80001234", "ff8000", "#ff800g",
+        "#ggg", "# ff800", "#ff 800", "#-12345", "#ff８000",
+    ])
     func badHexIsRejected(text: String) {
         let error = invalidArgument { try Color(parsing: text) }
         #expect(error?.argument == "color")
@@ -118,8 +120,10 @@ struct ColorParsingTests {
 
     // MARK: Errors
 
-    @Test(arguments: ["", "   ", "greem", "blu", "xkcd:sky blue", "tab:teal", "R", "bb", "rgb(255, 0, 0)",
-        "255, 0, 0", "C0", "grey50", "redd"])
+    @Test(arguments: [
+        "", "   ", "greem", "blu", "xkcd:sky blue", "tab:teal", "R", "bb", "rgb(255, 0, 0)",
+        "255, 0, 0", "C0", "grey50", "redd",
+    ])
     func unknownStringsAreRejected(text: String) {
         let error = invalidArgument { try Color(parsing: text) }
         #expect(error?.argument == "color")
@@ -178,7 +182,8 @@ struct ColorParsingTests {
         #expect(invalidArgument { try Color(rgbTuple: [-0.5, 0, 0]) }?.actual == "channel 0 = -0.5")
         #expect(invalidArgument { try Color(rgbTuple: [0, 0, Double.nan]) }?.actual == "channel 2 = nan")
         #expect(invalidArgument { try Color(rgbTuple: [Double.infinity, 0, 0]) }?.actual == "channel 0 = inf")
-        #expect(invalidArgument { try Color(rgbTuple: [0, 256, 0], argument: "face_colors") }?.argument == "face_colors")
+        #expect(
+            invalidArgument { try Color(rgbTuple: [0, 256, 0], argument: "face_colors") }?.argument == "face_colors")
     }
 
     // MARK: String literals
