@@ -118,12 +118,20 @@ func _rectangleCoverage(_ outer: TextBounds, minus inner: TextBounds?, imageWidt
     let outerY = overlaps(outer.y, outer.maxY, from: top, count: rows)
     let innerX = inner.map { overlaps($0.x, $0.maxX, from: left, count: columns) } ?? [Double](repeating: 0, count: columns)
     let innerY = inner.map { overlaps($0.y, $0.maxY, from: top, count: rows) } ?? [Double](repeating: 0, count: rows)
+    // Rows fully inside the outer rectangle and clear of the inner one share one template row (the common case
+    // for a snapped fill), copied instead of recomputed.
+    let template = outerX.map { UInt8(min(max($0 * 255 + 0.5, 0), 255)) }
     var mask = CoverageMask(originX: left, originY: top, width: columns, height: rows)
     mask.coverage.withUnsafeMutableBufferPointer { coverage in
         for row in 0..<rows {
+            let start = row * columns
+            if outerY[row] == 1 && innerY[row] == 0 {
+                for column in 0..<columns { coverage[start + column] = template[column] }
+                continue
+            }
             for column in 0..<columns {
                 let area = outerX[column] * outerY[row] - innerX[column] * innerY[row]
-                coverage[row * columns + column] = UInt8(min(max(area * 255 + 0.5, 0), 255))
+                coverage[start + column] = UInt8(min(max(area * 255 + 0.5, 0), 255))
             }
         }
     }
