@@ -188,11 +188,13 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
     static let maximumGlyphSide = 4096
 
     /// Renders glyph `glyphIndex` at `sizeKey` (the size in 1/64 points at 100 dpi) with FreeType's default
-    /// hinting and anti-aliased (`FT_RENDER_MODE_NORMAL`) rasterisation.
+    /// hinting and anti-aliased (`FT_RENDER_MODE_NORMAL`) rasterisation, the hinted outline shifted right by
+    /// `shiftX` and down by `shiftY` 1/64 pixels (0..<64) for sub-pixel positioning, as matplotlib's Agg backend
+    /// does with `FT_Set_Transform`.
     ///
     /// - Throws: ``TextError/invalidFontFile(path:faceIndex:reason:)`` when the glyph's data is unreadable (a
     ///   truncated or corrupt font).
-    func renderGlyph(_ glyphIndex: UInt32, sizeKey: Int) throws -> _RenderedGlyph {
+    func renderGlyph(_ glyphIndex: UInt32, sizeKey: Int, shiftX: Int = 0, shiftY: Int = 0) throws -> _RenderedGlyph {
         lock.lock()
         defer { lock.unlock() }
         if currentSizeKey != sizeKey {
@@ -217,6 +219,10 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         guard slot.pointee.outline.n_points > 0, box.xMax - box.xMin < side, box.yMax - box.yMin < side else {
             // Blank glyphs (spaces) and absurd outlines: advance only.
             return _RenderedGlyph(left: 0, top: 0, width: 0, height: 0, advance: advance, coverage: [])
+        }
+        if shiftX != 0 || shiftY != 0 {
+            // FreeType's y axis points up.
+            FT_Outline_Translate(&slot.pointee.outline, FT_Pos(shiftX), FT_Pos(-shiftY))
         }
         error = FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)
         guard error == 0 else {

@@ -19,11 +19,13 @@ struct _RenderedGlyph: Sendable {
     var cost: Int { coverage.count + 64 }
 }
 
-/// What identifies a rendered glyph: the face, the size (1/64 pt at 100 dpi) and the glyph index.
+/// What identifies a rendered glyph: the face, the size (1/64 pt at 100 dpi), the glyph index and the sub-pixel
+/// phase (quarter pixels: `x + 4 · y`, 0..<16).
 struct _GlyphKey: Hashable, Sendable {
     var face: Int
     var sizeKey: Int
     var glyph: UInt32
+    var phase: UInt8 = 0
 }
 
 /// A bounded cache of rendered glyphs shared by every font, size and thread.

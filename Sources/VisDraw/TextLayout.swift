@@ -83,9 +83,12 @@ public struct TextBounds: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "(x: \(x), y: \(y), width: \(width), height: \(height))" }
 }
 
-/// A glyph placed on a line: its pen position (1/64 px from the line's origin) and its rendering.
+/// A glyph placed on a line: its pen position (1/64 px from the line's origin), its face and index (nil for tofu)
+/// and its rendering at phase 0 (used for measuring, and for drawing at whole-pixel positions).
 struct _PlacedGlyph: Sendable {
     var pen: Int
+    var face: FontFace?
+    var index: UInt32
     var glyph: _RenderedGlyph
 }
 
@@ -164,6 +167,8 @@ public struct TextLayout: Sendable {
             for scalar in scalars {
                 if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
                 let glyph: _RenderedGlyph
+                var drawingFace: FontFace?
+                var glyphIndex = _tofuGlyphIndex
                 if let source = font.fontSet.glyphSource(for: scalar), let face = source.face {
                     if let previous, previous.face === face {
                         let units = face.kerningUnits(left: previous.glyph, right: source.glyph)
@@ -173,6 +178,8 @@ public struct TextLayout: Sendable {
                         try face.renderGlyph(source.glyph, sizeKey: sizeKey)
                     }
                     previous = source
+                    drawingFace = face
+                    glyphIndex = source.glyph
                 } else {
                     if scalar.properties.isDefaultIgnorableCodePoint { continue }
                     glyph = glyphCache.glyph(_GlyphKey(face: font.face.identifier, sizeKey: sizeKey, glyph: _tofuGlyphIndex)) {
@@ -184,7 +191,7 @@ public struct TextLayout: Sendable {
                     inkUp = max(inkUp, glyph.top)
                     inkDown = max(inkDown, glyph.height - glyph.top)
                 }
-                glyphs.append(_PlacedGlyph(pen: pen, glyph: glyph))
+                glyphs.append(_PlacedGlyph(pen: pen, face: drawingFace, index: glyphIndex, glyph: glyph))
                 pen += glyph.advance
             }
             shaped.append((

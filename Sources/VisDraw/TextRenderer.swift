@@ -86,7 +86,7 @@ public final class TextRenderer: Sendable {
         guard !layout.isEmpty else { return nil }
         let box = layout.bounds(anchorX: x, anchorY: y, verticalAlignment: verticalAlignment)
         let drawn = background?.draw(around: box, fontSizePoints: layout.font.sizePoints, into: &image) ?? box
-        if !color.isTransparent, let mask = TextRenderer.coverage(of: layout, in: box, imageWidth: image.width, imageHeight: image.height) {
+        if !color.isTransparent, let mask = try coverage(of: layout, in: box, imageWidth: image.width, imageHeight: image.height) {
             image.composite(mask, color: color)
         }
         return drawn
@@ -100,19 +100,49 @@ public final class TextRenderer: Sendable {
 
     /// The coverage of all the layout's glyphs placed in `box`, clipped to the image; nil when none is on it.
     ///
-    /// Each line's origin and baseline are rounded to whole pixels and each glyph's pen position to the nearest
-    /// pixel (glyphs are hinted, so they are drawn on the pixel grid as matplotlib's Agg backend does).
-    /// Overlapping glyphs take the larger coverage.
-    static func coverage(of layout: TextLayout, in box: TextBounds, imageWidth: Int, imageHeight: Int) -> CoverageMask? {
+    /// Glyphs are positioned to a quarter pixel in x and y, like matplotlib's Agg backend (which positions them
+    /// to 1/64 px): the hinted outline is shifted by the fraction before it is rendered, so each glyph has at
+    /// most 16 renderings in the cache. Overlapping glyphs take the larger coverage.
+    func coverage(of layout: TextLayout, in box: TextBounds, imageWidth: Int, imageHeight: Int) throws -> CoverageMask? {
+        let sizeKey = layout.font.sizeKey
+        var placements: [(x: Int, y: Int, glyph: _RenderedGlyph)] = []
+        placements.reserveCapacity(layout.glyphCount)
         var minX = Int.max
         var minY = Int.max
         var maxX = Int.min
         var maxY = Int.min
-        forEachPlacement(layout, box) { x, y, glyph in
-            minX = min(minX, x)
-            minY = min(minY, y)
-            maxX = max(maxX, x + glyph.width)
-            maxY = max(maxY, y + glyph.height)
+        for line in layout.lines {
+            // Quarter pixels, rounded to nearest.
+            let originX = _quarterPixels(box.x + line.offsetX)
+            let baseline = _quarterPixels(box.y + line.baseline)
+            for placed in line.glyphs where placed.glyph.width > 0 && placed.glyph.height > 0 {
+                let x = originX + (placed.pen + 8) >> 4
+                var glyph = placed.glyph
+                var column = x >> 2
+                var row = baseline >> 2
+                if let face = placed.face {
+                    let phaseX = x & 3
+                    let phaseY = baseline & 3
+                    if phaseX != 0 || phaseY != 0 {
+                        let key = _GlyphKey(
+                            face: face.identifier, sizeKey: sizeKey, glyph: placed.index, phase: UInt8(phaseX + 4 * phaseY))
+                        glyph = try glyphCache.glyph(key) {
+                            try face.renderGlyph(placed.index, sizeKey: sizeKey, shiftX: phaseX * 16, shiftY: phaseY * 16)
+                        }
+                    }
+                } else {
+                    // Tofu is drawn on whole pixels.
+                    column = (x + 2) >> 2
+                    row = (baseline + 2) >> 2
+                }
+                let left = column + glyph.left
+                let top = row - glyph.top
+                placements.append((left, top, glyph))
+                minX = min(minX, left)
+                minY = min(minY, top)
+                maxX = max(maxX, left + glyph.width)
+                maxY = max(maxY, top + glyph.height)
+            }
         }
         let left = max(minX, 0)
         let top = max(minY, 0)
@@ -122,12 +152,12 @@ public final class TextRenderer: Sendable {
         let maskWidth = right - left
         var mask = CoverageMask(originX: left, originY: top, width: maskWidth, height: bottom - top)
         mask.coverage.withUnsafeMutableBufferPointer { destination in
-            forEachPlacement(layout, box) { x, y, glyph in
+            for (x, y, glyph) in placements {
                 let columnStart = max(left - x, 0)
                 let columnEnd = min(right - x, glyph.width)
                 let rowStart = max(top - y, 0)
                 let rowEnd = min(bottom - y, glyph.height)
-                guard columnStart < columnEnd, rowStart < rowEnd else { return }
+                guard columnStart < columnEnd, rowStart < rowEnd else { continue }
                 glyph.coverage.withUnsafeBufferPointer { source in
                     for row in rowStart..<rowEnd {
                         let sourceRow = row * glyph.width
@@ -142,20 +172,12 @@ public final class TextRenderer: Sendable {
         }
         return mask
     }
+}
 
-    /// Calls `body` with the top-left pixel of every inked glyph of `layout` placed in `box`.
-    private static func forEachPlacement(
-        _ layout: TextLayout, _ box: TextBounds, _ body: (Int, Int, _RenderedGlyph) -> Void
-    ) {
-        for line in layout.lines {
-            let originX = Int(_roundedPixel(box.x + line.offsetX))
-            let baseline = Int(_roundedPixel(box.y + line.baseline))
-            for placed in line.glyphs where placed.glyph.width > 0 && placed.glyph.height > 0 {
-                let x = originX + ((placed.pen + 32) >> 6) + placed.glyph.left
-                body(x, baseline - placed.glyph.top, placed.glyph)
-            }
-        }
-    }
+/// `value` in quarter pixels, rounded to nearest, clamped far outside any image so that hostile coordinates
+/// cannot overflow integer conversions.
+func _quarterPixels(_ value: Double) -> Int {
+    Int((min(max(value, -1e12), 1e12) * 4).rounded())
 }
 
 extension Image {
