@@ -25,7 +25,8 @@ public struct Font: Sendable {
     public init(fontSet: FontSet, sizePoints: Double) throws {
         guard sizePoints.isFinite, sizePoints > 0, sizePoints <= Font.maximumSizePoints else {
             throw TextError.invalidArgument(
-                argument: "sizePoints", expected: "a finite size in points in (0, \(Font.maximumSizePoints)]",
+                argument: "sizePoints",
+                expected: "a finite size in points in (0, \(Font.maximumSizePoints)]",
                 actual: "\(sizePoints)")
         }
         self.fontSet = fontSet
@@ -42,7 +43,9 @@ public struct Font: Sendable {
     var sizeKey: Int { max(Int((sizePoints * 64).rounded()), 1) }
 
     /// Pixels per font unit of `face` at this size (unhinted).
-    func scale(of face: FontFace) -> Double { Double(sizeKey) / 64 * Font.pixelsPerPoint / Double(face.unitsPerEm) }
+    func scale(of face: FontFace) -> Double {
+        Double(sizeKey) / 64 * Font.pixelsPerPoint / Double(face.unitsPerEm)
+    }
 
     /// The primary face's line ascent in pixels (see ``FontFace/lineAscentUnits``).
     public var lineAscent: Double { Double(face.lineAscentUnits) * scale(of: face) }

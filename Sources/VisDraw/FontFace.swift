@@ -21,7 +21,8 @@ final class _FreeTypeLibrary: @unchecked Sendable {
         var library: FT_Library?
         let error = FT_Init_FreeType(&library)
         guard error == 0, let library else {
-            return .failure(.freeTypeFailure(operation: "FT_Init_FreeType", reason: _freeTypeErrorMessage(error)))
+            return .failure(
+                .freeTypeFailure(operation: "FT_Init_FreeType", reason: _freeTypeErrorMessage(error)))
         }
         return .success(_FreeTypeLibrary(handle: library))
     }()
@@ -91,7 +92,8 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
             throw TextError.fontFileNotFound(path: path)
         }
         guard !isDirectory.boolValue else {
-            throw TextError.invalidFontFile(path: path, faceIndex: faceIndex, reason: "a directory, not a font file")
+            throw TextError.invalidFontFile(
+                path: path, faceIndex: faceIndex, reason: "a directory, not a font file")
         }
         let library = try _FreeTypeLibrary.shared.get()
         var opened: FT_Face?
@@ -111,7 +113,8 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
             if faceCount > 0, faceIndex >= faceCount {
                 throw TextError.faceIndexOutOfRange(path: path, faceIndex: faceIndex, faceCount: faceCount)
             }
-            throw TextError.invalidFontFile(path: path, faceIndex: faceIndex, reason: _freeTypeErrorMessage(error))
+            throw TextError.invalidFontFile(
+                path: path, faceIndex: faceIndex, reason: _freeTypeErrorMessage(error))
         }
         let flags = opened.pointee.face_flags
         guard flags & FT_Long(FT_FACE_FLAG_SCALABLE) != 0, opened.pointee.units_per_EM > 0 else {
@@ -119,7 +122,8 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
             FT_Done_Face(opened)
             library.faceLifecycleLock.unlock()
             throw TextError.invalidFontFile(
-                path: path, faceIndex: faceIndex, reason: "a bitmap-only font; a scalable (outline) font is needed")
+                path: path, faceIndex: faceIndex,
+                reason: "a bitmap-only font; a scalable (outline) font is needed")
         }
         face = opened
         self.path = path
@@ -179,7 +183,9 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         lock.lock()
         defer { lock.unlock() }
         var delta = FT_Vector()
-        guard FT_Get_Kerning(face, left, right, FT_KERNING_UNSCALED.rawValue, &delta) == 0 else { return 0 }
+        guard FT_Get_Kerning(face, left, right, FT_KERNING_UNSCALED.rawValue, &delta) == 0 else {
+            return 0
+        }
         return Int(delta.x)
     }
 
@@ -194,7 +200,9 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
     ///
     /// - Throws: ``TextError/invalidFontFile(path:faceIndex:reason:)`` when the glyph's data is unreadable (a
     ///   truncated or corrupt font).
-    func renderGlyph(_ glyphIndex: UInt32, sizeKey: Int, shiftX: Int = 0, shiftY: Int = 0) throws -> _RenderedGlyph {
+    func renderGlyph(_ glyphIndex: UInt32, sizeKey: Int, shiftX: Int = 0, shiftY: Int = 0) throws
+        -> _RenderedGlyph
+    {
         lock.lock()
         defer { lock.unlock() }
         if currentSizeKey != sizeKey {
@@ -210,13 +218,15 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         var error = FT_Load_Glyph(face, glyphIndex, Int32(FT_LOAD_DEFAULT) | Int32(FT_LOAD_NO_BITMAP))
         guard error == 0, let slot = face.pointee.glyph else {
             throw TextError.invalidFontFile(
-                path: path, faceIndex: faceIndex, reason: "glyph \(glyphIndex): \(_freeTypeErrorMessage(error))")
+                path: path, faceIndex: faceIndex,
+                reason: "glyph \(glyphIndex): \(_freeTypeErrorMessage(error))")
         }
         let advance = Int(slot.pointee.advance.x)
         var box = FT_BBox()
         FT_Outline_Get_CBox(&slot.pointee.outline, &box)
         let side = FontFace.maximumGlyphSide * 64
-        guard slot.pointee.outline.n_points > 0, box.xMax - box.xMin < side, box.yMax - box.yMin < side else {
+        guard slot.pointee.outline.n_points > 0, box.xMax - box.xMin < side, box.yMax - box.yMin < side
+        else {
             // Blank glyphs (spaces) and absurd outlines: advance only.
             return _RenderedGlyph(left: 0, top: 0, width: 0, height: 0, advance: advance, coverage: [])
         }
@@ -227,7 +237,8 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         error = FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)
         guard error == 0 else {
             throw TextError.invalidFontFile(
-                path: path, faceIndex: faceIndex, reason: "glyph \(glyphIndex): \(_freeTypeErrorMessage(error))")
+                path: path, faceIndex: faceIndex,
+                reason: "glyph \(glyphIndex): \(_freeTypeErrorMessage(error))")
         }
         let bitmap = slot.pointee.bitmap
         let width = Int(bitmap.width)
@@ -254,7 +265,8 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
             }
         }
         return _RenderedGlyph(
-            left: Int(slot.pointee.bitmap_left), top: Int(slot.pointee.bitmap_top), width: width, height: height,
+            left: Int(slot.pointee.bitmap_left), top: Int(slot.pointee.bitmap_top), width: width,
+            height: height,
             advance: advance, coverage: coverage)
     }
 }

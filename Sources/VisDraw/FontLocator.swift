@@ -51,7 +51,9 @@ final class FontLocator: @unchecked Sendable {
     func bestMatch(family: String, weight: FontWeight, slant: FontSlant) -> _FontFileReference? {
         lock.lock()
         defer { lock.unlock() }
-        guard let config, let pattern = makePattern(family: family, weight: weight, slant: slant) else { return nil }
+        guard let config, let pattern = makePattern(family: family, weight: weight, slant: slant) else {
+            return nil
+        }
         defer { FcPatternDestroy(pattern) }
         var result = FcResultNoMatch
         guard let match = FcFontMatch(config, pattern, &result) else { return nil }
@@ -69,14 +71,20 @@ final class FontLocator: @unchecked Sendable {
         }
         defer { FcPatternDestroy(pattern) }
         var result = FcResultNoMatch
-        guard let sorted = FcFontSort(config, pattern, 1, nil, &result) else { return _FallbackCharsets([]) }
+        guard let sorted = FcFontSort(config, pattern, 1, nil, &result) else {
+            return _FallbackCharsets([])
+        }
         defer { FcFontSetDestroy(sorted) }
         var candidates: [_FallbackCandidate] = []
         let count = Int(sorted.pointee.nfont)
         for index in 0..<count {
-            guard let font = sorted.pointee.fonts[index], let file = fileReference(of: font) else { continue }
+            guard let font = sorted.pointee.fonts[index], let file = fileReference(of: font) else {
+                continue
+            }
             var scalable: FcBool = 0
-            if FcPatternGetBool(font, "scalable", 0, &scalable) == FcResultMatch, scalable == 0 { continue }
+            if FcPatternGetBool(font, "scalable", 0, &scalable) == FcResultMatch, scalable == 0 {
+                continue
+            }
             var charset: OpaquePointer?
             guard FcPatternGetCharSet(font, "charset", 0, &charset) == FcResultMatch, let charset,
                 let copy = FcCharSetCopy(charset)
@@ -87,7 +95,9 @@ final class FontLocator: @unchecked Sendable {
     }
 
     /// The candidates whose character sets have `scalar`, in order of preference.
-    func candidates(in list: _FallbackCharsets, covering scalar: Unicode.Scalar) -> [_FontFileReference] {
+    func candidates(in list: _FallbackCharsets, covering scalar: Unicode.Scalar)
+        -> [_FontFileReference]
+    {
         lock.lock()
         defer { lock.unlock() }
         return list.candidates.filter { FcCharSetHasChar($0.charset, scalar.value) != 0 }.map(\.file)

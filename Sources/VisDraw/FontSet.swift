@@ -53,11 +53,13 @@ public final class FontSet: @unchecked Sendable {
         self.spec = spec
         let locator = FontLocator.shared
         switch spec.source {
-        case let .file(path, faceIndex):
+        case .file(let path, let faceIndex):
             primaryFace = try FontFace.load(path: path, faceIndex: faceIndex)
-            fallbacks = locator.fallbackCandidates(family: "sans-serif", weight: .regular, slant: .upright)
-        case let .family(name):
-            guard let match = locator.bestMatch(family: name, weight: spec.weight, slant: spec.slant) else {
+            fallbacks = locator.fallbackCandidates(
+                family: "sans-serif", weight: .regular, slant: .upright)
+        case .family(let name):
+            guard let match = locator.bestMatch(family: name, weight: spec.weight, slant: spec.slant)
+            else {
                 throw TextError.noFontAvailable(request: spec.description)
             }
             primaryFace = try FontFace.load(path: match.path, faceIndex: match.faceIndex)

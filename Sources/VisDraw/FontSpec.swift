@@ -51,7 +51,9 @@ public struct FontSpec: Sendable, Hashable, ExpressibleByStringLiteral, CustomSt
     public static let monospace = FontSpec(family: "monospace")
 
     /// A family name with a weight and slant.
-    public static func family(_ name: String, weight: FontWeight = .regular, slant: FontSlant = .upright) -> FontSpec {
+    public static func family(
+        _ name: String, weight: FontWeight = .regular, slant: FontSlant = .upright
+    ) -> FontSpec {
         FontSpec(family: name, weight: weight, slant: slant)
     }
 
@@ -62,12 +64,12 @@ public struct FontSpec: Sendable, Hashable, ExpressibleByStringLiteral, CustomSt
 
     public var description: String {
         switch source {
-        case let .family(name):
+        case .family(let name):
             var text = "family \"\(name)\""
             if weight != .regular { text += " \(weight)" }
             if slant != .upright { text += " \(slant)" }
             return text
-        case let .file(path, faceIndex):
+        case .file(let path, let faceIndex):
             return "file \(path) face \(faceIndex)"
         }
     }

@@ -72,7 +72,8 @@ public final class GlyphCache: @unchecked Sendable {
     public var statistics: Statistics {
         lock.lock()
         defer { lock.unlock() }
-        return Statistics(hits: hits, misses: misses, entries: young.count + old.count, bytes: youngBytes + oldBytes)
+        return Statistics(
+            hits: hits, misses: misses, entries: young.count + old.count, bytes: youngBytes + oldBytes)
     }
 
     /// Drops every glyph (the counters are kept).

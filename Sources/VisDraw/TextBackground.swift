@@ -24,7 +24,8 @@ public struct TextBackground: Sendable, Hashable {
 
     /// Creates a background; see the properties for the defaults.
     public init(
-        faceColor: Color = TextBackground.defaultFaceColor, edgeColor: Color = Color(red: 0, green: 0, blue: 0),
+        faceColor: Color = TextBackground.defaultFaceColor,
+        edgeColor: Color = Color(red: 0, green: 0, blue: 0),
         alpha: Double? = nil, padPoints: Double = 4, lineWidthPoints: Double = 1
     ) {
         self.faceColor = faceColor
@@ -49,7 +50,8 @@ public struct TextBackground: Sendable, Hashable {
     func validate() throws {
         guard padPoints.isFinite, padPoints >= 0 else {
             throw TextError.invalidArgument(
-                argument: "bboxes.pad", expected: "a finite padding in points, at least 0", actual: "\(padPoints)")
+                argument: "bboxes.pad", expected: "a finite padding in points, at least 0",
+                actual: "\(padPoints)")
         }
         guard lineWidthPoints.isFinite, lineWidthPoints >= 0 else {
             throw TextError.invalidArgument(
@@ -57,20 +59,27 @@ public struct TextBackground: Sendable, Hashable {
                 actual: "\(lineWidthPoints)")
         }
         if let alpha, !(alpha >= 0 && alpha <= 1) {
-            throw TextError.invalidArgument(argument: "bboxes.alpha", expected: "a number in 0...1", actual: "\(alpha)")
+            throw TextError.invalidArgument(
+                argument: "bboxes.alpha", expected: "a number in 0...1", actual: "\(alpha)")
         }
     }
 
     /// Draws the background around `textBox` and returns the box drawn (padding included, edges rounded).
-    func draw(around textBox: TextBounds, fontSizePoints: Double, into image: inout Image) -> TextBounds {
+    func draw(around textBox: TextBounds, fontSizePoints: Double, into image: inout Image)
+        -> TextBounds
+    {
         let padded = textBox.expanded(by: padPixels(fontSizePoints: fontSizePoints))
         let left = _roundedPixel(padded.x)
         let top = _roundedPixel(padded.y)
         let box = TextBounds(
             x: left, y: top, width: max(_roundedPixel(padded.maxX) - left, 0),
             height: max(_roundedPixel(padded.maxY) - top, 0))
-        if !faceColor.isTransparent, let mask = _rectangleCoverage(box, minus: nil, imageWidth: image.width, imageHeight: image.height) {
-            image.composite(mask, color: alpha == nil ? faceColor : faceColor.withAlpha(255), opacity: alpha ?? 1)
+        if !faceColor.isTransparent,
+            let mask = _rectangleCoverage(
+                box, minus: nil, imageWidth: image.width, imageHeight: image.height)
+        {
+            image.composite(
+                mask, color: alpha == nil ? faceColor : faceColor.withAlpha(255), opacity: alpha ?? 1)
         }
         let lineWidth = lineWidthPoints * Font.pixelsPerPoint
         if !edgeColor.isTransparent, lineWidth > 0 {
@@ -79,7 +88,8 @@ public struct TextBackground: Sendable, Hashable {
                 box.expanded(by: lineWidth / 2), minus: inner.width > 0 && inner.height > 0 ? inner : nil,
                 imageWidth: image.width, imageHeight: image.height)
             {
-                image.composite(mask, color: alpha == nil ? edgeColor : edgeColor.withAlpha(255), opacity: alpha ?? 1)
+                image.composite(
+                    mask, color: alpha == nil ? edgeColor : edgeColor.withAlpha(255), opacity: alpha ?? 1)
             }
         }
         return box
@@ -100,7 +110,9 @@ func _pixelFloor(_ value: Double) -> Int {
 /// The exact anti-aliased coverage of the axis-aligned rectangle `outer` minus the rectangle `inner` (which must
 /// lie inside it), clipped to the image. Coverage is the covered area of each pixel, which for axis-aligned
 /// rectangles factors into a column term times a row term. Nil when nothing of it is on the image.
-func _rectangleCoverage(_ outer: TextBounds, minus inner: TextBounds?, imageWidth: Int, imageHeight: Int) -> CoverageMask? {
+func _rectangleCoverage(
+    _ outer: TextBounds, minus inner: TextBounds?, imageWidth: Int, imageHeight: Int
+) -> CoverageMask? {
     let left = max(_pixelFloor(outer.x), 0)
     let right = min(_pixelFloor(outer.maxX) + 1, imageWidth)
     let top = max(_pixelFloor(outer.y), 0)
@@ -116,8 +128,12 @@ func _rectangleCoverage(_ outer: TextBounds, minus inner: TextBounds?, imageWidt
     let rows = bottom - top
     let outerX = overlaps(outer.x, outer.maxX, from: left, count: columns)
     let outerY = overlaps(outer.y, outer.maxY, from: top, count: rows)
-    let innerX = inner.map { overlaps($0.x, $0.maxX, from: left, count: columns) } ?? [Double](repeating: 0, count: columns)
-    let innerY = inner.map { overlaps($0.y, $0.maxY, from: top, count: rows) } ?? [Double](repeating: 0, count: rows)
+    let innerX =
+        inner.map { overlaps($0.x, $0.maxX, from: left, count: columns) }
+        ?? [Double](repeating: 0, count: columns)
+    let innerY =
+        inner.map { overlaps($0.y, $0.maxY, from: top, count: rows) }
+        ?? [Double](repeating: 0, count: rows)
     // Rows fully inside the outer rectangle and clear of the inner one share one template row (the common case
     // for a snapped fill), copied instead of recomputed.
     let template = outerX.map { UInt8(min(max($0 * 255 + 0.5, 0), 255)) }

@@ -19,17 +19,20 @@ public enum TextError: Error, Equatable, Sendable {
 extension TextError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .fontFileNotFound(path):
+        case .fontFileNotFound(let path):
             return "font file not found: \(path)"
-        case let .invalidFontFile(path, faceIndex, reason):
-            return "cannot read font file \(path) (face \(faceIndex)): \(reason); expected a TrueType/OpenType font"
-        case let .faceIndexOutOfRange(path, faceIndex, faceCount):
-            return "font file \(path) has \(faceCount) face(s); face index \(faceIndex) is out of range 0..<\(faceCount)"
-        case let .noFontAvailable(request):
-            return "no font available for \(request): fontconfig found no fonts (install e.g. fonts-dejavu-core)"
-        case let .invalidArgument(argument, expected, actual):
+        case .invalidFontFile(let path, let faceIndex, let reason):
+            return
+                "cannot read font file \(path) (face \(faceIndex)): \(reason); expected a TrueType/OpenType font"
+        case .faceIndexOutOfRange(let path, let faceIndex, let faceCount):
+            return
+                "font file \(path) has \(faceCount) face(s); face index \(faceIndex) is out of range 0..<\(faceCount)"
+        case .noFontAvailable(let request):
+            return
+                "no font available for \(request): fontconfig found no fonts (install e.g. fonts-dejavu-core)"
+        case .invalidArgument(let argument, let expected, let actual):
             return "invalid argument `\(argument)`: expected \(expected), got \(actual)"
-        case let .freeTypeFailure(operation, reason):
+        case .freeTypeFailure(let operation, let reason):
             return "FreeType failed in \(operation): \(reason)"
         }
     }

@@ -14,7 +14,8 @@ public enum HorizontalTextAlignment: String, Sendable, Hashable, CaseIterable {
     public init(parsing name: String) throws {
         guard let value = HorizontalTextAlignment(rawValue: name) else {
             throw TextError.invalidArgument(
-                argument: "horizontal_alignments", expected: "one of left, center, right", actual: "\"\(name)\"")
+                argument: "horizontal_alignments", expected: "one of left, center, right",
+                actual: "\"\(name)\"")
         }
         self = value
     }
@@ -44,7 +45,8 @@ public enum VerticalTextAlignment: String, Sendable, Hashable, CaseIterable {
     public init(parsing name: String) throws {
         guard let value = VerticalTextAlignment(rawValue: name) else {
             throw TextError.invalidArgument(
-                argument: "vertical_alignments", expected: "one of top, center, bottom, baseline, center_baseline",
+                argument: "vertical_alignments",
+                expected: "one of top, center, bottom, baseline, center_baseline",
                 actual: "\"\(name)\"")
         }
         self = value
@@ -154,8 +156,17 @@ public struct TextLayout: Sendable {
         let sizeKey = font.sizeKey
         let rawLines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false)
         let gap = rawLines.count > 1 ? font.lineGap : 0
-        var shaped: [(text: String, width: Double, ascent: Double, descent: Double, inkUp: Int, inkDown: Int,
-            glyphs: [_PlacedGlyph])] = []
+        // A line measured before the box width (and so each line's alignment offset) is known.
+        struct ShapedLine {
+            var text: String
+            var width: Double
+            var ascent: Double
+            var descent: Double
+            var inkUp: Int
+            var inkDown: Int
+            var glyphs: [_PlacedGlyph]
+        }
+        var shaped: [ShapedLine] = []
         shaped.reserveCapacity(rawLines.count)
         for scalars in rawLines {
             var glyphs: [_PlacedGlyph] = []
@@ -174,7 +185,9 @@ public struct TextLayout: Sendable {
                         let units = face.kerningUnits(left: previous.glyph, right: source.glyph)
                         if units != 0 { pen += Int((Double(units) * font.scale(of: face) * 64).rounded()) }
                     }
-                    glyph = try glyphCache.glyph(_GlyphKey(face: face.identifier, sizeKey: sizeKey, glyph: source.glyph)) {
+                    glyph = try glyphCache.glyph(
+                        _GlyphKey(face: face.identifier, sizeKey: sizeKey, glyph: source.glyph)
+                    ) {
                         try face.renderGlyph(source.glyph, sizeKey: sizeKey)
                     }
                     previous = source
@@ -182,7 +195,9 @@ public struct TextLayout: Sendable {
                     glyphIndex = source.glyph
                 } else {
                     if scalar.properties.isDefaultIgnorableCodePoint { continue }
-                    glyph = glyphCache.glyph(_GlyphKey(face: font.face.identifier, sizeKey: sizeKey, glyph: _tofuGlyphIndex)) {
+                    glyph = glyphCache.glyph(
+                        _GlyphKey(face: font.face.identifier, sizeKey: sizeKey, glyph: _tofuGlyphIndex)
+                    ) {
                         _renderTofu(pixelsPerEm: Double(sizeKey) / 64 * Font.pixelsPerPoint)
                     }
                     previous = nil
@@ -194,11 +209,12 @@ public struct TextLayout: Sendable {
                 glyphs.append(_PlacedGlyph(pen: pen, face: drawingFace, index: glyphIndex, glyph: glyph))
                 pen += glyph.advance
             }
-            shaped.append((
-                String(String.UnicodeScalarView(scalars)), Double(pen) / 64,
-                max(Double(inkUp), font.lineAscent) + gap / 2, max(Double(inkDown), font.lineDescent) + gap / 2,
-                inkUp, inkDown, glyphs
-            ))
+            shaped.append(
+                ShapedLine(
+                    text: String(String.UnicodeScalarView(scalars)), width: Double(pen) / 64,
+                    ascent: max(Double(inkUp), font.lineAscent) + gap / 2,
+                    descent: max(Double(inkDown), font.lineDescent) + gap / 2, inkUp: inkUp, inkDown: inkDown,
+                    glyphs: glyphs))
         }
         let boxWidth = shaped.map(\.width).max() ?? 0
         var top = 0.0
@@ -211,10 +227,12 @@ public struct TextLayout: Sendable {
             case .center: offset = (boxWidth - line.width) / 2
             case .right: offset = boxWidth - line.width
             }
-            lines.append(Line(
-                text: line.text, width: line.width, ascent: line.ascent, descent: line.descent,
-                inkAscent: line.inkUp, inkDescent: line.inkDown, baseline: top + line.ascent, offsetX: offset,
-                glyphs: line.glyphs))
+            lines.append(
+                Line(
+                    text: line.text, width: line.width, ascent: line.ascent, descent: line.descent,
+                    inkAscent: line.inkUp, inkDescent: line.inkDown, baseline: top + line.ascent,
+                    offsetX: offset,
+                    glyphs: line.glyphs))
             top += line.ascent + line.descent
         }
         self.lines = lines
@@ -234,7 +252,9 @@ public struct TextLayout: Sendable {
 
     /// The text box (without any background padding) when the anchor point (`x`, `y`) is aligned with
     /// ``horizontalAlignment`` and `verticalAlignment`.
-    public func bounds(anchorX x: Double, anchorY y: Double, verticalAlignment: VerticalTextAlignment) -> TextBounds {
+    public func bounds(anchorX x: Double, anchorY y: Double, verticalAlignment: VerticalTextAlignment)
+        -> TextBounds
+    {
         let left: Double
         switch horizontalAlignment {
         case .left: left = x

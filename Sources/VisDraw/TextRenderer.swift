@@ -19,8 +19,10 @@ public struct TextStyle: Sendable, Hashable {
     /// Creates a style. The defaults are MMEngine's `draw_texts` defaults except the colour (black here;
     /// MMEngine's is `'g'`) and the size (MMEngine derives it from the image size).
     public init(
-        font: FontSpec = .sansSerif, sizePoints: Double = 10, color: Color = Color(red: 0, green: 0, blue: 0),
-        horizontalAlignment: HorizontalTextAlignment = .left, verticalAlignment: VerticalTextAlignment = .top,
+        font: FontSpec = .sansSerif, sizePoints: Double = 10,
+        color: Color = Color(red: 0, green: 0, blue: 0),
+        horizontalAlignment: HorizontalTextAlignment = .left,
+        verticalAlignment: VerticalTextAlignment = .top,
         background: TextBackground? = nil
     ) {
         self.font = font
@@ -53,7 +55,8 @@ public final class TextRenderer: Sendable {
     /// - Throws: the errors of ``Font/init(_:sizePoints:)`` and ``TextLayout/init(_:font:horizontalAlignment:glyphCache:)``.
     public func layout(_ text: String, style: TextStyle) throws -> TextLayout {
         let font = try Font(style.font, sizePoints: style.sizePoints)
-        return try TextLayout(text, font: font, horizontalAlignment: style.horizontalAlignment, glyphCache: glyphCache)
+        return try TextLayout(
+            text, font: font, horizontalAlignment: style.horizontalAlignment, glyphCache: glyphCache)
     }
 
     /// Draws `text` anchored at (`x`, `y`) in pixel coordinates ((0, 0) is the top-left corner of the image, y down).
@@ -65,7 +68,9 @@ public final class TextRenderer: Sendable {
     /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for a non-finite position, size or
     ///   background value; font errors (``TextError``) for a missing or unreadable font file.
     @discardableResult
-    public func draw(_ text: String, x: Double, y: Double, style: TextStyle, into image: inout Image) throws -> TextBounds? {
+    public func draw(_ text: String, x: Double, y: Double, style: TextStyle, into image: inout Image)
+        throws -> TextBounds?
+    {
         try TextRenderer.validatePosition(x: x, y: y)
         try style.background?.validate()
         guard !text.isEmpty else { return nil }
@@ -78,15 +83,20 @@ public final class TextRenderer: Sendable {
     /// Draws an existing layout anchored at (`x`, `y`); see ``draw(_:x:y:style:into:)``.
     @discardableResult
     public func draw(
-        _ layout: TextLayout, x: Double, y: Double, verticalAlignment: VerticalTextAlignment, color: Color,
+        _ layout: TextLayout, x: Double, y: Double, verticalAlignment: VerticalTextAlignment,
+        color: Color,
         background: TextBackground? = nil, into image: inout Image
     ) throws -> TextBounds? {
         try TextRenderer.validatePosition(x: x, y: y)
         try background?.validate()
         guard !layout.isEmpty else { return nil }
         let box = layout.bounds(anchorX: x, anchorY: y, verticalAlignment: verticalAlignment)
-        let drawn = background?.draw(around: box, fontSizePoints: layout.font.sizePoints, into: &image) ?? box
-        if !color.isTransparent, let mask = try coverage(of: layout, in: box, imageWidth: image.width, imageHeight: image.height) {
+        let drawn =
+            background?.draw(around: box, fontSizePoints: layout.font.sizePoints, into: &image) ?? box
+        if !color.isTransparent,
+            let mask = try coverage(
+                of: layout, in: box, imageWidth: image.width, imageHeight: image.height)
+        {
             image.composite(mask, color: color)
         }
         return drawn
@@ -94,7 +104,8 @@ public final class TextRenderer: Sendable {
 
     private static func validatePosition(x: Double, y: Double) throws {
         guard x.isFinite, y.isFinite else {
-            throw TextError.invalidArgument(argument: "position", expected: "finite x and y", actual: "(\(x), \(y))")
+            throw TextError.invalidArgument(
+                argument: "position", expected: "finite x and y", actual: "(\(x), \(y))")
         }
     }
 
@@ -103,7 +114,9 @@ public final class TextRenderer: Sendable {
     /// Glyphs are positioned to a quarter pixel in x and y, like matplotlib's Agg backend (which positions them
     /// to 1/64 px): the hinted outline is shifted by the fraction before it is rendered, so each glyph has at
     /// most 16 renderings in the cache. Overlapping glyphs take the larger coverage.
-    func coverage(of layout: TextLayout, in box: TextBounds, imageWidth: Int, imageHeight: Int) throws -> CoverageMask? {
+    func coverage(of layout: TextLayout, in box: TextBounds, imageWidth: Int, imageHeight: Int) throws
+        -> CoverageMask?
+    {
         let sizeKey = layout.font.sizeKey
         var placements: [(x: Int, y: Int, glyph: _RenderedGlyph)] = []
         placements.reserveCapacity(layout.glyphCount)
@@ -125,9 +138,11 @@ public final class TextRenderer: Sendable {
                     let phaseY = baseline & 3
                     if phaseX != 0 || phaseY != 0 {
                         let key = _GlyphKey(
-                            face: face.identifier, sizeKey: sizeKey, glyph: placed.index, phase: UInt8(phaseX + 4 * phaseY))
+                            face: face.identifier, sizeKey: sizeKey, glyph: placed.index,
+                            phase: UInt8(phaseX + 4 * phaseY))
                         glyph = try glyphCache.glyph(key) {
-                            try face.renderGlyph(placed.index, sizeKey: sizeKey, shiftX: phaseX * 16, shiftY: phaseY * 16)
+                            try face.renderGlyph(
+                                placed.index, sizeKey: sizeKey, shiftX: phaseX * 16, shiftY: phaseY * 16)
                         }
                     }
                 } else {
@@ -164,7 +179,9 @@ public final class TextRenderer: Sendable {
                         let destinationRow = (y + row - top) * maskWidth + (x - left)
                         for column in columnStart..<columnEnd {
                             let value = source[sourceRow + column]
-                            if value > destination[destinationRow + column] { destination[destinationRow + column] = value }
+                            if value > destination[destinationRow + column] {
+                                destination[destinationRow + column] = value
+                            }
                         }
                     }
                 }
@@ -184,7 +201,9 @@ extension Image {
     /// Draws `text` anchored at (`x`, `y`) with ``TextRenderer/shared``; see
     /// ``TextRenderer/draw(_:x:y:style:into:)``.
     @discardableResult
-    public mutating func drawText(_ text: String, x: Double, y: Double, style: TextStyle) throws -> TextBounds? {
+    public mutating func drawText(_ text: String, x: Double, y: Double, style: TextStyle) throws
+        -> TextBounds?
+    {
         try TextRenderer.shared.draw(text, x: x, y: y, style: style, into: &self)
     }
 }

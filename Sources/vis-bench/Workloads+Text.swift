@@ -6,17 +6,21 @@ extension Workloads {
     static let text: [Workload] = [
         Workload(
             name: "draw.text_labels.bg.1000",
-            summary: "1000 \"person 0.97\" labels, 10–16 pt, white on 0.8-alpha boxes, on a copy of the scene"
+            summary:
+                "1000 \"person 0.97\" labels, 10–16 pt, white on 0.8-alpha boxes, on a copy of the scene"
         ) { context in
             let labels = TextLabelScene.make(width: context.scene.width, height: context.scene.height)
-            try TextLabelScene.write(labels, to: context.workDirectory.appendingPathComponent("text-labels.json"))
+            try TextLabelScene.write(
+                labels, to: context.workDirectory.appendingPathComponent("text-labels.json"))
             let scene = context.scene
             let renderer = TextRenderer.shared
             let styles = labels.map { label in
                 TextStyle(
-                    font: .sansSerif, sizePoints: label.sizePoints, color: Color(red: 255, green: 255, blue: 255),
+                    font: .sansSerif, sizePoints: label.sizePoints,
+                    color: Color(red: 255, green: 255, blue: 255),
                     background: TextBackground(
-                        faceColor: Color(red: label.box.0, green: label.box.1, blue: label.box.2), edgeColor: .none,
+                        faceColor: Color(red: label.box.0, green: label.box.1, blue: label.box.2),
+                        edgeColor: .none,
                         alpha: 0.8, padPoints: 0.7))
             }
             return {
@@ -40,8 +44,10 @@ enum TextLabelScene {
     }
 
     static let classes = [
-        "person", "bicycle", "car", "motorcycle", "bus", "truck", "traffic light", "dog", "cat", "horse",
-        "umbrella", "handbag", "bottle", "cup", "chair", "potted plant", "dining table", "laptop", "cell phone", "book",
+        "person", "bicycle", "car", "motorcycle", "bus", "truck", "traffic light", "dog", "cat",
+        "horse",
+        "umbrella", "handbag", "bottle", "cup", "chair", "potted plant", "dining table", "laptop",
+        "cell phone", "book",
     ]
 
     /// Deterministic labels: the same every run and in the anchors (which read the JSON).

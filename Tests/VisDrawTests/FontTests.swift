@@ -46,16 +46,24 @@ struct FontTests {
         // The Mono face gives every Latin letter the same advance; the proportional one does not.
         let monoFont = try Font(.file(FontTests.microHei, faceIndex: 1), sizePoints: 12)
         let proportional = try Font(.file(FontTests.microHei, faceIndex: 0), sizePoints: 12)
-        #expect(try TextLayout("iiii", font: monoFont).width == TextLayout("mmmm", font: monoFont).width)
-        #expect(try TextLayout("iiii", font: proportional).width < TextLayout("mmmm", font: proportional).width)
+        #expect(
+            try TextLayout("iiii", font: monoFont).width == TextLayout("mmmm", font: monoFont).width)
+        #expect(
+            try TextLayout("iiii", font: proportional).width
+                < TextLayout("mmmm", font: proportional).width)
     }
 
     @Test("a face index past the collection's faces names the file and the face count")
     func faceIndexOutOfRange() throws {
-        #expect(throws: TextError.faceIndexOutOfRange(path: FontTests.microHei, faceIndex: 5, faceCount: 2)) {
+        #expect(
+            throws: TextError.faceIndexOutOfRange(path: FontTests.microHei, faceIndex: 5, faceCount: 2)
+        ) {
             try FontFace.load(path: FontTests.microHei, faceIndex: 5)
         }
-        #expect(throws: TextError.invalidArgument(argument: "faceIndex", expected: "a face index of at least 0", actual: "-1")) {
+        #expect(
+            throws: TextError.invalidArgument(
+                argument: "faceIndex", expected: "a face index of at least 0", actual: "-1")
+        ) {
             try FontFace.load(path: FontTests.dejaVuSans, faceIndex: -1)
         }
     }
@@ -82,7 +90,7 @@ struct FontTests {
         let noisePath = directory.appendingPathComponent("noise.ttf").path
         try Data(noise).write(to: URL(fileURLWithPath: noisePath))
         let noiseError = try #require(throws: TextError.self) { try FontFace.load(path: noisePath) }
-        guard case let .invalidFontFile(path, faceIndex, reason) = noiseError else {
+        guard case .invalidFontFile(let path, let faceIndex, let reason) = noiseError else {
             Issue.record("unexpected \(noiseError)")
             return
         }
@@ -100,10 +108,15 @@ struct FontTests {
         try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: halfPath))
         #expect(throws: TextError.self) {
             let font = try Font(.file(halfPath), sizePoints: 12)
-            _ = try TextLayout("The quick brown fox jumps over the lazy dog ÀÉÎÕÜ", font: font, glyphCache: GlyphCache(byteBudget: 1 << 20))
+            _ = try TextLayout(
+                "The quick brown fox jumps over the lazy dog ÀÉÎÕÜ", font: font,
+                glyphCache: GlyphCache(byteBudget: 1 << 20))
         }
 
-        #expect(throws: TextError.invalidFontFile(path: directory.path, faceIndex: 0, reason: "a directory, not a font file")) {
+        #expect(
+            throws: TextError.invalidFontFile(
+                path: directory.path, faceIndex: 0, reason: "a directory, not a font file")
+        ) {
             try FontFace.load(path: directory.path)
         }
     }

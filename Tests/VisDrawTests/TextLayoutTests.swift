@@ -6,8 +6,11 @@ import Testing
 /// Sans, 100 dpi), which MMEngine's `draw_texts` uses.
 @Suite("Text layout")
 struct TextLayoutTests {
-    func layout(_ text: String, size: Double = 10, alignment: HorizontalTextAlignment = .left) throws -> TextLayout {
-        try TextLayout(text, font: try Font(.sansSerif, sizePoints: size), horizontalAlignment: alignment)
+    func layout(_ text: String, size: Double = 10, alignment: HorizontalTextAlignment = .left) throws
+        -> TextLayout
+    {
+        try TextLayout(
+            text, font: try Font(.sansSerif, sizePoints: size), horizontalAlignment: alignment)
     }
 
     @Test("widths and heights match matplotlib's text extents")
@@ -96,7 +99,8 @@ struct TextLayoutTests {
             for horizontal in HorizontalTextAlignment.allCases {
                 let aligned = try layout("Hello\nworld", alignment: horizontal)
                 let box = aligned.bounds(anchorX: x, anchorY: y, verticalAlignment: vertical)
-                let expectedLeft = horizontal == .left ? x : horizontal == .center ? x - width / 2 : x - width
+                let expectedLeft =
+                    horizontal == .left ? x : horizontal == .center ? x - width / 2 : x - width
                 #expect(abs(box.x - expectedLeft) < 1e-9, "\(horizontal) \(vertical)")
                 #expect(abs(box.y - expectedTop) < 1e-9, "\(horizontal) \(vertical)")
                 #expect(box.width == width && box.height == height)

@@ -28,7 +28,9 @@ struct TextMatplotlibInteropTests {
 
     @Test("box position and size for strings, sizes and every alignment")
     func boxesMatchMatplotlib() throws {
-        let strings = ["person 0.97", "Hello\nworld", "AVATAR Type", "gjpqy", "3 lines\nof\ntext ÀÉ", "x"]
+        let strings = [
+            "person 0.97", "Hello\nworld", "AVATAR Type", "gjpqy", "3 lines\nof\ntext ÀÉ", "x",
+        ]
         let sizes = [7.0, 10, 13, 16.5, 24]
         var cases: [(String, Double, HorizontalTextAlignment, VerticalTextAlignment)] = []
         for (index, text) in strings.enumerated() {
@@ -39,14 +41,18 @@ struct TextMatplotlibInteropTests {
             }
         }
         let arguments = cases.map { [$0.0, $0.1, $0.2.rawValue, $0.3.rawValue] as [Any] }
-        let json = String(decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self)
+        let json = String(
+            decoding: try JSONSerialization.data(withJSONObject: arguments), as: UTF8.self)
         let output = try TestSupport.runPython(TextMatplotlibInteropTests.script, arguments: [json])
-        let boxes = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[Double]])
+        let boxes = try #require(
+            try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[Double]])
         try #require(boxes.count == cases.count)
         for ((text, size, horizontal, vertical), reference) in zip(cases, boxes) {
-            let layout = try TextLayout(text, font: try Font(.sansSerif, sizePoints: size), horizontalAlignment: horizontal)
+            let layout = try TextLayout(
+                text, font: try Font(.sansSerif, sizePoints: size), horizontalAlignment: horizontal)
             let box = layout.bounds(anchorX: 200, anchorY: 150, verticalAlignment: vertical)
-            let label = "\(text.debugDescription) \(size) pt \(horizontal) \(vertical): ours \(box), matplotlib \(reference)"
+            let label =
+                "\(text.debugDescription) \(size) pt \(horizontal) \(vertical): ours \(box), matplotlib \(reference)"
             // Horizontal: kerning is rounded to 1/64 px per pair, matplotlib (HarfBuzz) may round differently.
             #expect(abs(box.x - reference[0]) < 0.05, "\(label)")
             #expect(abs(box.y - reference[1]) < 0.01, "\(label)")
@@ -90,15 +96,21 @@ struct TextMatplotlibInteropTests {
             "person 0.97 AV", x: 20, y: 20,
             style: TextStyle(
                 sizePoints: 13, color: black,
-                background: TextBackground(faceColor: Color(red: 255, green: 0, blue: 0), edgeColor: .none, alpha: 0.6, padPoints: 0.7)))
+                background: TextBackground(
+                    faceColor: Color(red: 255, green: 0, blue: 0), edgeColor: .none, alpha: 0.6,
+                    padPoints: 0.7)))
         try image.drawText(
             "two\nlines", x: 230, y: 70,
-            style: TextStyle(sizePoints: 11, color: Color(red: 0, green: 0, blue: 128), horizontalAlignment: .center, verticalAlignment: .center))
+            style: TextStyle(
+                sizePoints: 11, color: Color(red: 0, green: 0, blue: 128), horizontalAlignment: .center,
+                verticalAlignment: .center))
         try image.drawText(
             "Right 7pt", x: 300, y: 110,
-            style: TextStyle(sizePoints: 7, color: black, horizontalAlignment: .right, verticalAlignment: .bottom))
+            style: TextStyle(
+                sizePoints: 7, color: black, horizontalAlignment: .right, verticalAlignment: .bottom))
 
-        try #require(reference.width == image.width && reference.height == image.height && reference.channels == 3)
+        try #require(
+            reference.width == image.width && reference.height == image.height && reference.channels == 3)
         var total = 0
         var largest = 0
         for (a, b) in zip(reference.pixels, image.pixels) {

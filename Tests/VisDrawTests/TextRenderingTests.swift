@@ -8,11 +8,15 @@ import VisTestSupport
 /// Small helpers shared by the text test suites.
 enum TextTestImages {
     static func white(width: Int = 160, height: Int = 60, layout: PixelLayout = .rgb) throws -> Image {
-        try Image(width: width, height: height, layout: layout, fill: [UInt8](repeating: 255, count: layout.channels))
+        try Image(
+            width: width, height: height, layout: layout,
+            fill: [UInt8](repeating: 255, count: layout.channels))
     }
 
     /// Pixels whose first channel is darker than 128, in the rectangle [x0, x1) × [y0, y1).
-    static func darkPixels(_ image: Image, x0: Int = 0, y0: Int = 0, x1: Int? = nil, y1: Int? = nil) -> Int {
+    static func darkPixels(_ image: Image, x0: Int = 0, y0: Int = 0, x1: Int? = nil, y1: Int? = nil)
+        -> Int
+    {
         var count = 0
         for y in max(y0, 0)..<min(y1 ?? image.height, image.height) {
             for x in max(x0, 0)..<min(x1 ?? image.width, image.width) where image[x, y, 0] < 128 {
@@ -45,7 +49,8 @@ struct TextRenderingTests {
         // The fallback glyph is the CJK font's own: identical pixels to drawing with that font's file directly.
         var viaFallback = try TextTestImages.white()
         var viaFile = try TextTestImages.white()
-        let style = TextStyle(font: .sansSerif, sizePoints: 16, color: black, verticalAlignment: .baseline)
+        let style = TextStyle(
+            font: .sansSerif, sizePoints: 16, color: black, verticalAlignment: .baseline)
         var fileStyle = style
         fileStyle.font = .file(TextRenderingTests.microHei, faceIndex: 0)
         try viaFallback.drawText("猫", x: 10, y: 40, style: style)
@@ -111,7 +116,8 @@ struct TextRenderingTests {
 
         let small = GlyphCache(byteBudget: 64 << 10)
         let big = try Font(.sansSerif, sizePoints: 120)
-        _ = try TextLayout("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", font: big, glyphCache: small)
+        _ = try TextLayout(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", font: big, glyphCache: small)
         #expect(small.statistics.bytes <= small.byteBudget)
         #expect(small.statistics.entries < 52)
     }
@@ -145,18 +151,23 @@ struct TextRenderingTests {
         var image = try TextTestImages.white()
         let red = Color(red: 255, green: 0, blue: 0)
         try image.drawText("I", x: 10, y: 10, style: TextStyle(sizePoints: 30, color: red))
-        let columns = (0..<image.width).filter { x in (0..<image.height).contains { image[x, $0, 1] < 10 } }
+        let columns = (0..<image.width).filter { x in
+            (0..<image.height).contains { image[x, $0, 1] < 10 }
+        }
         let x = try #require(columns.first)
         let y = try #require((0..<image.height).first { image[x, $0, 1] < 10 })
         #expect(Array(image[x, y]) == [255, 0, 0])
 
         var translucent = try TextTestImages.white()
-        try translucent.drawText("I", x: 10, y: 10, style: TextStyle(sizePoints: 30, color: red.withAlpha(128)))
+        try translucent.drawText(
+            "I", x: 10, y: 10, style: TextStyle(sizePoints: 30, color: red.withAlpha(128)))
         #expect(Array(translucent[x, y]) == [255, 127, 127])
 
         var untouched = try TextTestImages.white()
         let before = untouched
-        #expect(try untouched.drawText("", x: 10, y: 10, style: TextStyle(background: TextBackground())) == nil)
+        #expect(
+            try untouched.drawText("", x: 10, y: 10, style: TextStyle(background: TextBackground()))
+                == nil)
         #expect(untouched == before)
     }
 
@@ -180,7 +191,8 @@ struct TextRenderingTests {
         var framed = try TextTestImages.white()
         let edged = TextStyle(
             sizePoints: 10, color: black,
-            background: TextBackground(faceColor: .none, edgeColor: black, padPoints: 4, lineWidthPoints: 1))
+            background: TextBackground(
+                faceColor: .none, edgeColor: black, padPoints: 4, lineWidthPoints: 1))
         try framed.drawText("cat", x: 20, y: 20, style: edged)
         // A 1 pt (1.39 px) line centred on x = 14 covers 0.69 of column 13 and 0.69 of column 14.
         #expect(framed[13, 25, 0] < 255 && framed[13, 25, 0] > 0)
@@ -196,22 +208,31 @@ struct TextRenderingTests {
     func badInput() throws {
         var image = try TextTestImages.white()
         let before = image
-        #expect(throws: TextError.invalidArgument(argument: "position", expected: "finite x and y", actual: "(nan, 3.0)")) {
+        #expect(
+            throws: TextError.invalidArgument(
+                argument: "position", expected: "finite x and y", actual: "(nan, 3.0)")
+        ) {
             try image.drawText("a", x: .nan, y: 3, style: TextStyle())
         }
-        #expect(throws: TextError.self) { try image.drawText("a", x: 1, y: .infinity, style: TextStyle()) }
         #expect(throws: TextError.self) {
-            try image.drawText("a", x: 1, y: 1, style: TextStyle(background: TextBackground(padPoints: .nan)))
+            try image.drawText("a", x: 1, y: .infinity, style: TextStyle())
+        }
+        #expect(throws: TextError.self) {
+            try image.drawText(
+                "a", x: 1, y: 1, style: TextStyle(background: TextBackground(padPoints: .nan)))
         }
         #expect(throws: TextError.self) {
             try image.drawText("a", x: 1, y: 1, style: TextStyle(background: TextBackground(alpha: 2)))
         }
-        #expect(throws: TextError.self) { try image.drawText("a", x: 1, y: 1, style: TextStyle(sizePoints: 0)) }
+        #expect(throws: TextError.self) {
+            try image.drawText("a", x: 1, y: 1, style: TextStyle(sizePoints: 0))
+        }
         try image.drawText("far", x: 1e300, y: -1e300, style: TextStyle(background: TextBackground()))
         try image.drawText("far", x: -500, y: 10, style: TextStyle(background: TextBackground()))
         #expect(image == before)
         // Partly outside: clipped, not an error.
-        try image.drawText("edge", x: -10, y: -5, style: TextStyle(sizePoints: 20, background: TextBackground()))
+        try image.drawText(
+            "edge", x: -10, y: -5, style: TextStyle(sizePoints: 20, background: TextBackground()))
         #expect(image != before)
     }
 
@@ -221,7 +242,8 @@ struct TextRenderingTests {
         try gray.drawText("Gray", x: 5, y: 5, style: TextStyle(sizePoints: 16, color: black))
         #expect(TextTestImages.darkPixels(gray) > 20)
         var rgba = try Image(width: 80, height: 40, layout: .rgba, fill: [0, 0, 0, 0])
-        try rgba.drawText("A", x: 5, y: 5, style: TextStyle(sizePoints: 16, color: Color(red: 0, green: 0, blue: 255)))
+        try rgba.drawText(
+            "A", x: 5, y: 5, style: TextStyle(sizePoints: 16, color: Color(red: 0, green: 0, blue: 255)))
         #expect(rgba.pixels.enumerated().contains { $0.offset % 4 == 3 && $0.element == 255 })
     }
 }
