@@ -122,9 +122,15 @@ extension NDArray {
         case .element(let dtype):
             switch dtype {
             case .float32:
-                storage = .float32(_load(data, count: count, swap: swap, as: UInt32.self).map(Float.init(bitPattern:)))
+                storage = .float32(
+                    swap
+                        ? _load(data, count: count, swap: true, as: UInt32.self).map(Float.init(bitPattern:))
+                        : _loadRaw(data, count: count, as: Float.self))
             case .float64:
-                storage = .float64(_load(data, count: count, swap: swap, as: UInt64.self).map(Double.init(bitPattern:)))
+                storage = .float64(
+                    swap
+                        ? _load(data, count: count, swap: true, as: UInt64.self).map(Double.init(bitPattern:))
+                        : _loadRaw(data, count: count, as: Double.self))
             case .int8: storage = .int8(_load(data, count: count, swap: false, as: Int8.self))
             case .int16: storage = .int16(_load(data, count: count, swap: swap, as: Int16.self))
             case .int32: storage = .int32(_load(data, count: count, swap: swap, as: Int32.self))
@@ -145,21 +151,26 @@ extension NDArray {
     }
 
     /// `count` integers copied from possibly unaligned bytes, byte-swapped when the file's order is not ours.
-    static func _load<I: FixedWidthInteger>(
+    static func _load<I: FixedWidthInteger & BitwiseCopyable>(
         _ data: UnsafeRawBufferPointer, count: Int, swap: Bool, as _: I.Type
     ) -> [I] {
-        var values = [I](unsafeUninitializedCapacity: count) { buffer, initialized in
-            if count > 0, let source = data.baseAddress, let target = buffer.baseAddress {
-                UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * MemoryLayout<I>.size)
-            }
-            initialized = count
-        }
+        var values = _loadRaw(data, count: count, as: I.self)
         if swap {
             values.withUnsafeMutableBufferPointer { buffer in
                 for index in buffer.indices { buffer[index] = buffer[index].byteSwapped }
             }
         }
         return values
+    }
+
+    /// `count` values copied bit for bit from possibly unaligned bytes (`T` is a plain number type).
+    static func _loadRaw<T: BitwiseCopyable>(_ data: UnsafeRawBufferPointer, count: Int, as _: T.Type) -> [T] {
+        [T](unsafeUninitializedCapacity: count) { buffer, initialized in
+            if count > 0, let source = data.baseAddress, let target = buffer.baseAddress {
+                UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * MemoryLayout<T>.size)
+            }
+            initialized = count
+        }
     }
 
     /// IEEE 754 half → single precision, exact (every half is a float), including subnormals, infinities, NaN.

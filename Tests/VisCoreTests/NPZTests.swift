@@ -68,8 +68,9 @@ struct NPZTests {
         try NDArray.writeNPZ(arrays, to: path)
         #expect(try NDArray.loadNPZ(from: path) == arrays)
         #expect(try NDArray.loadNPZ(data: NDArray.npzData([:])).isEmpty)
-        #expect(throws: VisCoreError.self) { try NDArray.npzData(["a/b": arrays["mask"]!]) }
-        #expect(throws: VisCoreError.self) { try NDArray.npzData(["": arrays["mask"]!]) }
+        let mask = try #require(arrays["mask"])
+        #expect(throws: VisCoreError.self) { try NDArray.npzData(["a/b": mask]) }
+        #expect(throws: VisCoreError.self) { try NDArray.npzData(["": mask]) }
     }
 
     @Test func detectsCorruptMembers() throws {
