@@ -22,6 +22,8 @@ final class _Rasterizer: @unchecked Sendable {
     private var minY: Float = .infinity
     private var maxX: Float = -.infinity
     private var maxY: Float = -.infinity
+    /// Whether an edge was dropped for lying right of the clip box (then coverage runs on to the clip's edge).
+    private var cutAtRight = false
     /// Per-cell coverage deltas over the edges' bounding box, all zero between draws.
     private var deltas: [Float] = []
     /// Per-row range of cells that received a delta (`rowFirst > rowLast` when none).
@@ -37,6 +39,7 @@ final class _Rasterizer: @unchecked Sendable {
         minY = .infinity
         maxX = -.infinity
         maxY = -.infinity
+        cutAtRight = false
     }
 
     /// Whether no edge reached the clip box.
@@ -48,7 +51,7 @@ final class _Rasterizer: @unchecked Sendable {
         let x0 = Int(minX.rounded(.down))
         let y0 = Int(minY.rounded(.down))
         // Coverage continues to the clip's right edge when edges were cut there.
-        let x1 = min(Int(maxX.rounded(.up)) + 1, clipWidth)
+        let x1 = cutAtRight ? clipWidth : min(Int(maxX.rounded(.up)) + 1, clipWidth)
         let y1 = min(Int(maxY.rounded(.up)), clipHeight)
         guard x1 > x0, y1 > y0 else { return nil }
         return (x0, y0, x1 - x0, y1 - y0)
@@ -75,7 +78,10 @@ final class _Rasterizer: @unchecked Sendable {
         let dy = b.y - a.y
         guard dy != 0 else { return }
         if (a.y <= 0 && b.y <= 0) || (a.y >= height && b.y >= height) { return }
-        if a.x >= width && b.x >= width { return }
+        if a.x >= width && b.x >= width {
+            cutAtRight = true
+            return
+        }
         // Clip in y by parameter so that huge coordinates never enter the loops below.
         let tTop = (0 - a.y) / dy
         let tBottom = (height - a.y) / dy
@@ -110,7 +116,10 @@ final class _Rasterizer: @unchecked Sendable {
 
     private func addPiece(_ start: Point, _ end: Point, from ta: Double, to tb: Double, width: Double, height: Double) {
         let mid = start.x + (end.x - start.x) * (ta + tb) / 2
-        if mid > width { return }
+        if mid > width {
+            cutAtRight = true
+            return
+        }
         var pa = ta == 0 ? start : start.lerp(to: end, ta)
         var pb = tb == 1 ? end : start.lerp(to: end, tb)
         if mid < 0 {
@@ -148,7 +157,7 @@ final class _Rasterizer: @unchecked Sendable {
         let offsetX = Float(originX)
         let offsetY = Float(originY)
         let limitX = Float(lastX)
-        let visibleEnd = min(bufferWidth, clipWidth - originX)
+        let visibleEnd = clipWidth - originX
         deltas.withUnsafeMutableBufferPointer { deltaBuffer in
             rowFirst.withUnsafeMutableBufferPointer { firsts in
                 rowLast.withUnsafeMutableBufferPointer { lasts in

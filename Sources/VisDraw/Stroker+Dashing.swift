@@ -46,6 +46,15 @@ func _clipPolyline(_ points: ArraySlice<Point>, closed: Bool, to box: _Box) -> [
         previous = point
     }
     flush()
+    // A closed polyline cut by the box: its first and last pieces meet at the start point, which needs a join,
+    // not two caps.
+    if closed, pieces.count > 1, let head = pieces.first, let tail = pieces.last, head.startDistance == 0,
+        tail.points.last == first
+    {
+        let merged = _StrokePiece(points: (Array(tail.points) + head.points.dropFirst())[...], closed: false, startDistance: tail.startDistance)
+        pieces.removeFirst()
+        pieces[pieces.count - 1] = merged
+    }
     return pieces
 }
 
@@ -83,7 +92,8 @@ func _dash(_ piece: _StrokePiece, pattern: DashPattern, emit: (ArraySlice<Point>
     if phase < 0 { phase += period }
     var index = 0
     // Bounded: the phase is below the period, so one pass over the intervals finds its place.
-    for _ in 0..<intervals.count where phase >= intervals[index] {
+    // A zero-length dash right at the start is drawn (a dot with round caps), as in SVG.
+    for _ in 0..<intervals.count where phase > intervals[index] || (phase == intervals[index] && phase > 0) {
         phase -= intervals[index]
         index = (index + 1) % intervals.count
     }

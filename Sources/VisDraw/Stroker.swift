@@ -100,13 +100,35 @@ struct _Stroker {
         }
         for segment in 0..<segments {
             let end = point(segment + 1)
-            contour.line(to: end + previousNormal, sink: &sink)
-            let isLast = segment == segments - 1
-            if isLast && !closed { break }
+            if segment == segments - 1 && !closed {
+                contour.line(to: end + previousNormal, sink: &sink)
+                break
+            }
             let nextNormal = normal(segment + 1)
-            addJoin(at: end, from: previousNormal, to: nextNormal, into: &contour, sink: &sink)
+            if previousNormal.cross(nextNormal) > 0,
+                let corner = innerCorner(
+                    at: end, from: previousNormal, to: nextNormal,
+                    shorterSegment: min((end - point(segment)).length, (point(segment + 2) - end).length))
+            {
+                contour.line(to: corner, sink: &sink)
+            } else {
+                contour.line(to: end + previousNormal, sink: &sink)
+                addJoin(at: end, from: previousNormal, to: nextNormal, into: &contour, sink: &sink)
+            }
             previousNormal = nextNormal
         }
+    }
+
+    /// Where the two offsets of an inner corner cross, when that point lies within the first half of both
+    /// neighbouring segments: then the outline simply turns there and has no loop, and its area is exact. (Past
+    /// that, e.g. a stroke wider than a curve's radius, the outline goes through the vertex instead.)
+    private func innerCorner(at pivot: Point, from n0: Point, to n1: Point, shorterSegment: Double) -> Point? {
+        let sum = n0 + n1
+        let sumSquared = sum.dot(sum)
+        guard sumSquared > 1e-12 * halfWidth * halfWidth else { return nil }
+        let corner = pivot + sum * (2 * halfWidth * halfWidth / sumSquared)
+        let along = (corner - (pivot + n0)).length
+        return along <= 0.5 * shorterSegment ? corner : nil
     }
 
     /// Connects `pivot + from` (the current point) to `pivot + to`.
@@ -173,10 +195,13 @@ struct _Stroker {
         guard steps > 1 else { return }
         let angle = sweep / Double(steps)
         let (sine, cosine) = (sin(angle), cos(angle))
+        // Inner vertices sit slightly outside the arc (r·√(θ / sin θ)) so that each fan triangle has its
+        // sector's area: an inscribed polygon alone would lose ~1 % of a small round cap.
+        let scale = (abs(angle) / sin(abs(angle))).squareRoot()
         var offset = start
         for _ in 1..<steps {
             offset = Point(offset.x * cosine - offset.y * sine, offset.x * sine + offset.y * cosine)
-            contour.line(to: center + offset, sink: &sink)
+            contour.line(to: center + offset * scale, sink: &sink)
         }
     }
 }
