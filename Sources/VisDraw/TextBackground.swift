@@ -64,33 +64,27 @@ public struct TextBackground: Sendable, Hashable {
         }
     }
 
-    /// Draws the background around `textBox` and returns the box drawn (padding included, edges rounded).
-    func draw(around textBox: TextBounds, fontSizePoints: Double, into image: inout Image)
-        -> TextBounds
-    {
+    /// Draws the background around `textBox` on `canvas` and returns the box drawn (padding included, edges
+    /// rounded).
+    func draw(around textBox: TextBounds, fontSizePoints: Double, on canvas: inout Canvas) throws -> TextBounds {
         let padded = textBox.expanded(by: padPixels(fontSizePoints: fontSizePoints))
         let left = _roundedPixel(padded.x)
         let top = _roundedPixel(padded.y)
         let box = TextBounds(
             x: left, y: top, width: max(_roundedPixel(padded.maxX) - left, 0),
             height: max(_roundedPixel(padded.maxY) - top, 0))
-        if !faceColor.isTransparent,
-            let mask = _rectangleCoverage(
-                box, minus: nil, imageWidth: image.width, imageHeight: image.height)
-        {
-            image.composite(
-                mask, color: alpha == nil ? faceColor : faceColor.withAlpha(255), opacity: alpha ?? 1)
+        if !faceColor.isTransparent {
+            try canvas.fillRect(
+                x: box.x, y: box.y, width: box.width, height: box.height,
+                color: alpha == nil ? faceColor : faceColor.withAlpha(255), opacity: alpha ?? 1)
         }
         let lineWidth = lineWidthPoints * Font.pixelsPerPoint
         if !edgeColor.isTransparent, lineWidth > 0 {
-            let inner = box.expanded(by: -lineWidth / 2)
-            if let mask = _rectangleCoverage(
-                box.expanded(by: lineWidth / 2), minus: inner.width > 0 && inner.height > 0 ? inner : nil,
-                imageWidth: image.width, imageHeight: image.height)
-            {
-                image.composite(
-                    mask, color: alpha == nil ? edgeColor : edgeColor.withAlpha(255), opacity: alpha ?? 1)
-            }
+            // matplotlib's text box outline has mitred corners.
+            try canvas.strokeRect(
+                x: box.x, y: box.y, width: box.width, height: box.height,
+                style: StrokeStyle(lineWidth: lineWidth, join: .miter),
+                color: alpha == nil ? edgeColor : edgeColor.withAlpha(255), opacity: alpha ?? 1)
         }
         return box
     }
@@ -100,56 +94,4 @@ public struct TextBackground: Sendable, Hashable {
 /// coordinates cannot overflow integer conversions.
 func _roundedPixel(_ value: Double) -> Double {
     (min(max(value, -1e12), 1e12) + 0.5).rounded(.down)
-}
-
-/// An integer pixel coordinate for `value` (rounded down), clamped like ``_roundedPixel(_:)``.
-func _pixelFloor(_ value: Double) -> Int {
-    Int(min(max(value, -1e12), 1e12).rounded(.down))
-}
-
-/// The exact anti-aliased coverage of the axis-aligned rectangle `outer` minus the rectangle `inner` (which must
-/// lie inside it), clipped to the image. Coverage is the covered area of each pixel, which for axis-aligned
-/// rectangles factors into a column term times a row term. Nil when nothing of it is on the image.
-func _rectangleCoverage(
-    _ outer: TextBounds, minus inner: TextBounds?, imageWidth: Int, imageHeight: Int
-) -> CoverageMask? {
-    let left = max(_pixelFloor(outer.x), 0)
-    let right = min(_pixelFloor(outer.maxX) + 1, imageWidth)
-    let top = max(_pixelFloor(outer.y), 0)
-    let bottom = min(_pixelFloor(outer.maxY) + 1, imageHeight)
-    guard left < right, top < bottom else { return nil }
-    func overlaps(_ start: Double, _ end: Double, from first: Int, count: Int) -> [Double] {
-        (0..<count).map { index in
-            let pixel = Double(first + index)
-            return max(0, min(end, pixel + 1) - max(start, pixel))
-        }
-    }
-    let columns = right - left
-    let rows = bottom - top
-    let outerX = overlaps(outer.x, outer.maxX, from: left, count: columns)
-    let outerY = overlaps(outer.y, outer.maxY, from: top, count: rows)
-    let innerX =
-        inner.map { overlaps($0.x, $0.maxX, from: left, count: columns) }
-        ?? [Double](repeating: 0, count: columns)
-    let innerY =
-        inner.map { overlaps($0.y, $0.maxY, from: top, count: rows) }
-        ?? [Double](repeating: 0, count: rows)
-    // Rows fully inside the outer rectangle and clear of the inner one share one template row (the common case
-    // for a snapped fill), copied instead of recomputed.
-    let template = outerX.map { UInt8(min(max($0 * 255 + 0.5, 0), 255)) }
-    var mask = CoverageMask(originX: left, originY: top, width: columns, height: rows)
-    mask.coverage.withUnsafeMutableBufferPointer { coverage in
-        for row in 0..<rows {
-            let start = row * columns
-            if outerY[row] == 1 && innerY[row] == 0 {
-                for column in 0..<columns { coverage[start + column] = template[column] }
-                continue
-            }
-            for column in 0..<columns {
-                let area = outerX[column] * outerY[row] - innerX[column] * innerY[row]
-                coverage[start + column] = UInt8(min(max(area * 255 + 0.5, 0), 255))
-            }
-        }
-    }
-    return mask
 }

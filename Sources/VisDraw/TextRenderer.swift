@@ -42,7 +42,7 @@ public final class TextRenderer: Sendable {
     /// The glyph cache this renderer fills and reads.
     public let glyphCache: GlyphCache
 
-    /// The renderer used by ``VisCore/Image/drawText(_:x:y:style:)``, with the shared glyph cache.
+    /// The renderer used by default by `Canvas.drawText` and `Image.drawText`, with the shared glyph cache.
     public static let shared = TextRenderer()
 
     /// Creates a renderer with its own or the shared glyph cache.
@@ -59,7 +59,8 @@ public final class TextRenderer: Sendable {
             text, font: font, horizontalAlignment: style.horizontalAlignment, glyphCache: glyphCache)
     }
 
-    /// Draws `text` anchored at (`x`, `y`) in pixel coordinates ((0, 0) is the top-left corner of the image, y down).
+    /// Draws `text` on `canvas`, anchored at (`x`, `y`) in pixel coordinates ((0, 0) is the top-left corner of
+    /// the image, y down).
     ///
     /// The text is not clipped to anything but the image: parts outside it are dropped, as in MMEngine.
     ///
@@ -68,8 +69,8 @@ public final class TextRenderer: Sendable {
     /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for a non-finite position, size or
     ///   background value; font errors (``TextError``) for a missing or unreadable font file.
     @discardableResult
-    public func draw(_ text: String, x: Double, y: Double, style: TextStyle, into image: inout Image)
-        throws -> TextBounds?
+    public func draw(_ text: String, x: Double, y: Double, style: TextStyle, on canvas: inout Canvas) throws
+        -> TextBounds?
     {
         try TextRenderer.validatePosition(x: x, y: y)
         try style.background?.validate()
@@ -77,29 +78,38 @@ public final class TextRenderer: Sendable {
         let layout = try self.layout(text, style: style)
         return try draw(
             layout, x: x, y: y, verticalAlignment: style.verticalAlignment, color: style.color,
-            background: style.background, into: &image)
+            background: style.background, on: &canvas)
     }
 
-    /// Draws an existing layout anchored at (`x`, `y`); see ``draw(_:x:y:style:into:)``.
+    /// Draws an existing layout on `canvas`, anchored at (`x`, `y`); see ``draw(_:x:y:style:on:)``.
     @discardableResult
     public func draw(
-        _ layout: TextLayout, x: Double, y: Double, verticalAlignment: VerticalTextAlignment,
-        color: Color,
-        background: TextBackground? = nil, into image: inout Image
+        _ layout: TextLayout, x: Double, y: Double, verticalAlignment: VerticalTextAlignment, color: Color,
+        background: TextBackground? = nil, on canvas: inout Canvas
     ) throws -> TextBounds? {
         try TextRenderer.validatePosition(x: x, y: y)
         try background?.validate()
         guard !layout.isEmpty else { return nil }
         let box = layout.bounds(anchorX: x, anchorY: y, verticalAlignment: verticalAlignment)
-        let drawn =
-            background?.draw(around: box, fontSizePoints: layout.font.sizePoints, into: &image) ?? box
+        let drawn = try background?.draw(around: box, fontSizePoints: layout.font.sizePoints, on: &canvas) ?? box
         if !color.isTransparent,
-            let mask = try coverage(
-                of: layout, in: box, imageWidth: image.width, imageHeight: image.height)
+            let mask = try coverage(of: layout, in: box, imageWidth: canvas.width, imageHeight: canvas.height)
         {
-            image.composite(mask, color: color)
+            canvas.composite(mask, color: color)
         }
         return drawn
+    }
+
+    /// Draws `text` onto `image`; see ``draw(_:x:y:style:on:)``.
+    @discardableResult
+    public func draw(_ text: String, x: Double, y: Double, style: TextStyle, into image: inout Image) throws
+        -> TextBounds?
+    {
+        // The canvas takes the image's storage for the duration (no copy), and gives it back even on error.
+        var canvas = Canvas(image: image)
+        image = try Image(width: 0, height: 0, layout: image.layout)
+        defer { image = canvas.image }
+        return try draw(text, x: x, y: y, style: style, on: &canvas)
     }
 
     private static func validatePosition(x: Double, y: Double) throws {
@@ -197,13 +207,22 @@ func _quarterPixels(_ value: Double) -> Int {
     Int((min(max(value, -1e12), 1e12) * 4).rounded())
 }
 
-extension Image {
-    /// Draws `text` anchored at (`x`, `y`) with ``TextRenderer/shared``; see
-    /// ``TextRenderer/draw(_:x:y:style:into:)``.
+extension Canvas {
+    /// Draws `text` anchored at (`x`, `y`) with `renderer`; see ``TextRenderer/draw(_:x:y:style:on:)``.
     @discardableResult
-    public mutating func drawText(_ text: String, x: Double, y: Double, style: TextStyle) throws
-        -> TextBounds?
-    {
-        try TextRenderer.shared.draw(text, x: x, y: y, style: style, into: &self)
+    public mutating func drawText(
+        _ text: String, x: Double, y: Double, style: TextStyle, renderer: TextRenderer = .shared
+    ) throws -> TextBounds? {
+        try renderer.draw(text, x: x, y: y, style: style, on: &self)
+    }
+}
+
+extension Image {
+    /// Draws `text` anchored at (`x`, `y`) with `renderer`; see ``TextRenderer/draw(_:x:y:style:on:)``.
+    @discardableResult
+    public mutating func drawText(
+        _ text: String, x: Double, y: Double, style: TextStyle, renderer: TextRenderer = .shared
+    ) throws -> TextBounds? {
+        try renderer.draw(text, x: x, y: y, style: style, into: &self)
     }
 }

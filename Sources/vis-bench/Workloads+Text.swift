@@ -24,9 +24,9 @@ extension Workloads {
                         alpha: 0.8, padPoints: 0.7))
             }
             return {
-                var image = scene
+                var canvas = Canvas(image: scene)
                 for (label, style) in zip(labels, styles) {
-                    try renderer.draw(label.text, x: label.x, y: label.y, style: style, into: &image)
+                    try renderer.draw(label.text, x: label.x, y: label.y, style: style, on: &canvas)
                 }
             }
         }

@@ -246,4 +246,24 @@ struct TextRenderingTests {
             "A", x: 5, y: 5, style: TextStyle(sizePoints: 16, color: Color(red: 0, green: 0, blue: 255)))
         #expect(rgba.pixels.enumerated().contains { $0.offset % 4 == 3 && $0.element == 255 })
     }
+
+    @Test("Canvas.drawText and Image.drawText draw the same; a failed draw leaves the image intact")
+    func canvasAndImage() throws {
+        let style = TextStyle(
+            sizePoints: 12, color: Color(red: 10, green: 20, blue: 200),
+            background: TextBackground(faceColor: Color(red: 250, green: 200, blue: 0), alpha: 0.7))
+        var image = try TextTestImages.white()
+        var canvas = Canvas(image: try TextTestImages.white())
+        let imageBox = try image.drawText("cat 猫", x: 12.3, y: 20.6, style: style)
+        let canvasBox = try canvas.drawText("cat 猫", x: 12.3, y: 20.6, style: style)
+        #expect(imageBox == canvasBox)
+        #expect(image == canvas.image)
+
+        let before = image
+        #expect(throws: TextError.self) { try image.drawText("x", x: .nan, y: 0, style: style) }
+        #expect(throws: TextError.self) {
+            try image.drawText("x", x: 0, y: 0, style: TextStyle(font: .file("/nonexistent.ttf")))
+        }
+        #expect(image == before)
+    }
 }
