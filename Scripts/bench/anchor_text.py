@@ -40,6 +40,30 @@ def opencv_labels(workdir):
     return run
 
 
+def opencv_alpha_labels(workdir):
+    """Like opencv_labels, but the box is blended at alpha 0.8 as in the Swift workload (MMDetection's label
+    style): the rectangle is drawn on a copy of the label's region and mixed back with cv2.addWeighted."""
+    import cv2
+    labels = _labels(workdir)
+    scene = _scene_array(workdir)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    prepared = []
+    for label in labels:
+        scale = label["size_pt"] * POINTS_TO_PIXELS * 0.73 / 22.0
+        prepared.append((label["text"], int(label["x"]), int(label["y"]), scale, tuple(int(c) for c in label["box"])))
+
+    def run():
+        image = scene.copy()
+        for text, x, y, scale, box in prepared:
+            (width, height), baseline = cv2.getTextSize(text, font, scale, 1)
+            region = image[y:y + height + baseline + 1, x:x + width + 1]
+            overlay = region.copy()
+            overlay[:] = box
+            cv2.addWeighted(overlay, 0.8, region, 0.2, 0, dst=region)
+            cv2.putText(image, text, (x, y + height), font, scale, (255, 255, 255), 1, cv2.LINE_AA)
+    return run
+
+
 def pillow_labels(workdir):
     from PIL import Image, ImageDraw, ImageFont
     path = DEJAVU
@@ -67,5 +91,9 @@ def pillow_labels(workdir):
 
 
 WORKLOADS = {
-    "draw.text_labels.bg.1000": {"opencv": opencv_labels, "pillow": pillow_labels},
+    "draw.text_labels.bg.1000": {
+        "opencv": opencv_labels,
+        "opencv_alpha_box": opencv_alpha_labels,
+        "pillow": pillow_labels,
+    },
 }
