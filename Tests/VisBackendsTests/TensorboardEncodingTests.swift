@@ -48,7 +48,7 @@ struct TensorboardEncodingTests {
         // The allocation-free scalar path writes the same bytes.
         var writer = ProtobufWriter()
         TFRecord.append(
-            _ScalarEvent(wallTime: Self.wallTime, step: 1, summary: _SingleValueSummary(value: .init(tag: "loss", kind: .simpleValue(0.5)))),
+            _ScalarEvent(tag: "loss", value: 0.5, step: 1, wallTime: Self.wallTime),
             to: &writer)
         #expect(writer.bytes == Self.scalarRecord)
     }
