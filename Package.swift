@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         // System libraries: present on a fresh machine of ours; providers tell other machines how to get them.
@@ -53,7 +54,11 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "VisBackends",
-            dependencies: ["VisCore", "Yams", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "VisCore", "Yams", .product(name: "Logging", package: "swift-log"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "Visualization",
@@ -70,7 +75,7 @@ let package = Package(
 
         // Shared test helpers: temporary directories, the interop Python, golden-image comparison.
         .target(
-            name: "VisTestSupport", dependencies: ["VisCore"], path: "Tests/VisTestSupport",
+            name: "VisTestSupport", dependencies: ["VisCore", "VisBackends"], path: "Tests/VisTestSupport",
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisCoreTests", dependencies: ["VisCore", "VisTestSupport"],
