@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "VisBackends",
             dependencies: [
-                "VisCore", "Yams", .product(name: "Logging", package: "swift-log"),
+                "VisCore", "CZlib", "Yams", .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
