@@ -298,11 +298,6 @@ public final class WandbRun: @unchecked Sendable {
         if !changed.isEmpty { appendLocked(.config(WandbItemsRecord(update: changed))) }
     }
 
-    /// Adds the entries of `config` to the run config.
-    public func updateConfig(_ config: Config) throws(VisBackendError) {
-        try updateConfig(config.values)
-    }
-
     /// Adds tags (`run.tags += tags`); tags the run already has are skipped.
     ///
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` for an empty tag or one longer
