@@ -189,3 +189,38 @@ struct WandbVisBackendTests {
         #expect(WandbSync.command(for: "/tmp/my run's") == #"wandb sync '/tmp/my run'\''s'"#)
     }
 }
+
+@Suite("WandbVisBackend from an MMEngine config")
+struct WandbVisBackendMMEngineConfigTests {
+    @Test("init_kwargs, define_metric_cfg and commit map onto the backend; dir replaces save_dir")
+    func mapping() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("wandb-mmengine")
+        let backend = try WandbVisBackend(
+            saveDir: "/nonexistent/unused",
+            initKwargs: [
+                "project": "mmdet", "name": "retinanet", "entity": "lab", "group": "g", "job_type": "train",
+                "notes": "n", "tags": ["a", "b"], "config": ["lr": 0.02], "id": "run00001", "allow_val_change": true,
+                "dir": .string(directory.path), "mode": "offline",
+            ],
+            defineMetricConfig: ["coco/bbox_mAP": "max"], commit: false)
+        #expect(backend.saveDir == directory.path)
+        #expect(backend.options == WandbRunOptions(
+            project: "mmdet", entity: "lab", name: "retinanet", group: "g", jobType: "train", notes: "n", tags: ["a", "b"],
+            config: ["lr": 0.02], id: "run00001", allowValueChange: true))
+        #expect(backend.defineMetrics == [WandbMetricDefinition("coco/bbox_mAP", summary: [.max])])
+        #expect(!backend.commit)
+        try backend.addConfig(["lr": 0.04])
+        backend.close()
+        #expect(backend.runDirectory?.hasSuffix("-run00001") == true)
+    }
+
+    @Test(
+        "bad init_kwargs are errors naming the entry",
+        arguments: [
+            ConfigValue.string("project"), ["unknown_arg": 1], ["tags": "a"], ["tags": [1]], ["config": [1]],
+            ["project": 3], ["allow_val_change": "yes"], ["id": "a/b"],
+        ] as [ConfigValue])
+    func badKwargs(value: ConfigValue) {
+        #expect(throws: VisBackendError.self) { try WandbVisBackend(saveDir: "/tmp", initKwargs: value) }
+    }
+}

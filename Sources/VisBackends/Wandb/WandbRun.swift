@@ -83,6 +83,8 @@ public final class WandbRun: @unchecked Sendable {
     public let flushInterval: Double
 
     private let clock: @Sendable () -> Double
+    private let logger: Logger
+    private let host: String
     private let background: BackgroundWriter
     private let sink: _WandbLogSink
     private let lock = NSLock()
@@ -117,8 +119,8 @@ public final class WandbRun: @unchecked Sendable {
     ///     writer thread at once.
     ///   - maximumPendingBytes: Memory the queue may hold before callers wait (default 64 MiB).
     ///   - clock: The time source (seconds since 1970), injectable for tests.
-    ///   - logger: Receives background write failures.
-    ///   - errorHandler: Also receives them, on the writer thread. It must not call this run.
+    ///   - logger: Receives warnings (a step that goes back) and background write failures.
+    ///   - errorHandler: Also receives the failures, on the writer thread. It must not call this run.
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` for a bad run id, tag or
     ///   interval; ``VisBackendError/io(path:reason:)`` when the directories cannot be created.
     public init(
@@ -145,6 +147,8 @@ public final class WandbRun: @unchecked Sendable {
         self.startTime = startTime
         self.flushInterval = flushInterval
         self.clock = clock
+        self.logger = logger ?? Logger(label: "VisBackends.WandbRun")
+        self.host = _WandbRunDirectory.hostName()
         self.config = options.config.values
         self.currentTags = Self.uniqued(options.tags)
         self.sink = _WandbLogSink(file: AppendFile(path: logPath))
@@ -364,8 +368,6 @@ public final class WandbRun: @unchecked Sendable {
 
     // MARK: - Internals (called with `lock` held)
 
-    private var logger: Logger { Logger(label: "VisBackends.WandbRun") }
-
     private func checkOpenLocked() throws(VisBackendError) {
         if isFinished { throw .closed(backend: "WandbRun(\(id))") }
     }
@@ -381,7 +383,7 @@ public final class WandbRun: @unchecked Sendable {
         record.displayName = options.name ?? ""
         record.notes = options.notes ?? ""
         record.tags = currentTags
-        record.host = ProcessInfo.processInfo.hostName
+        record.host = host
         record.startTime = startTime
         return record
     }
@@ -394,7 +396,6 @@ public final class WandbRun: @unchecked Sendable {
             case .image(let image, let caption):
                 let slot = _WandbImageSlot(key: key, step: currentStep, caption: caption, width: image.width, height: image.height)
                 openRow[key] = .image(slot)
-                handOverLocked()
                 let filesDirectory = self.filesDirectory
                 do {
                     try background.submit(cost: image.pixels.count) {

@@ -19,6 +19,13 @@ enum _WandbRunDirectory {
         return String((0..<8).map { _ in idAlphabet[Int(generator.next(upperBound: UInt64(idAlphabet.count)))] })
     }
 
+    /// The machine's host name (`gethostname`, no DNS lookup), as the SDK records it.
+    static func hostName() -> String {
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count - 1) == 0 else { return "" }
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
     /// The local time as `YYYYMMDD_HHMMSS`, as the SDK names run directories.
     static func timestamp(_ seconds: Double) -> String {
         var time = time_t(seconds.isFinite ? seconds.rounded(.down) : 0)
