@@ -14,7 +14,8 @@ struct WandbInteropTests {
         let python = try TestSupport.interopPython()
         let path = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("wandb").path
         guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestSupportError.missingTool("\(path): install wandb==0.31.0 into the interop venv (Scripts/requirements-ci.txt)")
+            throw TestSupportError.missingTool(
+                "\(path): install wandb==0.31.0 into the interop venv (Scripts/requirements-ci.txt)")
         }
         return path
     }
@@ -62,7 +63,10 @@ struct WandbInteropTests {
                 config: ["lr": 0.01, "arch": ["depth": 2, "stages": [1, 2]]]))
         try run.defineMetric(WandbMetricDefinition("acc", summary: [.max]))
         for (index, loss) in [1.0, 0.5, 0.25].enumerated() {
-            try run.log(["loss": WandbValue(ScalarValue(loss)), "acc": WandbValue(ScalarValue(0.5 + 0.1 * Double(index))), "epoch": WandbValue(ScalarValue(index))])
+            try run.log([
+                "loss": WandbValue(ScalarValue(loss)), "acc": WandbValue(ScalarValue(0.5 + 0.1 * Double(index))),
+                "epoch": WandbValue(ScalarValue(index)),
+            ])
         }
         let image = try Image(width: 5, height: 4, layout: .rgb, pixels: (0..<60).map { UInt8($0 * 4) })
         try run.log(["sample": .image(image, caption: "cap")])

@@ -40,7 +40,8 @@ struct WandbFramingTests {
 
     @Test("the header record matches the spec's bytes, chunk header included")
     func headerVector() {
-        let record = WandbRecord(number: 1, content: .header(WandbHeaderRecord(producer: "swiftlog-0.1", minimumConsumer: "0.70.0")))
+        let record = WandbRecord(
+            number: 1, content: .header(WandbHeaderRecord(producer: "swiftlog-0.1", minimumConsumer: "0.70.0")))
         var framer = WandbLogWriter()
         var output: [UInt8] = []
         framer.append(record: record.serialized, to: &output)
@@ -70,10 +71,11 @@ struct WandbFramingTests {
         framer.append(record: Self.payload(70_113), to: &output)
         let (chunks, padding) = Self.chunks(output, start: 247)
         #expect(padding.isEmpty)
-        #expect(chunks == [
-            Chunk(offset: 247, type: 2, length: 32_514), Chunk(offset: 32_768, type: 3, length: 32_761),
-            Chunk(offset: 65_536, type: 4, length: 4_838),
-        ])
+        #expect(
+            chunks == [
+                Chunk(offset: 247, type: 2, length: 32_514), Chunk(offset: 32_768, type: 3, length: 32_761),
+                Chunk(offset: 65_536, type: 4, length: 4_838),
+            ])
         #expect(framer.offset == 65_536 + 7 + 4_838)
     }
 
@@ -212,7 +214,9 @@ struct WandbFramingTests {
             .header(WandbHeaderRecord(producer: "p", minimumConsumer: "0.70.0")), .run(run),
             .history(WandbHistoryRecord(items: [WandbItem(key: "loss", valueJSON: "0.5")], step: 0)),
             .history(WandbHistoryRecord(items: [WandbItem(nestedKey: ["a", "b"], valueJSON: "1")], step: 7)),
-            .summary(WandbItemsRecord(update: [WandbItem(key: "x", valueJSON: "1")], remove: [WandbItem(key: "y", valueJSON: "")])),
+            .summary(
+                WandbItemsRecord(
+                    update: [WandbItem(key: "x", valueJSON: "1")], remove: [WandbItem(key: "y", valueJSON: "")])),
             .config(WandbItemsRecord(update: [WandbItem(key: "later", valueJSON: "5")])),
             .files([WandbFileItem(path: "media/images/a.png"), WandbFileItem(path: "b", policy: .end, kind: .media)]),
             .metric(metric), .exit(WandbExitRecord(exitCode: -1, runtime: 12)),
@@ -226,7 +230,9 @@ struct WandbFramingTests {
     @Test("a record without a record type or with a truncated field is a decoding error")
     func decodingErrors() {
         #expect(throws: ProtobufDecodingError.self) { try WandbRecord(serialized: [0x08, 0x01]) }
-        #expect(throws: ProtobufDecodingError.self) { try WandbRecord(serialized: [0x08, 0x01, 0x92, 0x01, 0x05, 0x10]) }
+        #expect(throws: ProtobufDecodingError.self) {
+            try WandbRecord(serialized: [0x08, 0x01, 0x92, 0x01, 0x05, 0x10])
+        }
     }
 }
 

@@ -108,8 +108,12 @@ struct WandbRunTests {
         #expect(run.directory == directory.appendingPathComponent("wandb/\(name)").path)
         #expect(run.logPath == run.directory + "/run-\(run.id).wandb")
         var isDirectory: ObjCBool = false
-        #expect(FileManager.default.fileExists(atPath: run.filesDirectory, isDirectory: &isDirectory) && isDirectory.boolValue)
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.appendingPathComponent("wandb/latest-run").path) == name)
+        #expect(
+            FileManager.default.fileExists(atPath: run.filesDirectory, isDirectory: &isDirectory)
+                && isDirectory.boolValue)
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(
+                atPath: directory.appendingPathComponent("wandb/latest-run").path) == name)
         #expect(run.syncCommand == "wandb sync \(run.directory)")
     }
 
@@ -142,14 +146,16 @@ struct WandbRunTests {
         #expect(record.config.map(\.key) == ["_wandb", "lr", "arch"])
         #expect(record.config.map(\.valueJSON) == ["{}", "0.01", #"{"depth": 2}"#])
         // The clock ticks 0.5 s per reading: start, then one reading per row, then one at finish.
-        #expect(log.rows == [
-            ["loss": "0.5", "epoch": "1", "_step": "0", "_runtime": "0.5", "_timestamp": "1700000000.5"],
-            ["loss": "0.25", "_step": "1", "_runtime": "1.0", "_timestamp": "1700000001.0"],
-        ])
-        #expect(log.summary == [
-            "loss": "0.25", "epoch": "1", "_step": "1", "_runtime": "1.0", "_timestamp": "1700000001.0",
-            "_wandb.runtime": "1",
-        ])
+        #expect(
+            log.rows == [
+                ["loss": "0.5", "epoch": "1", "_step": "0", "_runtime": "0.5", "_timestamp": "1700000000.5"],
+                ["loss": "0.25", "_step": "1", "_runtime": "1.0", "_timestamp": "1700000001.0"],
+            ])
+        #expect(
+            log.summary == [
+                "loss": "0.25", "epoch": "1", "_step": "1", "_runtime": "1.0", "_timestamp": "1700000001.0",
+                "_wandb.runtime": "1",
+            ])
         #expect(log.exit == WandbExitRecord(exitCode: 0, runtime: 1))
     }
 
@@ -194,8 +200,10 @@ struct WandbRunTests {
         try run.defineMetric(WandbMetricDefinition("val/*", summary: [.best, .first], goal: .minimize))
         try run.defineMetric(WandbMetricDefinition("noise", summary: [.none]))
         for (index, (acc, loss)) in [(5, 1.0), (7, 0.5), (6, 0.75)].enumerated() {
-            try run.log(["acc": WandbValue(ScalarValue(acc)), "loss": WandbValue(ScalarValue(loss)),
-                         "val/err": WandbValue(ScalarValue(Double(3 - index))), "noise": 1.5])
+            try run.log([
+                "acc": WandbValue(ScalarValue(acc)), "loss": WandbValue(ScalarValue(loss)),
+                "val/err": WandbValue(ScalarValue(Double(3 - index))), "noise": 1.5,
+            ])
         }
         run.finish()
         let log = try WandbLogContents(path: run.logPath)
@@ -205,7 +213,9 @@ struct WandbRunTests {
         #expect(summary["val/err"] == #"{"best": 1.0, "first": 3.0}"#)
         #expect(summary["noise"] == nil)
         #expect(log.rows.count == 3)
-        let metrics = log.records.compactMap { if case .metric(let metric) = $0.content { return metric } else { return nil } }
+        let metrics = log.records.compactMap {
+            if case .metric(let metric) = $0.content { return metric } else { return nil }
+        }
         #expect(metrics.count == 4)
         #expect(metrics[2].globName == "val/*" && metrics[2].name.isEmpty && metrics[2].goal == .minimize)
         #expect(metrics[0].summary == [.max])
@@ -223,7 +233,9 @@ struct WandbRunTests {
         run.finish()
         let log = try WandbLogContents(path: run.logPath)
         #expect(log.rows.map { $0["epoch"] } == ["1", "1", "2", nil])
-        let metric = log.records.compactMap { if case .metric(let metric) = $0.content { return metric } else { return nil } }
+        let metric = log.records.compactMap {
+            if case .metric(let metric) = $0.content { return metric } else { return nil }
+        }
         #expect(metric.first?.stepMetric == "epoch" && metric.first?.stepSync == true)
     }
 
@@ -249,10 +261,12 @@ struct WandbRunTests {
         #expect([UInt8](written) == png)
         let value = try #require(log.rows.last?["val/sample"])
         let parsed = try Config(text: value, format: .json)
-        #expect(parsed.values == [
-            "_type": "image-file", "path": .string(path), "sha256": .string(sha), "size": .int(png.count), "width": 5,
-            "height": 4, "format": "png", "caption": "first \"batch\"",
-        ])
+        #expect(
+            parsed.values == [
+                "_type": "image-file", "path": .string(path), "sha256": .string(sha), "size": .int(png.count),
+                "width": 5,
+                "height": 4, "format": "png", "caption": "first \"batch\"",
+            ])
         #expect(log.summary["val/sample"] == value)
         #expect(log.rows.last?["acc"] == "0.5")
     }
@@ -265,10 +279,16 @@ struct WandbRunTests {
         #expect(throws: VisBackendError.self) { try run.updateConfig(["lr": 0.02]) }
         run.finish()
         let log = try WandbLogContents(path: run.logPath)
-        let configs = log.records.compactMap { if case .config(let config) = $0.content { return config } else { return nil } }
-        #expect(configs == [WandbItemsRecord(update: [
-            WandbItem(key: "later", valueJSON: "5"), WandbItem(key: "model", valueJSON: #"{"type": "ResNet", "depth": 50}"#),
-        ])])
+        let configs = log.records.compactMap {
+            if case .config(let config) = $0.content { return config } else { return nil }
+        }
+        #expect(
+            configs == [
+                WandbItemsRecord(update: [
+                    WandbItem(key: "later", valueJSON: "5"),
+                    WandbItem(key: "model", valueJSON: #"{"type": "ResNet", "depth": 50}"#),
+                ])
+            ])
 
         let second = try Self.makeRun(directory, options: WandbRunOptions(config: ["lr": 0.01], allowValueChange: true))
         try second.updateConfig(["lr": 0.02])
@@ -307,7 +327,9 @@ struct WandbRunTests {
         }
         #expect(throws: VisBackendError.self) { try run.log(["_step": 1]) }
         for key in ["../escape", "/abs", "a//b", "a/./b"] {
-            #expect(throws: VisBackendError.pathEscapesSaveDir(argument: "key", path: key)) { try run.log([key: .image(image)]) }
+            #expect(throws: VisBackendError.pathEscapesSaveDir(argument: "key", path: key)) {
+                try run.log([key: .image(image)])
+            }
         }
         #expect(throws: VisBackendError.self) { try run.defineMetric(WandbMetricDefinition("m", summary: [.best])) }
         run.finish()
@@ -406,10 +428,14 @@ struct WandbRunTests {
 struct WandbMetricDefinitionTests {
     @Test("MMEngine's define_metric_cfg as a dictionary of summaries")
     func dictionaryConfig() throws {
-        let definitions = try WandbMetricDefinition.definitions(fromMMEngineConfig: ["coco/bbox_mAP": "max", "loss": "min,last"])
-        #expect(definitions == [
-            WandbMetricDefinition("coco/bbox_mAP", summary: [.max]), WandbMetricDefinition("loss", summary: [.min, .last]),
+        let definitions = try WandbMetricDefinition.definitions(fromMMEngineConfig: [
+            "coco/bbox_mAP": "max", "loss": "min,last",
         ])
+        #expect(
+            definitions == [
+                WandbMetricDefinition("coco/bbox_mAP", summary: [.max]),
+                WandbMetricDefinition("loss", summary: [.min, .last]),
+            ])
     }
 
     @Test("MMEngine's define_metric_cfg as a list of define_metric arguments")
@@ -418,16 +444,18 @@ struct WandbMetricDefinitionTests {
             ["name": "loss", "step_metric": "epoch"],
             ["name": "acc", "summary": "best", "goal": "max", "hidden": true, "step_sync": false],
         ])
-        #expect(definitions == [
-            WandbMetricDefinition("loss", stepMetric: "epoch"),
-            WandbMetricDefinition("acc", stepSync: false, hidden: true, summary: [.best], goal: .maximize),
-        ])
+        #expect(
+            definitions == [
+                WandbMetricDefinition("loss", stepMetric: "epoch"),
+                WandbMetricDefinition("acc", stepSync: false, hidden: true, summary: [.best], goal: .maximize),
+            ])
     }
 
     @Test(
         "anything else is an error naming define_metric_cfg or the argument",
         arguments: [
-            ConfigValue.string("max"), 3, ["loss": 1], ["loss": "median"], [["summary": "max"]], [["name": "a", "bogus": 1]],
+            ConfigValue.string("max"), 3, ["loss": 1], ["loss": "median"], [["summary": "max"]],
+            [["name": "a", "bogus": 1]],
             [["name": "a", "goal": "up"]], [["name": "a", "summary": "best"]], ["just a string"],
         ] as [ConfigValue])
     func badConfig(value: ConfigValue) {

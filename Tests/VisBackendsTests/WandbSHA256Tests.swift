@@ -47,7 +47,8 @@ struct WandbSHA256Tests {
             for byte in bytes { incremental.update([byte]) }
             #expect(incremental.finalize() == SHA256.hash(bytes))
         }
-        #expect(SHA256.hash(Array(repeating: 0, count: 64)).hexString
-            == "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b")
+        #expect(
+            SHA256.hash(Array(repeating: 0, count: 64)).hexString
+                == "f5a5fd42d16a20302798ef6ed309979b43003d2320d9f0e8ea9831a92759fb4b")
     }
 }

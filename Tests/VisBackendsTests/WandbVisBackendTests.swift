@@ -68,7 +68,9 @@ struct WandbVisBackendTests {
         backend.close()
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
         #expect(backend.runDirectory == nil)
-        #expect(throws: VisBackendError.closed(backend: "WandbVisBackend")) { try backend.addScalar(name: "x", value: 1) }
+        #expect(throws: VisBackendError.closed(backend: "WandbVisBackend")) {
+            try backend.addScalar(name: "x", value: 1)
+        }
     }
 
     @Test("experiment is the WandbRun and starts it under <saveDir>/wandb")
@@ -93,15 +95,21 @@ struct WandbVisBackendTests {
         backend.close()
         backend.close()
         let log = try Self.log(of: backend)
-        #expect(log.rows.map { $0.filter { !$0.key.hasPrefix("_") } } == [
-            ["loss": "0.5"], ["loss": "0.25"], ["acc": "0.9", "map": "1", "step": "3"],
-        ])
+        #expect(
+            log.rows.map { $0.filter { !$0.key.hasPrefix("_") } } == [
+                ["loss": "0.5"], ["loss": "0.25"], ["acc": "0.9", "map": "1", "step": "3"],
+            ])
         #expect(log.rows.map { $0["_step"] } == ["0", "1", "2"])
         // Clock readings: start, three rows, finish, 0.5 s apart.
         #expect(log.exit == WandbExitRecord(exitCode: 0, runtime: 2))
         #expect(log.runRecords.first?.config.map(\.key) == ["_wandb", "lr"])
-        #expect(log.records.contains { $0.content == .config(WandbItemsRecord(update: [WandbItem(key: "model", valueJSON: #"{"depth": 50}"#)])) })
-        #expect(throws: VisBackendError.closed(backend: "WandbVisBackend")) { try backend.addScalar(name: "x", value: 1) }
+        #expect(
+            log.records.contains {
+                $0.content == .config(WandbItemsRecord(update: [WandbItem(key: "model", valueJSON: #"{"depth": 50}"#)]))
+            })
+        #expect(throws: VisBackendError.closed(backend: "WandbVisBackend")) {
+            try backend.addScalar(name: "x", value: 1)
+        }
     }
 
     @Test("commit: false groups calls with the same step into one row")
@@ -114,16 +122,18 @@ struct WandbVisBackendTests {
         try backend.addScalar(name: "acc", value: 0.7, step: 1)
         backend.close()
         let rows = try Self.log(of: backend).rows
-        #expect(rows.map { $0.filter { !$0.key.hasPrefix("_") } } == [
-            ["loss": "0.5", "lr": "0.1"], ["loss": "0.4", "lr": "0.1"], ["acc": "0.7"],
-        ])
+        #expect(
+            rows.map { $0.filter { !$0.key.hasPrefix("_") } } == [
+                ["loss": "0.5", "lr": "0.1"], ["loss": "0.4", "lr": "0.1"], ["acc": "0.7"],
+            ])
     }
 
     @Test("define metrics given to the backend shape the summary")
     func definedMetrics() throws {
         let directory = try TestSupport.makeTemporaryDirectory("wandb-backend-metrics")
         let backend = try Self.makeBackend(
-            directory, defineMetrics: try WandbMetricDefinition.definitions(fromMMEngineConfig: ["coco/bbox_mAP": "max"]))
+            directory,
+            defineMetrics: try WandbMetricDefinition.definitions(fromMMEngineConfig: ["coco/bbox_mAP": "max"]))
         for value in [0.3, 0.5, 0.4] { try backend.addScalar(name: "coco/bbox_mAP", value: .double(value)) }
         backend.close()
         #expect(try Self.log(of: backend).summary["coco/bbox_mAP"] == #"{"max": 0.5}"#)
@@ -133,7 +143,8 @@ struct WandbVisBackendTests {
     func imagesAndValidation() throws {
         let directory = try TestSupport.makeTemporaryDirectory("wandb-backend-image")
         let backend = try Self.makeBackend(directory)
-        try backend.addImage(name: "demo", image: try Image(width: 3, height: 2, layout: .rgb, fill: [255, 0, 0]), step: 7)
+        try backend.addImage(
+            name: "demo", image: try Image(width: 3, height: 2, layout: .rgb, fill: [255, 0, 0]), step: 7)
         backend.close()
         let log = try Self.log(of: backend)
         let value = try #require(log.rows.first?["demo"])
@@ -204,9 +215,12 @@ struct WandbVisBackendMMEngineConfigTests {
             ],
             defineMetricConfig: ["coco/bbox_mAP": "max"], commit: false)
         #expect(backend.saveDir == directory.path)
-        #expect(backend.options == WandbRunOptions(
-            project: "mmdet", entity: "lab", name: "retinanet", group: "g", jobType: "train", notes: "n", tags: ["a", "b"],
-            config: ["lr": 0.02], id: "run00001", allowValueChange: true))
+        #expect(
+            backend.options
+                == WandbRunOptions(
+                    project: "mmdet", entity: "lab", name: "retinanet", group: "g", jobType: "train", notes: "n",
+                    tags: ["a", "b"],
+                    config: ["lr": 0.02], id: "run00001", allowValueChange: true))
         #expect(backend.defineMetrics == [WandbMetricDefinition("coco/bbox_mAP", summary: [.max])])
         #expect(!backend.commit)
         try backend.addConfig(["lr": 0.04])

@@ -83,7 +83,8 @@ public struct WandbLogReader: Sendable {
                     continue
                 }
                 guard offset + headerSize <= buffer.count else { return (records, .truncated(offset: offset)) }
-                let crc = UInt32(buffer[offset]) | UInt32(buffer[offset + 1]) << 8 | UInt32(buffer[offset + 2]) << 16
+                let crc =
+                    UInt32(buffer[offset]) | UInt32(buffer[offset + 1]) << 8 | UInt32(buffer[offset + 2]) << 16
                     | UInt32(buffer[offset + 3]) << 24
                 let length = Int(buffer[offset + 4]) | Int(buffer[offset + 5]) << 8
                 let typeByte = buffer[offset + 6]
@@ -145,11 +146,11 @@ public enum WandbLogError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .io(path, reason):
+        case .io(let path, let reason):
             return "cannot read W&B log \(path): \(reason)"
-        case let .invalidHeader(path):
+        case .invalidHeader(let path):
             return "\(path) is not a W&B transaction log: expected the 7-byte header `:W&B` e1 be 00"
-        case let .corruptRecord(index, reason):
+        case .corruptRecord(let index, let reason):
             return "W&B log record #\(index) is not a valid record: \(reason)"
         }
     }

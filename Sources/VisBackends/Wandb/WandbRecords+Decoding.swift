@@ -32,7 +32,8 @@ extension WandbRecord {
         self.init(number: number, content: content)
     }
 
-    private static func decodeContent(field: Int, _ body: inout ProtobufReader) throws(ProtobufDecodingError) -> Content {
+    private static func decodeContent(field: Int, _ body: inout ProtobufReader) throws(ProtobufDecodingError) -> Content
+    {
         switch field {
         case 2: return .history(try WandbHistoryRecord(&body))
         case 3: return .summary(try WandbItemsRecord(&body))

@@ -43,7 +43,9 @@ extension WandbRecord: _ProtobufEncodable {
 }
 
 extension WandbHeaderRecord: _ProtobufEncodable {
-    private var versionInfo: _WandbVersionInfo { _WandbVersionInfo(producer: producer, minimumConsumer: minimumConsumer) }
+    private var versionInfo: _WandbVersionInfo {
+        _WandbVersionInfo(producer: producer, minimumConsumer: minimumConsumer)
+    }
 
     public var _encodedSize: Int { ProtobufWriter.messageFieldSize(1, versionInfo) }
 
@@ -67,7 +69,9 @@ struct _WandbVersionInfo: _ProtobufEncodable {
 extension WandbItem: _ProtobufEncodable {
     public var _encodedSize: Int {
         var size = _WandbProto.stringFieldSize(1, key)
-        for component in nestedKey { size += ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: component.utf8.count) }
+        for component in nestedKey {
+            size += ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: component.utf8.count)
+        }
         return size + _WandbProto.stringFieldSize(16, valueJSON)
     }
 
@@ -83,10 +87,12 @@ extension WandbRunRecord: _ProtobufEncodable {
     private var timestamp: _WandbTimestamp? { startTime.map(_WandbTimestamp.init(seconds:)) }
 
     public var _encodedSize: Int {
-        var size = _WandbProto.stringFieldSize(1, runID) + _WandbProto.stringFieldSize(2, entity)
+        var size =
+            _WandbProto.stringFieldSize(1, runID) + _WandbProto.stringFieldSize(2, entity)
             + _WandbProto.stringFieldSize(3, project)
         if !config.isEmpty { size += ProtobufWriter.messageFieldSize(4, configRecord) }
-        size += _WandbProto.stringFieldSize(6, group) + _WandbProto.stringFieldSize(7, jobType)
+        size +=
+            _WandbProto.stringFieldSize(6, group) + _WandbProto.stringFieldSize(7, jobType)
             + _WandbProto.stringFieldSize(8, displayName) + _WandbProto.stringFieldSize(9, notes)
         for tag in tags { size += ProtobufWriter.lengthDelimitedFieldSize(field: 10, length: tag.utf8.count) }
         size += _WandbProto.stringFieldSize(13, host)
@@ -196,7 +202,8 @@ extension WandbMetricRecord: _ProtobufEncodable {
     }
 
     public var _encodedSize: Int {
-        var size = _WandbProto.stringFieldSize(1, name) + _WandbProto.stringFieldSize(2, globName)
+        var size =
+            _WandbProto.stringFieldSize(1, name) + _WandbProto.stringFieldSize(2, globName)
             + _WandbProto.stringFieldSize(4, stepMetric) + ProtobufWriter.messageFieldSize(6, optionsBody)
         if !summary.isEmpty { size += ProtobufWriter.messageFieldSize(7, summaryBody) }
         return size + _WandbProto.varintFieldSize(8, Int64(goal.rawValue))

@@ -3,8 +3,8 @@ struct _WandbSummaryPlan: Sendable {
     var entries: [(String, _WandbRowValue)] = []
 
     /// The entries whose values are known, as JSON text.
-    func resolved(_ text: (_WandbRowValue) -> String?) -> [(String, String)] {
-        entries.compactMap { entry in text(entry.1).map { (entry.0, $0) } }
+    func resolved() -> [(String, String)] {
+        entries.compactMap { entry in entry.1.jsonText.map { (entry.0, $0) } }
     }
 }
 

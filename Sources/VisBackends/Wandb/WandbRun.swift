@@ -129,7 +129,8 @@ public final class WandbRun: @unchecked Sendable {
         errorHandler: VisBackendErrorHandler? = nil
     ) throws(VisBackendError) {
         guard flushInterval.isFinite else {
-            throw .invalidArgument(argument: "flushInterval", expected: "a finite number of seconds", actual: "\(flushInterval)")
+            throw .invalidArgument(
+                argument: "flushInterval", expected: "a finite number of seconds", actual: "\(flushInterval)")
         }
         if let id = options.id { try Self.validateRunID(id) }
         for tag in options.tags where tag.isEmpty || tag.utf8.count > 64 {
@@ -261,7 +262,8 @@ public final class WandbRun: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         try checkOpenLocked()
-        appendLocked(.summary(WandbItemsRecord(update: values.map { WandbItem(key: $0.key, valueJSON: $0.value.description) })))
+        appendLocked(
+            .summary(WandbItemsRecord(update: values.map { WandbItem(key: $0.key, valueJSON: $0.value.description) })))
     }
 
     /// Removes keys from the summary.
@@ -353,7 +355,10 @@ public final class WandbRun: @unchecked Sendable {
         if !isFinished {
             commitRowLocked()
             let runtime = Int32(clamping: Int64(max(0, clock() - startTime).rounded(.down)))
-            appendLocked(.summary(WandbItemsRecord(update: [WandbItem(nestedKey: ["_wandb", "runtime"], valueJSON: String(runtime))])))
+            appendLocked(
+                .summary(
+                    WandbItemsRecord(update: [WandbItem(nestedKey: ["_wandb", "runtime"], valueJSON: String(runtime))]))
+            )
             appendLocked(.exit(WandbExitRecord(exitCode: exitCode, runtime: runtime)))
             handOverLocked()
             isFinished = true
@@ -376,7 +381,8 @@ public final class WandbRun: @unchecked Sendable {
         var record = WandbRunRecord(runID: id)
         record.entity = options.entity ?? ""
         record.project = options.project ?? ""
-        record.config = [WandbItem(key: "_wandb", valueJSON: "{}")]
+        record.config =
+            [WandbItem(key: "_wandb", valueJSON: "{}")]
             + config.map { WandbItem(key: $0.key, valueJSON: $0.value.description) }
         record.group = options.group ?? ""
         record.jobType = options.jobType ?? ""
@@ -394,7 +400,8 @@ public final class WandbRun: @unchecked Sendable {
             case .value(let json):
                 openRow[key] = .json(Self.jsonText(json))
             case .image(let image, let caption):
-                let slot = _WandbImageSlot(key: key, step: currentStep, caption: caption, width: image.width, height: image.height)
+                let slot = _WandbImageSlot(
+                    key: key, step: currentStep, caption: caption, width: image.width, height: image.height)
                 openRow[key] = .image(slot)
                 let filesDirectory = self.filesDirectory
                 do {
@@ -424,16 +431,15 @@ public final class WandbRun: @unchecked Sendable {
         currentStep += 1
         let hasImages = row.values.contains { if case .image = $0 { return true } else { return false } }
         if !hasImages {
-            let rendered = row.map { ($0.key, $0.value.jsonText ?? "null") }
-            appendLocked(.summary(WandbItemsRecord(update: Self.items(summaryPlan.resolved { $0.jsonText }, system))))
-            appendLocked(.history(WandbHistoryRecord(items: Self.items(rendered, system), step: step)))
-            if pending.bytes.count >= Self.bufferLimit || flushInterval <= 0 { handOverLocked() }
+            for content in Self.rowContents(row, summary: summaryPlan, system: system, step: step) {
+                appendLocked(content)
+            }
             return
         }
         // The image values (hash, size) exist only after the writer thread encoded them, so this row's records
         // are built there, after the encoding jobs that were queued before it.
         handOverLocked()
-        let numbers = (nextNumber, nextNumber + 1, nextNumber + 2)
+        let firstNumber = nextNumber
         nextNumber += 3
         let sink = self.sink
         let cost = row.keys.reduce(256) { $0 + $1.utf8.count * 2 }
@@ -442,21 +448,29 @@ public final class WandbRun: @unchecked Sendable {
                 guard case .image(let slot) = value, let result = slot.result else { return nil }
                 return WandbFileItem(path: result.path)
             }
-            let rendered = row.compactMap { entry in entry.value.jsonText.map { (entry.key, $0) } }
-            var records: [WandbRecord] = []
-            if !files.isEmpty { records.append(WandbRecord(number: numbers.0, content: .files(files))) }
-            records.append(WandbRecord(number: numbers.1, content: .summary(WandbItemsRecord(
-                update: Self.items(summaryPlan.resolved { $0.jsonText }, system)))))
-            records.append(WandbRecord(number: numbers.2, content: .history(WandbHistoryRecord(
-                items: Self.items(rendered, system), step: step))))
+            var contents = Self.rowContents(row, summary: summaryPlan, system: system, step: step)
+            if !files.isEmpty { contents.insert(.files(files), at: 0) }
             var buffer = ProtobufWriter()
             var ends: [Int] = []
-            for record in records {
-                record._encode(into: &buffer)
+            for (offset, content) in contents.enumerated() {
+                WandbRecord(number: firstNumber + Int64(offset), content: content)._encode(into: &buffer)
                 ends.append(buffer.bytes.count)
             }
             try sink.write(buffer.bytes, ends: ends)
         }
+    }
+
+    /// The summary update and history record of a committed row. Values without JSON text (an image whose
+    /// encoding failed) are left out.
+    private static func rowContents(
+        _ row: OrderedDictionary<String, _WandbRowValue>, summary: _WandbSummaryPlan, system: [(String, String)],
+        step: Int64
+    ) -> [WandbRecord.Content] {
+        let values = row.compactMap { entry in entry.value.jsonText.map { (entry.key, $0) } }
+        return [
+            .summary(WandbItemsRecord(update: items(summary.resolved(), system))),
+            .history(WandbHistoryRecord(items: items(values, system), step: step)),
+        ]
     }
 
     /// Adds the last value of a step metric to a row that logs a metric plotted against it but not the step
@@ -498,7 +512,7 @@ public final class WandbRun: @unchecked Sendable {
         WandbRecord(number: nextNumber, content: content)._encode(into: &pending)
         pendingEnds.append(pending.bytes.count)
         nextNumber += 1
-        if flushInterval <= 0 { handOverLocked() }
+        if flushInterval <= 0 || pending.bytes.count >= Self.bufferLimit { handOverLocked() }
     }
 
     /// Gives the encoded records to the writer thread, which frames and appends them with one `write(2)`.

@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Creates W&B offline run directories: `<wandbDir>/offline-run-<YYYYMMDD_HHMMSS>-<id>/files/`.
@@ -40,7 +40,9 @@ enum _WandbRunDirectory {
     /// and the run id. Points `<wandbDir>/latest-run` at it when possible, as the SDK does.
     ///
     /// - Throws: ``VisBackendError/io(path:reason:)``.
-    static func create(in wandbDirectory: String, startTime: Double, id: String?) throws(VisBackendError) -> (String, String) {
+    static func create(in wandbDirectory: String, startTime: Double, id: String?) throws(VisBackendError) -> (
+        String, String
+    ) {
         do {
             try FileManager.default.createDirectory(atPath: wandbDirectory, withIntermediateDirectories: true)
         } catch {

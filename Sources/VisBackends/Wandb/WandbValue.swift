@@ -152,7 +152,8 @@ extension WandbMetricDefinition {
             let name = part.trimmingCharacters(in: .whitespaces).lowercased()
             guard let kind = WandbMetricSummary.allCases.first(where: { $0.name == name }) else {
                 throw .invalidArgument(
-                    argument: "summary", expected: "comma-separated names among min, max, mean, best, last, first, none",
+                    argument: "summary",
+                    expected: "comma-separated names among min, max, mean, best, last, first, none",
                     actual: text.debugDescription)
             }
             result.insert(kind)
@@ -166,7 +167,9 @@ extension WandbMetricDefinition {
     ///
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` naming `define_metric_cfg` or the
     ///   offending argument.
-    public static func definitions(fromMMEngineConfig value: ConfigValue) throws(VisBackendError) -> [WandbMetricDefinition] {
+    public static func definitions(fromMMEngineConfig value: ConfigValue) throws(VisBackendError)
+        -> [WandbMetricDefinition]
+    {
         switch value {
         case .null:
             return []
@@ -225,11 +228,13 @@ extension WandbMetricDefinition {
                 actual: unknown)
         }
         guard let name = try string("name") else {
-            throw .invalidArgument(argument: "name", expected: "a metric name in every define_metric_cfg entry", actual: "none")
+            throw .invalidArgument(
+                argument: "name", expected: "a metric name in every define_metric_cfg entry", actual: "none")
         }
         var definition = WandbMetricDefinition(
             name, stepMetric: try string("step_metric"), stepSync: try flag("step_sync") ?? true,
-            hidden: try flag("hidden") ?? false, summary: try string("summary").map { text throws(VisBackendError) in
+            hidden: try flag("hidden") ?? false,
+            summary: try string("summary").map { text throws(VisBackendError) in
                 try summaries(parsing: text)
             } ?? [])
         switch try string("goal")?.lowercased() {

@@ -27,7 +27,9 @@ extension WandbVisBackend {
         case nil, .null?: arguments = [:]
         case .dictionary(let entries)?: arguments = entries
         case let other?:
-            throw .invalidArgument(argument: "init_kwargs", expected: "a dictionary of wandb.init arguments", actual: other.kindDescription)
+            throw .invalidArgument(
+                argument: "init_kwargs", expected: "a dictionary of wandb.init arguments", actual: other.kindDescription
+            )
         }
         func string(_ key: String) throws(VisBackendError) -> String? {
             guard let value = arguments[key], !value.isNull else { return nil }
@@ -37,7 +39,8 @@ extension WandbVisBackend {
             return text
         }
         let supported: Set<String> = [
-            "project", "entity", "name", "group", "job_type", "notes", "tags", "config", "id", "allow_val_change", "dir",
+            "project", "entity", "name", "group", "job_type", "notes", "tags", "config", "id", "allow_val_change",
+            "dir",
         ]
         let log = logger ?? Logger(label: "VisBackends.WandbVisBackend")
         for key in arguments.keys where !supported.contains(key) {
@@ -67,7 +70,8 @@ extension WandbVisBackend {
         var allowValueChange = false
         if let value = arguments["allow_val_change"], !value.isNull {
             guard let flag = value.boolValue else {
-                throw .configValue(key: "init_kwargs.allow_val_change", expected: "true or false", actual: value.kindDescription)
+                throw .configValue(
+                    key: "init_kwargs.allow_val_change", expected: "true or false", actual: value.kindDescription)
             }
             allowValueChange = flag
         }

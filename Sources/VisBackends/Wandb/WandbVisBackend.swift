@@ -69,14 +69,16 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` for an invalid run id, tag, metric
     ///   definition or interval.
     public init(
-        saveDir: String, project: String? = nil, entity: String? = nil, name: String? = nil, config: Config = Config([:]),
+        saveDir: String, project: String? = nil, entity: String? = nil, name: String? = nil,
+        config: Config = Config([:]),
         tags: [String] = [], group: String? = nil, jobType: String? = nil, notes: String? = nil, id: String? = nil,
         allowValueChange: Bool = false, defineMetrics: [WandbMetricDefinition] = [], commit: Bool = true,
         syncOnClose: Bool = false, wandbExecutable: String? = nil, flushInterval: Double = 5,
         clock: (@Sendable () -> Double)? = nil, logger: Logger? = nil, errorHandler: VisBackendErrorHandler? = nil
     ) throws(VisBackendError) {
         guard flushInterval.isFinite else {
-            throw .invalidArgument(argument: "flushInterval", expected: "a finite number of seconds", actual: "\(flushInterval)")
+            throw .invalidArgument(
+                argument: "flushInterval", expected: "a finite number of seconds", actual: "\(flushInterval)")
         }
         if let id { try WandbRun.validateRunID(id) }
         for definition in defineMetrics { try definition.validate() }
@@ -165,7 +167,12 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
             if status == 0 {
                 logger.info("W&B run synced: \(run.directory)")
             } else {
-                report(.io(path: run.directory, reason: "`\(WandbSync.command(for: run.directory, executable: executable))` exited with status \(status)"))
+                report(
+                    .io(
+                        path: run.directory,
+                        reason:
+                            "`\(WandbSync.command(for: run.directory, executable: executable))` exited with status \(status)"
+                    ))
             }
         } catch {
             report(error)
