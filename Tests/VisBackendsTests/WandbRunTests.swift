@@ -326,6 +326,7 @@ struct WandbRunTests {
             try run.log(["": 1, "ok": 2])
         }
         #expect(throws: VisBackendError.self) { try run.log(["_step": 1]) }
+        #expect(throws: VisBackendError.self) { try run.log(["x": 1], step: Int.max) }
         for key in ["../escape", "/abs", "a//b", "a/./b"] {
             #expect(throws: VisBackendError.pathEscapesSaveDir(argument: "key", path: key)) {
                 try run.log([key: .image(image)])

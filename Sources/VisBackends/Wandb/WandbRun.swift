@@ -205,11 +205,15 @@ public final class WandbRun: @unchecked Sendable {
     /// thread and written to `files/media/images/<key>_<step>_<sha256[:20]>.png`.
     ///
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` for an empty or reserved key
-    ///   (`_step`, `_runtime`, `_timestamp`), ``VisBackendError/pathEscapesSaveDir(argument:path:)`` for an image
-    ///   key that is not a clean relative path, ``VisBackendError/closed(backend:)`` after ``finish(exitCode:)``.
+    ///   (`_step`, `_runtime`, `_timestamp`) or a step of `Int.max`,
+    ///   ``VisBackendError/pathEscapesSaveDir(argument:path:)`` for an image key that is not a clean relative path,
+    ///   ``VisBackendError/closed(backend:)`` after ``finish(exitCode:)``.
     ///   Nothing is logged when a call throws.
     public func log(_ values: WandbRow, step: Int? = nil, commit: Bool? = nil) throws(VisBackendError) {
         try Self.validate(values)
+        if let step, step == Int.max {
+            throw .invalidArgument(argument: "step", expected: "a step below Int.max", actual: String(step))
+        }
         lock.lock()
         defer { lock.unlock() }
         try checkOpenLocked()
@@ -354,7 +358,9 @@ public final class WandbRun: @unchecked Sendable {
         lock.lock()
         if !isFinished {
             commitRowLocked()
-            let runtime = Int32(clamping: Int64(max(0, clock() - startTime).rounded(.down)))
+            let elapsed = clock() - startTime
+            // Whole seconds, as the SDK records them; a clock that returns nonsense gives 0, never a trap.
+            let runtime = elapsed.isFinite ? Int32(max(0, min(elapsed, Double(Int32.max))).rounded(.down)) : 0
             appendLocked(
                 .summary(
                     WandbItemsRecord(update: [WandbItem(nestedKey: ["_wandb", "runtime"], valueJSON: String(runtime))]))
