@@ -29,6 +29,26 @@ final class WandbTestClock: @unchecked Sendable {
     }
 }
 
+/// Collects the failures a run reports from its writer thread.
+final class WandbFailureCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [VisBackendError] = []
+
+    var handler: VisBackendErrorHandler {
+        { [self] error in
+            lock.lock()
+            failures.append(error)
+            lock.unlock()
+        }
+    }
+
+    var all: [VisBackendError] {
+        lock.lock()
+        defer { lock.unlock() }
+        return failures
+    }
+}
+
 /// What a test reads back from a run's log.
 struct WandbLogContents {
     var records: [WandbRecord]
@@ -269,6 +289,27 @@ struct WandbRunTests {
             ])
         #expect(log.summary["val/sample"] == value)
         #expect(log.rows.last?["acc"] == "0.5")
+    }
+
+    @Test("an image that cannot be encoded is reported to the error handler and left out of its row")
+    func imageEncodingFailure() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("wandb-image-failure")
+        let failures = WandbFailureCollector()
+        let run = try WandbRun(
+            saveDir: directory.path, clock: WandbTestClock().function, errorHandler: failures.handler)
+        try run.log(["empty": .image(try Image(width: 0, height: 0, layout: .rgb)), "other": 1])
+        run.finish()
+        let log = try WandbLogContents(path: run.logPath)
+        #expect(log.rows.map { $0.filter { !$0.key.hasPrefix("_") } } == [["other": "1"]])
+        #expect(!log.kinds.contains("files"))
+        #expect(log.exit?.exitCode == 0)
+        let errors = failures.all
+        #expect(errors.count == 1)
+        guard case .encodingFailed(let name, _)? = errors.first else {
+            Issue.record("expected an encoding failure, got \(errors)")
+            return
+        }
+        #expect(name == "empty")
     }
 
     @Test("config updates write config records; changing a value needs allowValueChange")
