@@ -396,7 +396,7 @@ struct WandbRunTests {
         let run = try Self.makeRun(directory)
         run.finish(exitCode: 3)
         run.finish()
-        #expect(run.isFinishedRun)
+        #expect(run.isFinished)
         #expect(throws: VisBackendError.closed(backend: "WandbRun(\(run.id))")) { try run.log(["x": 1]) }
         #expect(throws: VisBackendError.self) { try run.updateConfig(["a": 1]) }
         #expect(throws: VisBackendError.self) { try run.commit() }

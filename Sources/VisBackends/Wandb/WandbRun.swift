@@ -100,7 +100,7 @@ public final class WandbRun: @unchecked Sendable {
     private var aggregates: [String: _WandbAggregate] = [:]
     private var lastStepMetricValues: [String: String] = [:]
     private var accumulationStep: Int?
-    private var isFinished = false
+    private var finished = false
     private var timer: DispatchSourceTimer?
 
     /// Encoded records that trigger a hand-over to the writer thread without waiting for the timer.
@@ -183,10 +183,10 @@ public final class WandbRun: @unchecked Sendable {
     }
 
     /// Whether ``finish(exitCode:)`` has been called.
-    public var isFinishedRun: Bool {
+    public var isFinished: Bool {
         lock.lock()
         defer { lock.unlock() }
-        return isFinished
+        return finished
     }
 
     /// The command that uploads this run: `wandb sync <directory>`, quoted for a POSIX shell.
@@ -346,7 +346,7 @@ public final class WandbRun: @unchecked Sendable {
     /// record yet; call ``commit()`` first to include it.
     public func flush() {
         lock.lock()
-        if !isFinished { handOverLocked() }
+        if !finished { handOverLocked() }
         lock.unlock()
         background.flush()
     }
@@ -356,7 +356,7 @@ public final class WandbRun: @unchecked Sendable {
     /// - Parameter exitCode: 0 marks the run finished; anything else (1 from an error handler) marks it failed.
     public func finish(exitCode: Int32 = 0) {
         lock.lock()
-        if !isFinished {
+        if !finished {
             commitRowLocked()
             let elapsed = clock() - startTime
             // Whole seconds, as the SDK records them; a clock that returns nonsense gives 0, never a trap.
@@ -367,7 +367,7 @@ public final class WandbRun: @unchecked Sendable {
             )
             appendLocked(.exit(WandbExitRecord(exitCode: exitCode, runtime: runtime)))
             handOverLocked()
-            isFinished = true
+            finished = true
             timer?.cancel()
             timer = nil
         }
@@ -380,7 +380,7 @@ public final class WandbRun: @unchecked Sendable {
     // MARK: - Internals (called with `lock` held)
 
     private func checkOpenLocked() throws(VisBackendError) {
-        if isFinished { throw .closed(backend: "WandbRun(\(id))") }
+        if finished { throw .closed(backend: "WandbRun(\(id))") }
     }
 
     private func runRecordLocked() -> WandbRunRecord {
@@ -540,7 +540,7 @@ public final class WandbRun: @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             self.lock.lock()
-            if !self.isFinished { self.handOverLocked() }
+            if !self.finished { self.handOverLocked() }
             self.lock.unlock()
         }
         timer.resume()

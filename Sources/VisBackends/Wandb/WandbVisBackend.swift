@@ -137,6 +137,8 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
         try log(row, step: step)
     }
 
+    /// Returns once every written row is in the operating system. With `commit: false` the row of the latest
+    /// step stays open (it may still grow) until a call with another step or ``close()``.
     public func flush() {
         lock.lock()
         let run = self.run
