@@ -12,6 +12,7 @@ let allWorkloads: [Workload] = [
     Workloads.core,
     Workloads.arrays,
     Workloads.draw,
+    Workloads.wandb,
 ].flatMap { $0 }
 
 struct Options {
