@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "VisBackends",
             dependencies: [
-                "VisCore", "Yams", .product(name: "Logging", package: "swift-log"),
+                "VisCore", "CZlib", "Yams", .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -70,7 +70,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
-            dependencies: ["Visualization"],
+            dependencies: ["Visualization", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // Shared test helpers: temporary directories, the interop Python, golden-image comparison.

@@ -12,6 +12,7 @@ let allWorkloads: [Workload] = [
     Workloads.core,
     Workloads.arrays,
     Workloads.draw,
+    Workloads.wandb,
     Workloads.text,
 ].flatMap { $0 }
 
