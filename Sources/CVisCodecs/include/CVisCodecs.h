@@ -1,7 +1,117 @@
 #ifndef CVISCODECS_H
 #define CVISCODECS_H
+/*
+ * CVisCodecs: thin wrappers around libpng and libjpeg(-turbo) for VisCore.
+ *
+ * Both libraries report fatal errors by longjmp. Every function here that calls into them installs its own
+ * setjmp and custom error/warning handlers, so errors come back as a cvis_status plus a message written into
+ * the caller's buffer; nothing is printed to stderr and a longjmp never crosses into Swift.
+ *
+ * Memory: decoders are opened, read into a caller-owned pixel buffer, and closed with their close function on
+ * every path; encoders return a cvis_buffer that the caller frees with cvis_buffer_free.
+ */
 #include <stddef.h>
 #include <stdint.h>
-/* Declarations are added by the codec implementation. */
-int cvis_codecs_version(void);
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Outcome of a codec call. Anything but CVIS_OK comes with a message. */
+typedef enum cvis_status {
+    CVIS_OK = 0,
+    /* The data is malformed or truncated. */
+    CVIS_CORRUPT = 1,
+    /* The data is well formed but uses a feature we do not read. */
+    CVIS_UNSUPPORTED = 2,
+    /* Declared sizes exceed the caller's sample limit; nothing was allocated for the pixels. */
+    CVIS_TOO_LARGE = 3,
+    /* An allocation failed. */
+    CVIS_OUT_OF_MEMORY = 4,
+    /* An argument was out of range (a programming error on the Swift side, which validates first). */
+    CVIS_INVALID_ARGUMENT = 5
+} cvis_status;
+
+/* Recommended capacity of message buffers. Messages are truncated to fit and always NUL-terminated. */
+#define CVIS_MESSAGE_CAPACITY 256
+
+/* The decoded image's size and its output samples per pixel (1 gray, 3 RGB, 4 RGBA). */
+typedef struct cvis_image_info {
+    uint32_t width;
+    uint32_t height;
+    uint32_t channels;
+} cvis_image_info;
+
+/* Encoded bytes allocated by an encoder; free with cvis_buffer_free. */
+typedef struct cvis_buffer {
+    uint8_t *data;
+    size_t size;
+    size_t capacity;
+} cvis_buffer;
+
+/* Frees an encoder's output and resets the buffer to empty. Safe on an empty buffer. */
+void cvis_buffer_free(cvis_buffer *buffer);
+
+/* ---- PNG ---------------------------------------------------------------------------------------------- */
+
+typedef struct cvis_png_decoder cvis_png_decoder;
+
+/*
+ * Reads the PNG header from `data` (which must stay valid until cvis_png_decoder_close) and chooses the
+ * output layout: gray → 1, RGB or palette → 3, anything with alpha or tRNS (including gray+alpha) → 4 (RGBA).
+ * 16-bit samples are scaled to 8 bits with rounding; 1/2/4-bit gray is scaled to the full 0-255 range.
+ * Fails with CVIS_TOO_LARGE when width*height*channels exceeds max_samples, before allocating pixels, and
+ * with CVIS_CORRUPT when the file is far too short to hold the declared image.
+ * On success *decoder must be closed; on failure *decoder is NULL.
+ */
+cvis_status cvis_png_decoder_open(const uint8_t *data, size_t size, uint64_t max_samples,
+                                  cvis_png_decoder **decoder, cvis_image_info *info,
+                                  char *message, size_t message_capacity);
+
+/* Decodes all rows into `pixels` (capacity at least width*height*channels bytes, tightly packed). */
+cvis_status cvis_png_decoder_read(cvis_png_decoder *decoder, uint8_t *pixels, size_t capacity,
+                                  char *message, size_t message_capacity);
+
+/* Releases the decoder. Safe with NULL. */
+void cvis_png_decoder_close(cvis_png_decoder *decoder);
+
+/*
+ * Encodes 8-bit gray (1), RGB (3) or RGBA (4) pixels, rows `row_stride` bytes apart, written straight from
+ * `pixels` without a copy. `compression_level` is zlib's 0-9.
+ */
+cvis_status cvis_png_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
+                            size_t row_stride, int compression_level, cvis_buffer *output,
+                            char *message, size_t message_capacity);
+
+/* ---- JPEG --------------------------------------------------------------------------------------------- */
+
+typedef struct cvis_jpeg_decoder cvis_jpeg_decoder;
+
+/*
+ * Reads the JPEG header (baseline or progressive) from `data` (valid until close). Output is gray (1) for
+ * grayscale files and RGB (3) for YCbCr, RGB, CMYK and YCCK files (CMYK is converted like Pillow, with
+ * Adobe-inverted data recognised by its APP14 marker). Size limits as for PNG.
+ */
+cvis_status cvis_jpeg_decoder_open(const uint8_t *data, size_t size, uint64_t max_samples,
+                                   cvis_jpeg_decoder **decoder, cvis_image_info *info,
+                                   char *message, size_t message_capacity);
+
+/*
+ * Decodes all rows into `pixels`. A truncated file or corrupt entropy-coded data is an error (libjpeg only
+ * warns and pads with gray); other libjpeg warnings (extraneous bytes, odd markers) are tolerated.
+ */
+cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, size_t capacity,
+                                   char *message, size_t message_capacity);
+
+/* Releases the decoder. Safe with NULL. */
+void cvis_jpeg_decoder_close(cvis_jpeg_decoder *decoder);
+
+/* Encodes 8-bit gray (1) or RGB (3) pixels as a baseline JPEG with `quality` 1-100 (4:2:0 chroma for RGB). */
+cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
+                             size_t row_stride, int quality, cvis_buffer *output,
+                             char *message, size_t message_capacity);
+
+#ifdef __cplusplus
+}
+#endif
 #endif

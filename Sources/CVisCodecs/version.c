@@ -1,2 +1,0 @@
-#include "CVisCodecs.h"
-int cvis_codecs_version(void) { return 1; }
