@@ -69,7 +69,7 @@ do {
     }
     let (name, backend) = try VisBackendRegistry.shared.build(
         ["type": "CSVScalarBackend", "name": "csv", "save_dir": .string(arguments[1])])
-    print("built \(name ?? "?"): \(visBackendTypeName(backend))")
+    print("built \(name): \(visBackendTypeName(backend))")
     for step in 0..<3 {
         try backend.addScalars(["loss": .double(1.0 / Double(step + 1)), "epoch": .int(step / 2)], step: step)
     }

@@ -137,7 +137,8 @@ public final class VisBackendRegistry: @unchecked Sendable {
     /// `type` selects the factory; `name` is returned (not passed on); `save_dir` in the config wins over
     /// `defaultSaveDir` (and gets no `vis_data` suffix, as in MMEngine).
     ///
-    /// - Returns: The config's `name` (or `nil`) and the backend.
+    /// - Returns: The backend's name — the config's `name`, else the type name (MMEngine's default) — and the
+    ///   backend.
     /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` for a missing or mistyped `type`, `name`
     ///   or `save_dir`; ``VisBackendError/unknownType(registry:type:known:)``;
     ///   ``VisBackendError/missingSaveDir(type:)`` when the type requires a save directory and none is known;
@@ -145,7 +146,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
     public func build(
         _ config: OrderedDictionary<String, ConfigValue>, defaultSaveDir: String? = nil, logger: Logger? = nil,
         errorHandler: VisBackendErrorHandler? = nil
-    ) throws -> (name: String?, backend: any VisBackend) {
+    ) throws -> (name: String, backend: any VisBackend) {
         var options = config
         guard let typeValue = options.removeValue(forKey: "type") else {
             throw VisBackendError.configValue(key: "type", expected: "a backend type name", actual: "nothing")
@@ -179,11 +180,11 @@ public final class VisBackendRegistry: @unchecked Sendable {
         if entry.requiresSaveDir && saveDir == nil { throw VisBackendError.missingSaveDir(type: typeName) }
         let arguments = VisBackendBuildArguments(
             typeName: typeName, saveDir: saveDir, options: options, logger: logger, errorHandler: errorHandler)
-        return (name, try entry.factory(arguments))
+        return (name ?? typeName, try entry.factory(arguments))
     }
 
     /// Builds a backend from a ``Config`` (its top-level entries are the backend's config).
-    public func build(_ config: Config, defaultSaveDir: String? = nil) throws -> (name: String?, backend: any VisBackend) {
+    public func build(_ config: Config, defaultSaveDir: String? = nil) throws -> (name: String, backend: any VisBackend) {
         try build(config.values, defaultSaveDir: defaultSaveDir)
     }
 

@@ -108,7 +108,7 @@ public final class Visualizer: @unchecked Sendable {
         for spec in backends {
             switch spec {
             case .config(let config):
-                let built: (name: String?, backend: any VisBackend)
+                let built: (name: String, backend: any VisBackend)
                 do {
                     built = try registry.build(
                         config, defaultSaveDir: self.saveDir, logger: logger, errorHandler: errorHandler)

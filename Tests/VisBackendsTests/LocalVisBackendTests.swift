@@ -36,7 +36,7 @@ import VisTestSupport
         let directory = try makeDirectory()
         let (name, backend) = try VisBackendRegistry.shared.build(
             ["type": "LocalVisBackend", "save_dir": .string(directory), "img_save_dir": "images"])
-        #expect(name == nil)
+        #expect(name == "LocalVisBackend")
         let local = try #require(backend as? LocalVisBackend)
         #expect(local.saveDirectory == directory)
         #expect(local.imgSaveDir == "images")
