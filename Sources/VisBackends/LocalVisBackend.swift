@@ -99,6 +99,9 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     public var saveDir: String? { saveDirectory }
 
+    /// The writer, for the package's benchmarks (which hold it busy to time the caller alone).
+    package var _writer: BackgroundWriter { writer }
+
     /// The backend itself (MMEngine's `experiment` for the local backend). Accessing it creates the save
     /// directory.
     public var experiment: Any {

@@ -9,6 +9,7 @@ import Visualization
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
 let allWorkloads: [Workload] = Workloads.core
+    + Workloads.backends
 
 struct Options {
     var json = false
