@@ -43,6 +43,8 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
     public let configSaveFile: String?
     /// The scalar file name, relative to ``saveDirectory``.
     public let scalarSaveFile: String
+    /// The zlib level of the PNG files, 0...9.
+    public let pngCompressionLevel: Int
 
     private let writer: BackgroundWriter
     private let logger: Logger
@@ -59,6 +61,8 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
     ///   - configSaveFile: The config file inside `saveDir`: `nil` (default) for `config.yaml`/`config.json` by
     ///     the config's source format, or a name ending in `.json`, `.yaml` or `.yml`.
     ///   - scalarSaveFile: The scalar file inside `saveDir`, ending in `.json` (default `scalars.json`).
+    ///   - pngCompressionLevel: zlib's level for the images, 0...9; the default 1 is what OpenCV's `imwrite`
+    ///     (and so MMEngine) uses.
     ///   - maximumPendingBytes: The writer's back-pressure bound (see ``BackgroundWriter``).
     ///   - logger: Receives write failures.
     ///   - errorHandler: Also receives write failures, on the writer thread.
@@ -66,7 +70,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
     ///   extension, ``VisBackendError/pathEscapesSaveDir(argument:path:)`` for names that leave `saveDir`.
     public init(
         saveDir: String, imgSaveDir: String = "vis_image", configSaveFile: String? = nil,
-        scalarSaveFile: String = "scalars.json", maximumPendingBytes: Int = 64 << 20, logger: Logger? = nil,
+        scalarSaveFile: String = "scalars.json", pngCompressionLevel: Int = 1, maximumPendingBytes: Int = 64 << 20, logger: Logger? = nil,
         errorHandler: VisBackendErrorHandler? = nil
     ) throws {
         guard !saveDir.isEmpty, !saveDir.utf8.contains(0) else {
@@ -90,6 +94,11 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             throw VisBackendError.invalidArgument(
                 argument: "scalarSaveFile", expected: "a file name ending in .json", actual: scalarSaveFile)
         }
+        guard (0...9).contains(pngCompressionLevel) else {
+            throw VisBackendError.invalidArgument(
+                argument: "pngCompressionLevel", expected: "0...9", actual: String(pngCompressionLevel))
+        }
+        self.pngCompressionLevel = pngCompressionLevel
         let logger = logger ?? Logger(label: "VisBackends.LocalVisBackend")
         self.logger = logger
         self.writer = BackgroundWriter(
@@ -147,13 +156,19 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     public func addImage(name: String, image: Image, step: Int) throws {
         _ = try SaveDirPath.validated(name, argument: "name")
+        guard !image.isEmpty else {
+            throw VisBackendError.invalidArgument(
+                argument: "image", expected: "an image with at least one pixel (PNG cannot store 0 pixels)",
+                actual: "\(image.width)×\(image.height)")
+        }
         _ = try open()
         let target = imagePath(name: name, step: step)
+        let level = pngCompressionLevel
         // Encoding runs on the writer thread; the image's storage is shared (copy-on-write), not copied.
         try writer.submit(cost: image.pixels.count) {
             let data: [UInt8]
             do {
-                data = try image.pngData()
+                data = try image.pngData(compressionLevel: level)
             } catch {
                 throw VisBackendError.encodingFailed(name: name, reason: String(describing: error))
             }
@@ -165,7 +180,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         let file = try open()
         var line: [UInt8] = []
         line.reserveCapacity(name.utf8.count + 40)
-        JSONText.appendScalarLine([name: value], step: step, to: &line)
+        JSONText.appendScalarLine(name: name, value: value, step: step, to: &line)
         try writer.append(line, to: file)
     }
 

@@ -190,12 +190,14 @@ public final class VisBackendRegistry: @unchecked Sendable {
 
     private func registerBuiltIns() {
         register("LocalVisBackend", requiresSaveDir: true) { arguments in
-            try arguments.rejectUnknownOptions(known: ["img_save_dir", "config_save_file", "scalar_save_file"])
+            try arguments.rejectUnknownOptions(
+                known: ["img_save_dir", "config_save_file", "scalar_save_file", "png_compression_level"])
             return try LocalVisBackend(
                 saveDir: arguments.requiredSaveDir(),
                 imgSaveDir: arguments.string("img_save_dir") ?? "vis_image",
                 configSaveFile: arguments.string("config_save_file"),
                 scalarSaveFile: arguments.string("scalar_save_file") ?? "scalars.json",
+                pngCompressionLevel: arguments.int("png_compression_level") ?? 1,
                 logger: arguments.logger, errorHandler: arguments.errorHandler)
         }
         register("InMemoryVisBackend", requiresSaveDir: false) { arguments in

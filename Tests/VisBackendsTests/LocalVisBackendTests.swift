@@ -162,6 +162,16 @@ import VisTestSupport
         #expect(FileManager.default.fileExists(atPath: directory + "/run/vis_image/val/sample_3.png"))
     }
 
+    @Test func emptyImagesAndBadLevelsAreRejectedSynchronously() throws {
+        let directory = try makeDirectory()
+        let backend = try LocalVisBackend(saveDir: directory)
+        defer { backend.close() }
+        #expect(throws: VisBackendError.self) { try backend.addImage(name: "empty", image: try Image(width: 0, height: 3)) }
+        #expect(throws: VisBackendError.invalidArgument(argument: "pngCompressionLevel", expected: "0...9", actual: "10")) {
+            try LocalVisBackend(saveDir: directory, pngCompressionLevel: 10)
+        }
+    }
+
     @Test func specialValuesAreWrittenSoPythonsJSONReadsThemBack() throws {
         let directory = try makeDirectory()
         let backend = try LocalVisBackend(saveDir: directory)
