@@ -12,8 +12,9 @@ let allWorkloads: [Workload] = [
     Workloads.core,
     Workloads.arrays,
     Workloads.draw,
-    Workloads.wandb,
     Workloads.text,
+    Workloads.backends,
+    Workloads.wandb,
 ].flatMap { $0 }
 
 struct Options {
