@@ -47,8 +47,14 @@ public typealias VisualizerWarningHandler = @Sendable (String) -> Void
 public final class Visualizer: @unchecked Sendable {
     /// State that drawing extensions (`Visualizer+Drawing.swift`) read and change through ``withState(_:)``.
     struct State: Sendable {
+        /// The canvas drawn on, holding the image; `nil` until ``setImage(_:)``. Kept between draws so that its
+        /// scratch buffers are reused.
+        var canvas: Canvas?
         /// The image drawn on; `nil` until ``setImage(_:)``.
-        var image: Image?
+        var image: Image? {
+            get { canvas?.image }
+            set { canvas = newValue.map { Canvas(image: Visualizer._drawable($0)) } }
+        }
         /// Dataset information for task visualizers (class names, palette).
         var datasetMeta: ConfigValue?
         /// The rank of this process; only rank 0 stores.
@@ -104,7 +110,9 @@ public final class Visualizer: @unchecked Sendable {
         self.errorHandler = errorHandler
         self.saveDir = saveDir.map { ($0 as NSString).appendingPathComponent("vis_data") }
         self.backends = try MultiplexVisBackend()
-        self.state = State(image: image, datasetMeta: nil, rank: try rank ?? ProcessRank.detect())
+        self.state = State(
+            canvas: image.map { Canvas(image: Visualizer._drawable($0)) }, datasetMeta: nil,
+            rank: try rank ?? ProcessRank.detect())
         for spec in backends {
             switch spec {
             case .config(let config):
@@ -204,14 +212,17 @@ public final class Visualizer: @unchecked Sendable {
         set { withState { $0.datasetMeta = newValue } }
     }
 
-    /// Replaces the image drawn on (a value copy: later changes to the caller's image do not reach it).
+    /// Replaces the image drawn on (a value copy: later changes to the caller's image do not reach it), erasing
+    /// what was drawn. A gray image is replicated to RGB so that colours can be drawn on it (MMEngine shows a 2-D
+    /// image through matplotlib's viridis colormap instead); RGB and RGBA images are kept as they are.
     @discardableResult
     public func setImage(_ image: Image) -> Visualizer {
         withState { $0.image = image }
         return self
     }
 
-    /// The image with what has been drawn on it; bit-identical to the image set when nothing was drawn.
+    /// The image with what has been drawn on it; bit-identical to the image set when nothing was drawn (for
+    /// gray input: its RGB replication). The result is a value: drawing afterwards does not change it.
     ///
     /// - Throws: ``VisualizerError/noImage(visualizer:)`` before ``setImage(_:)``.
     public func getImage() throws -> Image {

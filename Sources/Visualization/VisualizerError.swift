@@ -21,7 +21,7 @@ extension VisualizerError: CustomStringConvertible {
         case let .configValue(key, expected, actual):
             return "visualizer config key `\(key)`: expected \(expected), got \(actual)"
         case let .noImage(visualizer):
-            return "visualizer \(visualizer) has no image; call setImage(_:) first"
+            return "visualizer \(visualizer): no image set: call setImage(_:) first"
         case let .invalidEnvironment(variable, expected, actual):
             return "environment variable \(variable): expected \(expected), got \(actual.debugDescription)"
         case let .unknownType(type, known):
