@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "VisBackends",
             dependencies: [
-                "VisCore", "Yams", .product(name: "Logging", package: "swift-log"),
+                "VisCore", "CZlib", "Yams", .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
@@ -69,7 +69,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
-            dependencies: ["Visualization"],
+            dependencies: ["Visualization", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // A worked example of a user-defined backend (the DocC article CustomBackends walks through it).
