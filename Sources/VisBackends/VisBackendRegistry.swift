@@ -100,7 +100,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
     }()
 
     /// The type names every new shared registry starts with.
-    public static let builtInTypeNames = ["LocalVisBackend", "InMemoryVisBackend"]
+    public static let builtInTypeNames = ["LocalVisBackend", "InMemoryVisBackend", "WandbVisBackend"]
 
     /// Creates an empty registry (``shared`` holds the built-in backends).
     public init() {}
@@ -203,6 +203,20 @@ public final class VisBackendRegistry: @unchecked Sendable {
         register("InMemoryVisBackend", requiresSaveDir: false) { arguments in
             try arguments.rejectUnknownOptions(known: [])
             return InMemoryVisBackend(saveDir: arguments.saveDir)
+        }
+        register("WandbVisBackend", requiresSaveDir: true) { arguments in
+            try arguments.rejectUnknownOptions(known: ["init_kwargs", "define_metric_cfg", "commit"])
+            var commit = true
+            if let value = arguments.options["commit"], !value.isNull {
+                guard let flag = value.boolValue else {
+                    throw VisBackendError.configValue(key: "commit", expected: "true or false", actual: value.kindDescription)
+                }
+                commit = flag
+            }
+            return try WandbVisBackend(
+                saveDir: arguments.requiredSaveDir(), initKwargs: arguments.options["init_kwargs"],
+                defineMetricConfig: arguments.options["define_metric_cfg"], commit: commit,
+                logger: arguments.logger, errorHandler: arguments.errorHandler)
         }
     }
 }
