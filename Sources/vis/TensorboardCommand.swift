@@ -110,3 +110,43 @@ struct TensorboardCommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// `vis tb-write-loop LOGDIR` (hidden): logs scalar `loss` = step / 2 at steps 0, 1, 2, … with a
+/// ``TensorboardWriter``, calls `flush()` every `--flush-every` steps and then prints `flushed <steps>` (the
+/// number of steps now in the file). The crash-safety test kills it with SIGKILL mid-run.
+struct TensorboardWriteLoopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tb-write-loop", abstract: "Test helper: log scalars in a loop.", shouldDisplay: false)
+
+    @Argument(help: "The run directory.")
+    var logDirectory: String
+
+    @Option(help: "Steps to log; 0 logs until killed.")
+    var count: Int = 0
+
+    @Option(help: "Call flush() after every this many steps.")
+    var flushEvery: Int = 1000
+
+    @Option(help: "The writer's periodic flush interval in seconds.")
+    var flushInterval: Double = 0.1
+
+    func validate() throws {
+        guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
+        guard flushEvery > 0 else { throw ValidationError("--flush-every must be at least 1") }
+    }
+
+    func run() throws {
+        let writer = try TensorboardWriter(logDirectory: logDirectory, flushInterval: flushInterval)
+        var step = 0
+        while count == 0 || step < count {
+            try writer.addScalar("loss", Double(step) / 2, step: step)
+            step += 1
+            if step % flushEvery == 0 {
+                writer.flush()
+                FileHandle.standardOutput.write(Data("flushed \(step)\n".utf8))
+            }
+        }
+        writer.close()
+        FileHandle.standardOutput.write(Data("closed \(step)\n".utf8))
+    }
+}
