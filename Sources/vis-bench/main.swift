@@ -8,7 +8,7 @@ import Visualization
 //   swift run -c release vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
-let allWorkloads: [Workload] = Workloads.core
+let allWorkloads: [Workload] = Workloads.core + Workloads.tensorboard
 
 struct Options {
     var json = false
