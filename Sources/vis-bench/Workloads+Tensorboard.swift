@@ -20,7 +20,8 @@ extension Workloads {
             name: "tensorboard.add_image.1333x800",
             summary: "addImage of the scene (PNG encode on the writer thread), then flush()"
         ) { context in
-            let writer = try TensorboardWriter(logDirectory: context.workDirectory.appendingPathComponent("tb-image").path)
+            let writer = try TensorboardWriter(
+                logDirectory: context.workDirectory.appendingPathComponent("tb-image").path)
             let image = context.scene
             return {
                 try writer.addImage("scene", image, step: 0)
@@ -52,9 +53,10 @@ enum TensorboardBench {
             String(format: "%.2f", Double(samples[min(count - 1, Int(Double(count) * p))]) / 1000)
         }
         let bytesPerScalar = Double(size - emptySize) / Double(count)
-        FileHandle.standardError.write(Data((
-            "  tensorboard.add_scalar caller latency: p50 \(percentile(0.5)) µs, p99 \(percentile(0.99)) µs, "
-                + "p99.9 \(percentile(0.999)) µs, max \(String(format: "%.1f", Double(samples[count - 1]) / 1000)) µs; "
-                + "\(String(format: "%.1f", bytesPerScalar)) bytes on disk per scalar (tag `train/loss`)\n").utf8))
+        FileHandle.standardError.write(
+            Data(
+                ("  tensorboard.add_scalar caller latency: p50 \(percentile(0.5)) µs, p99 \(percentile(0.99)) µs, "
+                    + "p99.9 \(percentile(0.999)) µs, max \(String(format: "%.1f", Double(samples[count - 1]) / 1000)) µs; "
+                    + "\(String(format: "%.1f", bytesPerScalar)) bytes on disk per scalar (tag `train/loss`)\n").utf8))
     }
 }

@@ -29,13 +29,16 @@ struct TensorboardCommand: ParsableCommand {
     var format: Format = .csv
 
     func run() throws {
-        let wanted = tags.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
+        let wanted = tags.map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         if let wanted, wanted.isEmpty {
             throw ValidationError("--tags needs at least one tag name, e.g. --tags loss,acc")
         }
         let runs = try TensorboardLogDirectory.runs(in: logDirectory)
         guard !runs.isEmpty else {
-            throw TensorboardCommandError("no TensorBoard event files (names containing `tfevents`) under \(logDirectory)")
+            throw TensorboardCommandError(
+                "no TensorBoard event files (names containing `tfevents`) under \(logDirectory)")
         }
         var rows: [(run: String, scalar: TensorboardEventFile.Scalar)] = []
         var seenTags = Set<String>()
@@ -60,12 +63,14 @@ struct TensorboardCommand: ParsableCommand {
         case .csv:
             output += "run,tag,step,wall_time,value\n"
             for (run, scalar) in rows {
-                output += "\(Self.csvField(run)),\(Self.csvField(scalar.tag)),\(scalar.step),\(scalar.wallTime),\(scalar.value)\n"
+                output +=
+                    "\(Self.csvField(run)),\(Self.csvField(scalar.tag)),\(scalar.step),\(scalar.wallTime),\(scalar.value)\n"
             }
         case .json:
             output += "[\n"
             for (index, (run, scalar)) in rows.enumerated() {
-                output += "  {\"run\": \(Self.jsonString(run)), \"tag\": \(Self.jsonString(scalar.tag)), \"step\": \(scalar.step), "
+                output +=
+                    "  {\"run\": \(Self.jsonString(run)), \"tag\": \(Self.jsonString(scalar.tag)), \"step\": \(scalar.step), "
                     + "\"wall_time\": \(Self.jsonNumber(scalar.wallTime)), \"value\": \(Self.jsonNumber(scalar.value))}"
                 output += index + 1 < rows.count ? ",\n" : "\n"
             }

@@ -41,30 +41,31 @@ struct TensorboardInteropTests {
         let directory = try TestSupport.makeTemporaryDirectory("tb-interop")
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = try Self.writeRun(directory)
-        let output = try TestSupport.runPython(#"""
-import sys, json, io
-import numpy as np
-from PIL import Image
-from tensorboard.backend.event_processing import event_accumulator as ea
-from tensorboard.util import tensor_util
-acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0, ea.IMAGES: 0, ea.TENSORS: 0})
-acc.Reload()
-tags = acc.Tags()
-out = {"scalar_tags": sorted(tags["scalars"]), "image_tags": sorted(tags["images"]),
-       "tensor_tags": sorted(tags["tensors"])}
-out["loss"] = [[e.step, e.value] for e in acc.Scalars("train/loss")]
-out["acc"] = [[e.step, e.value] for e in acc.Scalars("acc")]
-out["images"] = {}
-for tag in ("demo", "gray"):
-    (e,) = acc.Images(tag)
-    pixels = np.asarray(Image.open(io.BytesIO(e.encoded_image_string)))
-    out["images"][tag] = {"step": e.step, "width": e.width, "height": e.height,
-                          "shape": list(pixels.shape), "pixels": pixels.flatten().tolist()}
-out["text"] = [[e.step, tensor_util.make_ndarray(e.tensor_proto).tolist()[0].decode()] for e in acc.Tensors("note/text_summary")]
-out["text_plugin"] = acc.SummaryMetadata("note/text_summary").plugin_data.plugin_name
-out["config"] = tensor_util.make_ndarray(acc.Tensors("config/text_summary")[0].tensor_proto).tolist()[0].decode()
-print(json.dumps(out))
-"""#, arguments: [run])
+        let output = try TestSupport.runPython(
+            #"""
+            import sys, json, io
+            import numpy as np
+            from PIL import Image
+            from tensorboard.backend.event_processing import event_accumulator as ea
+            from tensorboard.util import tensor_util
+            acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0, ea.IMAGES: 0, ea.TENSORS: 0})
+            acc.Reload()
+            tags = acc.Tags()
+            out = {"scalar_tags": sorted(tags["scalars"]), "image_tags": sorted(tags["images"]),
+                   "tensor_tags": sorted(tags["tensors"])}
+            out["loss"] = [[e.step, e.value] for e in acc.Scalars("train/loss")]
+            out["acc"] = [[e.step, e.value] for e in acc.Scalars("acc")]
+            out["images"] = {}
+            for tag in ("demo", "gray"):
+                (e,) = acc.Images(tag)
+                pixels = np.asarray(Image.open(io.BytesIO(e.encoded_image_string)))
+                out["images"][tag] = {"step": e.step, "width": e.width, "height": e.height,
+                                      "shape": list(pixels.shape), "pixels": pixels.flatten().tolist()}
+            out["text"] = [[e.step, tensor_util.make_ndarray(e.tensor_proto).tolist()[0].decode()] for e in acc.Tensors("note/text_summary")]
+            out["text_plugin"] = acc.SummaryMetadata("note/text_summary").plugin_data.plugin_name
+            out["config"] = tensor_util.make_ndarray(acc.Tensors("config/text_summary")[0].tensor_proto).tolist()[0].decode()
+            print(json.dumps(out))
+            """#, arguments: [run])
         let result = try #require(try Self.json(output) as? [String: Any])
         #expect(result["scalar_tags"] as? [String] == ["acc", "lr", "train/loss"])
         #expect(result["image_tags"] as? [String] == ["demo", "gray"])
@@ -93,16 +94,17 @@ print(json.dumps(out))
         let directory = try TestSupport.makeTemporaryDirectory("tb-interop")
         defer { try? FileManager.default.removeItem(at: directory) }
         _ = try Self.writeRun(directory)
-        let output = try TestSupport.runPython(#"""
-import sys, json
-from tbparse import SummaryReader
-r = SummaryReader(sys.argv[1], extra_columns={"dir_name"})
-s = r.scalars
-out = {"scalars": [[row.dir_name, row.tag, int(row.step), float(row.value)] for row in s.itertuples()]}
-out["text"] = [[row.tag, int(row.step), row.value] for row in r.text.itertuples()]
-out["hparams"] = {row.tag: row.value for row in r.hparams.itertuples()}
-print(json.dumps(out))
-"""#, arguments: [directory.path])
+        let output = try TestSupport.runPython(
+            #"""
+            import sys, json
+            from tbparse import SummaryReader
+            r = SummaryReader(sys.argv[1], extra_columns={"dir_name"})
+            s = r.scalars
+            out = {"scalars": [[row.dir_name, row.tag, int(row.step), float(row.value)] for row in s.itertuples()]}
+            out["text"] = [[row.tag, int(row.step), row.value] for row in r.text.itertuples()]
+            out["hparams"] = {row.tag: row.value for row in r.hparams.itertuples()}
+            print(json.dumps(out))
+            """#, arguments: [directory.path])
         let result = try #require(try Self.json(output) as? [String: Any])
         let scalars = try #require(result["scalars"] as? [[Any]])
         let loss = scalars.filter { $0[1] as? String == "train/loss" }
@@ -123,16 +125,17 @@ print(json.dumps(out))
     func readTheirs() throws {
         let directory = try TestSupport.makeTemporaryDirectory("tb-interop")
         defer { try? FileManager.default.removeItem(at: directory) }
-        try TestSupport.runPython(#"""
-import sys
-from tensorboard.summary.writer.event_file_writer import EventFileWriter
-from tensorboard.compat.proto import event_pb2, summary_pb2
-w = EventFileWriter(sys.argv[1])
-for step in range(5):
-    v = summary_pb2.Summary.Value(tag="loss", simple_value=step / 3)
-    w.add_event(event_pb2.Event(wall_time=1.7e9 + step, step=step, summary=summary_pb2.Summary(value=[v])))
-w.close()
-"""#, arguments: [directory.path])
+        try TestSupport.runPython(
+            #"""
+            import sys
+            from tensorboard.summary.writer.event_file_writer import EventFileWriter
+            from tensorboard.compat.proto import event_pb2, summary_pb2
+            w = EventFileWriter(sys.argv[1])
+            for step in range(5):
+                v = summary_pb2.Summary.Value(tag="loss", simple_value=step / 3)
+                w.add_event(event_pb2.Event(wall_time=1.7e9 + step, step=step, summary=summary_pb2.Summary(value=[v])))
+            w.close()
+            """#, arguments: [directory.path])
         let runs = try TensorboardLogDirectory.runs(in: directory.path)
         #expect(runs.map(\.name) == ["."])
         let file = try TensorboardEventFile(contentsOf: try #require(runs.first?.files.first))

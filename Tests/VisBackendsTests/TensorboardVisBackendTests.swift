@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VisCore
 import VisTestSupport
+
 @testable import VisBackends
 
 @Suite("TensorboardVisBackend")
@@ -75,17 +76,22 @@ struct TensorboardVisBackendTests {
         let directory = try TestSupport.makeTemporaryDirectory("tb-backend")
         defer { try? FileManager.default.removeItem(at: directory) }
         let backend = try TensorboardVisBackend(saveDir: directory.path, logHParams: true, clock: { 1_700_000_000 })
-        let config: Config = ["lr": 0.01, "optim": ["type": "adam", "nesterov": true], "epochs": 12, "note": nil, "sizes": [1, 2]]
+        let config: Config = [
+            "lr": 0.01, "optim": ["type": "adam", "nesterov": true], "epochs": 12, "note": nil, "sizes": [1, 2],
+        ]
         try backend.addConfig(config)
         backend.close()
         let file = try TensorboardEventFile(contentsOf: try #require(Self.eventFiles(directory.path).first))
-        #expect(file.hparams == [
-            .sessionStart(.init(hparams: [
-                ("lr", .number(0.01)), ("optim.type", .string("adam")), ("optim.nesterov", .bool(true)),
-                ("epochs", .number(12)), ("sizes", .string(ConfigValue.array([1, 2]).description)),
-            ], startTimeSeconds: 1_700_000_000)),
-            .sessionEnd(.init(status: .success, endTimeSeconds: 1_700_000_000)),
-        ])
+        #expect(
+            file.hparams == [
+                .sessionStart(
+                    .init(
+                        hparams: [
+                            ("lr", .number(0.01)), ("optim.type", .string("adam")), ("optim.nesterov", .bool(true)),
+                            ("epochs", .number(12)), ("sizes", .string(ConfigValue.array([1, 2]).description)),
+                        ], startTimeSeconds: 1_700_000_000)),
+                .sessionEnd(.init(status: .success, endTimeSeconds: 1_700_000_000)),
+            ])
     }
 
     @Test("bad arguments are typed errors")

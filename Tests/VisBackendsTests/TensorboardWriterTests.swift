@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VisCore
 import VisTestSupport
+
 @testable import VisBackends
 
 @Suite("TensorBoard writer")
@@ -18,7 +19,8 @@ struct TensorboardWriterTests {
         try writer.addScalar("loss", 0.5, step: 1)
         try writer.addText("note", "hello **md**", step: 2)
         writer.close()
-        let expected = TensorboardEncodingTests.fileVersionRecord + TensorboardEncodingTests.scalarRecord
+        let expected =
+            TensorboardEncodingTests.fileVersionRecord + TensorboardEncodingTests.scalarRecord
             + TensorboardEncodingTests.textRecord
         #expect(try Self.fileBytes(writer.filePath) == expected)
     }
@@ -139,15 +141,20 @@ struct TensorboardWriterTests {
         writer.close()
         writer.close()
         let file = try TensorboardEventFile(contentsOf: writer.filePath)
-        #expect(file.hparams == [
-            .sessionStart(.init(hparams: [("lr", .number(0.01)), ("optim", .string("adam"))], startTimeSeconds: 1_700_000_000)),
-            .sessionEnd(.init(status: .success, endTimeSeconds: 1_700_000_000)),
-        ])
+        #expect(
+            file.hparams == [
+                .sessionStart(
+                    .init(
+                        hparams: [("lr", .number(0.01)), ("optim", .string("adam"))], startTimeSeconds: 1_700_000_000)),
+                .sessionEnd(.init(status: .success, endTimeSeconds: 1_700_000_000)),
+            ])
         let bytes = try Self.fileBytes(writer.filePath)
         // The start record's summary is the spec's hex vector.
         #expect(bytes.count > 40 + 12 + TensorboardEncodingTests.hparamsSummary.count)
         let summaryStart = 40 + 12 + 9 + 2
-        #expect(Array(bytes[summaryStart..<(summaryStart + TensorboardEncodingTests.hparamsSummary.count)]) == TensorboardEncodingTests.hparamsSummary)
+        #expect(
+            Array(bytes[summaryStart..<(summaryStart + TensorboardEncodingTests.hparamsSummary.count)])
+                == TensorboardEncodingTests.hparamsSummary)
     }
 
     @Test("after close, add* throws closed; flush and close do nothing")
@@ -157,7 +164,9 @@ struct TensorboardWriterTests {
         let writer = try TensorboardWriter(logDirectory: directory.path)
         writer.close()
         #expect(throws: TensorboardError.closed(path: writer.filePath)) { try writer.addScalar("x", 1) }
-        #expect(throws: TensorboardError.closed(path: writer.filePath)) { try writer.addImage("i", try Image(width: 1, height: 1)) }
+        #expect(throws: TensorboardError.closed(path: writer.filePath)) {
+            try writer.addImage("i", try Image(width: 1, height: 1))
+        }
         #expect(throws: TensorboardError.closed(path: writer.filePath)) { try writer.addText("t", "x") }
         writer.flush()
         writer.close()

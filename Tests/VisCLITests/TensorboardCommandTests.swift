@@ -3,19 +3,20 @@ import Testing
 import VisTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// End-to-end tests of `vis tb` and of the TensorBoard writer's crash safety, through the built `vis` binary.
 @Suite("vis tb")
 struct TensorboardCommandTests {
     /// `formats.md` §1.6: the file_version record and scalar `loss` = 0.5 at step 1, wall time 1.7e9.
-    static let specFile: [UInt8] = [
-        0x18, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0x7f, 0x4b, 0x22, 0x09, 0, 0, 0, 0x40, 0xfc, 0x54, 0xd9, 0x41, 0x1a, 0x0d,
-    ] + Array("brain.Event:2".utf8) + [0xec, 0xed, 0x8f, 0x9d] + [
-        0x1a, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x9b, 0xd8, 0x2d, 0x09, 0, 0, 0, 0x40, 0xfc, 0x54, 0xd9, 0x41, 0x10, 0x01,
-        0x2a, 0x0d, 0x0a, 0x0b, 0x0a, 0x04, 0x6c, 0x6f, 0x73, 0x73, 0x15, 0, 0, 0, 0x3f, 0x8d, 0xb0, 0x2e, 0x39,
-    ]
+    static let specFile: [UInt8] =
+        [
+            0x18, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0x7f, 0x4b, 0x22, 0x09, 0, 0, 0, 0x40, 0xfc, 0x54, 0xd9, 0x41, 0x1a, 0x0d,
+        ] + Array("brain.Event:2".utf8) + [0xec, 0xed, 0x8f, 0x9d] + [
+            0x1a, 0, 0, 0, 0, 0, 0, 0, 0x12, 0x9b, 0xd8, 0x2d, 0x09, 0, 0, 0, 0x40, 0xfc, 0x54, 0xd9, 0x41, 0x10, 0x01,
+            0x2a, 0x0d, 0x0a, 0x0b, 0x0a, 0x04, 0x6c, 0x6f, 0x73, 0x73, 0x15, 0, 0, 0, 0x3f, 0x8d, 0xb0, 0x2e, 0x39,
+        ]
 
     static func vis(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try TestSupport.runCapturing(try TestSupport.productPath("vis"), arguments: arguments)
@@ -30,7 +31,10 @@ struct TensorboardCommandTests {
         #expect(csv.status == 0)
         #expect(csv.stdout == "run,tag,step,wall_time,value\n.,loss,1,1700000000.0,0.5\n")
         let json = try Self.vis(["tb", directory.path, "--format", "json"])
-        #expect(json.stdout == "[\n  {\"run\": \".\", \"tag\": \"loss\", \"step\": 1, \"wall_time\": 1700000000.0, \"value\": 0.5}\n]\n")
+        #expect(
+            json.stdout
+                == "[\n  {\"run\": \".\", \"tag\": \"loss\", \"step\": 1, \"wall_time\": 1700000000.0, \"value\": 0.5}\n]\n"
+        )
     }
 
     @Test("every run under LOGDIR, --tags filters, runs sorted by directory")
@@ -38,7 +42,9 @@ struct TensorboardCommandTests {
         let directory = try TestSupport.makeTemporaryDirectory("vis-tb")
         defer { try? FileManager.default.removeItem(at: directory) }
         for run in ["b", "a/nested"] {
-            let result = try Self.vis(["tb-write-loop", directory.appendingPathComponent(run).path, "--count", "3", "--flush-every", "2"])
+            let result = try Self.vis([
+                "tb-write-loop", directory.appendingPathComponent(run).path, "--count", "3", "--flush-every", "2",
+            ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == "flushed 2\nclosed 3\n")
         }
@@ -109,17 +115,18 @@ struct TensorboardCommandTests {
         }
         let lastFlushed = try #require(flushed.last)
         #expect(lastFlushed >= 25_000)
-        let summary = try TestSupport.runPython(#"""
-import sys
-from tensorboard.backend.event_processing import event_accumulator as ea
-acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0})
-acc.Reload()
-events = acc.Scalars("loss")
-steps = [e.step for e in events]
-assert steps == list(range(len(steps))), "steps are not 0..n-1"
-assert all(e.value == e.step / 2 for e in events), "values differ"
-print(len(steps))
-"""#, arguments: [run])
+        let summary = try TestSupport.runPython(
+            #"""
+            import sys
+            from tensorboard.backend.event_processing import event_accumulator as ea
+            acc = ea.EventAccumulator(sys.argv[1], size_guidance={ea.SCALARS: 0})
+            acc.Reload()
+            events = acc.Scalars("loss")
+            steps = [e.step for e in events]
+            assert steps == list(range(len(steps))), "steps are not 0..n-1"
+            assert all(e.value == e.step / 2 for e in events), "values differ"
+            print(len(steps))
+            """#, arguments: [run])
         let count = try #require(Int(summary.trimmingCharacters(in: .whitespacesAndNewlines)))
         #expect(count >= lastFlushed)
         // Our reader agrees with TensorBoard's, skipping a torn last record if the kill left one.

@@ -132,7 +132,10 @@ public struct TensorboardEventFile: Sendable {
             images.append(ImageEntry(tag: value.tag, step: event.step, wallTime: event.wallTime, image: image))
         case .tensor(let tensor):
             if plugin == "text", tensor.dataType == .string {
-                texts.append(Text(tag: value.tag, step: event.step, wallTime: event.wallTime, text: tensor.strings.joined(separator: "\n")))
+                texts.append(
+                    Text(
+                        tag: value.tag, step: event.step, wallTime: event.wallTime,
+                        text: tensor.strings.joined(separator: "\n")))
             } else if plugin == "scalars", let number = tensor.scalarValue {
                 scalars.append(Scalar(tag: value.tag, step: event.step, wallTime: event.wallTime, value: number))
             }
@@ -171,7 +174,8 @@ public enum TensorboardLogDirectory {
             return [Run(name: (logDirectory as NSString).lastPathComponent, files: [logDirectory])]
         }
         let root = URL(fileURLWithPath: logDirectory).standardizedFileURL
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             throw .io(path: logDirectory, reason: "cannot list the directory")
         }
         var filesByRun: [String: [String]] = [:]

@@ -52,7 +52,8 @@ public final class TensorboardVisBackend: VisBackend, @unchecked Sendable {
         logger: Logger? = nil, errorHandler: VisBackendErrorHandler? = nil
     ) throws {
         guard !saveDir.isEmpty, !saveDir.utf8.contains(0) else {
-            throw VisBackendError.invalidArgument(argument: "saveDir", expected: "a directory path", actual: saveDir.debugDescription)
+            throw VisBackendError.invalidArgument(
+                argument: "saveDir", expected: "a directory path", actual: saveDir.debugDescription)
         }
         guard flushInterval.isFinite else {
             throw VisBackendError.invalidArgument(
@@ -169,11 +170,11 @@ extension TensorboardError {
     /// The backend-level error for this writer error.
     var visBackendError: VisBackendError {
         switch self {
-        case let .io(path, reason): return .io(path: path, reason: reason)
-        case let .invalidArgument(argument, expected, actual):
+        case .io(let path, let reason): return .io(path: path, reason: reason)
+        case .invalidArgument(let argument, let expected, let actual):
             return .invalidArgument(argument: argument, expected: expected, actual: actual)
         case .closed: return .closed(backend: TensorboardVisBackend.typeName)
-        case let .corruptRecord(path, offset, reason), let .malformedEvent(path, offset, reason):
+        case .corruptRecord(let path, let offset, let reason), .malformedEvent(let path, let offset, let reason):
             return .io(path: path, reason: "byte \(offset): \(reason)")
         }
     }
