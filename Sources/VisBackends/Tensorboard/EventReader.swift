@@ -51,25 +51,37 @@ public struct TensorboardEventReader: Sendable {
 public struct TensorboardEventFile: Sendable {
     /// A scalar: a `simple_value`, or a one-element numeric tensor of the `scalars` plugin (TF2's form).
     public struct Scalar: Sendable, Equatable {
+        /// The summary value's tag.
         public var tag: String
+        /// The event's step.
         public var step: Int64
+        /// The event's wall time (seconds since 1970).
         public var wallTime: Double
+        /// The value (a float32 `simple_value` widened exactly).
         public var value: Double
     }
 
     /// An image summary.
     public struct ImageEntry: Sendable, Equatable {
+        /// The summary value's tag.
         public var tag: String
+        /// The event's step.
         public var step: Int64
+        /// The event's wall time (seconds since 1970).
         public var wallTime: Double
+        /// The encoded image and its size.
         public var image: TensorboardSummary.Image
     }
 
     /// A text summary (a string tensor of the `text` plugin); several strings are joined with newlines.
     public struct Text: Sendable, Equatable {
+        /// The summary value's tag.
         public var tag: String
+        /// The event's step.
         public var step: Int64
+        /// The event's wall time (seconds since 1970).
         public var wallTime: Double
+        /// The text (markdown).
         public var text: String
     }
 
@@ -158,7 +170,9 @@ public enum TensorboardLogDirectory {
     /// A run: its directory relative to the log directory (`"."` for the log directory itself) and its event
     /// files' absolute paths.
     public struct Run: Sendable, Equatable {
+        /// The run's directory relative to the log directory (`.` for the log directory itself).
         public var name: String
+        /// The run's event files, in name order.
         public var files: [String]
     }
 

@@ -41,9 +41,8 @@ public final class TensorboardWriter: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - logDirectory: The run directory (created if missing).
-    ///   - flushInterval: Seconds between periodic flushes (default 5, as MMEngine's SummaryWriter uses 120 and
-    ///     TensorBoard's reader polls every 5); `0` or less writes every record as soon as the writer thread
-    ///     gets to it.
+    ///   - flushInterval: Seconds between periodic flushes (default 5, TensorBoard's reload period; torch's
+    ///     SummaryWriter waits 120); `0` or less hands every record to the writer thread at once.
     ///   - filenameSuffix: Appended to the file name (TensorBoard's `filename_suffix`), without `/`.
     ///   - maximumPendingBytes: Memory the queue may hold before callers wait (default 64 MiB).
     ///   - clock: The wall time of records that do not give one (seconds since 1970); injectable for tests.
