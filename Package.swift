@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "VisBackends",
             dependencies: [
-                "VisCore", "Yams", .product(name: "Logging", package: "swift-log"),
+                "VisCore", "CZlib", "Yams", .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ],
@@ -70,7 +70,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
-            dependencies: ["Visualization"],
+            dependencies: ["Visualization", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+
+        // A worked example of a user-defined backend (the DocC article CustomBackends walks through it).
+        .executableTarget(
+            name: "CustomBackendExample", dependencies: ["VisBackends"], path: "Examples/CustomBackend",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        // A child process for the crash test: logs in a loop until it is killed with SIGKILL.
+        .executableTarget(
+            name: "vis-crashtest", dependencies: ["VisBackends"], path: "Tests/CrashTestHelper",
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // Shared test helpers: temporary directories, the interop Python, golden-image comparison.
@@ -88,7 +97,7 @@ let package = Package(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
-            name: "VisualizationTests", dependencies: ["Visualization", "VisTestSupport"],
+            name: "VisualizationTests", dependencies: ["Visualization", "VisTestSupport", "vis-crashtest", "CustomBackendExample"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         // End-to-end tests of the `vis` executable and of interop with Python readers (a venv made by
         // Scripts/test.sh); they depend on the executables so `swift test` builds them first.

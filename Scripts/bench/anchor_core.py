@@ -1,4 +1,4 @@
-"""Anchors for VisCore workloads: PNG encode/decode with Pillow and OpenCV."""
+"""Anchors for VisCore workloads: PNG and JPEG encode/decode with Pillow and OpenCV."""
 import io
 import os
 
@@ -46,7 +46,53 @@ def opencv_decode(workdir):
     return run
 
 
+def _scene_jpeg(workdir):
+    """The scene as a quality-95 JPEG (Pillow's default 4:2:0 subsampling, like ours and OpenCV's)."""
+    buffer = io.BytesIO()
+    _scene(workdir).save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def pillow_jpeg_encode(workdir):
+    image = _scene(workdir)
+
+    def run():
+        image.save(io.BytesIO(), format="JPEG", quality=95)
+    return run
+
+
+def pillow_jpeg_decode(workdir):
+    from PIL import Image
+    data = _scene_jpeg(workdir)
+
+    def run():
+        Image.open(io.BytesIO(data)).load()
+    return run
+
+
+def opencv_jpeg_encode(workdir):
+    import cv2
+    import numpy as np
+    array = np.asarray(_scene(workdir))[:, :, ::-1].copy()
+
+    def run():
+        cv2.imencode(".jpg", array, [cv2.IMWRITE_JPEG_QUALITY, 95])
+    return run
+
+
+def opencv_jpeg_decode(workdir):
+    import cv2
+    import numpy as np
+    data = np.frombuffer(_scene_jpeg(workdir), np.uint8)
+
+    def run():
+        cv2.imdecode(data, cv2.IMREAD_COLOR)
+    return run
+
+
 WORKLOADS = {
     "png.encode.rgb.1333x800": {"pillow": pillow_encode, "opencv": opencv_encode},
     "png.decode.rgb.1333x800": {"pillow": pillow_decode, "opencv": opencv_decode},
+    "jpeg.encode.rgb.1333x800": {"pillow": pillow_jpeg_encode, "opencv": opencv_jpeg_encode},
+    "jpeg.decode.rgb.1333x800": {"pillow": pillow_jpeg_decode, "opencv": opencv_jpeg_decode},
 }

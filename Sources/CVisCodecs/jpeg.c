@@ -80,7 +80,6 @@ struct cvis_jpeg_decoder {
     cvis_jpeg_error error;
     int created;
     int cmyk;
-    int cmyk_inverted;
     uint8_t *cmyk_row;
     uint32_t width;
     uint32_t height;
@@ -118,8 +117,6 @@ static cvis_status cvis_jpeg_open_inner(cvis_jpeg_decoder *decoder, const uint8_
         cinfo->out_color_space = JCS_CMYK;
         decoder->channels = 3;
         decoder->cmyk = 1;
-        /* Photoshop (and Pillow, following it) stores inverted CMYK and marks it with an Adobe APP14. */
-        decoder->cmyk_inverted = cinfo->saw_Adobe_marker;
         break;
     default:
         cvis_set_message(decoder->error.message, decoder->error.message_capacity,
@@ -173,17 +170,20 @@ cvis_status cvis_jpeg_decoder_open(const uint8_t *data, size_t size, uint64_t ma
     return CVIS_OK;
 }
 
-/* Pillow's CMYK→RGB (Convert.c cmyk2rgb): each channel is (255-K) scaled by (255-ink)/255, rounded. */
+/*
+ * Pillow's CMYK→RGB (Convert.c cmyk2rgb): each channel is (255-K) scaled by (255-ink)/255, rounded.
+ * Photoshop stores CMYK inverted (marked by an Adobe APP14) and so does every common writer; Pillow and OpenCV
+ * read all CMYK JPEGs that way, marker or not, and so do we: `in` holds inverted samples.
+ */
 static inline uint8_t cvis_cmyk_channel(unsigned ink, unsigned not_black) {
     unsigned product = ink * not_black + 128;
     unsigned scaled = ((product >> 8) + product) >> 8;
     return (uint8_t)(not_black - scaled);
 }
 
-static void cvis_cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t width, int inverted) {
+static void cvis_inverted_cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t width) {
     for (uint32_t x = 0; x < width; x++, in += 4, out += 3) {
-        unsigned c = in[0], m = in[1], y = in[2], k = in[3];
-        if (inverted) { c = 255 - c; m = 255 - m; y = 255 - y; k = 255 - k; }
+        unsigned c = 255u - in[0], m = 255u - in[1], y = 255u - in[2], k = 255u - in[3];
         unsigned not_black = 255 - k;
         out[0] = cvis_cmyk_channel(c, not_black);
         out[1] = cvis_cmyk_channel(m, not_black);
@@ -211,7 +211,7 @@ static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pix
                              "JPEG: no scanline at row %u (the file is truncated)", (unsigned)y);
             return CVIS_CORRUPT;
         }
-        if (decoder->cmyk) cvis_cmyk_to_rgb(row, pixels + (size_t)y * stride, decoder->width, decoder->cmyk_inverted);
+        if (decoder->cmyk) cvis_inverted_cmyk_to_rgb(row, pixels + (size_t)y * stride, decoder->width);
     }
     jpeg_finish_decompress(cinfo);
     return CVIS_OK;

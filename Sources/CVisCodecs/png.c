@@ -66,6 +66,36 @@ void cvis_png_decoder_close(cvis_png_decoder *decoder) {
     free(decoder);
 }
 
+static uint32_t cvis_read_be32(const uint8_t *bytes) {
+    return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 | bytes[3];
+}
+
+static cvis_status cvis_png_too_large(uint32_t width, uint32_t height, uint32_t channels, uint64_t max_samples,
+                                      char *message, size_t message_capacity) {
+    cvis_set_message(message, message_capacity,
+                     "PNG header declares %ux%u pixels with %u channels, more than the limit of %llu samples",
+                     (unsigned)width, (unsigned)height, (unsigned)channels, (unsigned long long)max_samples);
+    return CVIS_TOO_LARGE;
+}
+
+/*
+ * IHDR must directly follow the signature. Checking its size here, before libpng reads on to the first IDAT,
+ * reports a hostile header as too large even when nothing follows it. The channel count assumes no tRNS
+ * (the fewest output channels); the exact check after png_read_info accounts for it.
+ */
+static cvis_status cvis_png_check_header(const uint8_t *data, size_t size, uint64_t max_samples,
+                                         char *message, size_t message_capacity) {
+    if (size < 33 || memcmp(data + 12, "IHDR", 4) != 0) return CVIS_OK;  /* libpng reports the damage */
+    uint32_t width = cvis_read_be32(data + 16), height = cvis_read_be32(data + 20);
+    uint8_t color_type = data[25];
+    uint32_t channels = color_type == PNG_COLOR_TYPE_GRAY ? 1
+                      : (color_type & PNG_COLOR_MASK_ALPHA) ? 4 : 3;
+    if (!cvis_fits_sample_limit(width, height, channels, max_samples)) {
+        return cvis_png_too_large(width, height, channels, max_samples, message, message_capacity);
+    }
+    return CVIS_OK;
+}
+
 static cvis_status cvis_png_open_inner(cvis_png_decoder *decoder, uint64_t max_samples) {
     png_structp png = decoder->png;
     png_infop info = decoder->info;
@@ -96,10 +126,8 @@ static cvis_status cvis_png_open_inner(cvis_png_decoder *decoder, uint64_t max_s
         return CVIS_UNSUPPORTED;
     }
     if (!cvis_fits_sample_limit(width, height, channels, max_samples)) {
-        cvis_set_message(decoder->context.message, decoder->context.message_capacity,
-                         "PNG header declares %ux%u pixels with %u channels, more than the limit of %llu samples",
-                         (unsigned)width, (unsigned)height, (unsigned)channels, (unsigned long long)max_samples);
-        return CVIS_TOO_LARGE;
+        return cvis_png_too_large(width, height, channels, max_samples, decoder->context.message,
+                                  decoder->context.message_capacity);
     }
     /* A small file cannot inflate to a huge image: refuse before the caller allocates for it. */
     uint64_t file_channels = png_get_channels(png, info);
@@ -144,6 +172,8 @@ cvis_status cvis_png_decoder_open(const uint8_t *data, size_t size, uint64_t max
         cvis_set_message(message, message_capacity, "PNG: missing PNG signature");
         return CVIS_CORRUPT;
     }
+    cvis_status header_status = cvis_png_check_header(data, size, max_samples, message, message_capacity);
+    if (header_status != CVIS_OK) return header_status;
     cvis_png_decoder *decoder = calloc(1, sizeof *decoder);
     if (decoder == NULL) {
         cvis_set_message(message, message_capacity, "PNG: out of memory");

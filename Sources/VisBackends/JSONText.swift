@@ -55,6 +55,20 @@ package enum JSONText {
         }
     }
 
+    /// Appends the line of one scalar, `{"<name>": <value>, "step": <step>}` and a newline, without building a
+    /// dictionary (the hot path of `addScalar`). A scalar named `step` keeps its value, as in ``appendScalarLine(_:step:to:)``.
+    package static func appendScalarLine(name: String, value: ScalarValue, step: Int, to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "{"))
+        appendString(name, to: &output)
+        output.append(contentsOf: [UInt8(ascii: ":"), UInt8(ascii: " ")])
+        output.append(contentsOf: value.jsonText.utf8)
+        if name != "step" {
+            output.append(contentsOf: #", "step": "#.utf8)
+            output.append(contentsOf: String(step).utf8)
+        }
+        output.append(contentsOf: [UInt8(ascii: "}"), UInt8(ascii: "\n")])
+    }
+
     /// Appends one scalar line, `{"<key>": <value>, ..., "step": <step>}` and a newline. An existing `"step"` key
     /// keeps its place and value (MMEngine's `setdefault`); otherwise `step` is appended last.
     package static func appendScalarLine(_ scalars: ScalarDictionary, step: Int, to output: inout [UInt8]) {

@@ -51,7 +51,8 @@ extension Image {
     /// transparency), ``PixelLayout/rgb`` (RGB or palette without transparency) or ``PixelLayout/rgba``
     /// (anything with an alpha channel or a `tRNS` chunk — gray+alpha becomes RGBA, since `Image` has no
     /// gray+alpha layout). 16-bit samples are scaled to 8 bits with rounding. JPEG files decode to gray or
-    /// RGB (CMYK and YCCK are converted to RGB).
+    /// RGB; CMYK and YCCK are converted to RGB like Pillow does (Adobe's inverted CMYK convention, which
+    /// Pillow and OpenCV assume for every CMYK JPEG).
     ///
     /// - Throws: ``VisCoreError`` naming `path`: `.io` when the file cannot be read, `.corruptData` for an
     ///   empty, truncated or malformed file, `.unsupportedFormat` when the signature is neither PNG nor JPEG,

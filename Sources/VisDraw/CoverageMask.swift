@@ -41,44 +41,31 @@ extension Image {
     /// images the alpha channel is composited too (`αout = αs + αd·(1 − αs)`); gray images receive the
     /// colour's luma (ITU-R BT.601).
     public mutating func composite(_ mask: CoverageMask, color: Color, opacity: Double = 1) {
-        let strength = Double(color.alpha) / 255 * min(max(opacity, 0), 1)
-        guard strength > 0, mask.width > 0, mask.height > 0 else { return }
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: layout) else { return }
+        guard mask.width > 0, mask.height > 0 else { return }
         let x0 = max(mask.originX, 0)
         let y0 = max(mask.originY, 0)
         let x1 = min(mask.originX + mask.width, width)
         let y1 = min(mask.originY + mask.height, height)
         guard x0 < x1, y0 < y1 else { return }
-        // Fixed point: scale = coverage · strength in 0...65536 keeps the per-sample work integer.
-        let strengthFixed = Int((strength * 65536 / 255).rounded())
-        let source: [Int]
-        switch layout {
-        case .gray:
-            let luma: Double = 0.299 * Double(color.red) + 0.587 * Double(color.green) + 0.114 * Double(color.blue)
-            source = [Int(luma.rounded())]
-        case .rgb, .rgba:
-            source = [Int(color.red), Int(color.green), Int(color.blue)]
-        }
         let channels = layout.channels
         let imageWidth = width
         pixels.withUnsafeMutableBufferPointer { buffer in
             mask.coverage.withUnsafeBufferPointer { cover in
+                guard let base = buffer.baseAddress, let samples = cover.baseAddress else { return }
                 for y in y0..<y1 {
-                    let maskRow = (y - mask.originY) * mask.width - mask.originX
-                    var index = (y * imageWidth + x0) * channels
-                    for x in x0..<x1 {
-                        let c = Int(cover[maskRow + x])
-                        if c != 0 {
-                            let a = c * strengthFixed  // 0...65536
-                            for k in 0..<source.count {
-                                let d = Int(buffer[index + k])
-                                buffer[index + k] = UInt8(truncatingIfNeeded: d + (((source[k] - d) * a + 32768) >> 16))
-                            }
-                            if channels == 4 {
-                                let d = Int(buffer[index + 3])
-                                buffer[index + 3] = UInt8(truncatingIfNeeded: d + (((255 - d) * a + 32768) >> 16))
-                            }
+                    let maskRow = samples + (y - mask.originY) * mask.width - mask.originX
+                    let imageRow = base + y * imageWidth * channels
+                    // Runs of equal coverage blend together (solid glyph stems, filled shapes).
+                    var x = x0
+                    while x < x1 {
+                        let value = maskRow[x]
+                        var end = x + 1
+                        while end < x1 && maskRow[end] == value { end += 1 }
+                        if value != 0 {
+                            blender.blend(imageRow + x * channels, count: end - x, weight: blender.weight(coverage: Int(value)))
                         }
-                        index += channels
+                        x = end
                     }
                 }
             }

@@ -5,7 +5,7 @@ import Visualization
 enum Workloads {}
 
 extension Workloads {
-    /// VisCore: codecs.
+    /// VisCore: PNG and JPEG codecs.
     static let core: [Workload] = [
         Workload(name: "png.encode.rgb.1333x800", summary: "encode the scene as PNG (level 6)") { context in
             let image = context.scene
@@ -13,6 +13,14 @@ extension Workloads {
         },
         Workload(name: "png.decode.rgb.1333x800", summary: "decode the scene's PNG") { context in
             let data = try context.scene.pngData()
+            return { _ = try Image(data: data) }
+        },
+        Workload(name: "jpeg.encode.rgb.1333x800", summary: "encode the scene as JPEG (quality 95, 4:2:0)") { context in
+            let image = context.scene
+            return { _ = try image.jpegData(quality: 95) }
+        },
+        Workload(name: "jpeg.decode.rgb.1333x800", summary: "decode the scene's JPEG (quality 95)") { context in
+            let data = try context.scene.jpegData(quality: 95)
             return { _ = try Image(data: data) }
         },
     ]

@@ -8,7 +8,15 @@ import Visualization
 //   swift run -c release vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
-let allWorkloads: [Workload] = Workloads.core + Workloads.tensorboard
+let allWorkloads: [Workload] = [
+    Workloads.core,
+    Workloads.arrays,
+    Workloads.draw,
+    Workloads.text,
+    Workloads.backends,
+    Workloads.wandb,
+    Workloads.tensorboard,
+].flatMap { $0 }
 
 struct Options {
     var json = false

@@ -89,8 +89,8 @@ typedef struct cvis_jpeg_decoder cvis_jpeg_decoder;
 
 /*
  * Reads the JPEG header (baseline or progressive) from `data` (valid until close). Output is gray (1) for
- * grayscale files and RGB (3) for YCbCr, RGB, CMYK and YCCK files (CMYK is converted like Pillow, with
- * Adobe-inverted data recognised by its APP14 marker). Size limits as for PNG.
+ * grayscale files and RGB (3) for YCbCr, RGB, CMYK and YCCK files (CMYK is converted like Pillow: samples are
+ * read with Adobe's inverted convention, as Pillow and OpenCV do whether or not an APP14 marker says so). Size limits as for PNG.
  */
 cvis_status cvis_jpeg_decoder_open(const uint8_t *data, size_t size, uint64_t max_samples,
                                    cvis_jpeg_decoder **decoder, cvis_image_info *info,

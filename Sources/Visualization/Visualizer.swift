@@ -1,0 +1,300 @@
+import Foundation
+import Logging
+import VisBackends
+import VisCore
+
+/// A backend for a ``Visualizer``: a config to build through ``VisBackendRegistry`` or a ready instance.
+public enum VisBackendSpec: Sendable {
+    /// A config such as `["type": "LocalVisBackend", "name": "local"]`; it gets the visualizer's
+    /// `<saveDir>/vis_data` unless it has its own `save_dir`.
+    case config(OrderedDictionary<String, ConfigValue>)
+    /// A backend built by the caller, used as is; `name` defaults to its type name.
+    case backend(any VisBackend, name: String? = nil)
+}
+
+extension VisBackendSpec: ExpressibleByDictionaryLiteral {
+    /// A ``config(_:)`` spec from a literal: `["type": "LocalVisBackend"]`.
+    public init(dictionaryLiteral elements: (String, ConfigValue)...) {
+        var entries = OrderedDictionary<String, ConfigValue>()
+        for (key, value) in elements { entries[key] = value }
+        self = .config(entries)
+    }
+}
+
+/// Receives the visualizer's warnings (skipped backends, ignored arguments) besides its `Logger`.
+public typealias VisualizerWarningHandler = @Sendable (String) -> Void
+
+/// MMEngine's `Visualizer`: holds the image being drawn on and sends images, scalars and configs to its storage
+/// backends.
+///
+/// ```swift
+/// let visualizer = try Visualizer(name: "train", backends: [["type": "LocalVisBackend"]], saveDir: "work_dirs/run1")
+/// visualizer.addScalars(["loss": 0.31, "acc": 0.9], step: 100)
+///           .addImage(name: "pred", image: image, step: 100)
+/// ```
+///
+/// - **Backends** are kept in insertion order and named uniquely (default: the type name). Built from configs,
+///   they write into `<saveDir>/vis_data` unless their config has its own `save_dir`; a backend that needs a save
+///   directory and gets none is skipped with a warning (MMEngine's rules, §1.1 of the spec).
+/// - **Storage calls never throw and never stop training**: a failing backend is reported to the `Logger` and the
+///   error handler, and the other backends still store the data. They return the visualizer for chaining.
+/// - **Ranks.** Only rank 0 stores: on other ranks (``rank``, detected from `RANK`/`SLURM_PROCID`/`LOCAL_RANK`)
+///   every `add*` call is a cheap no-op that still returns the visualizer, so chains keep working.
+/// - **Thread-safe.** Calls may come from any thread; each backend keeps the order of one thread's calls.
+/// - **Named instances.** ``getInstance(name:image:backends:saveDir:)`` creates or returns a process-wide
+///   instance, ``currentInstance`` the latest one (MMEngine's `ManagerMixin`). A visualizer made with `init` is
+///   not registered.
+public final class Visualizer: @unchecked Sendable {
+    /// State that drawing extensions (`Visualizer+Drawing.swift`) read and change through ``withState(_:)``.
+    struct State: Sendable {
+        /// The image drawn on; `nil` until ``setImage(_:)``.
+        var image: Image?
+        /// Dataset information for task visualizers (class names, palette).
+        var datasetMeta: ConfigValue?
+        /// The rank of this process; only rank 0 stores.
+        var rank: Int
+    }
+
+    /// The visualizer's name (MMEngine's `instance_name`).
+    public let name: String
+    /// The directory backends built from configs write into (`<saveDir>/vis_data`), or `nil`.
+    public let saveDir: String?
+    /// The backends, in insertion order.
+    public let backends: MultiplexVisBackend
+    /// Receives warnings and backend failures.
+    public let logger: Logger
+
+    private let warningHandler: VisualizerWarningHandler?
+    private let errorHandler: VisBackendErrorHandler?
+    private let lock = NSLock()
+    private var state: State
+
+    /// Creates a visualizer. Nothing touches disk: backends open on their first use.
+    ///
+    /// - Parameters:
+    ///   - name: A non-empty name.
+    ///   - image: The image to draw on, if any.
+    ///   - backends: Configs and instances, in order.
+    ///   - saveDir: The run directory; backends built from configs write into `<saveDir>/vis_data`.
+    ///   - rank: This process's rank; `nil` detects it with ``ProcessRank/detect(environment:)``.
+    ///   - registry: Builds the config backends (default: ``VisBackendRegistry/shared``).
+    ///   - logger: Receives warnings and failures.
+    ///   - warningHandler: Also receives each warning.
+    ///   - errorHandler: Also receives each backend failure (synchronous ones, and the asynchronous ones of
+    ///     backends built from configs).
+    /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for an empty name,
+    ///   ``VisBackendError/duplicateBackendName(_:)`` for two backends with one name, registry errors for a bad
+    ///   backend config, ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for a malformed rank
+    ///   variable.
+    public init(
+        name: String = "visualizer", image: Image? = nil, backends: [VisBackendSpec] = [], saveDir: String? = nil,
+        rank: Int? = nil, registry: VisBackendRegistry = .shared, logger: Logger? = nil,
+        warningHandler: VisualizerWarningHandler? = nil, errorHandler: VisBackendErrorHandler? = nil
+    ) throws {
+        guard !name.isEmpty else {
+            throw VisualizerError.invalidArgument(argument: "name", expected: "a non-empty name", actual: "\"\"")
+        }
+        if let rank, rank < 0 {
+            throw VisualizerError.invalidArgument(argument: "rank", expected: "a non-negative rank", actual: "\(rank)")
+        }
+        let logger = logger ?? Logger(label: "Visualization.Visualizer")
+        self.name = name
+        self.logger = logger
+        self.warningHandler = warningHandler
+        self.errorHandler = errorHandler
+        self.saveDir = saveDir.map { ($0 as NSString).appendingPathComponent("vis_data") }
+        self.backends = try MultiplexVisBackend()
+        self.state = State(image: image, datasetMeta: nil, rank: try rank ?? ProcessRank.detect())
+        for spec in backends {
+            switch spec {
+            case .config(let config):
+                let built: (name: String, backend: any VisBackend)
+                do {
+                    built = try registry.build(
+                        config, defaultSaveDir: self.saveDir, logger: logger, errorHandler: errorHandler)
+                } catch VisBackendError.missingSaveDir(let type) {
+                    warn("Failed to add \(type), please provide the `save_dir` argument.")
+                    continue
+                }
+                try self.backends.add(built.backend, name: built.name)
+            case .backend(let backend, let name):
+                try self.backends.add(backend, name: name)
+            }
+        }
+    }
+
+    /// Creates a visualizer from a config: `name`, `vis_backends` (one config dictionary or an array of them),
+    /// `save_dir`, and optionally `type` (ignored here; see ``VisualizerRegistry``). MMEngine's `fig_save_cfg` and
+    /// `fig_show_cfg` are accepted and ignored (there is no matplotlib figure).
+    ///
+    /// Like `init`, this does not register the visualizer; ``VisualizerRegistry/build(_:)`` does.
+    ///
+    /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for a missing or mistyped key or an unknown
+    ///   one, plus the errors of ``init(name:image:backends:saveDir:rank:registry:logger:warningHandler:errorHandler:)``.
+    public convenience init(
+        config: Config, rank: Int? = nil, registry: VisBackendRegistry = .shared, logger: Logger? = nil,
+        warningHandler: VisualizerWarningHandler? = nil, errorHandler: VisBackendErrorHandler? = nil
+    ) throws {
+        let known = ["type", "name", "vis_backends", "save_dir", "fig_save_cfg", "fig_show_cfg"]
+        if let unknown = config.values.keys.first(where: { !known.contains($0) }) {
+            throw VisualizerError.configValue(
+                key: unknown, expected: "one of \(known.joined(separator: ", "))", actual: "an unknown key")
+        }
+        var name = "visualizer"
+        if let value = config.values["name"] {
+            guard let text = value.stringValue else {
+                throw VisualizerError.configValue(key: "name", expected: "a string", actual: value.kindDescription)
+            }
+            name = text
+        }
+        var saveDir: String?
+        if let value = config.values["save_dir"], !value.isNull {
+            guard let text = value.stringValue else {
+                throw VisualizerError.configValue(
+                    key: "save_dir", expected: "a directory path string", actual: value.kindDescription)
+            }
+            saveDir = text
+        }
+        var specs: [VisBackendSpec] = []
+        switch config.values["vis_backends"] {
+        case nil, .null?:
+            break
+        case .dictionary(let entries)?:
+            specs = [.config(entries)]
+        case .array(let elements)?:
+            for (index, element) in elements.enumerated() {
+                guard let entries = element.dictionaryValue else {
+                    throw VisualizerError.configValue(
+                        key: "vis_backends.\(index)", expected: "a backend config dictionary",
+                        actual: element.kindDescription)
+                }
+                specs.append(.config(entries))
+            }
+        case let other?:
+            throw VisualizerError.configValue(
+                key: "vis_backends", expected: "a backend config dictionary or an array of them",
+                actual: other.kindDescription)
+        }
+        try self.init(
+            name: name, backends: specs, saveDir: saveDir, rank: rank, registry: registry, logger: logger,
+            warningHandler: warningHandler, errorHandler: errorHandler)
+    }
+
+    // MARK: - State
+
+    /// Runs `body` with exclusive access to the visualizer's state (drawing extensions use this).
+    func withState<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&state)
+    }
+
+    /// This process's rank. Only rank 0 stores; set it to simulate another rank or to override detection.
+    public var rank: Int {
+        get { withState { $0.rank } }
+        set { withState { $0.rank = max(0, newValue) } }
+    }
+
+    /// Whether this process is rank 0, the one that stores.
+    public var isMainProcess: Bool { rank == 0 }
+
+    /// Dataset information for task visualizers (MMEngine's `dataset_meta`), e.g. `["classes": ["cat", "dog"]]`.
+    public var datasetMeta: ConfigValue? {
+        get { withState { $0.datasetMeta } }
+        set { withState { $0.datasetMeta = newValue } }
+    }
+
+    /// Replaces the image drawn on (a value copy: later changes to the caller's image do not reach it).
+    @discardableResult
+    public func setImage(_ image: Image) -> Visualizer {
+        withState { $0.image = image }
+        return self
+    }
+
+    /// The image with what has been drawn on it; bit-identical to the image set when nothing was drawn.
+    ///
+    /// - Throws: ``VisualizerError/noImage(visualizer:)`` before ``setImage(_:)``.
+    public func getImage() throws -> Image {
+        guard let image = withState({ $0.image }) else { throw VisualizerError.noImage(visualizer: name) }
+        return image
+    }
+
+    /// The backend named `name`, or `nil`.
+    public func getBackend(name: String) -> (any VisBackend)? {
+        backends.backend(named: name)
+    }
+
+    // MARK: - Storage
+
+    /// Stores a config in every backend.
+    @discardableResult
+    public func addConfig(_ config: Config) -> Visualizer {
+        store("addConfig") { try $0.addConfig(config) }
+    }
+
+    /// Stores a model graph in every backend that can show one.
+    @discardableResult
+    public func addGraph(_ graph: ModelGraph) -> Visualizer {
+        store("addGraph") { try $0.addGraph(graph) }
+    }
+
+    /// Stores an image under `name` at `step` in every backend.
+    @discardableResult
+    public func addImage(name: String, image: Image, step: Int = 0) -> Visualizer {
+        store("addImage") { try $0.addImage(name: name, image: image, step: step) }
+    }
+
+    /// Stores one scalar in every backend.
+    @discardableResult
+    public func addScalar(name: String, value: ScalarValue, step: Int = 0) -> Visualizer {
+        store("addScalar") { try $0.addScalar(name: name, value: value, step: step) }
+    }
+
+    /// Stores several scalars at one step in every backend; `filePath` is the local backend's extra copy.
+    @discardableResult
+    public func addScalars(_ scalars: ScalarDictionary, step: Int = 0, filePath: String? = nil) -> Visualizer {
+        store("addScalars") { try $0.addScalars(scalars, step: step, filePath: filePath) }
+    }
+
+    /// Stores a data sample. This default sets `image` as the visualizer's image and stores it under `name`; task
+    /// visualizers draw annotations and predictions first.
+    @discardableResult
+    public func addDatasample(name: String, image: Image, step: Int = 0) -> Visualizer {
+        guard isMainProcess else { return self }
+        setImage(image)
+        return addImage(name: name, image: image, step: step)
+    }
+
+    /// Waits until every backend has handed what it was given to the operating system.
+    public func flush() {
+        backends.flush()
+    }
+
+    /// Closes every backend (on every rank, as in MMEngine). Idempotent.
+    public func close() {
+        backends.close()
+    }
+
+    private func store(_ operation: String, _ body: (MultiplexVisBackend) throws -> Void) -> Visualizer {
+        guard isMainProcess else { return self }
+        do {
+            try body(backends)
+        } catch let error as VisBackendError {
+            report(error)
+        } catch {
+            report(.backendsFailed([BackendFailure(backend: "visualizer", operation: operation, error: error)]))
+        }
+        return self
+    }
+
+    private func report(_ error: VisBackendError) {
+        logger.error("visualizer \(name): \(error)")
+        errorHandler?(error)
+    }
+
+    /// Logs a warning and passes it to the warning handler.
+    func warn(_ message: String) {
+        logger.warning("\(message)")
+        warningHandler?(message)
+    }
+}

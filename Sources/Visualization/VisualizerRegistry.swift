@@ -1,0 +1,68 @@
+import Foundation
+import VisBackends
+
+/// Builds visualizers from configs such as `{"type": "Visualizer", "name": "vis", "vis_backends": [...],
+/// "save_dir": "work_dirs/run1"}` (MMEngine's `VISUALIZERS` registry).
+///
+/// Like MMEngine, building goes through ``Visualizer/getInstance(name:create:)``: the config must have a `name`,
+/// the visualizer is registered globally and becomes ``Visualizer/currentInstance``, and building a name that
+/// exists returns the existing instance. Users register their own types (for example a configured task
+/// visualizer) under a type name.
+public final class VisualizerRegistry: @unchecked Sendable {
+    /// Makes a visualizer from its config (which still holds `type` and `name`).
+    public typealias Factory = @Sendable (Config) throws -> Visualizer
+
+    private let lock = NSLock()
+    private var factories: OrderedDictionary<String, Factory> = [:]
+
+    /// The process-wide registry, holding `"Visualizer"`.
+    public static let shared: VisualizerRegistry = {
+        let registry = VisualizerRegistry()
+        registry.register("Visualizer") { config in try Visualizer(config: config) }
+        return registry
+    }()
+
+    /// Creates an empty registry.
+    public init() {}
+
+    /// Registers (or replaces) a visualizer type.
+    public func register(_ typeName: String, factory: @escaping Factory) {
+        lock.lock()
+        defer { lock.unlock() }
+        factories[typeName] = factory
+    }
+
+    /// The registered type names, in registration order.
+    public var typeNames: [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        return Array(factories.keys)
+    }
+
+    /// Builds (or returns the existing) named visualizer described by `config`.
+    ///
+    /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` when `type` or `name` is missing or not a
+    ///   string, ``VisualizerError/unknownType(type:known:)``, and what the factory throws.
+    public func build(_ config: Config) throws -> Visualizer {
+        guard let typeValue = config.values["type"] else {
+            throw VisualizerError.configValue(key: "type", expected: "a visualizer type name", actual: "nothing")
+        }
+        guard let typeName = typeValue.stringValue else {
+            throw VisualizerError.configValue(key: "type", expected: "a string", actual: typeValue.kindDescription)
+        }
+        guard let nameValue = config.values["name"] else {
+            throw VisualizerError.configValue(
+                key: "name", expected: "the instance name (visualizers are built through getInstance)",
+                actual: "nothing")
+        }
+        guard let name = nameValue.stringValue, !name.isEmpty else {
+            throw VisualizerError.configValue(key: "name", expected: "a non-empty string", actual: nameValue.kindDescription)
+        }
+        lock.lock()
+        let factory = factories[typeName]
+        let known = Array(factories.keys)
+        lock.unlock()
+        guard let factory else { throw VisualizerError.unknownType(type: typeName, known: known) }
+        return try Visualizer.getInstance(name: name) { try factory(config) }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Visualization
+
+/// Random geometry shared with the Python anchors through `draw-geometry.json` in the work directory.
+private struct DrawGeometry: Codable {
+    /// x, y, width, height per rectangle (float pixels).
+    var rectangles: [[Double]]
+    /// centre x, centre y, radius per circle.
+    var circles: [[Double]]
+
+    static func make(width: Double, height: Double, count: Int) -> DrawGeometry {
+        var generator = SplitMix(state: 2024)
+        var rectangles: [[Double]] = []
+        var circles: [[Double]] = []
+        for _ in 0..<count {
+            let w = 8 + generator.unit() * 120
+            let h = 8 + generator.unit() * 120
+            rectangles.append([generator.unit() * (width - w), generator.unit() * (height - h), w, h])
+            circles.append([generator.unit() * width, generator.unit() * height, 2 + generator.unit() * 28])
+        }
+        return DrawGeometry(rectangles: rectangles, circles: circles)
+    }
+
+    static func prepare(_ context: BenchContext) throws -> DrawGeometry {
+        let geometry = make(width: Double(context.scene.width), height: Double(context.scene.height), count: 10_000)
+        let data = try JSONEncoder().encode(geometry)
+        try data.write(to: context.workDirectory.appendingPathComponent("draw-geometry.json"))
+        return geometry
+    }
+}
+
+private struct SplitMix {
+    var state: UInt64
+    mutating func unit() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+    }
+}
+
+extension Workloads {
+    /// VisDraw: the rasterizer on the 1333×800 scene.
+    static let draw: [Workload] = [
+        Workload(
+            name: "draw.rect_outlines.aa2px.10000",
+            summary: "10 000 anti-aliased 2 px rectangle outlines on the scene (copy included)"
+        ) { context in
+            let geometry = try DrawGeometry.prepare(context)
+            let scene = context.scene
+            let style = StrokeStyle(lineWidth: 2, join: .miter)
+            let color = Color(red: 0, green: 200, blue: 0)
+            return {
+                var canvas = Canvas(image: scene)
+                for r in geometry.rectangles {
+                    try canvas.strokeRect(x: r[0], y: r[1], width: r[2], height: r[3], style: style, color: color)
+                }
+                _ = canvas.image
+            }
+        },
+        Workload(
+            name: "draw.circles.filled.10000",
+            summary: "10 000 anti-aliased filled circles, radius 2–30, on the scene (copy included)"
+        ) { context in
+            let geometry = try DrawGeometry.prepare(context)
+            let scene = context.scene
+            let color = Color(red: 220, green: 40, blue: 40)
+            return {
+                var canvas = Canvas(image: scene)
+                for c in geometry.circles {
+                    try canvas.fillCircle(center: Point(c[0], c[1]), radius: c[2], color: color)
+                }
+                _ = canvas.image
+            }
+        },
+    ]
+}

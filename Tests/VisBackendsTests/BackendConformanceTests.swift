@@ -1,0 +1,35 @@
+import Foundation
+import Testing
+import VisBackends
+import VisTestSupport
+
+@Suite struct BackendConformanceTests {
+    @Test func localBackendConforms() throws {
+        try BackendConformance.check { try LocalVisBackend(saveDir: $0) }
+    }
+
+    @Test func inMemoryBackendConforms() throws {
+        try BackendConformance.check { InMemoryVisBackend(saveDir: $0) }
+    }
+
+    @Test func multiplexBackendConforms() throws {
+        try BackendConformance.check { saveDir in
+            try MultiplexVisBackend([try LocalVisBackend(saveDir: saveDir), InMemoryVisBackend()])
+        }
+    }
+
+    @Test func theSuiteCatchesRuleBreakers() throws {
+        final class EagerBackend: VisBackend, @unchecked Sendable {
+            init(saveDir: String) throws {
+                try FileManager.default.createDirectory(atPath: saveDir, withIntermediateDirectories: true)
+            }
+        }
+        final class NeverClosingBackend: VisBackend, @unchecked Sendable {}
+        #expect(throws: BackendConformance.Failure.self) {
+            try BackendConformance.checkLazyOpening { try EagerBackend(saveDir: $0) }
+        }
+        #expect(throws: BackendConformance.Failure.self) {
+            try BackendConformance.checkCloseSemantics { _ in NeverClosingBackend() }
+        }
+    }
+}
