@@ -100,7 +100,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
     }()
 
     /// The type names every new shared registry starts with.
-    public static let builtInTypeNames = ["LocalVisBackend", "InMemoryVisBackend"]
+    public static let builtInTypeNames = ["LocalVisBackend", "InMemoryVisBackend", "TensorboardVisBackend"]
 
     /// Creates an empty registry (``shared`` holds the built-in backends).
     public init() {}
@@ -204,5 +204,6 @@ public final class VisBackendRegistry: @unchecked Sendable {
             try arguments.rejectUnknownOptions(known: [])
             return InMemoryVisBackend(saveDir: arguments.saveDir)
         }
+        registerTensorboard()
     }
 }

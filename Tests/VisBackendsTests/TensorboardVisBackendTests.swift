@@ -110,4 +110,36 @@ struct TensorboardVisBackendTests {
             return path.hasSuffix("file/run")
         }
     }
+
+    @Test("passes the project's backend conformance suite")
+    func conformance() throws {
+        try BackendConformance.check { try TensorboardVisBackend(saveDir: $0) }
+    }
+
+    @Test("registered as TensorboardVisBackend; config options flush_interval and log_hparams")
+    func registry() throws {
+        #expect(VisBackendRegistry.builtInTypeNames.contains("TensorboardVisBackend"))
+        #expect(VisBackendRegistry.shared.requiresSaveDir("TensorboardVisBackend") == true)
+        let directory = try TestSupport.makeTemporaryDirectory("tb-backend")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let built = try VisBackendRegistry.shared.build(
+            ["type": "TensorboardVisBackend", "flush_interval": 0.5, "log_hparams": true],
+            defaultSaveDir: directory.path)
+        let backend = try #require(built.backend as? TensorboardVisBackend)
+        #expect(backend.saveDir == directory.path)
+        #expect(backend.flushInterval == 0.5)
+        #expect(backend.logHParams)
+        backend.close()
+        #expect(throws: VisBackendError.self) {
+            try VisBackendRegistry.shared.build(
+                ["type": "TensorboardVisBackend", "flush_secs": 1], defaultSaveDir: "/tmp/x")
+        }
+        #expect(throws: VisBackendError.self) {
+            try VisBackendRegistry.shared.build(
+                ["type": "TensorboardVisBackend", "log_hparams": "yes"], defaultSaveDir: "/tmp/x")
+        }
+        #expect(throws: VisBackendError.missingSaveDir(type: "TensorboardVisBackend")) {
+            try VisBackendRegistry.shared.build(["type": "TensorboardVisBackend"])
+        }
+    }
 }

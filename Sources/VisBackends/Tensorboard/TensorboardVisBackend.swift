@@ -179,3 +179,32 @@ extension TensorboardError {
         }
     }
 }
+
+extension VisBackendRegistry {
+    /// Registers ``TensorboardVisBackend`` under its type name. Options (snake_case, as in MMEngine configs):
+    /// `flush_interval` (seconds, default 5) and `log_hparams` (bool, default false).
+    func registerTensorboard() {
+        register(TensorboardVisBackend.typeName, requiresSaveDir: true) { arguments in
+            try arguments.rejectUnknownOptions(known: ["flush_interval", "log_hparams"])
+            var flushInterval = 5.0
+            if let value = arguments.options["flush_interval"], !value.isNull {
+                guard let seconds = value.doubleValue else {
+                    throw VisBackendError.configValue(
+                        key: "flush_interval", expected: "a number of seconds", actual: value.kindDescription)
+                }
+                flushInterval = seconds
+            }
+            var logHParams = false
+            if let value = arguments.options["log_hparams"], !value.isNull {
+                guard let flag = value.boolValue else {
+                    throw VisBackendError.configValue(
+                        key: "log_hparams", expected: "a bool", actual: value.kindDescription)
+                }
+                logHParams = flag
+            }
+            return try TensorboardVisBackend(
+                saveDir: arguments.requiredSaveDir(), flushInterval: flushInterval, logHParams: logHParams,
+                logger: arguments.logger, errorHandler: arguments.errorHandler)
+        }
+    }
+}
