@@ -32,7 +32,7 @@ public final class TensorboardWriter: @unchecked Sendable {
     private var buffer = ProtobufWriter(capacity: TensorboardWriter.bufferLimit)
     private var isClosed = false
     private var sessionStarted = false
-    private var timer: DispatchSourceTimer?
+    private var timer: PeriodicTask?
 
     /// Buffered bytes that trigger a hand-over to the writer thread without waiting for the timer.
     static let bufferLimit = 1 << 17
@@ -241,17 +241,12 @@ public final class TensorboardWriter: @unchecked Sendable {
     }
 
     private func startTimerLocked() {
-        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        let interval = DispatchTimeInterval.nanoseconds(Int(min(flushInterval, 86_400) * 1e9))
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-        timer.setEventHandler { [weak self] in
+        timer = PeriodicTask(interval: flushInterval) { [weak self] in
             guard let self else { return }
             self.lock.lock()
             if !self.isClosed { self.handOverLocked() }
             self.lock.unlock()
         }
-        timer.resume()
-        self.timer = timer
     }
 
     static func colorspace(_ layout: PixelLayout) -> Int32 {
