@@ -57,7 +57,6 @@ let package = Package(
             dependencies: [
                 "VisCore", "CZlib", "Yams", .product(name: "Logging", package: "swift-log"),
                 .product(name: "OrderedCollections", package: "swift-collections"),
-                .product(name: "DequeModule", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(

@@ -1,4 +1,3 @@
-import DequeModule
 import Foundation
 import Logging
 
@@ -13,44 +12,57 @@ import Darwin
 /// A bounded queue and one writer thread: backends hand it file appends and other slow work (image encoding,
 /// network sends) and return to the caller at once.
 ///
-/// - **Order.** Work runs in the order it was submitted, one item at a time, on one thread.
-/// - **Bounded memory, back-pressure.** Every item has a cost in bytes (an append costs its length, an image
-///   job its pixel count). While the queued and running cost exceeds ``maximumPendingBytes`` a producer waits
-///   for room; an item is always admitted into an empty queue, however large.
-/// - **Whole appends.** Consecutive appends to one ``AppendFile`` are joined and written with one `write(2)`, so
-///   a reader (or a crash) never sees part of one ``append(_:to:)``'s bytes without the rest — the property that
-///   keeps JSON-lines files free of half lines.
+/// - **Order.** Work items run in submission order on one thread. Appends to one file keep their order; appends
+///   are joined per file (up to 1 MiB) and written with one `write(2)` each, so a reader (or a crash) never sees
+///   part of one ``append(_:to:)``'s bytes without the rest — the property that keeps JSON-lines files free of half
+///   lines. An append never moves past a work item submitted after it.
+/// - **Periodic writes.** Small appends wait up to ``flushInterval`` (or until 64 KiB are queued) so that many of
+///   them share one system call; work items, ``flush()``, ``close()`` and a full queue start the writer at once.
+/// - **Bounded memory, back-pressure.** Every item has a cost in bytes (an append costs its length, a work item
+///   the memory it holds, e.g. an image's pixels). While the queued and running cost exceeds
+///   ``maximumPendingBytes`` a producer waits for room; an item is always admitted into an empty queue.
 /// - **`flush()`** returns once everything submitted before it has run (appends are in the operating system).
 /// - **`close()`** runs what is queued, stops the thread, closes the files it opened; idempotent. Later
 ///   submissions throw ``VisBackendError/closed(backend:)``.
-/// - **Errors** thrown by work items are logged and passed to the error handler; the writer carries on.
+/// - **Errors** thrown by work items or appends are logged and passed to the error handler; the writer carries
+///   on.
 /// - **Lazy.** The thread starts with the first submission; a writer that was never used costs nothing.
 ///
-/// The error handler and work items run on the writer thread: they must not call ``flush()`` or ``close()`` of
-/// the same writer (those calls return immediately there instead of deadlocking).
+/// The error handler and work items run on the writer thread. There, ``flush()`` and ``close()`` return at once
+/// instead of deadlocking, and submissions never wait for room.
 public final class BackgroundWriter: @unchecked Sendable {
     /// The name used in log messages and in ``VisBackendError/closed(backend:)``.
     public let label: String
     /// The most bytes of work that may wait or run before producers wait.
     public let maximumPendingBytes: Int
+    /// The longest time, in seconds, a small append waits in the queue before it is written.
+    public let flushInterval: Double
 
     private let logger: Logger
     private let errorHandler: VisBackendErrorHandler?
     private let condition = NSCondition()
     // Guarded by `condition`:
-    private var queue = Deque<Job>()
+    private var queue: [Job] = []
+    /// The queue index of the append job each file's next append joins (cleared by work items and draining).
+    private var appendSlots: [ObjectIdentifier: Int] = [:]
+    private var queuedAppendBytes = 0
+    private var queuedWorkItems = 0
+    private var oldestQueuedAt: UInt64?  // DispatchTime uptime, nanoseconds
     private var pendingBytes = 0
     private var submittedCount: UInt64 = 0
     private var completedCount: UInt64 = 0
+    private var flushWaiters = 0
+    private var producersWaiting = 0
     private var started = false
     private var closed = false
     private var finished = false
-    private var writerWaiting = false
     private var writerThread: pthread_t?
     private var openedFiles: [ObjectIdentifier: AppendFile] = [:]
 
-    /// A single coalesced append grows to at most this many bytes before a new one starts.
+    /// A single joined append grows to at most this many bytes before a new one starts.
     private static let maximumAppendChunk = 1 << 20
+    /// Queued appends of at least this many bytes start the writer without waiting for the interval.
+    private static let appendBatchBytes = 64 << 10
     /// The cost charged for a work item beyond its stated cost (the closure and bookkeeping).
     private static let itemOverhead = 64
 
@@ -65,14 +77,16 @@ public final class BackgroundWriter: @unchecked Sendable {
     /// - Parameters:
     ///   - label: Names the writer in logs and errors (usually the backend's type name).
     ///   - maximumPendingBytes: The back-pressure bound (default 64 MiB, about twenty 1333×800 RGB images).
+    ///   - flushInterval: How long small appends may wait to be joined, in seconds (default 0.1).
     ///   - logger: Receives one `error` message per failed item.
     ///   - errorHandler: Also receives each failure, on the writer thread.
     public init(
-        label: String, maximumPendingBytes: Int = 64 << 20, logger: Logger? = nil,
+        label: String, maximumPendingBytes: Int = 64 << 20, flushInterval: Double = 0.1, logger: Logger? = nil,
         errorHandler: VisBackendErrorHandler? = nil
     ) {
         self.label = label
         self.maximumPendingBytes = max(1, maximumPendingBytes)
+        self.flushInterval = flushInterval.isFinite ? min(max(0, flushInterval), 3600) : 0.1
         self.logger = logger ?? Logger(label: "VisBackends.BackgroundWriter")
         self.errorHandler = errorHandler
     }
@@ -88,8 +102,8 @@ public final class BackgroundWriter: @unchecked Sendable {
         return closed
     }
 
-    /// Queues `bytes` to be appended to `file` with one `write(2)` (joined with neighbouring appends to the same
-    /// file). Waits while the queue is full.
+    /// Queues `bytes` to be appended to `file`, joined with neighbouring appends to the same file into one
+    /// `write(2)`. Waits while the queue is full.
     ///
     /// - Throws: ``VisBackendError/closed(backend:)`` after ``close()``.
     public func append(_ bytes: [UInt8], to file: AppendFile) throws {
@@ -97,23 +111,27 @@ public final class BackgroundWriter: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         try admit(cost: bytes.count)
-        if case .append(let lastFile, var joined)? = queue.last, lastFile === file,
+        let key = ObjectIdentifier(file)
+        if let slot = appendSlots[key], case .append(_, var joined) = queue[slot],
             joined.count + bytes.count <= BackgroundWriter.maximumAppendChunk
         {
             // Take the buffer out of the queue first so that appending to it does not copy it.
-            queue.removeLast()
+            queue[slot] = .stop
             joined.append(contentsOf: bytes)
-            queue.append(.append(file, joined))
+            queue[slot] = .append(file, joined)
         } else {
+            appendSlots[key] = queue.count
             queue.append(.append(file, bytes))
             submittedCount += 1
         }
+        if oldestQueuedAt == nil { oldestQueuedAt = DispatchTime.now().uptimeNanoseconds }
+        queuedAppendBytes += bytes.count
         pendingBytes += bytes.count
-        wakeWriter()
+        if queuedAppendBytes >= BackgroundWriter.appendBatchBytes { condition.broadcast() }
     }
 
-    /// Queues `work` to run on the writer thread. `cost` is the memory it holds until it has run (an image's
-    /// pixel bytes). Waits while the queue is full.
+    /// Queues `work` to run on the writer thread after everything submitted before it. `cost` is the memory it
+    /// holds until it has run (an image's pixel bytes). Waits while the queue is full.
     ///
     /// - Throws: ``VisBackendError/closed(backend:)`` after ``close()``.
     public func submit(cost: Int, _ work: @escaping @Sendable () throws -> Void) throws {
@@ -122,9 +140,13 @@ public final class BackgroundWriter: @unchecked Sendable {
         defer { condition.unlock() }
         try admit(cost: charged)
         queue.append(.work(cost: charged, work))
+        // Later appends must not join appends queued before this item.
+        appendSlots.removeAll(keepingCapacity: true)
+        if oldestQueuedAt == nil { oldestQueuedAt = DispatchTime.now().uptimeNanoseconds }
+        queuedWorkItems += 1
         submittedCount += 1
         pendingBytes += charged
-        wakeWriter()
+        condition.broadcast()
     }
 
     /// Returns once everything submitted before the call has run. Returns at once after ``close()``, before the
@@ -134,9 +156,12 @@ public final class BackgroundWriter: @unchecked Sendable {
         defer { condition.unlock() }
         guard started, !finished, !isWriterThread else { return }
         let target = submittedCount
+        flushWaiters += 1
+        condition.broadcast()
         while completedCount < target && !finished {
             condition.wait()
         }
+        flushWaiters -= 1
     }
 
     /// Runs everything queued, stops the writer thread and closes the files it opened. Idempotent; concurrent
@@ -148,7 +173,7 @@ public final class BackgroundWriter: @unchecked Sendable {
             closed = true
             if started {
                 queue.append(.stop)
-                wakeWriter()
+                condition.broadcast()
             } else {
                 finished = true
             }
@@ -166,19 +191,26 @@ public final class BackgroundWriter: @unchecked Sendable {
         return pthread_equal(writerThread, pthread_self()) != 0
     }
 
+    /// Whether the writer should drain the queue now rather than wait for more small appends.
+    private var isUrgent: Bool {
+        closed || flushWaiters > 0 || producersWaiting > 0 || queuedWorkItems > 0
+            || queuedAppendBytes >= BackgroundWriter.appendBatchBytes
+    }
+
     private func admit(cost: Int) throws {
         guard !closed else { throw VisBackendError.closed(backend: label) }
         if !started { startThread() }
         // Work items run on the writer thread may themselves submit; they must never wait for room.
         guard !isWriterThread else { return }
-        while pendingBytes > 0 && pendingBytes + cost > maximumPendingBytes && !closed {
-            condition.wait()
+        if pendingBytes > 0 && pendingBytes + cost > maximumPendingBytes {
+            producersWaiting += 1
+            condition.broadcast()
+            while pendingBytes > 0 && pendingBytes + cost > maximumPendingBytes && !closed {
+                condition.wait()
+            }
+            producersWaiting -= 1
         }
         guard !closed else { throw VisBackendError.closed(backend: label) }
-    }
-
-    private func wakeWriter() {
-        if writerWaiting { condition.broadcast() }
     }
 
     private func startThread() {
@@ -193,20 +225,40 @@ public final class BackgroundWriter: @unchecked Sendable {
     private func run() {
         condition.lock()
         writerThread = pthread_self()
-        while true {
-            while queue.isEmpty {
-                writerWaiting = true
-                condition.wait()
-                writerWaiting = false
+        var stopping = false
+        while !stopping {
+            // Wait for work; let small appends gather for up to `flushInterval` unless something is urgent.
+            while true {
+                if queue.isEmpty {
+                    condition.wait()
+                    continue
+                }
+                if isUrgent { break }
+                let now = DispatchTime.now().uptimeNanoseconds
+                let deadline = (oldestQueuedAt ?? now) + UInt64(flushInterval * 1e9)
+                if now >= deadline { break }
+                _ = condition.wait(until: Date(timeIntervalSinceNow: Double(deadline - now) / 1e9))
             }
-            let job = queue.removeFirst()
-            if case .stop = job { break }
+            let batch = queue
+            queue.removeAll(keepingCapacity: true)
+            appendSlots.removeAll(keepingCapacity: true)
+            queuedAppendBytes = 0
+            queuedWorkItems = 0
+            oldestQueuedAt = nil
             condition.unlock()
-            let cost = perform(job)
+            for job in batch {
+                if case .stop = job {
+                    stopping = true
+                    break
+                }
+                let cost = perform(job)
+                condition.lock()
+                pendingBytes -= cost
+                completedCount += 1
+                condition.broadcast()
+                condition.unlock()
+            }
             condition.lock()
-            pendingBytes -= cost
-            completedCount += 1
-            condition.broadcast()
         }
         let files = Array(openedFiles.values)
         openedFiles.removeAll()

@@ -106,6 +106,11 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             errorHandler: errorHandler)
     }
 
+    /// A backend dropped without ``close()`` still writes everything it was given.
+    deinit {
+        writer.close()
+    }
+
     public var saveDir: String? { saveDirectory }
 
     /// The writer, for the package's benchmarks (which hold it busy to time the caller alone).

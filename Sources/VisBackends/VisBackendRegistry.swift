@@ -49,6 +49,28 @@ public struct VisBackendBuildArguments: Sendable {
         return number
     }
 
+    /// The boolean option `key`, or `nil` when absent or `null`.
+    ///
+    /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
+    public func bool(_ key: String) throws -> Bool? {
+        guard let value = options[key], !value.isNull else { return nil }
+        guard let flag = value.boolValue else {
+            throw VisBackendError.configValue(key: key, expected: "true or false", actual: value.kindDescription)
+        }
+        return flag
+    }
+
+    /// The numeric option `key`, or `nil` when absent or `null`.
+    ///
+    /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
+    public func double(_ key: String) throws -> Double? {
+        guard let value = options[key], !value.isNull else { return nil }
+        guard let number = value.doubleValue else {
+            throw VisBackendError.configValue(key: key, expected: "a number", actual: value.kindDescription)
+        }
+        return number
+    }
+
     /// Throws when the config has keys outside `known` (Python raises `TypeError` for unexpected keyword
     /// arguments; a typo in a config should not pass silently).
     ///
@@ -100,7 +122,9 @@ public final class VisBackendRegistry: @unchecked Sendable {
     }()
 
     /// The type names every new shared registry starts with.
-    public static let builtInTypeNames = ["LocalVisBackend", "InMemoryVisBackend"]
+    public static let builtInTypeNames = [
+        "LocalVisBackend", "InMemoryVisBackend", "TensorboardVisBackend", "WandbVisBackend",
+    ]
 
     /// Creates an empty registry (``shared`` holds the built-in backends).
     public init() {}
@@ -204,5 +228,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
             try arguments.rejectUnknownOptions(known: [])
             return InMemoryVisBackend(saveDir: arguments.saveDir)
         }
+        registerTensorboard()
+        registerWandb()
     }
 }

@@ -29,13 +29,16 @@ struct TensorboardCommand: ParsableCommand {
     var format: Format = .csv
 
     func run() throws {
-        let wanted = tags.map { Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }) }
+        let wanted = tags.map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        }
         if let wanted, wanted.isEmpty {
             throw ValidationError("--tags needs at least one tag name, e.g. --tags loss,acc")
         }
         let runs = try TensorboardLogDirectory.runs(in: logDirectory)
         guard !runs.isEmpty else {
-            throw TensorboardCommandError("no TensorBoard event files (names containing `tfevents`) under \(logDirectory)")
+            throw TensorboardCommandError(
+                "no TensorBoard event files (names containing `tfevents`) under \(logDirectory)")
         }
         var rows: [(run: String, scalar: TensorboardEventFile.Scalar)] = []
         var seenTags = Set<String>()
@@ -60,12 +63,14 @@ struct TensorboardCommand: ParsableCommand {
         case .csv:
             output += "run,tag,step,wall_time,value\n"
             for (run, scalar) in rows {
-                output += "\(Self.csvField(run)),\(Self.csvField(scalar.tag)),\(scalar.step),\(scalar.wallTime),\(scalar.value)\n"
+                output +=
+                    "\(Self.csvField(run)),\(Self.csvField(scalar.tag)),\(scalar.step),\(scalar.wallTime),\(scalar.value)\n"
             }
         case .json:
             output += "[\n"
             for (index, (run, scalar)) in rows.enumerated() {
-                output += "  {\"run\": \(Self.jsonString(run)), \"tag\": \(Self.jsonString(scalar.tag)), \"step\": \(scalar.step), "
+                output +=
+                    "  {\"run\": \(Self.jsonString(run)), \"tag\": \(Self.jsonString(scalar.tag)), \"step\": \(scalar.step), "
                     + "\"wall_time\": \(Self.jsonNumber(scalar.wallTime)), \"value\": \(Self.jsonNumber(scalar.value))}"
                 output += index + 1 < rows.count ? ",\n" : "\n"
             }
@@ -109,4 +114,44 @@ struct TensorboardCommand: ParsableCommand {
 struct TensorboardCommandError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
+}
+
+/// `vis tb-write-loop LOGDIR` (hidden): logs scalar `loss` = step / 2 at steps 0, 1, 2, … with a
+/// ``TensorboardWriter``, calls `flush()` every `--flush-every` steps and then prints `flushed <steps>` (the
+/// number of steps now in the file). The crash-safety test kills it with SIGKILL mid-run.
+struct TensorboardWriteLoopCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tb-write-loop", abstract: "Test helper: log scalars in a loop.", shouldDisplay: false)
+
+    @Argument(help: "The run directory.")
+    var logDirectory: String
+
+    @Option(help: "Steps to log; 0 logs until killed.")
+    var count: Int = 0
+
+    @Option(help: "Call flush() after every this many steps.")
+    var flushEvery: Int = 1000
+
+    @Option(help: "The writer's periodic flush interval in seconds.")
+    var flushInterval: Double = 0.1
+
+    func validate() throws {
+        guard count >= 0 else { throw ValidationError("--count must be 0 or more") }
+        guard flushEvery > 0 else { throw ValidationError("--flush-every must be at least 1") }
+    }
+
+    func run() throws {
+        let writer = try TensorboardWriter(logDirectory: logDirectory, flushInterval: flushInterval)
+        var step = 0
+        while count == 0 || step < count {
+            try writer.addScalar("loss", Double(step) / 2, step: step)
+            step += 1
+            if step % flushEvery == 0 {
+                writer.flush()
+                FileHandle.standardOutput.write(Data("flushed \(step)\n".utf8))
+            }
+        }
+        writer.close()
+        FileHandle.standardOutput.write(Data("closed \(step)\n".utf8))
+    }
 }

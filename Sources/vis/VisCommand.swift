@@ -8,5 +8,8 @@ struct VisCommand: AsyncParsableCommand {
         commandName: "vis",
         abstract: "Visualize and record deep-learning training: draw, convert, log.",
         version: VisualizationVersion.string,
-        subcommands: [ConvertCommand.self, TensorboardCommand.self, DrawCommand.self, DemoCommand.self])
+        subcommands: [
+            ConvertCommand.self, TensorboardCommand.self, TensorboardWriteLoopCommand.self, DrawCommand.self,
+            DemoCommand.self,
+        ])
 }

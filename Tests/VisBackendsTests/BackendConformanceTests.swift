@@ -18,6 +18,24 @@ import VisTestSupport
         }
     }
 
+    @Test func wandbBackendConforms() throws {
+        try BackendConformance.check { try WandbVisBackend(saveDir: $0, project: "conformance") }
+    }
+
+    @Test func wandbBackendBuildsFromAnMMEngineConfig() throws {
+        let directory = try TestSupport.makeTemporaryDirectory()
+        let built = try VisBackendRegistry.shared.build(
+            ["type": "WandbVisBackend", "init_kwargs": ["project": "demo", "tags": ["a"]], "commit": false],
+            defaultSaveDir: directory.path)
+        #expect(built.name == "WandbVisBackend")
+        let backend = try #require(built.backend as? WandbVisBackend)
+        try backend.addScalar(name: "loss", value: 0.5, step: 1)
+        backend.close()
+        #expect(throws: VisBackendError.self) {
+            try VisBackendRegistry.shared.build(["type": "WandbVisBackend", "comit": true], defaultSaveDir: directory.path)
+        }
+    }
+
     @Test func theSuiteCatchesRuleBreakers() throws {
         final class EagerBackend: VisBackend, @unchecked Sendable {
             init(saveDir: String) throws {

@@ -28,6 +28,36 @@ import VisTestSupport
         writer.close()
     }
 
+    @Test func smallAppendsReachTheFileWithinTheFlushIntervalWithoutFlush() throws {
+        let path = try TestSupport.makeTemporaryDirectory("writer").appendingPathComponent("periodic.txt").path
+        let writer = BackgroundWriter(label: "periodic", flushInterval: 0.05)
+        defer { writer.close() }
+        try writer.append(Array("one line\n".utf8), to: AppendFile(path: path))
+        var text: String?
+        for _ in 0..<200 where text == nil {
+            usleep(10_000)
+            text = try? String(contentsOfFile: path, encoding: .utf8)
+        }
+        #expect(text == "one line\n")
+    }
+
+    @Test func appendsToSeveralFilesAreJoinedPerFileAndKeepTheirOrder() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("writer")
+        let files = (0..<3).map { AppendFile(path: directory.appendingPathComponent("f\($0).txt").path) }
+        let writer = BackgroundWriter(label: "files")
+        let marks = Recorder<Int>()
+        for index in 0..<3000 {
+            try writer.append(Array("\(index)\n".utf8), to: files[index % 3])
+            if index == 1500 { try writer.submit(cost: 0) { marks.append(index) } }
+        }
+        writer.close()
+        for (offset, file) in files.enumerated() {
+            let expected = stride(from: offset, to: 3000, by: 3).map { "\($0)\n" }.joined()
+            #expect(try String(contentsOfFile: file.path, encoding: .utf8) == expected)
+        }
+        #expect(marks.values == [1500])
+    }
+
     @Test func aFullQueueBlocksProducersUntilThereIsRoom() throws {
         let writer = BackgroundWriter(label: "bounded", maximumPendingBytes: 1000)
         let gate = DispatchSemaphore(value: 0)

@@ -162,6 +162,16 @@ import VisTestSupport
         #expect(FileManager.default.fileExists(atPath: directory + "/run/vis_image/val/sample_3.png"))
     }
 
+    @Test func aBackendDroppedWithoutCloseStillWritesEverything() throws {
+        let directory = try makeDirectory()
+        func logAndDrop() throws {
+            let backend = try LocalVisBackend(saveDir: directory)
+            for step in 0..<100 { try backend.addScalar(name: "x", value: .int(step), step: step) }
+        }
+        try logAndDrop()
+        #expect(try read(directory + "/scalars.json").split(separator: "\n").count == 100)
+    }
+
     @Test func emptyImagesAndBadLevelsAreRejectedSynchronously() throws {
         let directory = try makeDirectory()
         let backend = try LocalVisBackend(saveDir: directory)

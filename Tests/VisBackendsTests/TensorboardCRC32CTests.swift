@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VisBackends
 
 @Suite("CRC-32C")
@@ -31,7 +32,9 @@ struct TensorboardCRC32CTests {
             let bytes = (0..<(length + 7)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             for start in 0..<8 where start + length <= bytes.count {
                 let slice = Array(bytes[start..<(start + length)])
-                let fast = bytes.withUnsafeBytes { CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)])) }
+                let fast = bytes.withUnsafeBytes {
+                    CRC32C.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + length)]))
+                }
                 #expect(fast == CRC32C._bitwiseChecksum(slice), "length \(length), offset \(start)")
             }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import VisBackends
 
 /// Byte-exact checks against the tensorboardX 2.6.5 dumps of `formats.md` §1.6 (wall time 1.7e9).
@@ -6,14 +7,16 @@ import Testing
 struct TensorboardEncodingTests {
     static let wallTime = 1_700_000_000.0
 
-    static let scalarRecord = tensorboardHex("""
+    static let scalarRecord = tensorboardHex(
+        """
         1a 00 00 00 00 00 00 00  12 9b d8 2d
         09 00 00 00 40 fc 54 d9 41  10 01
         2a 0d  0a 0b  0a 04 6c 6f 73 73  15 00 00 00 3f
         8d b0 2e 39
         """)
 
-    static let textRecord = tensorboardHex("""
+    static let textRecord = tensorboardHex(
+        """
         44 00 00 00 00 00 00 00  43 59 2e 9a
         09 00 00 00 40 fc 54 d9 41  10 02
         2a 37 0a 35
@@ -26,7 +29,8 @@ struct TensorboardEncodingTests {
     static let fileVersionRecord = tensorboardHex(
         #"18 00 00 00 00 00 00 00 a3 7f 4b 22 09 00 00 00 40 fc 54 d9 41 1a 0d "brain.Event:2" ec ed 8f 9d"#)
 
-    static let hparamsSummary = tensorboardHex("""
+    static let hparamsSummary = tensorboardHex(
+        """
         0a 5a 0a 1c "_hparams_/session_start_info" 4a 3a 0a 38 0a 07 "hparams" 12 2d
            1a 2b 0a 0f 0a 02 "lr" 12 09 11 7b 14 ae 47 e1 7a 84 3f
                  0a 0f 0a 05 "optim" 12 06 1a 04 "adam"  29 00 00 00 40 fc 54 d9 41
@@ -83,7 +87,8 @@ struct TensorboardEncodingTests {
     @Test("empty and zero-sized tensor shapes: `12 00` and the hparams null tensor")
     func shapes() {
         #expect(TensorboardTensor(dataType: .string, shape: []).serializedForTest == [0x08, 0x07, 0x12, 0x00])
-        #expect(TensorboardTensor(dataType: .float, shape: [0]).serializedForTest == [0x08, 0x01, 0x12, 0x02, 0x12, 0x00])
+        #expect(
+            TensorboardTensor(dataType: .float, shape: [0]).serializedForTest == [0x08, 0x01, 0x12, 0x02, 0x12, 0x00])
         #expect(TensorboardTensor(dataType: .float, shape: nil).serializedForTest == [0x08, 0x01])
     }
 
@@ -107,7 +112,8 @@ struct TensorboardEncodingTests {
             var reader = ProtobufReader(writer.bytes)
             #expect((try? reader.readVarint()) == value)
         }
-        let event = TensorboardEvent(wallTime: 1, step: -5, content: .summary(.init(values: [.init(tag: "a", kind: .simpleValue(1))])))
+        let event = TensorboardEvent(
+            wallTime: 1, step: -5, content: .summary(.init(values: [.init(tag: "a", kind: .simpleValue(1))])))
         #expect(event.serialized().count == event._encodedSize)
         #expect((try? TensorboardEvent(serialized: event.serialized())) == event)
     }
@@ -117,14 +123,22 @@ struct TensorboardEncodingTests {
         let values: [TensorboardSummary.Value] = [
             .init(tag: "loss", kind: .simpleValue(-1.25)),
             .init(tag: "img", kind: .image(.init(height: 9, width: 8, colorspace: 3, encoded: Array(0..<200)))),
-            .init(tag: "note/text_summary", kind: .tensor(.text("héllo\n| a | b |")), metadata: .init(pluginName: "text")),
             .init(
-                tag: "t", kind: .tensor(.init(
-                    dataType: .double, shape: [2, 0, 3], content: [1, 2, 3], floatValues: [1.5, -2], doubleValues: [3.25],
-                    intValues: [-1, 300], stringValues: [[], [0xff]], int64Values: [Int64.min, 5])),
-                metadata: .init(pluginName: "p", pluginContent: [9, 9], displayName: "d", summaryDescription: "s", dataClass: 2)),
-            TensorboardHParams.sessionStart(.init(
-                hparams: [("lr", .number(0)), ("nesterov", .bool(false)), ("name", .string(""))], startTimeSeconds: 3)).summaryValue,
+                tag: "note/text_summary", kind: .tensor(.text("héllo\n| a | b |")), metadata: .init(pluginName: "text")),
+            .init(
+                tag: "t",
+                kind: .tensor(
+                    .init(
+                        dataType: .double, shape: [2, 0, 3], content: [1, 2, 3], floatValues: [1.5, -2],
+                        doubleValues: [3.25],
+                        intValues: [-1, 300], stringValues: [[], [0xff]], int64Values: [Int64.min, 5])),
+                metadata: .init(
+                    pluginName: "p", pluginContent: [9, 9], displayName: "d", summaryDescription: "s", dataClass: 2)),
+            TensorboardHParams.sessionStart(
+                .init(
+                    hparams: [("lr", .number(0)), ("nesterov", .bool(false)), ("name", .string(""))],
+                    startTimeSeconds: 3)
+            ).summaryValue,
             TensorboardHParams.sessionEnd(.init(status: .failure, endTimeSeconds: 4.5)).summaryValue,
         ]
         let event = TensorboardEvent(wallTime: 1.5, step: 123_456_789_012, content: .summary(.init(values: values)))
@@ -140,12 +154,18 @@ struct TensorboardEncodingTests {
     @Test("malformed protobuf throws with the offset, never traps")
     func malformed() {
         // Truncated varint, length past the end, wrong wire type for a known field, field number 0, wire type 3.
-        let cases: [[UInt8]] = [[0x10, 0x80], [0x2a, 0x05, 0x0a], [0x09, 0x01], [0x08, 0x01], [0x00, 0x01], [0x0b], [0x10] + [UInt8](repeating: 0xff, count: 11)]
+        let cases: [[UInt8]] = [
+            [0x10, 0x80], [0x2a, 0x05, 0x0a], [0x09, 0x01], [0x08, 0x01], [0x00, 0x01], [0x0b],
+            [0x10] + [UInt8](repeating: 0xff, count: 11),
+        ]
         for bytes in cases {
             #expect(throws: ProtobufDecodingError.self) { try TensorboardEvent(serialized: bytes) }
         }
         // Unknown fields of every wire type are skipped.
-        let unknown: [UInt8] = [0x98, 0x01, 0x05, 0xa1, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0xaa, 0x01, 0x01, 0x00, 0xad, 0x01, 1, 2, 3, 4, 0x10, 0x07]
+        let unknown: [UInt8] = [
+            0x98, 0x01, 0x05, 0xa1, 0x01, 1, 2, 3, 4, 5, 6, 7, 8, 0xaa, 0x01, 0x01, 0x00, 0xad, 0x01, 1, 2, 3, 4, 0x10,
+            0x07,
+        ]
         #expect((try? TensorboardEvent(serialized: unknown)) == TensorboardEvent(wallTime: 0, step: 7))
     }
 
@@ -153,7 +173,8 @@ struct TensorboardEncodingTests {
     func tensorScalars() {
         #expect(TensorboardTensor(dataType: .float, shape: [], floatValues: [0.5]).scalarValue == 0.5)
         #expect(TensorboardTensor(dataType: .float, shape: [], content: [0, 0, 0x80, 0x3f]).scalarValue == 1)
-        #expect(TensorboardTensor(dataType: .double, shape: [1], content: [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]).scalarValue == 1)
+        #expect(
+            TensorboardTensor(dataType: .double, shape: [1], content: [0, 0, 0, 0, 0, 0, 0xf0, 0x3f]).scalarValue == 1)
         #expect(TensorboardTensor(dataType: .int64, shape: [], int64Values: [-3]).scalarValue == -3)
         #expect(TensorboardTensor(dataType: .float, shape: [2], floatValues: [1, 2]).scalarValue == nil)
         #expect(TensorboardTensor(dataType: .string, shape: [], stringValues: [[1]]).scalarValue == nil)

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisTestSupport
+
 @testable import VisBackends
 
 @Suite("TensorBoard event reader")
@@ -9,19 +10,46 @@ struct TensorboardReaderTests {
     static func sampleFile() -> (bytes: [UInt8], recordOffsets: [Int]) {
         let events: [TensorboardEvent] = [
             .init(wallTime: 10, content: .fileVersion(TensorboardEvent.fileVersionString)),
-            .init(wallTime: 11, step: 1, content: .summary(.init(values: [.init(tag: "loss", kind: .simpleValue(0.5))]))),
-            .init(wallTime: 12, step: 2, content: .summary(.init(values: [.init(tag: "loss", kind: .simpleValue(1.0 / 3))]))),
-            .init(wallTime: 13, step: 0, content: .summary(.init(values: [
-                .init(tag: "config/text_summary", kind: .tensor(.text("a = 1")), metadata: .init(pluginName: "text"))]))),
-            .init(wallTime: 14, step: 3, content: .summary(.init(values: [
-                .init(tag: "demo", kind: .image(.init(height: 2, width: 3, colorspace: 3, encoded: [1, 2, 3])))]))),
-            .init(wallTime: 15, content: .summary(.init(values: [
-                TensorboardHParams.sessionStart(.init(hparams: [("lr", .number(0.1))], startTimeSeconds: 15)).summaryValue]))),
-            .init(wallTime: 16, step: 4, content: .summary(.init(values: [
-                .init(tag: "tf2", kind: .tensor(.init(dataType: .float, shape: [], floatValues: [2.5])),
-                      metadata: .init(pluginName: "scalars", dataClass: 1))]))),
-            .init(wallTime: 17, step: 5, content: .summary(.init(values: [
-                .init(tag: "tf2", kind: .tensor(.init(dataType: .float, shape: [], floatValues: [3.5])))]))),
+            .init(
+                wallTime: 11, step: 1, content: .summary(.init(values: [.init(tag: "loss", kind: .simpleValue(0.5))]))),
+            .init(
+                wallTime: 12, step: 2,
+                content: .summary(.init(values: [.init(tag: "loss", kind: .simpleValue(1.0 / 3))]))),
+            .init(
+                wallTime: 13, step: 0,
+                content: .summary(
+                    .init(values: [
+                        .init(
+                            tag: "config/text_summary", kind: .tensor(.text("a = 1")),
+                            metadata: .init(pluginName: "text"))
+                    ]))),
+            .init(
+                wallTime: 14, step: 3,
+                content: .summary(
+                    .init(values: [
+                        .init(tag: "demo", kind: .image(.init(height: 2, width: 3, colorspace: 3, encoded: [1, 2, 3])))
+                    ]))),
+            .init(
+                wallTime: 15,
+                content: .summary(
+                    .init(values: [
+                        TensorboardHParams.sessionStart(.init(hparams: [("lr", .number(0.1))], startTimeSeconds: 15))
+                            .summaryValue
+                    ]))),
+            .init(
+                wallTime: 16, step: 4,
+                content: .summary(
+                    .init(values: [
+                        .init(
+                            tag: "tf2", kind: .tensor(.init(dataType: .float, shape: [], floatValues: [2.5])),
+                            metadata: .init(pluginName: "scalars", dataClass: 1))
+                    ]))),
+            .init(
+                wallTime: 17, step: 5,
+                content: .summary(
+                    .init(values: [
+                        .init(tag: "tf2", kind: .tensor(.init(dataType: .float, shape: [], floatValues: [3.5])))
+                    ]))),
         ]
         var writer = ProtobufWriter()
         var offsets: [Int] = []
@@ -87,8 +115,13 @@ struct TensorboardReaderTests {
         TFRecord.append(TensorboardEvent(wallTime: 1, content: .fileVersion("x")), to: &writer)
         let offset = writer.bytes.count
         TFRecord.append(_RawBytes(bytes: [0x2a, 0x7f, 0x00]), to: &writer)
-        #expect(throws: TensorboardError.malformedEvent(
-            path: "m", offset: offset, reason: "malformed protobuf at byte \(offset + 13): length 127 runs past the end of the message (1 bytes left)")) {
+        #expect(
+            throws: TensorboardError.malformedEvent(
+                path: "m", offset: offset,
+                reason:
+                    "malformed protobuf at byte \(offset + 13): length 127 runs past the end of the message (1 bytes left)"
+            )
+        ) {
             _ = try TensorboardEventFile(bytes: writer.bytes, path: "m")
         }
     }
@@ -100,7 +133,8 @@ struct TensorboardReaderTests {
         for _ in 0..<300 {
             var mutated = bytes
             for _ in 0..<Int.random(in: 1...4, using: &generator) {
-                mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(in: 0...255, using: &generator)
+                mutated[Int.random(in: 0..<mutated.count, using: &generator)] = UInt8.random(
+                    in: 0...255, using: &generator)
             }
             mutated = Array(mutated.prefix(Int.random(in: 0...mutated.count, using: &generator)))
             _ = try? TensorboardEventFile(bytes: mutated, path: "fuzz")
@@ -119,15 +153,21 @@ struct TensorboardReaderTests {
         let root = try TestSupport.makeTemporaryDirectory("tb-runs")
         defer { try? FileManager.default.removeItem(at: root) }
         let bytes = Data(Self.sampleFile().bytes)
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("b/inner"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: root.appendingPathComponent("b/inner"), withIntermediateDirectories: true)
         try bytes.write(to: root.appendingPathComponent("events.out.tfevents.2.h"))
         try bytes.write(to: root.appendingPathComponent("events.out.tfevents.1.h"))
         try bytes.write(to: root.appendingPathComponent("b/inner/events.out.tfevents.1.h.1.0"))
         try bytes.write(to: root.appendingPathComponent("b/notes.txt"))
         let runs = try TensorboardLogDirectory.runs(in: root.path)
         #expect(runs.map(\.name) == [".", "b/inner"])
-        #expect(runs.first?.files.map { ($0 as NSString).lastPathComponent } == ["events.out.tfevents.1.h", "events.out.tfevents.2.h"])
-        #expect(throws: TensorboardError.self) { try TensorboardLogDirectory.runs(in: root.appendingPathComponent("missing").path) }
+        #expect(
+            runs.first?.files.map { ($0 as NSString).lastPathComponent } == [
+                "events.out.tfevents.1.h", "events.out.tfevents.2.h",
+            ])
+        #expect(throws: TensorboardError.self) {
+            try TensorboardLogDirectory.runs(in: root.appendingPathComponent("missing").path)
+        }
     }
 }
 

@@ -1,11 +1,11 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Names and creates event files the way TensorBoard's own writer does.
@@ -18,12 +18,14 @@ enum _EventFileName {
     /// counter moves on.
     static func createFile(in directory: String, suffix: String, wallTime: Double) throws(TensorboardError) -> String {
         guard !suffix.contains("/"), !suffix.contains("\0") else {
-            throw .invalidArgument(argument: "filenameSuffix", expected: "text without `/` or NUL", actual: suffix.debugDescription)
+            throw .invalidArgument(
+                argument: "filenameSuffix", expected: "text without `/` or NUL", actual: suffix.debugDescription)
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .io(path: directory, reason: "cannot create the log directory: \((error as NSError).localizedDescription)")
+            throw .io(
+                path: directory, reason: "cannot create the log directory: \((error as NSError).localizedDescription)")
         }
         let seconds = String(format: "%010lld", Int64(max(0, min(wallTime.isFinite ? wallTime : 0, 9_999_999_999))))
         let prefix = "events.out.tfevents.\(seconds).\(hostName).\(getpid())."

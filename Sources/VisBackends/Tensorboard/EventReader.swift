@@ -51,25 +51,37 @@ public struct TensorboardEventReader: Sendable {
 public struct TensorboardEventFile: Sendable {
     /// A scalar: a `simple_value`, or a one-element numeric tensor of the `scalars` plugin (TF2's form).
     public struct Scalar: Sendable, Equatable {
+        /// The summary value's tag.
         public var tag: String
+        /// The event's step.
         public var step: Int64
+        /// The event's wall time (seconds since 1970).
         public var wallTime: Double
+        /// The value (a float32 `simple_value` widened exactly).
         public var value: Double
     }
 
     /// An image summary.
     public struct ImageEntry: Sendable, Equatable {
+        /// The summary value's tag.
         public var tag: String
+        /// The event's step.
         public var step: Int64
+        /// The event's wall time (seconds since 1970).
         public var wallTime: Double
+        /// The encoded image and its size.
         public var image: TensorboardSummary.Image
     }
 
     /// A text summary (a string tensor of the `text` plugin); several strings are joined with newlines.
     public struct Text: Sendable, Equatable {
+        /// The summary value's tag.
         public var tag: String
+        /// The event's step.
         public var step: Int64
+        /// The event's wall time (seconds since 1970).
         public var wallTime: Double
+        /// The text (markdown).
         public var text: String
     }
 
@@ -132,7 +144,10 @@ public struct TensorboardEventFile: Sendable {
             images.append(ImageEntry(tag: value.tag, step: event.step, wallTime: event.wallTime, image: image))
         case .tensor(let tensor):
             if plugin == "text", tensor.dataType == .string {
-                texts.append(Text(tag: value.tag, step: event.step, wallTime: event.wallTime, text: tensor.strings.joined(separator: "\n")))
+                texts.append(
+                    Text(
+                        tag: value.tag, step: event.step, wallTime: event.wallTime,
+                        text: tensor.strings.joined(separator: "\n")))
             } else if plugin == "scalars", let number = tensor.scalarValue {
                 scalars.append(Scalar(tag: value.tag, step: event.step, wallTime: event.wallTime, value: number))
             }
@@ -155,7 +170,9 @@ public enum TensorboardLogDirectory {
     /// A run: its directory relative to the log directory (`"."` for the log directory itself) and its event
     /// files' absolute paths.
     public struct Run: Sendable, Equatable {
+        /// The run's directory relative to the log directory (`.` for the log directory itself).
         public var name: String
+        /// The run's event files, in name order.
         public var files: [String]
     }
 
@@ -171,7 +188,8 @@ public enum TensorboardLogDirectory {
             return [Run(name: (logDirectory as NSString).lastPathComponent, files: [logDirectory])]
         }
         let root = URL(fileURLWithPath: logDirectory).standardizedFileURL
-        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+        guard let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])
+        else {
             throw .io(path: logDirectory, reason: "cannot list the directory")
         }
         var filesByRun: [String: [String]] = [:]

@@ -12,7 +12,9 @@ public enum TFRecord {
         let length = message._encodedSize
         let start = writer.bytes.count
         writer.appendFixed64(UInt64(length))
-        let lengthCRC = writer.bytes.withUnsafeBytes { CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + 8)])) }
+        let lengthCRC = writer.bytes.withUnsafeBytes {
+            CRC32C.maskedChecksum(UnsafeRawBufferPointer(rebasing: $0[start..<(start + 8)]))
+        }
         writer.appendFixed32(lengthCRC)
         let dataStart = writer.bytes.count
         message._encode(into: &writer)
@@ -70,7 +72,9 @@ public enum TFRecord {
             guard lengthCRC == lengthBytesCRC else {
                 throw .corruptRecord(
                     path: path, offset: start,
-                    reason: "length CRC mismatch (stored 0x\(String(lengthCRC, radix: 16)), computed 0x\(String(lengthBytesCRC, radix: 16)))")
+                    reason:
+                        "length CRC mismatch (stored \(hex(lengthCRC)), computed \(hex(lengthBytesCRC)))"
+                )
             }
             // The length is intact (its CRC matched) but the data is not all there: a torn last write.
             guard remaining >= TFRecord.headerSize + TFRecord.footerSize,
@@ -89,10 +93,14 @@ public enum TFRecord {
             guard dataCRC == dataBytesCRC else {
                 throw .corruptRecord(
                     path: path, offset: start,
-                    reason: "data CRC mismatch over \(length) bytes (stored 0x\(String(dataCRC, radix: 16)), computed 0x\(String(dataBytesCRC, radix: 16)))")
+                    reason:
+                        "data CRC mismatch over \(length) bytes (stored \(hex(dataCRC)), computed \(hex(dataBytesCRC)))"
+                )
             }
             offset = data.upperBound + TFRecord.footerSize
             return Record(offset: start, data: data)
         }
+
+        private func hex(_ value: UInt32) -> String { "0x" + String(value, radix: 16) }
     }
 }

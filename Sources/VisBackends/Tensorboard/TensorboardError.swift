@@ -16,15 +16,15 @@ public enum TensorboardError: Error, Equatable, Sendable {
 extension TensorboardError: CustomStringConvertible {
     public var description: String {
         switch self {
-        case let .corruptRecord(path, offset, reason):
+        case .corruptRecord(let path, let offset, let reason):
             return "corrupt TFRecord in \(path) at byte \(offset): \(reason)"
-        case let .malformedEvent(path, offset, reason):
+        case .malformedEvent(let path, let offset, let reason):
             return "malformed event in \(path) (record at byte \(offset)): \(reason)"
-        case let .invalidArgument(argument, expected, actual):
+        case .invalidArgument(let argument, let expected, let actual):
             return "invalid argument `\(argument)`: expected \(expected), got \(actual)"
-        case let .io(path, reason):
+        case .io(let path, let reason):
             return "I/O error on \(path): \(reason)"
-        case let .closed(path):
+        case .closed(let path):
             return "the TensorBoard writer for \(path) is closed"
         }
     }

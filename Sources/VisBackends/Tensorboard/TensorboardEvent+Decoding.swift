@@ -153,7 +153,10 @@ extension TensorboardTensor {
                 var shapeReader = try reader.message()
                 var dimensions: [Int64] = []
                 while let (inner, innerType) = try shapeReader.nextField() {
-                    guard inner == 2 else { try shapeReader.skip(innerType); continue }
+                    guard inner == 2 else {
+                        try shapeReader.skip(innerType)
+                        continue
+                    }
                     try shapeReader.expect(innerType, .lengthDelimited, field: "TensorShapeProto.dim")
                     var dim = try shapeReader.message()
                     var size: Int64 = 0
@@ -172,22 +175,26 @@ extension TensorboardTensor {
                 try reader.expect(wireType, .lengthDelimited, field: "TensorProto.tensor_content")
                 content = try reader.readBytes()
             case 5:
-                try reader.readRepeated(wireType, elementType: .fixed32, field: "TensorProto.float_val") { element throws(ProtobufDecodingError) in
+                try reader.readRepeated(wireType, elementType: .fixed32, field: "TensorProto.float_val") {
+                    element throws(ProtobufDecodingError) in
                     floatValues.append(try element.readFloat())
                 }
             case 6:
-                try reader.readRepeated(wireType, elementType: .fixed64, field: "TensorProto.double_val") { element throws(ProtobufDecodingError) in
+                try reader.readRepeated(wireType, elementType: .fixed64, field: "TensorProto.double_val") {
+                    element throws(ProtobufDecodingError) in
                     doubleValues.append(try element.readDouble())
                 }
             case 7:
-                try reader.readRepeated(wireType, elementType: .varint, field: "TensorProto.int_val") { element throws(ProtobufDecodingError) in
+                try reader.readRepeated(wireType, elementType: .varint, field: "TensorProto.int_val") {
+                    element throws(ProtobufDecodingError) in
                     intValues.append(Int32(truncatingIfNeeded: try element.readInt64()))
                 }
             case 8:
                 try reader.expect(wireType, .lengthDelimited, field: "TensorProto.string_val")
                 stringValues.append(try reader.readBytes())
             case 10:
-                try reader.readRepeated(wireType, elementType: .varint, field: "TensorProto.int64_val") { element throws(ProtobufDecodingError) in
+                try reader.readRepeated(wireType, elementType: .varint, field: "TensorProto.int64_val") {
+                    element throws(ProtobufDecodingError) in
                     int64Values.append(try element.readInt64())
                 }
             default:

@@ -4,19 +4,27 @@
 extension TensorboardEvent: _ProtobufEncodable {
     public var _encodedSize: Int {
         switch content {
-        case .none, .other: return Self._size(wallTime: wallTime, step: step, fileVersion: nil, summary: Optional<TensorboardSummary>.none)
+        case .none, .other:
+            return Self._size(
+                wallTime: wallTime, step: step, fileVersion: nil, summary: Optional<TensorboardSummary>.none)
         case .fileVersion(let version):
-            return Self._size(wallTime: wallTime, step: step, fileVersion: version, summary: Optional<TensorboardSummary>.none)
-        case .summary(let summary): return Self._size(wallTime: wallTime, step: step, fileVersion: nil, summary: summary)
+            return Self._size(
+                wallTime: wallTime, step: step, fileVersion: version, summary: Optional<TensorboardSummary>.none)
+        case .summary(let summary):
+            return Self._size(wallTime: wallTime, step: step, fileVersion: nil, summary: summary)
         }
     }
 
     public func _encode(into writer: inout ProtobufWriter) {
         switch content {
         case .none, .other:
-            Self._encode(wallTime: wallTime, step: step, fileVersion: nil, summary: Optional<TensorboardSummary>.none, into: &writer)
+            Self._encode(
+                wallTime: wallTime, step: step, fileVersion: nil, summary: Optional<TensorboardSummary>.none,
+                into: &writer)
         case .fileVersion(let version):
-            Self._encode(wallTime: wallTime, step: step, fileVersion: version, summary: Optional<TensorboardSummary>.none, into: &writer)
+            Self._encode(
+                wallTime: wallTime, step: step, fileVersion: version, summary: Optional<TensorboardSummary>.none,
+                into: &writer)
         case .summary(let summary):
             Self._encode(wallTime: wallTime, step: step, fileVersion: nil, summary: summary, into: &writer)
         }
@@ -113,12 +121,15 @@ extension TensorboardSummary.Image: _ProtobufEncodable {
 extension TensorboardSummary.Metadata: _ProtobufEncodable {
     private var pluginDataSize: Int {
         (pluginName.utf8.isEmpty ? 0 : ProtobufWriter.lengthDelimitedFieldSize(field: 1, length: pluginName.utf8.count))
-            + (pluginContent.isEmpty ? 0 : ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: pluginContent.count))
+            + (pluginContent.isEmpty
+                ? 0 : ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: pluginContent.count))
     }
 
     public var _encodedSize: Int {
         var size = ProtobufWriter.lengthDelimitedFieldSize(field: 1, length: pluginDataSize)
-        if !displayName.utf8.isEmpty { size += ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: displayName.utf8.count) }
+        if !displayName.utf8.isEmpty {
+            size += ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: displayName.utf8.count)
+        }
         if !summaryDescription.utf8.isEmpty {
             size += ProtobufWriter.lengthDelimitedFieldSize(field: 3, length: summaryDescription.utf8.count)
         }
@@ -156,11 +167,17 @@ extension TensorboardTensor: _ProtobufEncodable {
 
     public var _encodedSize: Int {
         var size = 0
-        if dataType.rawValue != 0 { size += 1 + ProtobufWriter.varintSize(UInt64(bitPattern: Int64(dataType.rawValue))) }
+        if dataType.rawValue != 0 {
+            size += 1 + ProtobufWriter.varintSize(UInt64(bitPattern: Int64(dataType.rawValue)))
+        }
         if shape != nil { size += ProtobufWriter.lengthDelimitedFieldSize(field: 2, length: shapeBodySize) }
         if !content.isEmpty { size += ProtobufWriter.lengthDelimitedFieldSize(field: 4, length: content.count) }
-        if !floatValues.isEmpty { size += ProtobufWriter.lengthDelimitedFieldSize(field: 5, length: 4 * floatValues.count) }
-        if !doubleValues.isEmpty { size += ProtobufWriter.lengthDelimitedFieldSize(field: 6, length: 8 * doubleValues.count) }
+        if !floatValues.isEmpty {
+            size += ProtobufWriter.lengthDelimitedFieldSize(field: 5, length: 4 * floatValues.count)
+        }
+        if !doubleValues.isEmpty {
+            size += ProtobufWriter.lengthDelimitedFieldSize(field: 6, length: 8 * doubleValues.count)
+        }
         if !intValues.isEmpty { size += ProtobufWriter.lengthDelimitedFieldSize(field: 7, length: packedIntSize) }
         for string in stringValues { size += ProtobufWriter.lengthDelimitedFieldSize(field: 8, length: string.count) }
         if !int64Values.isEmpty { size += ProtobufWriter.lengthDelimitedFieldSize(field: 10, length: packedInt64Size) }

@@ -144,7 +144,9 @@ public struct TensorboardTensor: Sendable, Equatable {
 
     /// `tensorflow.DataType`, the values this library names; others keep their raw number.
     public struct DataType: RawRepresentable, Sendable, Hashable {
+        /// The `tensorflow.DataType` enum number.
         public var rawValue: Int32
+        /// The data type with enum number `rawValue`.
         public init(rawValue: Int32) { self.rawValue = rawValue }
         /// `DT_INVALID` (0).
         public static let invalid = DataType(rawValue: 0)

@@ -79,7 +79,8 @@ public enum TensorboardHParams: Sendable, Equatable {
         case .sessionEnd: tag = Self.sessionEndTag
         }
         return TensorboardSummary.Value(
-            tag: tag, kind: .none, metadata: TensorboardSummary.Metadata(pluginName: Self.pluginName, pluginContent: writer.bytes))
+            tag: tag, kind: .none,
+            metadata: TensorboardSummary.Metadata(pluginName: Self.pluginName, pluginContent: writer.bytes))
     }
 
     /// Decodes `HParamsPluginData` bytes; `nil` when they hold neither session record (e.g. an experiment).
@@ -165,7 +166,8 @@ private struct _HParamMapEntry: _ProtobufEncodable {
     let name: String
     let value: TensorboardHParams.Value
     var _encodedSize: Int {
-        ProtobufWriter.lengthDelimitedFieldSize(field: 1, length: name.utf8.count) + ProtobufWriter.messageFieldSize(2, value)
+        ProtobufWriter.lengthDelimitedFieldSize(field: 1, length: name.utf8.count)
+            + ProtobufWriter.messageFieldSize(2, value)
     }
     func _encode(into writer: inout ProtobufWriter) {
         writer.appendStringField(1, name)
@@ -234,7 +236,8 @@ extension TensorboardHParams.SessionEnd: _ProtobufEncodable {
             switch field {
             case 1:
                 try reader.expect(wireType, .varint, field: "SessionEndInfo.status")
-                status = TensorboardHParams.Status(rawValue: Int32(truncatingIfNeeded: try reader.readInt64())) ?? .unknown
+                status =
+                    TensorboardHParams.Status(rawValue: Int32(truncatingIfNeeded: try reader.readInt64())) ?? .unknown
             case 2:
                 try reader.expect(wireType, .fixed64, field: "SessionEndInfo.end_time_secs")
                 endTimeSeconds = try reader.readDouble()

@@ -32,7 +32,7 @@ public final class TensorboardWriter: @unchecked Sendable {
     private var buffer = ProtobufWriter(capacity: TensorboardWriter.bufferLimit)
     private var isClosed = false
     private var sessionStarted = false
-    private var timer: DispatchSourceTimer?
+    private var timer: PeriodicTask?
 
     /// Buffered bytes that trigger a hand-over to the writer thread without waiting for the timer.
     static let bufferLimit = 1 << 17
@@ -41,9 +41,8 @@ public final class TensorboardWriter: @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - logDirectory: The run directory (created if missing).
-    ///   - flushInterval: Seconds between periodic flushes (default 5, as MMEngine's SummaryWriter uses 120 and
-    ///     TensorBoard's reader polls every 5); `0` or less writes every record as soon as the writer thread
-    ///     gets to it.
+    ///   - flushInterval: Seconds between periodic flushes (default 5, TensorBoard's reload period; torch's
+    ///     SummaryWriter waits 120); `0` or less hands every record to the writer thread at once.
     ///   - filenameSuffix: Appended to the file name (TensorBoard's `filename_suffix`), without `/`.
     ///   - maximumPendingBytes: Memory the queue may hold before callers wait (default 64 MiB).
     ///   - clock: The wall time of records that do not give one (seconds since 1970); injectable for tests.
@@ -57,7 +56,8 @@ public final class TensorboardWriter: @unchecked Sendable {
         errorHandler: VisBackendErrorHandler? = nil
     ) throws(TensorboardError) {
         guard flushInterval.isFinite else {
-            throw .invalidArgument(argument: "flushInterval", expected: "a finite number of seconds", actual: "\(flushInterval)")
+            throw .invalidArgument(
+                argument: "flushInterval", expected: "a finite number of seconds", actual: "\(flushInterval)")
         }
         let clock = clock ?? { Date().timeIntervalSince1970 }
         self.logDirectory = logDirectory
@@ -69,7 +69,9 @@ public final class TensorboardWriter: @unchecked Sendable {
         background = BackgroundWriter(
             label: "TensorboardWriter(\(filePath))", maximumPendingBytes: maximumPendingBytes, logger: logger,
             errorHandler: errorHandler)
-        TFRecord.append(TensorboardEvent(wallTime: wallTime, content: .fileVersion(TensorboardEvent.fileVersionString)), to: &buffer)
+        TFRecord.append(
+            TensorboardEvent(wallTime: wallTime, content: .fileVersion(TensorboardEvent.fileVersionString)), to: &buffer
+        )
         lock.lock()
         defer { lock.unlock() }
         handOverLocked()
@@ -88,7 +90,9 @@ public final class TensorboardWriter: @unchecked Sendable {
     ///   - step: The x coordinate.
     ///   - wallTime: Seconds since 1970; the default is now.
     /// - Throws: ``TensorboardError/closed(path:)`` after ``close()``.
-    public func addScalar(_ tag: String, _ value: Double, step: Int = 0, wallTime: Double? = nil) throws(TensorboardError) {
+    public func addScalar(_ tag: String, _ value: Double, step: Int = 0, wallTime: Double? = nil)
+        throws(TensorboardError)
+    {
         let event = _ScalarEvent(tag: tag, value: Float(value), step: Int64(step), wallTime: wallTime ?? clock())
         try append(event)
     }
@@ -96,16 +100,20 @@ public final class TensorboardWriter: @unchecked Sendable {
     /// Adds a text summary shown by TensorBoard's text plugin, which renders it as markdown.
     ///
     /// Stored like tensorboardX and torch do: tag `<tag>/text_summary`, a `DT_STRING` tensor of shape [1].
-    public func addText(_ tag: String, _ text: String, step: Int = 0, wallTime: Double? = nil) throws(TensorboardError) {
+    public func addText(_ tag: String, _ text: String, step: Int = 0, wallTime: Double? = nil) throws(TensorboardError)
+    {
         let value = TensorboardSummary.Value(
             tag: tag + "/text_summary", kind: .tensor(.text(text)), metadata: .init(pluginName: "text"))
-        try append(TensorboardEvent(wallTime: wallTime ?? clock(), step: Int64(step), content: .summary(.init(values: [value]))))
+        try append(
+            TensorboardEvent(
+                wallTime: wallTime ?? clock(), step: Int64(step), content: .summary(.init(values: [value]))))
     }
 
     /// Adds an image. It is encoded as PNG on the writer thread; an encoding failure goes to the error handler.
     ///
     /// - Throws: ``TensorboardError/closed(path:)`` after ``close()``.
-    public func addImage(_ tag: String, _ image: Image, step: Int = 0, wallTime: Double? = nil) throws(TensorboardError) {
+    public func addImage(_ tag: String, _ image: Image, step: Int = 0, wallTime: Double? = nil) throws(TensorboardError)
+    {
         let wallTime = wallTime ?? clock()
         let file = self.file
         lock.lock()
@@ -122,7 +130,8 @@ public final class TensorboardWriter: @unchecked Sendable {
                     throw VisBackendError.encodingFailed(name: tag, reason: String(describing: error))
                 }
                 var record = ProtobufWriter(capacity: png.count + 64)
-                TFRecord.append(Self.imageEvent(tag, png: png, image: image, step: step, wallTime: wallTime), to: &record)
+                TFRecord.append(
+                    Self.imageEvent(tag, png: png, image: image, step: step, wallTime: wallTime), to: &record)
                 try file.write(record.bytes)
             }
         } catch {
@@ -134,13 +143,20 @@ public final class TensorboardWriter: @unchecked Sendable {
     ///
     /// - Throws: ``TensorboardError/closed(path:)`` after ``close()``.
     public func addEncodedImage(
-        _ tag: String, png: [UInt8], width: Int, height: Int, layout: PixelLayout, step: Int = 0, wallTime: Double? = nil
+        _ tag: String, png: [UInt8], width: Int, height: Int, layout: PixelLayout, step: Int = 0,
+        wallTime: Double? = nil
     ) throws(TensorboardError) {
         let event = TensorboardEvent(
             wallTime: wallTime ?? clock(), step: Int64(step),
-            content: .summary(.init(values: [.init(tag: tag, kind: .image(.init(
-                height: Int32(clamping: height), width: Int32(clamping: width),
-                colorspace: Self.colorspace(layout), encoded: png)))])))
+            content: .summary(
+                .init(values: [
+                    .init(
+                        tag: tag,
+                        kind: .image(
+                            .init(
+                                height: Int32(clamping: height), width: Int32(clamping: width),
+                                colorspace: Self.colorspace(layout), encoded: png)))
+                ])))
         try append(event)
     }
 
@@ -156,7 +172,8 @@ public final class TensorboardWriter: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard !isClosed else { throw .closed(path: filePath) }
-        TFRecord.append(TensorboardEvent(wallTime: wallTime, content: .summary(.init(values: [start.summaryValue]))), to: &buffer)
+        TFRecord.append(
+            TensorboardEvent(wallTime: wallTime, content: .summary(.init(values: [start.summaryValue]))), to: &buffer)
         sessionStarted = true
         handOverIfFullLocked()
     }
@@ -185,7 +202,8 @@ public final class TensorboardWriter: @unchecked Sendable {
             if sessionStarted {
                 let now = clock()
                 let end = TensorboardHParams.sessionEnd(.init(status: .success, endTimeSeconds: now))
-                TFRecord.append(TensorboardEvent(wallTime: now, content: .summary(.init(values: [end.summaryValue]))), to: &buffer)
+                TFRecord.append(
+                    TensorboardEvent(wallTime: now, content: .summary(.init(values: [end.summaryValue]))), to: &buffer)
             }
             handOverLocked()
             isClosed = true
@@ -223,17 +241,12 @@ public final class TensorboardWriter: @unchecked Sendable {
     }
 
     private func startTimerLocked() {
-        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        let interval = DispatchTimeInterval.nanoseconds(Int(min(flushInterval, 86_400) * 1e9))
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-        timer.setEventHandler { [weak self] in
+        timer = PeriodicTask(interval: flushInterval) { [weak self] in
             guard let self else { return }
             self.lock.lock()
             if !self.isClosed { self.handOverLocked() }
             self.lock.unlock()
         }
-        timer.resume()
-        self.timer = timer
     }
 
     static func colorspace(_ layout: PixelLayout) -> Int32 {
@@ -247,8 +260,14 @@ public final class TensorboardWriter: @unchecked Sendable {
     static func imageEvent(_ tag: String, png: [UInt8], image: Image, step: Int, wallTime: Double) -> TensorboardEvent {
         TensorboardEvent(
             wallTime: wallTime, step: Int64(step),
-            content: .summary(.init(values: [.init(tag: tag, kind: .image(.init(
-                height: Int32(clamping: image.height), width: Int32(clamping: image.width),
-                colorspace: colorspace(image.layout), encoded: png)))])))
+            content: .summary(
+                .init(values: [
+                    .init(
+                        tag: tag,
+                        kind: .image(
+                            .init(
+                                height: Int32(clamping: image.height), width: Int32(clamping: image.width),
+                                colorspace: colorspace(image.layout), encoded: png)))
+                ])))
     }
 }

@@ -101,7 +101,7 @@ public final class WandbRun: @unchecked Sendable {
     private var lastStepMetricValues: [String: String] = [:]
     private var accumulationStep: Int?
     private var finished = false
-    private var timer: DispatchSourceTimer?
+    private var timer: PeriodicTask?
 
     /// Encoded records that trigger a hand-over to the writer thread without waiting for the timer.
     static let bufferLimit = 1 << 17
@@ -534,17 +534,12 @@ public final class WandbRun: @unchecked Sendable {
     }
 
     private func startTimerLocked() {
-        let timer = DispatchSource.makeTimerSource(queue: .global(qos: .utility))
-        let interval = DispatchTimeInterval.nanoseconds(Int(min(flushInterval, 86_400) * 1e9))
-        timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(10))
-        timer.setEventHandler { [weak self] in
+        timer = PeriodicTask(interval: flushInterval) { [weak self] in
             guard let self else { return }
             self.lock.lock()
             if !self.finished { self.handOverLocked() }
             self.lock.unlock()
         }
-        timer.resume()
-        self.timer = timer
     }
 
     // MARK: - Helpers

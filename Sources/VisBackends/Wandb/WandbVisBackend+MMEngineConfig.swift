@@ -84,3 +84,17 @@ extension WandbVisBackend {
             commit: commit, logger: logger, errorHandler: errorHandler)
     }
 }
+
+extension VisBackendRegistry {
+    /// Registers ``WandbVisBackend`` under its type name, built from MMEngine's options `init_kwargs`,
+    /// `define_metric_cfg` and `commit`.
+    func registerWandb() {
+        register("WandbVisBackend", requiresSaveDir: true) { arguments in
+            try arguments.rejectUnknownOptions(known: ["init_kwargs", "define_metric_cfg", "commit"])
+            return try WandbVisBackend(
+                saveDir: arguments.requiredSaveDir(), initKwargs: arguments.options["init_kwargs"],
+                defineMetricConfig: arguments.options["define_metric_cfg"], commit: arguments.bool("commit") ?? true,
+                logger: arguments.logger, errorHandler: arguments.errorHandler)
+        }
+    }
+}

@@ -55,7 +55,8 @@ public struct ProtobufReader: Sendable {
             shift += 7
             if shift >= 70 { break }
         }
-        throw ProtobufDecodingError(offset: start, reason: position >= end ? "truncated varint" : "varint longer than 10 bytes")
+        throw ProtobufDecodingError(
+            offset: start, reason: position >= end ? "truncated varint" : "varint longer than 10 bytes")
     }
 
     /// Reads a varint and reinterprets it as a signed 64-bit integer (int64 / int32 / enum fields).
@@ -97,7 +98,8 @@ public struct ProtobufReader: Sendable {
         let length = try readVarint()
         guard length <= UInt64(end - position) else {
             throw ProtobufDecodingError(
-                offset: start, reason: "length \(length) runs past the end of the message (\(end - position) bytes left)")
+                offset: start,
+                reason: "length \(length) runs past the end of the message (\(end - position) bytes left)")
         }
         let range = position..<(position + Int(length))
         position = range.upperBound
@@ -123,9 +125,13 @@ public struct ProtobufReader: Sendable {
     public mutating func skip(_ wireType: ProtobufWireType) throws(ProtobufDecodingError) {
         switch wireType {
         case .varint: _ = try readVarint()
-        case .fixed64: try require(8); position += 8
+        case .fixed64:
+            try require(8)
+            position += 8
         case .lengthDelimited: _ = try readLengthDelimitedRange()
-        case .fixed32: try require(4); position += 4
+        case .fixed32:
+            try require(4)
+            position += 4
         }
     }
 
@@ -135,7 +141,8 @@ public struct ProtobufReader: Sendable {
     ) throws(ProtobufDecodingError) {
         guard wireType == expected else {
             throw ProtobufDecodingError(
-                offset: position, reason: "field `\(field)` has wire type \(wireType.rawValue), expected \(expected.rawValue)")
+                offset: position,
+                reason: "field `\(field)` has wire type \(wireType.rawValue), expected \(expected.rawValue)")
         }
     }
 
