@@ -49,9 +49,8 @@ struct DrawCommand: ParsableCommand {
             throw DrawOpsError(location: "--out", message: "`\(out)` must end in .png, .jpg or .jpeg")
         }
         let calls = try DrawOperations.load(path: ops)
-        let visualizer = try Visualizer(name: "vis-draw", image: input, rank: 0, warningHandler: { message in
-            FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
-        })
+        // Warnings (out-of-bounds geometry) go to the visualizer's logger, on stderr.
+        let visualizer = try Visualizer(name: "vis-draw", image: input, rank: 0)
         for call in calls { try call.run(on: visualizer) }
         var drawn = try visualizer.getImage()
         if (try? ImageFormat(pathExtensionOf: out)) == .jpeg, drawn.layout == .rgba {
@@ -118,7 +117,11 @@ struct DrawOperation {
         do {
             try perform(on: visualizer)
         } catch VisualizerError.invalidArgument(let argument, let expected, let actual) {
-            throw fail(mmengineName(of: argument), "expected \(expected), got \(actual)")
+            let names = ["xData": "x_datas", "yData": "y_datas"]
+            let message = names.reduce("expected \(expected), got \(actual)") {
+                $0.replacingOccurrences(of: $1.key, with: $1.value)
+            }
+            throw fail(mmengineName(of: argument), message)
         } catch let error as TextError {
             throw fail(arguments["font_properties"] != nil ? "font_properties" : "font_families", "\(error)")
         }

@@ -32,17 +32,17 @@ struct VisualizerGoldenTests {
         let visualizer = try Visualizer(image: try Self.background(), rank: 0)
         var mask = [[Bool]](repeating: [Bool](repeating: false, count: 320), count: 240)
         for y in 0..<240 {
-            for x in 0..<320 where pow(Double(x) - 250, 2) / 900 + pow(Double(y) - 170, 2) / 400 <= 1 {
+            for x in 0..<320 where pow(Double(x) - 250, 2) / 1600 + pow(Double(y) - 180, 2) / 500 <= 1 {
                 mask[y][x] = true
             }
         }
         try visualizer
             .drawBinaryMasks(mask, colors: "tab:orange", alphas: 0.5)
             .drawBoundingBoxes(
-                [[20, 20, 140, 110], [200, 140, 300, 200]], edgeColors: ["r", "tab:orange"], lineStyles: [.solid, .dashed],
-                lineWidths: [2, 3], faceColors: [.none, "w"], alpha: 0.8)
+                [[20, 20, 140, 110], [200, 150, 300, 210]], edgeColors: ["r", "tab:orange"], lineStyles: [.solid, .dashed],
+                lineWidths: [2, 3], faceColors: ["w", .none], alpha: 0.8)
             .drawTexts(
-                ["person 0.97", "猫 cat"], at: [[20, 20], [200, 140]], fontSizes: [10, 12], colors: "w",
+                ["person 0.97", "猫 cat"], at: [[20, 20], [200, 150]], fontSizes: [10, 12], colors: "w",
                 verticalAlignments: .all(.bottom),
                 backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.8, padPoints: 0.7)))
             .drawPolygons(
@@ -56,7 +56,7 @@ struct VisualizerGoldenTests {
                 [[40, 70], [60, 70], [80, 70], [100, 70], [120, 70], [40, 95], [60, 95], [80, 95], [100, 95]],
                 colors: ["r", "g", "b", "c", "m", "y", "k", "w", "tab:purple"], marker: .circle, sizes: [36, 36, 64, 16, 36, 36, 36, 36, 100])
         for (index, marker) in PointMarker.allCases.enumerated() {
-            try visualizer.drawPoints([170 + Double(index) * 15, 125], colors: "k", marker: marker, sizes: 49)
+            try visualizer.drawPoints([168 + Double(index) * 16, 122], colors: "k", marker: marker, sizes: 49)
         }
         let image = try visualizer.getImage()
         let result = try TestSupport.compareWithGolden(image, name: "every_method.png", directory: Self.directory, tolerance: 2)

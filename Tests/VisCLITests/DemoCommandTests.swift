@@ -1,0 +1,54 @@
+import Foundation
+import Testing
+import VisCore
+import VisTestSupport
+
+/// End-to-end test of `vis demo`, running the built executable.
+@Suite("vis demo")
+struct DemoCommandTests {
+    @Test("Writes the annotated scene and logs images, scalars and the config to every registered backend")
+    func demo() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-demo")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("run").path
+        let result = try TestSupport.runCapturing(
+            try TestSupport.productPath("vis"), arguments: ["demo", "--out", out, "--steps", "40"],
+            environment: ["WANDB_MODE": "offline"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stderr.contains("out of bounds"), "the demo's annotations stay inside the image")
+
+        let demo = try Image(contentsOfFile: "\(out)/demo.png")
+        #expect(demo.width == 960 && demo.height == 600 && demo.layout == .rgb)
+        let scene = try Image(contentsOfFile: "\(out)/vis_data/vis_image/scene_0.png")
+        #expect(try Image(contentsOfFile: "\(out)/vis_data/vis_image/annotated_0.png") == demo)
+        #expect(scene.width == 960 && scene != demo)
+
+        let scalars = try String(contentsOfFile: "\(out)/vis_data/scalars.json", encoding: .utf8)
+            .split(separator: "\n")
+        #expect(scalars.count == 40)
+        let first = try #require(try JSONSerialization.jsonObject(with: Data(scalars[0].utf8)) as? [String: Any])
+        #expect(Set(first.keys) == ["loss", "lr", "acc", "step"])
+        let last = try #require(try JSONSerialization.jsonObject(with: Data(scalars[39].utf8)) as? [String: Any])
+        #expect((last["step"] as? Int) == 40)
+        #expect(((last["loss"] as? Double) ?? 9) < ((first["loss"] as? Double) ?? 0), "the loss goes down")
+        #expect(FileManager.default.fileExists(atPath: "\(out)/vis_data/config.json"))
+
+        let files = try FileManager.default.contentsOfDirectory(atPath: "\(out)/vis_data")
+        #expect(files.contains { $0.hasPrefix("events.out.tfevents.") }, "TensorBoard event file: \(files)")
+        #expect(files.contains("wandb"))
+        // What the demo prints: where everything went, and how to look at it.
+        #expect(result.stdout.contains("annotated image: \(out)/demo.png"))
+        #expect(result.stdout.contains("tensorboard --logdir \(out)/vis_data"))
+        #expect(result.stdout.contains("wandb sync \(out)/vis_data/wandb/offline-run-"))
+    }
+
+    @Test("A bad --steps is rejected before anything is written")
+    func badSteps() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-demo")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try TestSupport.runCapturing(
+            try TestSupport.productPath("vis"), arguments: ["demo", "--out", directory.appendingPathComponent("run").path, "--steps", "0"])
+        #expect(result.status != 0)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
+    }
+}
