@@ -119,12 +119,20 @@ extension Image {
             table.green.withUnsafeBufferPointer { green in
                 table.blue.withUnsafeBufferPointer { blue in
                     pixels.withUnsafeMutableBufferPointer { samples in
-                        for index in 0..<mask.count where mask[index] {
+                        func blend(_ index: Int) {
                             let base = index * channels
                             samples[base] = red[Int(samples[base])]
                             samples[base + 1] = green[Int(samples[base + 1])]
                             samples[base + 2] = blue[Int(samples[base + 2])]
                         }
+                        // Instance masks are mostly false: test eight flags at once and skip empty words.
+                        let raw = UnsafeRawBufferPointer(mask)
+                        let words = mask.count / 8
+                        for word in 0..<words {
+                            guard raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self) != 0 else { continue }
+                            for index in (word * 8)..<(word * 8 + 8) where mask[index] { blend(index) }
+                        }
+                        for index in (words * 8)..<mask.count where mask[index] { blend(index) }
                     }
                 }
             }

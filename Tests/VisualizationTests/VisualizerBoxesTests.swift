@@ -105,6 +105,41 @@ struct VisualizerBoxesTests {
         #expect(image[9, 20, 0] == 255)
     }
 
+    @Test("Solid box outlines (drawn analytically) match the general stroker with round joins")
+    func analyticOutlineMatchesStroker() throws {
+        var state: UInt32 = 99
+        func unit() -> Double {
+            state = state &* 1_664_525 &+ 1_013_904_223
+            return Double(state >> 8) / Double(1 << 24)
+        }
+        for trial in 0..<40 {
+            // A 1800×1800 image (font size 20) allows widths up to 5 pt; 80×80 clamps at 2.5 pt. Boxes may leave
+            // the image on the top and left.
+            let side = trial % 20 == 19 ? 1800 : 80
+            let x1 = unit() * 70 - 10
+            let y1 = unit() * 70 - 10
+            let box = [x1, y1, x1 + 3 + unit() * 40, y1 + 3 + unit() * 40]
+            let points = 0.5 + unit() * 5
+            let (visualizer, _) = try DrawingFixture.visualizer(width: side, height: side, fill: [30, 60, 90])
+            try visualizer.drawBoundingBoxes(box, edgeColors: "w", lineWidths: .all(points), alpha: 0.8)
+            let analytic = try visualizer.getImage()
+            var canvas = Canvas(image: try Image(width: side, height: side, layout: .rgb, fill: [30, 60, 90]))
+            let width = min(max(points, 1), Visualizer.defaultFontSize(width: side, height: side) / 4) * 100 / 72
+            try canvas.stroke(
+                Path.polygon([Point(box[0], box[1]), Point(box[2], box[1]), Point(box[2], box[3]), Point(box[0], box[3])]),
+                style: StrokeStyle(lineWidth: width, join: .round, cap: .butt), color: "w", opacity: 0.8)
+            var difference = 0
+            for y in 0..<80 {
+                for x in 0..<80 {
+                    for channel in 0..<3 {
+                        difference = max(difference, abs(Int(analytic[x, y, channel]) - Int(canvas.image[x, y, channel])))
+                    }
+                }
+            }
+            #expect(difference <= 2, "box \(box), width \(points) pt: max difference \(difference)")
+        }
+    }
+
     @Test("Alpha 0.8 applies to edges and faces; the default 'g' is (0, 128, 0)")
     func alphaAndDefaultColour() throws {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 40, height: 40, fill: [0, 0, 0])
