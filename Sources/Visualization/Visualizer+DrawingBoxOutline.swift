@@ -89,7 +89,8 @@ struct _BoxOutline {
 
         func evaluated(columns: Range<Int>, rows: Range<Int>) -> CoverageMask? {
             guard !columns.isEmpty, !rows.isEmpty else { return nil }
-            var mask = CoverageMask(originX: columns.lowerBound, originY: rows.lowerBound, width: columns.count, height: rows.count)
+            var mask = CoverageMask(
+                originX: columns.lowerBound, originY: rows.lowerBound, width: columns.count, height: rows.count)
             mask.coverage.withUnsafeMutableBufferPointer { samples in
                 var index = 0
                 for row in rows {
@@ -103,7 +104,8 @@ struct _BoxOutline {
         }
         /// Middle rows have the same coverage in every row: compute one and repeat it.
         func repeated(columns: Range<Int>, rows: Range<Int>) -> CoverageMask? {
-            guard !columns.isEmpty, !rows.isEmpty, let row = evaluated(columns: columns, rows: rows.lowerBound..<(rows.lowerBound + 1))
+            guard !columns.isEmpty, !rows.isEmpty,
+                let row = evaluated(columns: columns, rows: rows.lowerBound..<(rows.lowerBound + 1))
             else { return nil }
             var coverage: [UInt8] = []
             coverage.reserveCapacity(columns.count * rows.count)

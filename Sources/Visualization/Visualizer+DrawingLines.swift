@@ -43,7 +43,8 @@ extension Visualizer {
         let widths = try _DrawingArguments.widths(lineWidths, count: count, argument: "lineWidths")
         return try _drawing { canvas, context in
             let outside = (0..<count).contains { index in
-                !context.contains(x: xs[index, 0], y: ys[index, 0]) || !context.contains(x: xs[index, 1], y: ys[index, 1])
+                !context.contains(x: xs[index, 0], y: ys[index, 0])
+                    || !context.contains(x: xs[index, 1], y: ys[index, 1])
             }
             if outside { context.warnOutOfBounds("line") }
             for index in 0..<count where !colors[index].isTransparent {

@@ -72,7 +72,8 @@ public enum PointMarker: String, Sendable, Hashable, CaseIterable {
             var path = Path()
             let ends: [((Double, Double), (Double, Double))] =
                 self == .cross
-                ? [((-0.5, -0.5), (0.5, 0.5)), ((-0.5, 0.5), (0.5, -0.5))] : [((-0.5, 0), (0.5, 0)), ((0, -0.5), (0, 0.5))]
+                ? [((-0.5, -0.5), (0.5, 0.5)), ((-0.5, 0.5), (0.5, -0.5))]
+                : [((-0.5, 0), (0.5, 0)), ((0, -0.5), (0, 0.5))]
             for (start, end) in ends {
                 path.move(to: Point(center.x + start.0 * side, center.y + start.1 * side))
                 path.addLine(to: Point(center.x + end.0 * side, center.y + end.1 * side))
@@ -120,7 +121,8 @@ extension Visualizer {
         let edge = StrokeStyle(lineWidth: Visualizer.markerEdgeWidthPoints * Visualizer.pixelsPerPoint)
         return try _drawing { canvas, _ in
             for index in 0..<count where !colors[index].isTransparent {
-                let path = try marker.path(center: rows.point(index), side: sizes[index].squareRoot() * Visualizer.pixelsPerPoint)
+                let path = try marker.path(
+                    center: rows.point(index), side: sizes[index].squareRoot() * Visualizer.pixelsPerPoint)
                 if marker.isFilled { try canvas.fill(path, color: colors[index]) }
                 try canvas.stroke(path, style: edge, color: colors[index])
             }

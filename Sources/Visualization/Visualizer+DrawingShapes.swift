@@ -31,7 +31,8 @@ extension Visualizer {
     /// bbox is out of bounds, …" once, and is clipped. MMEngine also warns a second time from `draw_polygons`.
     @discardableResult
     public func drawBoundingBoxes(
-        _ boxes: some NDArrayConvertible, edgeColors: PerItem<Color> = "g", lineStyles: PerItem<LineStyle> = .all(.solid),
+        _ boxes: some NDArrayConvertible, edgeColors: PerItem<Color> = "g",
+        lineStyles: PerItem<LineStyle> = .all(.solid),
         lineWidths: PerItem<Double> = 2, faceColors: PerItem<Color> = .all(.none), alpha: Double = 0.8
     ) throws -> Visualizer {
         guard isMainProcess else { return self }
@@ -185,16 +186,20 @@ struct _ShapeStyle {
 
     /// Draws the box from `topLeft` to `bottomRight` with the analytic outline (``_BoxOutline``) when it can: a
     /// solid edge on a box wider and taller than the stroke. Returns false, having drawn nothing, otherwise.
-    func drawBox(from topLeft: Point, to bottomRight: Point, index: Int, on canvas: inout Canvas, context: _DrawingContext)
+    func drawBox(
+        from topLeft: Point, to bottomRight: Point, index: Int, on canvas: inout Canvas, context: _DrawingContext
+    )
         throws -> Bool
     {
         let width = context.clampedShapeWidth(points: lineWidthsPoints[index])
         guard lineStyles[index] == .solid, !edgeColors[index].isTransparent,
-            let outline = _BoxOutline(x1: topLeft.x, y1: topLeft.y, x2: bottomRight.x, y2: bottomRight.y, lineWidth: width)
+            let outline = _BoxOutline(
+                x1: topLeft.x, y1: topLeft.y, x2: bottomRight.x, y2: bottomRight.y, lineWidth: width)
         else { return false }
         if !faceColors[index].isTransparent {
             try canvas.fill(
-                Path.rect(x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y),
+                Path.rect(
+                    x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y),
                 color: faceColors[index].withAlpha(255), opacity: alpha)
         }
         for mask in outline.masks(width: canvas.width, height: canvas.height) {

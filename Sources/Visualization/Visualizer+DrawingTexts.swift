@@ -62,7 +62,9 @@ extension Visualizer {
             boxes = [TextBackground?](repeating: nil, count: count)
         }
         let givenSizes = try fontSizes?.values(count: count, argument: "fontSizes")
-        if let givenSizes, let bad = givenSizes.firstIndex(where: { !($0.isFinite && $0 > 0 && $0 <= Font.maximumSizePoints) }) {
+        if let givenSizes,
+            let bad = givenSizes.firstIndex(where: { !($0.isFinite && $0 > 0 && $0 <= Font.maximumSizePoints) })
+        {
             throw VisualizerError.invalidArgument(
                 argument: "fontSizes[\(bad)]", expected: "a size in points, > 0 and at most \(Font.maximumSizePoints)",
                 actual: "\(givenSizes[bad])")

@@ -31,7 +31,9 @@ public enum TerminalGraphicsProtocol: String, Sendable, Hashable, CaseIterable {
         {
             return .kitty
         }
-        if ["iTerm.app", "WezTerm"].contains(environment["TERM_PROGRAM"] ?? "") || environment["LC_TERMINAL"] == "iTerm2" {
+        if ["iTerm.app", "WezTerm"].contains(environment["TERM_PROGRAM"] ?? "")
+            || environment["LC_TERMINAL"] == "iTerm2"
+        {
             return .iterm2
         }
         if environment[sixelVariable] == "1" { return .sixel }
@@ -155,11 +157,13 @@ extension Visualizer {
     /// A fresh file path for the fallback PNG: the window name reduced to safe characters, the process id and a
     /// counter, so that names cannot escape the directory and shows do not overwrite each other.
     static func _showFilePath(windowName: String, in directory: URL) -> String {
-        let safe = String(windowName.unicodeScalars.prefix(64).map { scalar in
-            CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" ? Character(scalar) : "_"
-        })
+        let safe = String(
+            windowName.unicodeScalars.prefix(64).map { scalar in
+                CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" ? Character(scalar) : "_"
+            })
         let serial = _showCounter.next()
-        return directory.appendingPathComponent("vis-show-\(safe.isEmpty ? "image" : safe)-\(getpid())-\(serial).png").path
+        return directory.appendingPathComponent("vis-show-\(safe.isEmpty ? "image" : safe)-\(getpid())-\(serial).png")
+            .path
     }
 
     private static let _showCounter = _Counter()

@@ -69,7 +69,8 @@ private struct DetectionScene: Codable {
         let (width, height) = (context.scene.width, context.scene.height)
         let scene = make(width: width, height: height)
         let masks = try scene.masks(width: width, height: height)
-        try JSONEncoder().encode(scene).write(to: context.workDirectory.appendingPathComponent("visualizer-detections.json"))
+        try JSONEncoder().encode(scene).write(
+            to: context.workDirectory.appendingPathComponent("visualizer-detections.json"))
         try masks.writeNPY(to: context.workDirectory.appendingPathComponent("visualizer-masks.npy").path)
         return (scene, masks)
     }
@@ -116,4 +117,3 @@ extension Workloads {
         },
     ]
 }
-

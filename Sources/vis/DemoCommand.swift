@@ -23,7 +23,9 @@ struct DemoCommand: ParsableCommand {
     var steps: Int = 100
 
     func validate() throws {
-        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
+        guard (1...100_000).contains(steps) else {
+            throw ValidationError("--steps must be in 1...100000, got \(steps)")
+        }
     }
 
     func run() throws {
@@ -60,7 +62,8 @@ struct DemoCommand: ParsableCommand {
         var lines = ["annotated image: \(demoPath)"]
         if let local = visualizer.getBackend(name: "LocalVisBackend") as? LocalVisBackend {
             lines.append("LocalVisBackend: \(local.saveDirectory)")
-            lines.append("  images:  \(local.imagePath(name: "annotated", step: 0)), \(local.imagePath(name: "scene", step: 0))")
+            lines.append(
+                "  images:  \(local.imagePath(name: "annotated", step: 0)), \(local.imagePath(name: "scene", step: 0))")
             lines.append("  scalars: \(local.path(local.scalarSaveFile))")
             if let config = local.configSaveFile { lines.append("  config:  \(local.path(config))") }
         }
@@ -85,26 +88,33 @@ struct DemoCommand: ParsableCommand {
         try visualizer
             .drawBinaryMasks(masks, colors: .each(masked.map { MaskColor.rgb(colors[$0.offset]) }), alphas: 0.45)
             .drawPolygons(
-                [scene.road], edgeColors: "gold", lineStyles: .all(.dashed), lineWidths: 2, faceColors: "gold", alpha: 0.25)
+                [scene.road], edgeColors: "gold", lineStyles: .all(.dashed), lineWidths: 2, faceColors: "gold",
+                alpha: 0.25
+            )
             .drawLines(
                 xData: scene.bones.map { [scene.keypoints[$0.0][0], scene.keypoints[$0.1][0]] },
                 yData: scene.bones.map { [scene.keypoints[$0.0][1], scene.keypoints[$0.1][1]] }, colors: "cyan",
-                lineWidths: 1.5)
+                lineWidths: 1.5
+            )
             .drawPoints(scene.keypoints, colors: "#ff3b30", marker: .circle, sizes: 30)
             .drawCircles(
                 centers: [[scene.sun.x, scene.sun.y]] + scene.wheels,
                 radii: [scene.sun.radius + 10] + scene.wheels.map { _ in scene.wheelRadius + 3 },
-                edgeColors: ["orange", "w", "w"], lineStyles: [.dashed, .solid, .solid], lineWidths: [2, 1.5, 1.5])
+                edgeColors: ["orange", "w", "w"], lineStyles: [.dashed, .solid, .solid], lineWidths: [2, 1.5, 1.5]
+            )
             .drawBoundingBoxes(scene.objects.map(\.box), edgeColors: .each(colors), lineWidths: 2)
             .drawTexts(
                 scene.objects.map { "\($0.label) \(String(format: "%.2f", $0.score))" },
                 at: scene.objects.map { [$0.box[0], $0.box[1]] }, fontSizes: 13, colors: .each(colors),
                 verticalAlignments: .all(.bottom),
-                backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.8, padPoints: 0.7)))
+                backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.8, padPoints: 0.7))
+            )
             .drawTexts(
-                ["sun", "keypoints", "road"], at: [[scene.sun.x, scene.sun.y + scene.sun.radius + 16], [342, 346], [560, 566]],
+                ["sun", "keypoints", "road"],
+                at: [[scene.sun.x, scene.sun.y + scene.sun.radius + 16], [342, 346], [560, 566]],
                 fontSizes: 11, colors: ["orange", "cyan", "gold"], horizontalAlignments: [.center, .left, .left],
-                backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.6, padPoints: 2)))
+                backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.6, padPoints: 2))
+            )
             .drawTexts(
                 ["vis demo · MMEngine's Visualizer in Swift"], at: [12, 12], fontSizes: 15, colors: "w",
                 backgrounds: .all(TextBackground(faceColor: "#1f2937", edgeColor: "w", alpha: 0.85, padPoints: 5)))
@@ -128,9 +138,17 @@ struct DemoCommand: ParsableCommand {
         [
             "model": ["type": "MaskRCNN", "backbone": ["type": "ResNet", "depth": 50], "num_classes": 80],
             "optim_wrapper": ["optimizer": ["type": "SGD", "lr": 0.02, "momentum": 0.9, "weight_decay": 0.0001]],
-            "param_scheduler": [["type": "LinearLR", "end": .int(max(steps / 20, 1))], ["type": "CosineAnnealingLR", "T_max": .int(steps)]],
+            "param_scheduler": [
+                ["type": "LinearLR", "end": .int(max(steps / 20, 1))],
+                ["type": "CosineAnnealingLR", "T_max": .int(steps)],
+            ],
             "train_cfg": ["max_iters": .int(steps)],
-            "visualizer": ["type": "Visualizer", "vis_backends": [["type": "LocalVisBackend"], ["type": "TensorboardVisBackend"], ["type": "WandbVisBackend"]]],
+            "visualizer": [
+                "type": "Visualizer",
+                "vis_backends": [
+                    ["type": "LocalVisBackend"], ["type": "TensorboardVisBackend"], ["type": "WandbVisBackend"],
+                ],
+            ],
         ]
     }
 }

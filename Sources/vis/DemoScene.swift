@@ -46,7 +46,8 @@ struct DemoScene {
                 center: Point(sun.x, sun.y), radius: sun.radius + Double(step) * 14,
                 color: Color(red: 255, green: 240, blue: 190), opacity: 0.07)
         }
-        try canvas.fillCircle(center: Point(sun.x, sun.y), radius: sun.radius, color: Color(red: 255, green: 236, blue: 160))
+        try canvas.fillCircle(
+            center: Point(sun.x, sun.y), radius: sun.radius, color: Color(red: 255, green: 236, blue: 160))
 
         // Clouds: overlapping ellipses.
         for (cx, cy, scale) in [(190.0, 90.0, 1.0), (470, 60, 0.8), (600, 150, 0.6)] {
@@ -88,7 +89,9 @@ struct DemoScene {
         }
         try canvas.fill(canopy, color: Color(red: 46, green: 110, blue: 52))
         for (dx, dy) in [(-30.0, -20.0), (20, -50), (40, 10)] {
-            try canvas.fillCircle(center: Point(151 + dx, 215 + dy), radius: 20, color: Color(red: 70, green: 140, blue: 70), opacity: 0.6)
+            try canvas.fillCircle(
+                center: Point(151 + dx, 215 + dy), radius: 20, color: Color(red: 70, green: 140, blue: 70), opacity: 0.6
+            )
         }
 
         // A person walking on the grass.
@@ -102,15 +105,25 @@ struct DemoScene {
             [286, 484], [318, 482],  // 9-10 knees
             [280, 522], [326, 520],  // 11-12 feet
         ]
-        let bones = [(0, 1), (0, 2), (1, 3), (3, 5), (2, 4), (4, 6), (1, 7), (2, 8), (7, 8), (7, 9), (9, 11), (8, 10), (10, 12)]
+        let bones = [
+            (0, 1), (0, 2), (1, 3), (3, 5), (2, 4), (4, 6), (1, 7), (2, 8), (7, 8), (7, 9), (9, 11), (8, 10), (10, 12),
+        ]
         let limb = StrokeStyle(lineWidth: 11, join: .round, cap: .round)
         let p = { (index: Int) in Point(keypoints[index][0], keypoints[index][1]) }
         var legs = Path()
-        legs.move(to: p(7)); legs.addLine(to: p(9)); legs.addLine(to: p(11))
-        legs.move(to: p(8)); legs.addLine(to: p(10)); legs.addLine(to: p(12))
+        legs.move(to: p(7))
+        legs.addLine(to: p(9))
+        legs.addLine(to: p(11))
+        legs.move(to: p(8))
+        legs.addLine(to: p(10))
+        legs.addLine(to: p(12))
         var arms = Path()
-        arms.move(to: p(1)); arms.addLine(to: p(3)); arms.addLine(to: p(5))
-        arms.move(to: p(2)); arms.addLine(to: p(4)); arms.addLine(to: p(6))
+        arms.move(to: p(1))
+        arms.addLine(to: p(3))
+        arms.addLine(to: p(5))
+        arms.move(to: p(2))
+        arms.addLine(to: p(4))
+        arms.addLine(to: p(6))
         let torso = Path.polygon([Point(282, 374), Point(320, 374), Point(316, 450), Point(286, 450)])
         var person = Path()
         person.addPath(torso)
@@ -139,7 +152,9 @@ struct DemoScene {
         dogLegs.addLine(to: Point(346, 466))
         try canvas.stroke(dogLegs, style: StrokeStyle(lineWidth: 6, cap: .round), color: dogColor)
         try canvas.fill(dog, color: dogColor)
-        try canvas.fill(Path.polygon([Point(418, 458), Point(424, 452), Point(428, 462)]), color: Color(red: 120, green: 76, blue: 40))
+        try canvas.fill(
+            Path.polygon([Point(418, 458), Point(424, 452), Point(428, 462)]),
+            color: Color(red: 120, green: 76, blue: 40))
         try canvas.fillCircle(center: Point(430, 465), radius: 2, color: Color(red: 20, green: 20, blue: 20))
 
         // A car on the road.
@@ -149,12 +164,16 @@ struct DemoScene {
         ])
         let wheelRadius = 22.0
         let wheels: [[Double]] = [[548, 502], [672, 502]]
-        try canvas.fillEllipse(center: Point(610, 522), radiusX: 130, radiusY: 10, color: Color(red: 40, green: 40, blue: 44), opacity: 0.5)
+        try canvas.fillEllipse(
+            center: Point(610, 522), radiusX: 130, radiusY: 10, color: Color(red: 40, green: 40, blue: 44), opacity: 0.5
+        )
         try canvas.fill(body, color: Color(red: 200, green: 38, blue: 42))
         try canvas.fill(
-            Path.polygon([Point(590, 414), Point(624, 413), Point(624, 440), Point(566, 441)]), color: Color(red: 176, green: 208, blue: 230))
+            Path.polygon([Point(590, 414), Point(624, 413), Point(624, 440), Point(566, 441)]),
+            color: Color(red: 176, green: 208, blue: 230))
         try canvas.fill(
-            Path.polygon([Point(632, 413), Point(660, 413), Point(682, 440), Point(632, 440)]), color: Color(red: 176, green: 208, blue: 230))
+            Path.polygon([Point(632, 413), Point(660, 413), Point(682, 440), Point(632, 440)]),
+            color: Color(red: 176, green: 208, blue: 230))
         try canvas.fillRect(x: 712, y: 456, width: 12, height: 8, color: Color(red: 255, green: 230, blue: 140))
         var car = body
         for wheel in wheels {

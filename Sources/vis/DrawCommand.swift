@@ -96,7 +96,9 @@ struct DrawOperation {
                 ("x_datas", "xData"), ("y_datas", "yData"), ("colors", "colors"), ("line_styles", "lineStyles"),
                 ("line_widths", "lineWidths"),
             ],
-            "draw_points": [("positions", "positions"), ("colors", "colors"), ("marker", "marker"), ("sizes", "sizes")],
+            "draw_points": [
+                ("positions", "positions"), ("colors", "colors"), ("marker", "marker"), ("sizes", "sizes"),
+            ],
             "draw_texts": [
                 ("texts", "texts"), ("positions", "positions"), ("font_sizes", "fontSizes"), ("colors", "colors"),
                 ("vertical_alignments", "verticalAlignments"), ("horizontal_alignments", "horizontalAlignments"),
@@ -105,6 +107,11 @@ struct DrawOperation {
             "draw_binary_masks": [("binary_masks", "masks"), ("colors", "colors"), ("alphas", "alphas")],
         ]
     }()
+
+    func unknownCall() -> DrawOpsError {
+        let known = DrawOperation.signatures.keys.sorted().joined(separator: ", ")
+        return fail("op", "unknown drawing call \"\(name)\"; expected one of \(known)")
+    }
 
     func location(_ argument: String) -> String { "ops[\(index)].\(argument)" }
 
@@ -162,7 +169,9 @@ struct DrawOperation {
                 lineStyles: try lineStyles("line_styles") ?? .all(.solid), lineWidths: try numbers("line_widths") ?? 2)
         case "draw_points":
             let marker = try string("marker").map { symbol in
-                do { return try PointMarker(parsing: symbol) } catch { throw fail("marker", "expected one of o . s ^ v x + * D, got \"\(symbol)\"") }
+                do { return try PointMarker(parsing: symbol) } catch {
+                    throw fail("marker", "expected one of o . s ^ v x + * D, got \"\(symbol)\"")
+                }
             }
             try visualizer.drawPoints(
                 try array("positions"), colors: try colors("colors") ?? "g", marker: marker ?? .circle,
@@ -171,7 +180,8 @@ struct DrawOperation {
             try visualizer.drawTexts(
                 try texts("texts"), at: try array("positions"), fontSizes: try numbers("font_sizes"),
                 colors: try colors("colors") ?? "g",
-                verticalAlignments: try parsed("vertical_alignments") { try VerticalTextAlignment(parsing: $0) } ?? .all(.top),
+                verticalAlignments: try parsed("vertical_alignments") { try VerticalTextAlignment(parsing: $0) }
+                    ?? .all(.top),
                 horizontalAlignments: try parsed("horizontal_alignments") { try HorizontalTextAlignment(parsing: $0) }
                     ?? .all(.left),
                 fonts: try fonts() ?? "sans-serif", backgrounds: try backgrounds("bboxes"))
@@ -180,7 +190,7 @@ struct DrawOperation {
                 try array("binary_masks", booleans: true), colors: try maskColors("colors") ?? "g",
                 alphas: try numbers("alphas") ?? 0.8)
         default:
-            throw fail("op", "unknown drawing call \"\(name)\"; expected one of \(DrawOperation.signatures.keys.sorted().joined(separator: ", "))")
+            throw unknownCall()
         }
     }
 
@@ -196,25 +206,29 @@ struct DrawOperation {
         let value = try required(key)
         if let path = value.stringValue {
             let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
-            guard url.pathExtension == "npy" else { throw fail(key, "expected an inline array or a .npy path, got \"\(path)\"") }
+            guard url.pathExtension == "npy" else {
+                throw fail(key, "expected an inline array or a .npy path, got \"\(path)\"")
+            }
             do {
                 return try NDArray(npyFile: url.path)
             } catch {
                 throw fail(key, "cannot read \(url.path): \(error)")
             }
         }
-        var shape: [Int]?
         var numbers: [Double] = []
         var flags: [Bool] = []
-        func walk(_ node: ConfigValue, depth: Int, into current: inout [Int]) throws {
+        /// Collects the values in row-major order and appends the shape of `node` to `current`.
+        func walk(_ node: ConfigValue, into current: inout [Int]) throws {
             switch node {
             case .array(let elements):
                 current.append(elements.count)
                 var childShape: [Int]?
                 for element in elements {
                     var inner: [Int] = []
-                    try walk(element, depth: depth + 1, into: &inner)
-                    if let childShape, childShape != inner { throw fail(key, "expected a rectangular array (rows of equal length)") }
+                    try walk(element, into: &inner)
+                    if let childShape, childShape != inner {
+                        throw fail(key, "expected a rectangular array (rows of equal length)")
+                    }
                     childShape = inner
                 }
                 current += childShape ?? []
@@ -224,22 +238,24 @@ struct DrawOperation {
             case .bool(let flag) where booleans:
                 flags.append(flag)
             default:
-                throw fail(key, "expected numbers\(booleans ? " or booleans" : "") in a nested array, found \(node.kindDescription)")
+                throw fail(
+                    key,
+                    "expected numbers\(booleans ? " or booleans" : "") in a nested array, found \(node.kindDescription)"
+                )
             }
         }
-        var outer: [Int] = []
-        try walk(value, depth: 0, into: &outer)
-        shape = outer
+        var shape: [Int] = []
+        try walk(value, into: &shape)
         if !flags.isEmpty && !numbers.isEmpty { throw fail(key, "expected all booleans or all numbers, found both") }
-        if !flags.isEmpty { return try NDArray(flags, shape: shape ?? []) }
+        if !flags.isEmpty { return try NDArray(flags, shape: shape) }
         if booleans {
             // 0/1 numbers make a uint8 mask (the library rejects other values).
             guard numbers.allSatisfy({ $0 >= 0 && $0 <= 255 && $0.rounded() == $0 }) else {
                 throw fail(key, "expected booleans or 0/1 in a nested array")
             }
-            return try NDArray(numbers.map { UInt8($0) }, shape: shape ?? [])
+            return try NDArray(numbers.map { UInt8($0) }, shape: shape)
         }
-        return try NDArray(numbers, shape: shape ?? [])
+        return try NDArray(numbers, shape: shape)
     }
 
     /// Polygons: a list of K×2 arrays (inline, or `.npy` paths), or one `.npy` path of a K×2 or N×K×2 array.
@@ -250,7 +266,9 @@ struct DrawOperation {
             if array.rank == 3 { return try (0..<array.shape[0]).map { try array.subarray(at: $0) } }
             return [array]
         }
-        guard let elements = value.arrayValue else { throw fail(key, "expected a list of K×2 arrays, found \(value.kindDescription)") }
+        guard let elements = value.arrayValue else {
+            throw fail(key, "expected a list of K×2 arrays, found \(value.kindDescription)")
+        }
         return try elements.enumerated().map { index, element in
             let reader = DrawOperation(
                 index: self.index, name: name, arguments: ["\(key)[\(index)]": element], baseDirectory: baseDirectory)
@@ -260,7 +278,9 @@ struct DrawOperation {
 
     private func number(_ key: String) throws -> Double? {
         guard let value = arguments[key], !value.isNull else { return nil }
-        guard let number = value.doubleValue else { throw fail(key, "expected a number, found \(value.kindDescription)") }
+        guard let number = value.doubleValue else {
+            throw fail(key, "expected a number, found \(value.kindDescription)")
+        }
         return number
     }
 
@@ -271,7 +291,8 @@ struct DrawOperation {
     }
 
     /// One value or a list, each element read by `read`.
-    private func perItem<Value>(_ key: String, _ read: (ConfigValue, String) throws -> Value) throws -> PerItem<Value>? {
+    private func perItem<Value>(_ key: String, _ read: (ConfigValue, String) throws -> Value) throws -> PerItem<Value>?
+    {
         guard let value = arguments[key], !value.isNull else { return nil }
         if let elements = value.arrayValue {
             return .each(try elements.enumerated().map { try read($1, "\(key)[\($0)]") })
@@ -281,14 +302,18 @@ struct DrawOperation {
 
     private func numbers(_ key: String) throws -> PerItem<Double>? {
         try perItem(key) { value, location in
-            guard let number = value.doubleValue else { throw fail(location, "expected a number, found \(value.kindDescription)") }
+            guard let number = value.doubleValue else {
+                throw fail(location, "expected a number, found \(value.kindDescription)")
+            }
             return number
         }
     }
 
     private func parsed<Value>(_ key: String, _ parse: (String) throws -> Value) throws -> PerItem<Value>? {
         try perItem(key) { value, location in
-            guard let text = value.stringValue else { throw fail(location, "expected a string, found \(value.kindDescription)") }
+            guard let text = value.stringValue else {
+                throw fail(location, "expected a string, found \(value.kindDescription)")
+            }
             do {
                 return try parse(text)
             } catch {
@@ -318,7 +343,8 @@ struct DrawOperation {
             } catch {
                 throw fail(location, Self.expectation(of: error))
             }
-            throw fail(location, "expected a colour string or [r, g, b] with channels 0-255, found \(node.kindDescription)")
+            throw fail(
+                location, "expected a colour string or [r, g, b] with channels 0-255, found \(node.kindDescription)")
         }
         if isColorTuple(value) { return .all(try read(value, key)) }
         return try perItem(key, read)
@@ -336,7 +362,8 @@ struct DrawOperation {
                 }
                 return .rgb(Color(red: UInt8(channels[0]), green: UInt8(channels[1]), blue: UInt8(channels[2])))
             }
-            throw fail(location, "expected a colour string or [r, g, b] with channels 0-255, found \(node.kindDescription)")
+            throw fail(
+                location, "expected a colour string or [r, g, b] with channels 0-255, found \(node.kindDescription)")
         }
         if isColorTuple(value) { return .all(try read(value, key)) }
         return try perItem(key, read)
@@ -345,7 +372,9 @@ struct DrawOperation {
     private func texts(_ key: String) throws -> [String] {
         let value = try required(key)
         if let text = value.stringValue { return [text] }
-        guard let elements = value.arrayValue else { throw fail(key, "expected a string or a list of strings, found \(value.kindDescription)") }
+        guard let elements = value.arrayValue else {
+            throw fail(key, "expected a string or a list of strings, found \(value.kindDescription)")
+        }
         return try elements.enumerated().map { index, element in
             guard let text = element.stringValue else {
                 throw fail("\(key)[\(index)]", "expected a string, found \(element.kindDescription)")
@@ -356,11 +385,16 @@ struct DrawOperation {
 
     /// `font_properties` (font file paths, relative to the ops file) wins over `font_families`.
     private func fonts() throws -> PerItem<FontSpec>? {
-        if let files = try perItem("font_properties", { value, location -> FontSpec in
-            guard let path = value.stringValue else { throw fail(location, "expected a font file path, found \(value.kindDescription)") }
-            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
-            return .file(url.path)
-        }) {
+        if let files = try perItem(
+            "font_properties",
+            { value, location -> FontSpec in
+                guard let path = value.stringValue else {
+                    throw fail(location, "expected a font file path, found \(value.kindDescription)")
+                }
+                let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
+                return .file(url.path)
+            })
+        {
             return files
         }
         return try parsed("font_families") { FontSpec(family: $0) }
@@ -370,7 +404,8 @@ struct DrawOperation {
     private func backgrounds(_ key: String) throws -> PerItem<TextBackground>? {
         try perItem(key) { value, location in
             guard let entries = value.dictionaryValue else {
-                throw fail(location, "expected a dict of facecolor, edgecolor, alpha, pad, found \(value.kindDescription)")
+                throw fail(
+                    location, "expected a dict of facecolor, edgecolor, alpha, pad, found \(value.kindDescription)")
             }
             let known = ["facecolor", "fc", "edgecolor", "ec", "alpha", "pad", "linewidth", "lw", "boxstyle"]
             if let unknown = entries.keys.first(where: { !known.contains($0) }) {
@@ -434,25 +469,29 @@ enum DrawOperations {
             throw DrawOpsError(location: "--ops", message: "\(error)")
         }
         guard let elements = root.arrayValue else {
-            throw DrawOpsError(location: path, message: "expected a JSON array of drawing calls, found \(root.kindDescription)")
+            throw DrawOpsError(
+                location: path, message: "expected a JSON array of drawing calls, found \(root.kindDescription)")
         }
         let base = URL(fileURLWithPath: path).deletingLastPathComponent()
         return try elements.enumerated().map { index, element in
             guard var arguments = element.dictionaryValue else {
-                throw DrawOpsError(location: "ops[\(index)]", message: "expected an object with \"op\", found \(element.kindDescription)")
+                throw DrawOpsError(
+                    location: "ops[\(index)]",
+                    message: "expected an object with \"op\", found \(element.kindDescription)")
             }
             guard let name = arguments.removeValue(forKey: "op")?.stringValue else {
-                throw DrawOpsError(location: "ops[\(index)].op", message: "missing: name the call, e.g. \"draw_bboxes\"")
+                throw DrawOpsError(
+                    location: "ops[\(index)].op", message: "missing: name the call, e.g. \"draw_bboxes\"")
             }
             let operation = DrawOperation(index: index, name: name, arguments: arguments, baseDirectory: base)
             guard let signature = DrawOperation.signatures[name] else {
-                throw operation.fail(
-                    "op", "unknown drawing call \"\(name)\"; expected one of \(DrawOperation.signatures.keys.sorted().joined(separator: ", "))")
+                throw operation.unknownCall()
             }
             let known = Set(signature.map(\.mmengine))
             if let unknown = arguments.keys.first(where: { !known.contains($0) }) {
                 throw operation.fail(
-                    unknown, "unknown argument of \(name); expected one of \(signature.map(\.mmengine).joined(separator: ", "))")
+                    unknown,
+                    "unknown argument of \(name); expected one of \(signature.map(\.mmengine).joined(separator: ", "))")
             }
             return operation
         }

@@ -47,7 +47,8 @@ struct DemoCommandTests {
         let directory = try TestSupport.makeTemporaryDirectory("vis-demo")
         defer { try? FileManager.default.removeItem(at: directory) }
         let result = try TestSupport.runCapturing(
-            try TestSupport.productPath("vis"), arguments: ["demo", "--out", directory.appendingPathComponent("run").path, "--steps", "0"])
+            try TestSupport.productPath("vis"),
+            arguments: ["demo", "--out", directory.appendingPathComponent("run").path, "--steps", "0"])
         #expect(result.status != 0)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).isEmpty)
     }

@@ -37,30 +37,35 @@ struct DrawCommandTests {
             var bits = [Bool](repeating: false, count: 120 * 80)
             for y in 10..<30 { for x in 60..<100 { bits[y * 120 + x] = true } }
             try NDArray(bits, shape: [80, 120]).writeNPY(to: workspace.path("mask.npy"))
-            try workspace.write(ops: """
-                [{"op": "draw_bboxes", "bboxes": [[10, 10, 50, 40]], "edge_colors": "r", "line_widths": 3,
-                  "face_colors": [0, 0, 255], "alpha": 1},
-                 {"op": "draw_binary_masks", "binary_masks": "mask.npy", "colors": "b", "alphas": 0.5},
-                 {"op": "draw_binary_masks", "binary_masks": [[[0, 1], [1, 0]]], "colors": [[255, 0, 0]], "alphas": [1.0]}
-                ]
-                """)
+            try workspace.write(
+                ops: """
+                    [{"op": "draw_bboxes", "bboxes": [[10, 10, 50, 40]], "edge_colors": "r", "line_widths": 3,
+                      "face_colors": [0, 0, 255], "alpha": 1},
+                     {"op": "draw_binary_masks", "binary_masks": "mask.npy", "colors": "b", "alphas": 0.5},
+                     {"op": "draw_binary_masks", "binary_masks": [[[0, 1], [1, 0]]], "colors": [[255, 0, 0]], "alphas": [1.0]}
+                    ]
+                    """)
             // The 2×2 inline mask does not fit the 120×80 image: the second mask call fails.
             let failed = try workspace.draw()
             #expect(failed.status != 0)
-            #expect(failed.stderr.contains("ops[2].binary_masks: expected masks of the image's size 80×120 (H×W), got an array of shape [1, 2, 2]"), "\(failed.stderr)")
+            #expect(
+                failed.stderr.contains(
+                    "ops[2].binary_masks: expected masks of the image's size 80×120 (H×W), got an array of shape [1, 2, 2]"
+                ), "\(failed.stderr)")
             #expect(try workspace.files() == ["in.png", "mask.npy", "ops.json"], "no partial output")
 
-            try workspace.write(ops: """
-                [{"op": "draw_bboxes", "bboxes": [[10, 10, 50, 40]], "edge_colors": "r", "line_widths": 3,
-                  "face_colors": [0, 0, 255], "alpha": 1},
-                 {"op": "draw_binary_masks", "binary_masks": "mask.npy", "colors": "b", "alphas": 0.5},
-                 {"op": "draw_texts", "texts": ["cat"], "positions": [[10, 60]], "colors": "w", "font_sizes": 12,
-                  "bboxes": {"facecolor": "black", "alpha": 0.8, "pad": 0.7, "edgecolor": "none"}},
-                 {"op": "draw_points", "positions": [[100, 60]], "marker": "s", "sizes": 64, "colors": ["m"]},
-                 {"op": "draw_lines", "x_datas": [[0, 119]], "y_datas": [[75, 75]], "line_styles": "--", "colors": "k"},
-                 {"op": "draw_circles", "center": [80, 60], "radius": [8], "face_colors": "y"},
-                 {"op": "draw_polygons", "polygons": [[[60, 40], [70, 50], [60, 50]]], "edge_colors": "g"}]
-                """)
+            try workspace.write(
+                ops: """
+                    [{"op": "draw_bboxes", "bboxes": [[10, 10, 50, 40]], "edge_colors": "r", "line_widths": 3,
+                      "face_colors": [0, 0, 255], "alpha": 1},
+                     {"op": "draw_binary_masks", "binary_masks": "mask.npy", "colors": "b", "alphas": 0.5},
+                     {"op": "draw_texts", "texts": ["cat"], "positions": [[10, 60]], "colors": "w", "font_sizes": 12,
+                      "bboxes": {"facecolor": "black", "alpha": 0.8, "pad": 0.7, "edgecolor": "none"}},
+                     {"op": "draw_points", "positions": [[100, 60]], "marker": "s", "sizes": 64, "colors": ["m"]},
+                     {"op": "draw_lines", "x_datas": [[0, 119]], "y_datas": [[75, 75]], "line_styles": "--", "colors": "k"},
+                     {"op": "draw_circles", "center": [80, 60], "radius": [8], "face_colors": "y"},
+                     {"op": "draw_polygons", "polygons": [[[60, 40], [70, 50], [60, 50]]], "edge_colors": "g"}]
+                    """)
             let result = try workspace.draw()
             #expect(result.status == 0, "\(result.stderr)")
             let image = try Image(contentsOfFile: workspace.path("out.png"))
@@ -82,16 +87,34 @@ struct DrawCommandTests {
             ),
             (#"[{"op": "draw_bboxes", "bboxes": [[5, 2, 3, 4]]}]"#, "ops[0].bboxes[0]: expected x1 <= x2 and y1 <= y2"),
             (#"[{"op": "draw_binary_masks", "binary_masks": "missing.npy"}]"#, "ops[0].binary_masks: cannot read"),
-            (#"[{"op": "draw_texts", "texts": ["a", "b"], "positions": [[1, 2]]}]"#, "ops[0].positions: expected an N×2 array"),
+            (
+                #"[{"op": "draw_texts", "texts": ["a", "b"], "positions": [[1, 2]]}]"#,
+                "ops[0].positions: expected an N×2 array"
+            ),
             (
                 #"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4], [1, 2, 3, 4]], "edge_colors": ["r", "nonsense"]}]"#,
                 "ops[0].edge_colors[1]: expected a matplotlib colour name"
             ),
-            (#"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4]], "line_widths": [1, 2], "foo": 1}]"#, "ops[0].foo: unknown argument of draw_bboxes"),
-            (#"[{"op": "draw_lines", "x_datas": [1, 2], "y_datas": [[1, 2]]}]"#, "ops[0].y_datas: expected the shape of x_datas, [2]"),
-            (#"[{"op": "draw_texts", "texts": ["a"], "positions": [1, 2], "font_properties": "no.ttf"}]"#, "ops[0].font_properties: font file not found"),
-            (#"[{"op": "draw_texts", "texts": ["a"], "positions": [1, 2], "bboxes": {"facecolor": "blak"}}]"#, "ops[0].bboxes.facecolor: expected"),
-            (#"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4]], "line_styles": "~"}]"#, "ops[0].line_styles: expected one of"),
+            (
+                #"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4]], "line_widths": [1, 2], "foo": 1}]"#,
+                "ops[0].foo: unknown argument of draw_bboxes"
+            ),
+            (
+                #"[{"op": "draw_lines", "x_datas": [1, 2], "y_datas": [[1, 2]]}]"#,
+                "ops[0].y_datas: expected the shape of x_datas, [2]"
+            ),
+            (
+                #"[{"op": "draw_texts", "texts": ["a"], "positions": [1, 2], "font_properties": "no.ttf"}]"#,
+                "ops[0].font_properties: font file not found"
+            ),
+            (
+                #"[{"op": "draw_texts", "texts": ["a"], "positions": [1, 2], "bboxes": {"facecolor": "blak"}}]"#,
+                "ops[0].bboxes.facecolor: expected"
+            ),
+            (
+                #"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4]], "line_styles": "~"}]"#,
+                "ops[0].line_styles: expected one of"
+            ),
             (#"[{"op": "draw_points", "positions": [[1, 1]], "marker": "h"}]"#, "ops[0].marker: expected one of"),
             (#"[{"op": "draw_circles", "center": [1, 1], "radius": [1, 2]}]"#, "ops[0].center: expected an N×2 array"),
             (#"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4]]}, 7]"#, "ops[1]: expected an object"),
@@ -115,19 +138,33 @@ struct DrawCommandTests {
             try workspace.write(ops: "[]")
             let vis = try TestSupport.productPath("vis")
             let noImage = try TestSupport.runCapturing(
-                vis, arguments: ["draw", "--image", workspace.path("nope.png"), "--ops", workspace.path("ops.json"), "--out", workspace.path("out.png")])
+                vis,
+                arguments: [
+                    "draw", "--image", workspace.path("nope.png"), "--ops", workspace.path("ops.json"), "--out",
+                    workspace.path("out.png"),
+                ])
             #expect(noImage.status != 0 && noImage.stderr.contains("--image"))
             let noOps = try TestSupport.runCapturing(
-                vis, arguments: ["draw", "--image", workspace.path("in.png"), "--ops", workspace.path("nope.json"), "--out", workspace.path("out.png")])
+                vis,
+                arguments: [
+                    "draw", "--image", workspace.path("in.png"), "--ops", workspace.path("nope.json"), "--out",
+                    workspace.path("out.png"),
+                ])
             #expect(noOps.status != 0 && noOps.stderr.contains("--ops"))
             let badOut = try TestSupport.runCapturing(
-                vis, arguments: ["draw", "--image", workspace.path("in.png"), "--ops", workspace.path("ops.json"), "--out", workspace.path("out.gif")])
+                vis,
+                arguments: [
+                    "draw", "--image", workspace.path("in.png"), "--ops", workspace.path("ops.json"), "--out",
+                    workspace.path("out.gif"),
+                ])
             #expect(badOut.status != 0 && badOut.stderr.contains("--out"))
             #expect(try workspace.files() == ["in.png", "ops.json"])
             // An empty list of calls copies the image.
             let empty = try workspace.draw()
             #expect(empty.status == 0)
-            #expect(try Image(contentsOfFile: workspace.path("out.png")) == (try Image(contentsOfFile: workspace.path("in.png"))))
+            #expect(
+                try Image(contentsOfFile: workspace.path("out.png"))
+                    == (try Image(contentsOfFile: workspace.path("in.png"))))
         }
     }
 
@@ -137,7 +174,8 @@ struct DrawCommandTests {
             try workspace.write(ops: #"[{"op": "draw_bboxes", "bboxes": [[10, 10, 200, 40]]}]"#)
             let result = try workspace.draw()
             #expect(result.status == 0)
-            #expect(result.stderr.contains("Warning: The bbox is out of bounds, the drawn bbox may not be in the image"))
+            #expect(
+                result.stderr.contains("Warning: The bbox is out of bounds, the drawn bbox may not be in the image"))
         }
     }
 }

@@ -11,7 +11,9 @@ struct VisualizerBoxesTests {
         try visualizer.drawBoundingBoxes([1, 1, 2, 2])
             .drawBoundingBoxes([1, 1, 1, 2])
             .drawBoundingBoxes([[1, 1, 2, 2], [1, 2, 2, 2.5]], alpha: 0.5)
-            .drawBoundingBoxes([1, 1, 2, 2], edgeColors: .all(Color(red: 255, green: 255, blue: 0)), lineStyles: .all(.dashed))
+            .drawBoundingBoxes(
+                [1, 1, 2, 2], edgeColors: .all(Color(red: 255, green: 255, blue: 0)), lineStyles: .all(.dashed)
+            )
             .drawBoundingBoxes([[Double]]())
         #expect(recorder.messages.isEmpty)
     }
@@ -19,28 +21,33 @@ struct VisualizerBoxesTests {
     @Test("x1 > x2 or y1 > y2 and wrong shapes are typed errors naming the argument")
     func invalidBoxes() throws {
         let (visualizer, _) = try DrawingFixture.visualizer()
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "boxes[0]", expected: "x1 <= x2 and y1 <= y2", actual: "(2.0, 1.0, 1.0, 2.0)")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "boxes[0]", expected: "x1 <= x2 and y1 <= y2", actual: "(2.0, 1.0, 1.0, 2.0)")
         ) {
             try visualizer.drawBoundingBoxes([2, 1, 1, 2])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "boxes[1]", expected: "x1 <= x2 and y1 <= y2", actual: "(1.0, 3.0, 2.0, 2.0)")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "boxes[1]", expected: "x1 <= x2 and y1 <= y2", actual: "(1.0, 3.0, 2.0, 2.0)")
         ) {
             try visualizer.drawBoundingBoxes([[1, 1, 2, 2], [1, 3, 2, 2]])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "boxes", expected: "an N×4 array of (x1, y1, x2, y2)", actual: "an array of shape [2, 3]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "boxes", expected: "an N×4 array of (x1, y1, x2, y2)", actual: "an array of shape [2, 3]")
         ) {
             try visualizer.drawBoundingBoxes([[1, 1, 2], [1, 1, 2]])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "boxes", expected: "finite coordinates", actual: "nan in row 0")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "boxes", expected: "finite coordinates", actual: "nan in row 0")
         ) {
             try visualizer.drawBoundingBoxes([1, .nan, 2, 2])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "boxes", expected: "an N×4 array of (x1, y1, x2, y2)", actual: "a bool array")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "boxes", expected: "an N×4 array of (x1, y1, x2, y2)", actual: "a bool array")
         ) {
             try visualizer.drawBoundingBoxes([true, false, true, true])
         }
@@ -80,7 +87,8 @@ struct VisualizerBoxesTests {
         func inkWidth(_ points: Double, imageSide: Int) throws -> Double {
             let (visualizer, _) = try DrawingFixture.visualizer(width: imageSide, height: imageSide, fill: [0, 0, 0])
             let side = Double(imageSide)
-            try visualizer.drawBoundingBoxes([side / 4, side / 4, side * 3 / 4, side * 3 / 4], edgeColors: "w", lineWidths: .all(points), alpha: 1)
+            try visualizer.drawBoundingBoxes(
+                [side / 4, side / 4, side * 3 / 4, side * 3 / 4], edgeColors: "w", lineWidths: .all(points), alpha: 1)
             let image = try visualizer.getImage()
             // The coverage along a row through the left edge, away from the corners.
             return (0..<(imageSide / 2)).reduce(0.0) { $0 + Double(image[$1, imageSide / 2, 0]) / 255 }
@@ -126,13 +134,16 @@ struct VisualizerBoxesTests {
             var canvas = Canvas(image: try Image(width: side, height: side, layout: .rgb, fill: [30, 60, 90]))
             let width = min(max(points, 1), Visualizer.defaultFontSize(width: side, height: side) / 4) * 100 / 72
             try canvas.stroke(
-                Path.polygon([Point(box[0], box[1]), Point(box[2], box[1]), Point(box[2], box[3]), Point(box[0], box[3])]),
+                Path.polygon([
+                    Point(box[0], box[1]), Point(box[2], box[1]), Point(box[2], box[3]), Point(box[0], box[3]),
+                ]),
                 style: StrokeStyle(lineWidth: width, join: .round, cap: .butt), color: "w", opacity: 0.8)
             var difference = 0
             for y in 0..<80 {
                 for x in 0..<80 {
                     for channel in 0..<3 {
-                        difference = max(difference, abs(Int(analytic[x, y, channel]) - Int(canvas.image[x, y, channel])))
+                        difference = max(
+                            difference, abs(Int(analytic[x, y, channel]) - Int(canvas.image[x, y, channel])))
                     }
                 }
             }
@@ -160,21 +171,29 @@ struct VisualizerPolygonsTests {
         let triangle = try NDArray([[1, 1], [5, 1], [3, 5]])
         try visualizer.drawPolygons(triangle)
             .drawPolygons([[1, 1], [5, 1], [3, 5]])
-            .drawPolygons([[[1, 1], [5, 1], [3, 5]], [[6, 6], [9, 6], [9, 9], [6, 9]]], edgeColors: ["r", "b"], lineWidths: [2, 1])
-            .drawPolygons([triangle, try NDArray([[6, 6], [9, 6], [9, 9]])], faceColors: .all(Color(red: 1, green: 2, blue: 3)))
+            .drawPolygons(
+                [[[1, 1], [5, 1], [3, 5]], [[6, 6], [9, 6], [9, 9], [6, 9]]], edgeColors: ["r", "b"],
+                lineWidths: [2, 1]
+            )
+            .drawPolygons(
+                [triangle, try NDArray([[6, 6], [9, 6], [9, 9]])], faceColors: .all(Color(red: 1, green: 2, blue: 3)))
         #expect(recorder.messages.isEmpty)
     }
 
     @Test("A polygon that is not K×2 is an error naming it")
     func invalidPolygons() throws {
         let (visualizer, _) = try DrawingFixture.visualizer()
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "polygons[1]", expected: "a K×2 array of (x, y) vertices", actual: "an array of shape [3, 3]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "polygons[1]", expected: "a K×2 array of (x, y) vertices", actual: "an array of shape [3, 3]")
         ) {
-            try visualizer.drawPolygons([try NDArray([[1, 1], [2, 2]]), try NDArray([[1, 1, 1], [2, 2, 2], [3, 3, 3]])])
+            try visualizer.drawPolygons([
+                try NDArray([[1, 1], [2, 2]]), try NDArray([[1, 1, 1], [2, 2, 2], [3, 3, 3]]),
+            ])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "polygons[0]", expected: "finite coordinates", actual: "inf in row 1")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "polygons[0]", expected: "finite coordinates", actual: "inf in row 1")
         ) {
             try visualizer.drawPolygons([[1, 1], [.infinity, 2], [3, 3]])
         }
@@ -190,7 +209,9 @@ struct VisualizerPolygonsTests {
     @Test("A filled square's drawn area matches its geometry")
     func filledArea() throws {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 40, height: 40, fill: [0, 0, 0])
-        try visualizer.drawPolygons([[10.5, 10.5], [30.5, 10.5], [30.5, 20.5], [10.5, 20.5]], edgeColors: .all(.none), faceColors: "w", alpha: 1)
+        try visualizer.drawPolygons(
+            [[10.5, 10.5], [30.5, 10.5], [30.5, 20.5], [10.5, 20.5]], edgeColors: .all(.none), faceColors: "w", alpha: 1
+        )
         let image = try visualizer.getImage()
         let area = image.pixels.enumerated().filter { $0.offset % 3 == 0 }.reduce(0.0) { $0 + Double($1.element) / 255 }
         #expect(abs(area - 200) < 0.5)
@@ -217,16 +238,22 @@ struct VisualizerCirclesTests {
     @Test("Centre count must equal the radius count; radii must be finite and >= 0")
     func invalidCircles() throws {
         let (visualizer, _) = try DrawingFixture.visualizer()
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "centers", expected: "an N×2 array of (x, y) with N = 2, the number of radii", actual: "1 centres")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "centers", expected: "an N×2 array of (x, y) with N = 2, the number of radii",
+                actual: "1 centres")
         ) {
             try visualizer.drawCircles(centers: [5, 5], radii: [1, 2])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "radii[0]", expected: "a finite radius >= 0", actual: "-1.0")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "radii[0]", expected: "a finite radius >= 0", actual: "-1.0")
+        ) {
             try visualizer.drawCircles(centers: [5, 5], radii: [-1])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "radii", expected: "N radii (a 1-D array)", actual: "an array of shape [1, 1]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "radii", expected: "N radii (a 1-D array)", actual: "an array of shape [1, 1]")
         ) {
             try visualizer.drawCircles(centers: [5, 5], radii: [[1]])
         }

@@ -91,7 +91,8 @@ struct VisualizerDrawingTests {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 20, height: 20)
         var mask = [[Bool]](repeating: [Bool](repeating: false, count: 20), count: 20)
         mask[5][5] = true
-        let returned = try visualizer
+        let returned =
+            try visualizer
             .drawBoundingBoxes([1, 1, 8, 8])
             .drawTexts(["a"], at: [2, 2])
             .drawLines(xData: [1, 8], yData: [1, 8])
@@ -106,7 +107,8 @@ struct VisualizerDrawingTests {
     func otherRanks() throws {
         let (visualizer, recorder) = try DrawingFixture.visualizer(width: 20, height: 20, rank: 1)
         let image = try visualizer.getImage()
-        let returned = try visualizer
+        let returned =
+            try visualizer
             .drawBoundingBoxes([[1, 1, 80, 8]])
             .drawTexts(["a"], at: [[200, 2]])
             .drawLines(xData: [1, 8], yData: [1, 8])
@@ -141,7 +143,9 @@ struct VisualizerDrawingTests {
         let rgba = try Image(width: 4, height: 3, layout: .rgba, fill: [10, 20, 30, 128])
         visualizer.setImage(rgba)
         #expect(try visualizer.getImage() == rgba)
-        try visualizer.drawBinaryMasks([[Bool]](repeating: [true, false, false, false], count: 3), colors: .each([.rgb(Color(red: 255, green: 0, blue: 0))]), alphas: 0.5)
+        try visualizer.drawBinaryMasks(
+            [[Bool]](repeating: [true, false, false, false], count: 3),
+            colors: .each([.rgb(Color(red: 255, green: 0, blue: 0))]), alphas: 0.5)
         let drawn = try visualizer.getImage()
         #expect(Array(drawn[0, 0]) == [132, 10, 15, 128])
         #expect(Array(drawn[1, 0]) == [10, 20, 30, 128])
@@ -152,16 +156,24 @@ struct VisualizerDrawingTests {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 20, height: 20)
         let boxes = [[1.0, 1, 5, 5], [6, 6, 9, 9]]
         let expected = "one value for all or a list of at least 2 (one per item)"
-        #expect(throws: VisualizerError.invalidArgument(argument: "edgeColors", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "edgeColors", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawBoundingBoxes(boxes, edgeColors: ["r"])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "lineWidths", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "lineWidths", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawBoundingBoxes(boxes, lineWidths: [1])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "lineStyles", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "lineStyles", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawBoundingBoxes(boxes, lineStyles: [.dashed])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "faceColors", expected: expected, actual: "a list of 0")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "faceColors", expected: expected, actual: "a list of 0")
+        ) {
             try visualizer.drawBoundingBoxes(boxes, faceColors: [])
         }
         try visualizer.drawBoundingBoxes(boxes, edgeColors: ["r", "g", "b"], lineWidths: [1, 2, 3])
@@ -178,16 +190,20 @@ struct VisualizerDrawingTests {
             return argument == "edgeColors[0]"
         }
         #expect {
-            try visualizer.drawPolygons([[[1, 1], [5, 1], [3, 5]], [[1, 1], [2, 2], [1, 2]]], faceColors: ["r", "bogus"], alpha: 1)
+            try visualizer.drawPolygons(
+                [[[1, 1], [5, 1], [3, 5]], [[1, 1], [2, 2], [1, 2]]], faceColors: ["r", "bogus"], alpha: 1)
         } throws: { error in
             guard case VisualizerError.invalidArgument(let argument, _, _) = error else { return false }
             return argument == "faceColors[1]"
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "alpha", expected: "a number in 0...1", actual: "1.5")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "alpha", expected: "a number in 0...1", actual: "1.5")
+        ) {
             try visualizer.drawCircles(centers: [5, 5], radii: [2], alpha: 1.5)
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "lineWidths[0]", expected: "a finite width in points, at least 0", actual: "-1.0")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "lineWidths[0]", expected: "a finite width in points, at least 0", actual: "-1.0")
         ) {
             try visualizer.drawLines(xData: [1, 5], yData: [1, 5], lineWidths: -1)
         }
@@ -208,8 +224,10 @@ struct VisualizerDrawingTests {
         }
         #expect(Set(images).count == 1)
         let (visualizer, _) = try DrawingFixture.visualizer(width: 20, height: 20)
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "boxes", expected: "a rectangular nested array (rows of equal length)", actual: "rows of different lengths")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "boxes", expected: "a rectangular nested array (rows of equal length)",
+                actual: "rows of different lengths")
         ) {
             try visualizer.drawBoundingBoxes([[1.0, 2, 3, 4], [1, 2, 3]])
         }
@@ -223,7 +241,8 @@ struct VisualizerDrawingTests {
                 group.addTask {
                     let x = Double(index % 4) * 16 + 2
                     let y = Double(index / 4) * 16 + 2
-                    _ = try? visualizer.drawBoundingBoxes([x, y, x + 10, y + 10], edgeColors: "w", faceColors: "w", alpha: 1)
+                    _ = try? visualizer.drawBoundingBoxes(
+                        [x, y, x + 10, y + 10], edgeColors: "w", faceColors: "w", alpha: 1)
                 }
             }
         }

@@ -39,27 +39,38 @@ struct VisualizerGoldenTests {
         try visualizer
             .drawBinaryMasks(mask, colors: "tab:orange", alphas: 0.5)
             .drawBoundingBoxes(
-                [[20, 20, 140, 110], [200, 150, 300, 210]], edgeColors: ["r", "tab:orange"], lineStyles: [.solid, .dashed],
-                lineWidths: [2, 3], faceColors: ["w", .none], alpha: 0.8)
+                [[20, 20, 140, 110], [200, 150, 300, 210]], edgeColors: ["r", "tab:orange"],
+                lineStyles: [.solid, .dashed],
+                lineWidths: [2, 3], faceColors: ["w", .none], alpha: 0.8
+            )
             .drawTexts(
                 ["person 0.97", "猫 cat"], at: [[20, 20], [200, 150]], fontSizes: [10, 12], colors: "w",
                 verticalAlignments: .all(.bottom),
-                backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.8, padPoints: 0.7)))
+                backgrounds: .all(TextBackground(faceColor: "black", edgeColor: .none, alpha: 0.8, padPoints: 0.7))
+            )
             .drawPolygons(
-                [[[160, 40], [230, 30], [260, 90], [190, 110]]], edgeColors: "b", lineStyles: .all(.dashDot), faceColors: "c",
-                alpha: 0.5)
-            .drawCircles(centers: [[80, 170], [80, 170]], radii: [40, 15], edgeColors: ["m", "y"], faceColors: [.none, "y"])
+                [[[160, 40], [230, 30], [260, 90], [190, 110]]], edgeColors: "b", lineStyles: .all(.dashDot),
+                faceColors: "c",
+                alpha: 0.5
+            )
+            .drawCircles(
+                centers: [[80, 170], [80, 170]], radii: [40, 15], edgeColors: ["m", "y"], faceColors: [.none, "y"]
+            )
             .drawLines(
-                xData: [[10, 310], [10, 310], [10, 310]], yData: [[225, 225], [232, 232], [218, 218]], colors: ["k", "w", "g"],
-                lineStyles: [.solid, .dotted, .dashed], lineWidths: [1, 2, 1.5])
+                xData: [[10, 310], [10, 310], [10, 310]], yData: [[225, 225], [232, 232], [218, 218]],
+                colors: ["k", "w", "g"],
+                lineStyles: [.solid, .dotted, .dashed], lineWidths: [1, 2, 1.5]
+            )
             .drawPoints(
                 [[40, 70], [60, 70], [80, 70], [100, 70], [120, 70], [40, 95], [60, 95], [80, 95], [100, 95]],
-                colors: ["r", "g", "b", "c", "m", "y", "k", "w", "tab:purple"], marker: .circle, sizes: [36, 36, 64, 16, 36, 36, 36, 36, 100])
+                colors: ["r", "g", "b", "c", "m", "y", "k", "w", "tab:purple"], marker: .circle,
+                sizes: [36, 36, 64, 16, 36, 36, 36, 36, 100])
         for (index, marker) in PointMarker.allCases.enumerated() {
             try visualizer.drawPoints([168 + Double(index) * 16, 122], colors: "k", marker: marker, sizes: 49)
         }
         let image = try visualizer.getImage()
-        let result = try TestSupport.compareWithGolden(image, name: "every_method.png", directory: Self.directory, tolerance: 2)
+        let result = try TestSupport.compareWithGolden(
+            image, name: "every_method.png", directory: Self.directory, tolerance: 2)
         #expect(result.differingSamples == 0, "\(result.differingSamples) samples differ (max \(result.maxDifference))")
     }
 }

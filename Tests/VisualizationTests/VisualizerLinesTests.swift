@@ -9,7 +9,8 @@ struct VisualizerLinesTests {
     func acceptedForms() throws {
         let (visualizer, recorder) = try DrawingFixture.visualizer()
         try visualizer.drawLines(xData: [1, 5], yData: [1, 5])
-            .drawLines(xData: [[1, 5], [2, 6]], yData: [[2, 6], [1, 5]], lineStyles: [.solid, .dashDot], lineWidths: [1, 2])
+            .drawLines(
+                xData: [[1, 5], [2, 6]], yData: [[2, 6], [1, 5]], lineStyles: [.solid, .dashDot], lineWidths: [1, 2])
         #expect(recorder.messages.isEmpty)
         try visualizer.drawLines(xData: [12, 5], yData: [1, 5])
         #expect(recorder.messages == [DrawingFixture.outOfBounds("line")])
@@ -18,17 +19,23 @@ struct VisualizerLinesTests {
     @Test("Shapes must be identical and N×2")
     func shapes() throws {
         let (visualizer, _) = try DrawingFixture.visualizer()
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "yData", expected: "the shape of xData, [2]", actual: "an array of shape [2, 2]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "yData", expected: "the shape of xData, [2]", actual: "an array of shape [2, 2]")
         ) {
             try visualizer.drawLines(xData: [1, 5], yData: [[1, 5], [2, 2]])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "xData", expected: "an N×2 array of segment end coordinates", actual: "an array of shape [1, 3]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "xData", expected: "an N×2 array of segment end coordinates",
+                actual: "an array of shape [1, 3]")
         ) {
             try visualizer.drawLines(xData: [[1, 5, 6]], yData: [[1, 5, 6]])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "yData", expected: "finite coordinates", actual: "nan in row 0")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "yData", expected: "finite coordinates", actual: "nan in row 0")
+        ) {
             try visualizer.drawLines(xData: [1, 5], yData: [1, .nan])
         }
     }
@@ -46,7 +53,8 @@ struct VisualizerLinesTests {
     @Test("Dashed lines leave gaps of 1.6 widths after dashes of 3.7 widths")
     func dashes() throws {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 200, height: 20, fill: [0, 0, 0])
-        try visualizer.drawLines(xData: [0, 200], yData: [10, 10], colors: "w", lineStyles: .all(.dashed), lineWidths: 3.6)
+        try visualizer.drawLines(
+            xData: [0, 200], yData: [10, 10], colors: "w", lineStyles: .all(.dashed), lineWidths: 3.6)
         let image = try visualizer.getImage()
         // Width 5 px: dashes of 18.5 px, gaps of 8 px, period 26.5 px.
         let on = (0..<200).reduce(0.0) { $0 + Double(image[$1, 10, 0]) / 255 }
@@ -63,7 +71,9 @@ struct VisualizerPointsTests {
     func acceptedForms() throws {
         let (visualizer, recorder) = try DrawingFixture.visualizer()
         try visualizer.drawPoints([[1, 1], [3, 3]], colors: ["g", .init(red: 255, green: 255, blue: 0)])
-            .drawPoints([[1, 1], [3, 3]], colors: ["g", .init(red: 255, green: 255, blue: 0)], marker: .point, sizes: [1, 5])
+            .drawPoints(
+                [[1, 1], [3, 3]], colors: ["g", .init(red: 255, green: 255, blue: 0)], marker: .point, sizes: [1, 5]
+            )
             .drawPoints([50, 50])
         #expect(recorder.messages.isEmpty, "points are never warned about")
     }
@@ -71,13 +81,15 @@ struct VisualizerPointsTests {
     @Test("Positions must be N×2; markers parse from matplotlib symbols")
     func invalid() throws {
         let (visualizer, _) = try DrawingFixture.visualizer()
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "positions", expected: "an N×2 array of (x, y)", actual: "an array of shape [3]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "positions", expected: "an N×2 array of (x, y)", actual: "an array of shape [3]")
         ) {
             try visualizer.drawPoints([1, 2, 3])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "sizes[1]", expected: "a finite marker area in pt², at least 0", actual: "-4.0")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "sizes[1]", expected: "a finite marker area in pt², at least 0", actual: "-4.0")
         ) {
             try visualizer.drawPoints([[1, 1], [2, 2]], sizes: [4, -4])
         }

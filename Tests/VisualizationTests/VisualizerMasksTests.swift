@@ -23,7 +23,8 @@ struct VisualizerMasksTests {
                 second[y][x] = x > 10
             }
         }
-        try visualizer.drawBinaryMasks([first, second], colors: ["r", .rgb(Color(red: 10, green: 200, blue: 77))], alphas: [0.3, 0.65])
+        try visualizer.drawBinaryMasks(
+            [first, second], colors: ["r", .rgb(Color(red: 10, green: 200, blue: 77))], alphas: [0.3, 0.65])
         let drawn = try visualizer.getImage()
         for y in 0..<17 {
             for x in 0..<23 {
@@ -43,8 +44,10 @@ struct VisualizerMasksTests {
             (0, 255, 0.5, 128), (100, 0, 0.8, 20),
         ]
         for (pixel, color, alpha, result) in measured {
-            let visualizer = try Visualizer(image: try Image(width: 1, height: 1, layout: .rgb, fill: [pixel, pixel, pixel]), rank: 0)
-            try visualizer.drawBinaryMasks([[true]], colors: .all(.rgb(Color(red: color, green: color, blue: color))), alphas: .all(alpha))
+            let visualizer = try Visualizer(
+                image: try Image(width: 1, height: 1, layout: .rgb, fill: [pixel, pixel, pixel]), rank: 0)
+            try visualizer.drawBinaryMasks(
+                [[true]], colors: .all(.rgb(Color(red: color, green: color, blue: color))), alphas: .all(alpha))
             #expect(try visualizer.getImage()[0, 0, 0] == result, "p=\(pixel) c=\(color) α=\(alpha)")
         }
     }
@@ -69,13 +72,16 @@ struct VisualizerMasksTests {
         try b.drawBinaryMasks(byteMask, colors: "b")
         #expect(try a.getImage() == b.getImage())
         #expect(try a.getImage() != image)
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "masks", expected: "a bool array or a uint8 array of 0 and 1", actual: "the value 2 at flat index 1")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "masks", expected: "a bool array or a uint8 array of 0 and 1",
+                actual: "the value 2 at flat index 1")
         ) {
             try a.drawBinaryMasks(try NDArray([UInt8]([0, 2, 0, 0, 0, 0, 0, 0]), shape: [2, 4]))
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "masks", expected: "a bool array or a uint8 array of 0 and 1", actual: "a int64 array")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "masks", expected: "a bool array or a uint8 array of 0 and 1", actual: "a int64 array")
         ) {
             try a.drawBinaryMasks([[1, 0, 1, 0], [0, 1, 1, 0]])
         }
@@ -86,11 +92,15 @@ struct VisualizerMasksTests {
         let (visualizer, _) = try DrawingFixture.visualizer()
         let image = try visualizer.getImage()
         let expected = "masks of the image's size 10×10 (H×W)"
-        #expect(throws: VisualizerError.invalidArgument(argument: "masks", expected: expected, actual: "an array of shape [8, 10]")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "masks", expected: expected, actual: "an array of shape [8, 10]")
+        ) {
             try visualizer.drawBinaryMasks([[Bool]](repeating: [Bool](repeating: true, count: 10), count: 8))
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "masks", expected: "an N×H×W or H×W array", actual: "an array of shape [1, 10, 10, 3]")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "masks", expected: "an N×H×W or H×W array", actual: "an array of shape [1, 10, 10, 3]")
         ) {
             try visualizer.drawBinaryMasks(try NDArray(repeating: true, shape: [1, 10, 10, 3]))
         }
@@ -102,7 +112,9 @@ struct VisualizerMasksTests {
         #expect(throws: VisualizerError.invalidArgument(argument: "colors", expected: short, actual: "a list of 1")) {
             try visualizer.drawBinaryMasks(two, colors: ["r"])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "alphas[0]", expected: "a number in 0...1", actual: "2.0")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "alphas[0]", expected: "a number in 0...1", actual: "2.0")
+        ) {
             try visualizer.drawBinaryMasks(two, alphas: 2)
         }
         #expect {
@@ -121,7 +133,9 @@ struct VisualizerMasksTests {
     func ordering() throws {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 20, height: 20, fill: [0, 0, 0])
         try visualizer.drawBoundingBoxes([2, 2, 18, 18], edgeColors: .all(.none), faceColors: "w", alpha: 1)
-        try visualizer.drawBinaryMasks(try NDArray(repeating: true, shape: [20, 20]), colors: .all(.rgb(Color(red: 0, green: 0, blue: 0))), alphas: 0.5)
+        try visualizer.drawBinaryMasks(
+            try NDArray(repeating: true, shape: [20, 20]), colors: .all(.rgb(Color(red: 0, green: 0, blue: 0))),
+            alphas: 0.5)
         #expect(Array(try visualizer.getImage()[10, 10]) == [128, 128, 128])
         try visualizer.drawBoundingBoxes([2, 2, 18, 18], edgeColors: .all(.none), faceColors: "w", alpha: 1)
         #expect(Array(try visualizer.getImage()[10, 10]) == [255, 255, 255])

@@ -54,7 +54,8 @@ struct VisualizerShowTests {
         let image = try DrawingFixture.noise(width: 64, height: 48)
         let visualizer = try Visualizer(image: image, rank: 0)
         let recorder = OutputRecorder()
-        let outcome = try visualizer.show(target: Self.target(recorder, terminal: true, environment: ["TERM": "xterm-kitty"], directory: directory))
+        let outcome = try visualizer.show(
+            target: Self.target(recorder, terminal: true, environment: ["TERM": "xterm-kitty"], directory: directory))
         #expect(outcome == .inline(.kitty))
         let text = recorder.text
         var chunks = text.components(separatedBy: "\u{1B}\\").filter { $0.hasPrefix("\u{1B}_G") }
@@ -85,7 +86,8 @@ struct VisualizerShowTests {
         let recorder = OutputRecorder()
         let outcome = try visualizer.show(
             image: image, windowName: "pred",
-            target: Self.target(recorder, terminal: true, environment: ["TERM_PROGRAM": "iTerm.app"], directory: directory))
+            target: Self.target(
+                recorder, terminal: true, environment: ["TERM_PROGRAM": "iTerm.app"], directory: directory))
         #expect(outcome == .inline(.iterm2))
         let text = recorder.text
         let png = try image.pngData()
@@ -101,7 +103,8 @@ struct VisualizerShowTests {
         let image = try Image(width: 5, height: 7, layout: .rgb, fill: [255, 0, 0])
         let recorder = OutputRecorder()
         let outcome = try Visualizer(rank: 0).show(
-            image: image, target: Self.target(recorder, terminal: true, environment: ["VIS_SIXEL": "1"], directory: directory))
+            image: image,
+            target: Self.target(recorder, terminal: true, environment: ["VIS_SIXEL": "1"], directory: directory))
         #expect(outcome == .inline(.sixel))
         let text = recorder.text
         #expect(text.hasPrefix("\u{1B}Pq\"1;1;5;7#0;2;0;0;0"))
@@ -125,7 +128,9 @@ struct VisualizerShowTests {
                 Issue.record("expected a file, got \(outcome)")
                 continue
             }
-            #expect(URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL == directory.standardizedFileURL)
+            #expect(
+                URL(fileURLWithPath: path).deletingLastPathComponent().standardizedFileURL
+                    == directory.standardizedFileURL)
             #expect(URL(fileURLWithPath: path).lastPathComponent.hasPrefix("vis-show-___evil_name-"))
             #expect(recorder.text == "../evil name: \(path)\n")
             #expect(try Image(contentsOfFile: path) == image)

@@ -29,30 +29,44 @@ struct VisualizerTextsTests {
         #expect(throws: VisualizerError.invalidArgument(argument: "positions", expected: two, actual: "1 positions")) {
             try visualizer.drawTexts(["a", "b"], at: [5, 5])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "positions", expected: "an N×2 array of (x, y) with N = 1, one row per text", actual: "2 positions")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "positions", expected: "an N×2 array of (x, y) with N = 1, one row per text",
+                actual: "2 positions")
         ) {
             try visualizer.drawTexts(["a"], at: [[5, 5], [5, 5]])
         }
         let expected = "one value for all or a list of at least 2 (one per item)"
         let positions = [[5.0, 5], [3, 3]]
-        #expect(throws: VisualizerError.invalidArgument(argument: "colors", expected: expected, actual: "a list of 1")) {
+        #expect(throws: VisualizerError.invalidArgument(argument: "colors", expected: expected, actual: "a list of 1"))
+        {
             try visualizer.drawTexts(["a", "b"], at: positions, colors: ["r"])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "verticalAlignments", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "verticalAlignments", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawTexts(["a", "b"], at: positions, verticalAlignments: [.top])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "horizontalAlignments", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "horizontalAlignments", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawTexts(["a", "b"], at: positions, horizontalAlignments: [.left])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "fontSizes", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "fontSizes", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawTexts(["a", "b"], at: positions, fontSizes: [10])
         }
-        #expect(throws: VisualizerError.invalidArgument(argument: "backgrounds", expected: expected, actual: "a list of 1")) {
+        #expect(
+            throws: VisualizerError.invalidArgument(argument: "backgrounds", expected: expected, actual: "a list of 1")
+        ) {
             try visualizer.drawTexts(["a", "b"], at: positions, backgrounds: [TextBackground()])
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "fontSizes[0]", expected: "a size in points, > 0 and at most 1000.0", actual: "0.0")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "fontSizes[0]", expected: "a size in points, > 0 and at most 1000.0", actual: "0.0")
         ) {
             try visualizer.drawTexts(["a"], at: [5, 5], fontSizes: 0)
         }
@@ -62,8 +76,9 @@ struct VisualizerTextsTests {
             guard case VisualizerError.invalidArgument(let argument, _, _) = error else { return false }
             return argument == "backgrounds[0].faceColor"
         }
-        #expect(throws: VisualizerError.invalidArgument(
-            argument: "bboxes.pad", expected: "a finite padding in points, at least 0", actual: "-1.0")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "bboxes.pad", expected: "a finite padding in points, at least 0", actual: "-1.0")
         ) {
             try visualizer.drawTexts(["a"], at: [5, 5], backgrounds: .all(TextBackground(padPoints: -1)))
         }
@@ -106,7 +121,9 @@ struct VisualizerTextsTests {
         #expect(image.pixels.max() == 128, "'g' is drawn as (0, 128, 0)")
 
         let (right, _) = try DrawingFixture.visualizer(width: 200, height: 100, fill: [0, 0, 0])
-        try right.drawTexts(["MMM"], at: [100, 50], fontSizes: 20, verticalAlignments: .all(.bottom), horizontalAlignments: .all(.right))
+        try right.drawTexts(
+            ["MMM"], at: [100, 50], fontSizes: 20, verticalAlignments: .all(.bottom), horizontalAlignments: .all(.right)
+        )
         let moved = try right.getImage()
         var maxX = 0
         var maxY = 0
