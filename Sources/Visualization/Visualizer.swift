@@ -33,6 +33,11 @@ public typealias VisualizerWarningHandler = @Sendable (String) -> Void
 ///           .addImage(name: "pred", image: image, step: 100)
 /// ```
 ///
+/// - **Drawing** (``drawBoundingBoxes(_:edgeColors:lineStyles:lineWidths:faceColors:alpha:)``,
+///   ``drawTexts(_:at:fontSizes:colors:verticalAlignments:horizontalAlignments:fonts:backgrounds:)``,
+///   ``drawBinaryMasks(_:colors:alphas:)``, points, lines, circles, polygons) renders immediately into the image set
+///   with ``setImage(_:)``, with MMEngine's defaults and rules; ``getImage()`` returns the result and
+///   ``show(image:windowName:waitTime:target:)`` displays it.
 /// - **Backends** are kept in insertion order and named uniquely (default: the type name). Built from configs,
 ///   they write into `<saveDir>/vis_data` unless their config has its own `save_dir`; a backend that needs a save
 ///   directory and gets none is skipped with a warning (MMEngine's rules, §1.1 of the spec).
