@@ -58,7 +58,18 @@ public final class Visualizer: @unchecked Sendable {
         /// The image drawn on; `nil` until ``setImage(_:)``.
         var image: Image? {
             get { canvas?.image }
-            set { canvas = newValue.map { Canvas(image: Visualizer._drawable($0)) } }
+            set {
+                guard let newValue else {
+                    canvas = nil
+                    return
+                }
+                // Keeping the canvas keeps its rasterizer's scratch buffers.
+                if canvas != nil {
+                    canvas?.image = Visualizer._drawable(newValue)
+                } else {
+                    canvas = Canvas(image: Visualizer._drawable(newValue))
+                }
+            }
         }
         /// Dataset information for task visualizers (class names, palette).
         var datasetMeta: ConfigValue?
