@@ -134,3 +134,65 @@ extension Canvas {
         }
     }
 }
+
+/// matplotlib's pixel snapping (Agg's `PathSnapper`), which MMEngine's boxes, polygons and lines go through: a
+/// path of fewer than 1024 vertices whose drawn segments are all horizontal or vertical has every vertex moved to
+/// `floor(v + 0.5) + s` in Agg's pixel coordinates, where `s` is 0.5 when the stroke width in pixels rounds to an
+/// odd number (the stroke then covers whole pixels around pixel centres) and 0 otherwise. The closing segment of
+/// a polygon is not checked, as in matplotlib. Fills of the path use the snapped vertices too.
+///
+/// Agg's pixel coordinates are not quite the data coordinates: MMEngine's figure is `W + 0.01` by `H + 0.01`
+/// pixels (its rows are then cut to `H`) and Agg flips y with the integer height, so a data point (x, y) is at
+/// `(x · (W + 0.01) / W, y · (H + 0.01) / H − 0.01)`. The difference only shows where a coordinate sits on a
+/// rounding boundary (y = 70.5 snaps up in data coordinates but down in Agg's), and is kept so that snapped edges
+/// land where MMEngine's do.
+enum _PixelSnapping {
+    static func snapped(_ points: [Point], widthPixels: Double, width: Int, height: Int) -> [Point] {
+        guard isRectilinear(points), width > 0, height > 0 else { return points }
+        let offset = snapOffset(widthPixels: widthPixels)
+        return points.map { point in
+            let agg = aggPoint(point, width: width, height: height)
+            return Point(x: (agg.x + 0.5).rounded(.down) + offset, y: (agg.y + 0.5).rounded(.down) + offset)
+        }
+    }
+
+    /// Snapping of a marker drawn by Agg's `draw_markers` (a scatter with one colour and one size): the marker is
+    /// placed at the pixel centre nearest its position, and a rectilinear marker's own vertices (`points`, around
+    /// `center`) are snapped relative to it.
+    static func snappedMarker(_ points: [Point], center: Point, widthPixels: Double) -> [Point] {
+        guard isRectilinear(points) else { return points }
+        let offset = snapOffset(widthPixels: widthPixels) - 0.5
+        return points.map { point in
+            Point(
+                x: center.x + (point.x - center.x + 0.5).rounded(.down) + offset,
+                y: center.y + (point.y - center.y + 0.5).rounded(.down) + offset)
+        }
+    }
+
+    /// Where Agg's `draw_markers` puts a marker at `point`: the centre of the pixel nearest it.
+    static func markerCenter(_ point: Point, width: Int, height: Int) -> Point {
+        guard width > 0, height > 0 else { return point }
+        let agg = aggPoint(point, width: width, height: height)
+        return Point(x: (agg.x + 0.5).rounded(.down) + 0.5, y: (agg.y + 0.5).rounded(.down) + 0.5)
+    }
+
+    private static func isRectilinear(_ points: [Point]) -> Bool {
+        guard points.count > 1, points.count < 1024 else { return false }
+        for index in 1..<points.count {
+            let (a, b) = (points[index - 1], points[index])
+            guard abs(a.x - b.x) < 1e-4 || abs(a.y - b.y) < 1e-4 else { return false }
+        }
+        return true
+    }
+
+    /// 0.5 when the width in pixels rounds (half away from zero, matplotlib's `mpl_round`) to an odd number.
+    private static func snapOffset(widthPixels: Double) -> Double {
+        Int(widthPixels.rounded(.toNearestOrAwayFromZero)) % 2 == 1 ? 0.5 : 0
+    }
+
+    private static func aggPoint(_ point: Point, width: Int, height: Int) -> Point {
+        Point(
+            x: point.x * ((Double(width) + 0.01) / Double(width)),
+            y: point.y * ((Double(height) + 0.01) / Double(height)) - 0.01)
+    }
+}

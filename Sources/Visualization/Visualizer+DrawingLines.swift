@@ -48,13 +48,14 @@ extension Visualizer {
             }
             if outside { context.warnOutOfBounds("line") }
             for index in 0..<count where !colors[index].isTransparent {
-                guard
-                    let style = _DrawingArguments.strokeStyle(
-                        widthPixels: widths[index] * Visualizer.pixelsPerPoint, lineStyle: styles[index])
-                else { continue }
-                try canvas.drawLine(
-                    from: Point(xs[index, 0], ys[index, 0]), to: Point(xs[index, 1], ys[index, 1]), style: style,
-                    color: colors[index])
+                let width = widths[index] * Visualizer.pixelsPerPoint
+                guard let style = _DrawingArguments.strokeStyle(widthPixels: width, lineStyle: styles[index]) else {
+                    continue
+                }
+                let ends = _PixelSnapping.snapped(
+                    [Point(xs[index, 0], ys[index, 0]), Point(xs[index, 1], ys[index, 1])], widthPixels: width,
+                    width: context.width, height: context.height)
+                try canvas.drawLine(from: ends[0], to: ends[1], style: style, color: colors[index])
             }
         }
     }

@@ -39,13 +39,19 @@ public enum PointMarker: String, Sendable, Hashable, CaseIterable {
     /// Whether matplotlib fills the marker (the crosses are lines only).
     var isFilled: Bool { self != .cross && self != .plus }
 
+    /// The width of the marker's edge in points. matplotlib's scatter strokes filled markers with the collection
+    /// default `patch.linewidth` (1 pt) and line markers (`x`, `+`) with `lines.linewidth` (1.5 pt).
+    var edgeWidthPoints: Double { isFilled ? 1 : 1.5 }
+
     /// The marker's outline centred on `center`, for a marker `side` pixels across (`sqrt(size)` in pixels):
-    /// matplotlib's unit marker paths scaled by `side`.
-    func path(center: Point, side: Double) throws -> Path {
+    /// matplotlib's unit marker paths scaled by `side`, their vertices passed through `snap` (matplotlib snaps
+    /// rectilinear markers, `s` and `+`, to pixels; see ``_PixelSnapping``).
+    func path(center: Point, side: Double, snap: ([Point]) -> [Point]) throws -> Path {
         let half = side / 2
-        func polygon(_ unit: [(Double, Double)]) -> Path {
-            Path.polygon(unit.map { Point(center.x + $0.0 * side, center.y + $0.1 * side) })
+        func placed(_ unit: [(Double, Double)]) -> [Point] {
+            snap(unit.map { Point(center.x + $0.0 * side, center.y + $0.1 * side) })
         }
+        func polygon(_ unit: [(Double, Double)]) -> Path { Path.polygon(placed(unit)) }
         switch self {
         case .circle:
             return try Path.circle(center: center, radius: half)
@@ -69,14 +75,15 @@ public enum PointMarker: String, Sendable, Hashable, CaseIterable {
             }
             return polygon(points)
         case .cross, .plus:
-            var path = Path()
-            let ends: [((Double, Double), (Double, Double))] =
+            // Two strokes, each horizontal/vertical (`+`: the path snaps) or diagonal (`x`: it does not).
+            let strokes =
                 self == .cross
-                ? [((-0.5, -0.5), (0.5, 0.5)), ((-0.5, 0.5), (0.5, -0.5))]
-                : [((-0.5, 0), (0.5, 0)), ((0, -0.5), (0, 0.5))]
-            for (start, end) in ends {
-                path.move(to: Point(center.x + start.0 * side, center.y + start.1 * side))
-                path.addLine(to: Point(center.x + end.0 * side, center.y + end.1 * side))
+                ? [placed([(-0.5, -0.5), (0.5, 0.5)]), placed([(-0.5, 0.5), (0.5, -0.5)])]
+                : [placed([(-0.5, 0), (0.5, 0)]), placed([(0, -0.5), (0, 0.5)])]
+            var path = Path()
+            for stroke in strokes {
+                path.move(to: stroke[0])
+                path.addLine(to: stroke[1])
             }
             return path
         }
@@ -84,9 +91,6 @@ public enum PointMarker: String, Sendable, Hashable, CaseIterable {
 }
 
 extension Visualizer {
-    /// The edge width of scatter markers: matplotlib's `lines.linewidth`, 1.5 pt.
-    static let markerEdgeWidthPoints = 1.5
-
     /// Draws markers at points (MMEngine's `draw_points`, a matplotlib scatter).
     ///
     /// ```swift
@@ -98,7 +102,7 @@ extension Visualizer {
     ///   - colors: Marker colours (face and edge, as matplotlib's scatter with its default `edgecolors='face'`).
     ///   - marker: The marker shape (default `.circle`, MMEngine's `marker=None`).
     ///   - sizes: Marker **areas** in pt², as matplotlib's `s` (default 36: a 6 pt disc). Filled markers also get
-    ///     a 1.5 pt edge in their colour, as in matplotlib, so they look 1.5 pt larger.
+    ///     a 1 pt edge in their colour, as in matplotlib, so they look 1 pt larger; `x` and `+` are 1.5 pt lines.
     /// - Returns: The visualizer, for chaining.
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `positions` (not N×2 or
     ///   not finite), `sizes` (negative or non-finite) or `colors`.
@@ -112,17 +116,36 @@ extension Visualizer {
         guard isMainProcess else { return self }
         let rows = try _CoordinateRows(positions, columns: 2, argument: "positions", expected: "an N×2 array of (x, y)")
         let count = rows.count
+        let (colorsArgument, sizesArgument) = (colors, sizes)
         let colors = try _DrawingArguments.colors(colors, count: count, argument: "colors")
         let sizes = try sizes.values(count: count, argument: "sizes")
         if let bad = sizes.firstIndex(where: { !($0.isFinite && $0 >= 0) }) {
             throw VisualizerError.invalidArgument(
                 argument: "sizes[\(bad)]", expected: "a finite marker area in pt², at least 0", actual: "\(sizes[bad])")
         }
-        let edge = StrokeStyle(lineWidth: Visualizer.markerEdgeWidthPoints * Visualizer.pixelsPerPoint)
-        return try _drawing { canvas, _ in
+        let edgePixels = marker.edgeWidthPoints * Visualizer.pixelsPerPoint
+        let edge = StrokeStyle(lineWidth: edgePixels)
+        // matplotlib draws a scatter with one colour and one size through Agg's draw_markers, which puts each
+        // marker on a pixel centre; otherwise markers stay where they are (only rectilinear ones snap).
+        let onPixelCentres: Bool
+        switch (colorsArgument, sizesArgument) {
+        case (.all, .all): onPixelCentres = true
+        default: onPixelCentres = false
+        }
+        return try _drawing { canvas, context in
             for index in 0..<count where !colors[index].isTransparent {
-                let path = try marker.path(
-                    center: rows.point(index), side: sizes[index].squareRoot() * Visualizer.pixelsPerPoint)
+                let side = sizes[index].squareRoot() * Visualizer.pixelsPerPoint
+                let path: Path
+                if onPixelCentres {
+                    let center = _PixelSnapping.markerCenter(rows.point(index), width: context.width, height: context.height)
+                    path = try marker.path(center: center, side: side) {
+                        _PixelSnapping.snappedMarker($0, center: center, widthPixels: edgePixels)
+                    }
+                } else {
+                    path = try marker.path(center: rows.point(index), side: side) {
+                        _PixelSnapping.snapped($0, widthPixels: edgePixels, width: context.width, height: context.height)
+                    }
+                }
                 if marker.isFilled { try canvas.fill(path, color: colors[index]) }
                 try canvas.stroke(path, style: edge, color: colors[index])
             }

@@ -153,7 +153,10 @@ extension Visualizer {
             if polygons.contains(where: { $0.contains { !context.contains(x: $0.x, y: $0.y) } }) {
                 context.warnOutOfBounds(kind)
             }
-            for (index, vertices) in polygons.enumerated() where !vertices.isEmpty {
+            for (index, original) in polygons.enumerated() where !original.isEmpty {
+                let vertices = _PixelSnapping.snapped(
+                    original, widthPixels: context.clampedShapeWidth(points: style.lineWidthsPoints[index]),
+                    width: context.width, height: context.height)
                 if kind == "bbox", vertices.count == 4,
                     try style.drawBox(from: vertices[0], to: vertices[2], index: index, on: &canvas, context: context)
                 {

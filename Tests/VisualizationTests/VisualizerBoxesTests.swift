@@ -68,7 +68,8 @@ struct VisualizerBoxesTests {
     @Test("A filled box covers its area exactly: alpha 1, face and edge the same colour")
     func filledArea() throws {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 40, height: 30, fill: [0, 0, 0])
-        // Width 1 pt (1.39 px) outline centred on the edges: the solid interior is the box itself.
+        // A 1 pt (1.39 px, odd when rounded) outline: matplotlib snaps the corners to pixel centres, so the box
+        // is (10.5, 5.5)–(30.5, 25.5) and the outline covers ±0.69 px around those lines.
         try visualizer.drawBoundingBoxes(
             [10, 5, 30, 25], edgeColors: "w", lineWidths: 1, faceColors: "w", alpha: 1)
         let image = try visualizer.getImage()
@@ -76,9 +77,9 @@ struct VisualizerBoxesTests {
         for y in 0..<30 {
             for x in 0..<40 where image[x, y, 0] == 255 { full += 1 }
         }
-        // Inside: 20×20 = 400 px; the outline reaches 0.69 px outside, so no further pixel is fully covered.
-        #expect(full == 400)
-        #expect(image[9, 15, 0] > 100 && image[9, 15, 0] < 255, "the outline's outer half is anti-aliased")
+        // Columns 10...30 and rows 5...25 are fully covered (face or outline): 21 × 21.
+        #expect(full == 441)
+        #expect(abs(Int(image[9, 15, 0]) - 50) <= 1, "the outline reaches 0.19 px into column 9")
         #expect(image[8, 15, 0] == 0)
     }
 
@@ -107,10 +108,12 @@ struct VisualizerBoxesTests {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 40, height: 40, fill: [0, 0, 0])
         try visualizer.drawBoundingBoxes([10, 10, 30, 30], edgeColors: "w", lineWidths: 3, alpha: 1)
         let image = try visualizer.getImage()
-        // 3 pt is clamped to 2.5 pt = 3.47 px, reaching out to 8.26: a mitred corner would cover 0.54 of pixel
-        // (8, 8); the round join's arc of radius 1.74 around (10, 10) covers about 0.13 of it.
-        #expect(image[8, 8, 0] > 10 && image[8, 8, 0] < 60, "\(image[8, 8, 0])")
+        // 3 pt is clamped to 2.5 pt = 3.47 px (odd when rounded: corners snap to (10.5, 10.5)), reaching out to
+        // 8.76. A mitred corner would cover pixel (9, 9) fully; the round join's arc of radius 1.74 around
+        // (10.5, 10.5) covers 0.84 of it.
+        #expect(abs(Int(image[9, 9, 0]) - 213) <= 3, "\(image[9, 9, 0])")
         #expect(image[9, 20, 0] == 255)
+        #expect(image[8, 8, 0] == 0)
     }
 
     @Test("Solid box outlines (drawn analytically) match the general stroker with round joins")
@@ -133,10 +136,15 @@ struct VisualizerBoxesTests {
             let analytic = try visualizer.getImage()
             var canvas = Canvas(image: try Image(width: side, height: side, layout: .rgb, fill: [30, 60, 90]))
             let width = min(max(points, 1), Visualizer.defaultFontSize(width: side, height: side) / 4) * 100 / 72
+            // matplotlib's snapping (see the README): corners to floor(v·(S + 0.01)/S + 0.5) + s, s = 0.5 for an
+            // odd rounded width (y also moves by −0.01 before rounding).
+            let offset = Int(width.rounded(.toNearestOrAwayFromZero)) % 2 == 1 ? 0.5 : 0
+            let scale = (Double(side) + 0.01) / Double(side)
+            let snapX = { (x: Double) in (x * scale + 0.5).rounded(.down) + offset }
+            let snapY = { (y: Double) in (y * scale - 0.01 + 0.5).rounded(.down) + offset }
+            let (left, top, right, bottom) = (snapX(box[0]), snapY(box[1]), snapX(box[2]), snapY(box[3]))
             try canvas.stroke(
-                Path.polygon([
-                    Point(box[0], box[1]), Point(box[2], box[1]), Point(box[2], box[3]), Point(box[0], box[3]),
-                ]),
+                Path.polygon([Point(left, top), Point(right, top), Point(right, bottom), Point(left, bottom)]),
                 style: StrokeStyle(lineWidth: width, join: .round, cap: .butt), color: "w", opacity: 0.8)
             var difference = 0
             for y in 0..<80 {
@@ -154,11 +162,11 @@ struct VisualizerBoxesTests {
     @Test("Alpha 0.8 applies to edges and faces; the default 'g' is (0, 128, 0)")
     func alphaAndDefaultColour() throws {
         let (visualizer, _) = try DrawingFixture.visualizer(width: 40, height: 40, fill: [0, 0, 0])
-        try visualizer.drawBoundingBoxes([5, 5, 35, 35], faceColors: "w")
+        try visualizer.drawBoundingBoxes([5, 5, 35, 35], lineWidths: 3, faceColors: "w")
         let image = try visualizer.getImage()
         #expect(Array(image[20, 20]) == [204, 204, 204])
-        // The edge over the face: 0.8·(0,128,0) + 0.2·(204,204,204).
-        let edge = Array(image[5, 20])
+        // The 3.47 px edge around x = 5.5 covers column 6 fully, over the face: 0.8·(0,128,0) + 0.2·(204,204,204).
+        let edge = Array(image[6, 20])
         #expect(abs(Int(edge[0]) - 41) <= 1 && abs(Int(edge[1]) - 143) <= 1 && abs(Int(edge[2]) - 41) <= 1)
     }
 }

@@ -98,7 +98,7 @@ struct VisualizerPointsTests {
         #expect(throws: VisualizerError.self) { try PointMarker(parsing: "h") }
     }
 
-    @Test("Sizes are areas in pt²: a square of 36 pt² is 6 pt (8.3 px) wide plus a 1.5 pt edge")
+    @Test("Sizes are areas in pt²: a disc of 36 pt² is 6 pt (8.3 px) wide plus a 1 pt edge")
     func markerArea() throws {
         func inkArea(_ marker: PointMarker, size: Double) throws -> Double {
             let (visualizer, _) = try DrawingFixture.visualizer(width: 80, height: 80, fill: [0, 0, 0])
@@ -107,15 +107,16 @@ struct VisualizerPointsTests {
             return stride(from: 0, to: image.pixels.count, by: 3).reduce(0.0) { $0 + Double(image.pixels[$1]) / 255 }
         }
         let ppt = 100.0 / 72.0
-        let side = 6 * ppt + 1.5 * ppt
-        // The square's stroke has round joins: the corners lose (4 − π)·(edge/2)².
-        let square = side * side - (4 - Double.pi) * pow(0.75 * ppt, 2)
-        #expect(abs(try inkArea(.square, size: 36) - square) < 1)
-        let disc = Double.pi * pow(side / 2, 2)
+        // Filled markers: a 1 pt edge in the face colour, so a 36 pt² disc is 7 pt across.
+        let disc = Double.pi * pow((6 + 1) * ppt / 2, 2)
         #expect(abs(try inkArea(.circle, size: 36) - disc) < 1)
         #expect(try inkArea(.circle, size: 144) > 3 * (try inkArea(.circle, size: 36)))
-        // The crosses are strokes only: two 1.5 pt bars 6 pt long, overlapping in the middle.
-        let plus = 2 * (6 * ppt) * (1.5 * ppt) - pow(1.5 * ppt, 2)
+        // matplotlib snaps the square (rectilinear) to whole pixels: its 8.33 px sides become 8 px, plus the
+        // 1.39 px edge whose round joins lose (4 − π)·(edge/2)² at the corners.
+        let square = pow(8 + ppt, 2) - (4 - Double.pi) * pow(0.5 * ppt, 2)
+        #expect(abs(try inkArea(.square, size: 36) - square) < 1)
+        // The crosses are 1.5 pt strokes only; the `+` snaps to 8 px bars, overlapping in the middle.
+        let plus = 2 * 8 * (1.5 * ppt) - pow(1.5 * ppt, 2)
         #expect(abs(try inkArea(.plus, size: 36) - plus) < 1)
         for marker in PointMarker.allCases {
             #expect(try inkArea(marker, size: 36) > 5, "\(marker)")
