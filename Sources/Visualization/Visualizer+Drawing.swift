@@ -6,8 +6,14 @@ import VisDraw
 ///
 /// Drawing renders immediately into the visualizer's canvas (there is no display list), so
 /// ``drawBinaryMasks(_:colors:alphas:)`` blends over everything drawn before it, as MMEngine's does after it
-/// rasterizes its figure. Geometry outside the image is clipped; MMEngine's matplotlib axes would zoom out to show
-/// it instead (spec §1.12), which this port deliberately does not do.
+/// rasterizes its figure, and drawings stack in call order. (MMEngine's stack in matplotlib's z-order: lines above
+/// shapes and points, texts above everything, and vector drawings made before a mask drawn again above it.)
+/// Geometry outside the image is clipped; MMEngine's matplotlib axes would zoom out to show it instead (spec
+/// §1.12), which this port deliberately does not do.
+///
+/// Geometry lands where matplotlib's Agg renderer puts it: rectilinear paths (boxes, axis-aligned polygons and
+/// lines, square and plus markers) are snapped to pixels (``_PixelSnapping``), and a scatter with one colour and
+/// one size places its markers on pixel centres. The tests compare each method with matplotlib's rendering.
 extension Visualizer {
     /// Pixels per point: MMEngine's figure has 100 dpi, so 1 pt = 100/72 px.
     public static let pixelsPerPoint = 100.0 / 72.0
