@@ -12,7 +12,7 @@ import VisDraw
 /// §1.12), which this port deliberately does not do.
 ///
 /// Geometry lands where matplotlib's Agg renderer puts it: rectilinear paths (boxes, axis-aligned polygons and
-/// lines, square and plus markers) are snapped to pixels (``_PixelSnapping``), and a scatter with one colour and
+/// lines, square and plus markers) are snapped to pixels as Agg snaps them, and a scatter with one colour and
 /// one size places its markers on pixel centres. The tests compare each method with matplotlib's rendering.
 extension Visualizer {
     /// Pixels per point: MMEngine's figure has 100 dpi, so 1 pt = 100/72 px.
