@@ -9,7 +9,9 @@ extension Canvas {
         try fill(Path.rect(x: x, y: y, width: width, height: height), color: color, opacity: opacity)
     }
 
-    /// Strokes an axis-aligned rectangle's outline centred on its edges.
+    /// Strokes an axis-aligned rectangle's outline centred on its edges. Miter joins give square corners, round
+    /// joins quarter circles of radius `lineWidth / 2` outside (both drawn analytically, without the general
+    /// stroker).
     public mutating func strokeRect(
         x: Double, y: Double, width: Double, height: Double, style: StrokeStyle, color: Color, opacity: Double = 1
     ) throws {
@@ -21,7 +23,7 @@ extension Canvas {
     /// - Throws: ``VisDrawError/invalidGeometry(argument:reason:)`` naming `radius` when it is negative or not
     ///   finite, `path` when the centre is not finite.
     public mutating func fillCircle(center: Point, radius: Double, color: Color, opacity: Double = 1) throws {
-        try fill(Path.circle(center: center, radius: radius), color: color, opacity: opacity)
+        try _fillEllipse(center: center, radiusX: radius, radiusY: radius, isCircle: true, color: color, opacity: opacity)
     }
 
     /// Strokes a circle's outline.
@@ -35,7 +37,8 @@ extension Canvas {
     public mutating func fillEllipse(
         center: Point, radiusX: Double, radiusY: Double, color: Color, opacity: Double = 1
     ) throws {
-        try fill(Path.ellipse(center: center, radiusX: radiusX, radiusY: radiusY), color: color, opacity: opacity)
+        try _fillEllipse(
+            center: center, radiusX: radiusX, radiusY: radiusY, isCircle: false, color: color, opacity: opacity)
     }
 
     /// Strokes an axis-aligned ellipse's outline.

@@ -17,9 +17,12 @@ public struct Canvas: Sendable {
     /// The pixels drawn so far.
     public var image: Image
     private var rasterizer = _Rasterizer()
-    /// Whether axis-aligned rectangles take the analytic path (tests turn it off to compare with the general
-    /// rasterizer, its naive twin).
-    var _analyticRectangles = true
+    /// Whether the fast paths run: analytic axis-aligned rectangles (fills and outlines), ellipses flattened
+    /// without building a path. Tests turn it off to compare each with the general route, its naive twin.
+    var _fastPaths = true
+    /// The bytes that draws read ahead of blending (see ``_CoverageSink/touchRow(y:x:)``); stored only so that
+    /// those reads stay in the optimized code.
+    private var touchedBytes: UInt8 = 0
 
     /// A canvas drawing onto `image`.
     public init(image: Image) {
@@ -61,7 +64,7 @@ public struct Canvas: Sendable {
         try path.validate(argument: "path")
         let opacity = try Canvas.validatedOpacity(opacity)
         guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
-        if _analyticRectangles, let box = path._axisAlignedRectangle {
+        if _fastPaths, let box = path._axisAlignedRectangle {
             let (width, height) = (self.width, self.height)
             withImageSink(blender) { sink in _rectangleCoverage(outer: box, inner: nil, width: width, height: height, into: &sink) }
             return
@@ -87,22 +90,50 @@ public struct Canvas: Sendable {
         let (effective, scale) = style._effective
         guard let blender = _SpanBlender(color: color, opacity: opacity * scale, layout: image.layout), !image.isEmpty
         else { return }
-        if _analyticRectangles, effective.dash == nil, effective.join == .miter,
-            effective.miterLimit >= 2.0.squareRoot(), let box = path._axisAlignedRectangle, path._isClosed,
-            box.maxX > box.minX, box.maxY > box.minY
+        if _fastPaths, effective.dash == nil, let box = path._axisAlignedRectangle, path._isClosed,
+            box.maxX > box.minX, box.maxY > box.minY, let corners = effective._rectangleCorners
         {
             let half = max(effective.lineWidth, 1) / 2
             let outer = box.expanded(by: half)
             let innerBox = box.expanded(by: -half)
             let inner = innerBox.maxX > innerBox.minX && innerBox.maxY > innerBox.minY ? innerBox : nil
             let (width, height) = (self.width, self.height)
+            let cornerRadius = corners == .round ? half : 0
             withImageSink(blender) { sink in
-                _rectangleCoverage(outer: outer, inner: inner, width: width, height: height, into: &sink)
+                _rectangleCoverage(
+                    outer: outer, cornerRadius: cornerRadius, inner: inner, width: width, height: height, into: &sink)
             }
             return
         }
         uniqueRasterizer()
         _loadStroke(path, style: effective, into: rasterizer)
+        let rasterizer = self.rasterizer
+        withImageSink(blender) { sink in rasterizer.render(rule: .nonZero, into: &sink) }
+    }
+
+    /// Fills the ellipse ``Path/ellipse(center:radiusX:radiusY:)`` describes (a circle when `isCircle`, whose
+    /// errors name `radius`).
+    mutating func _fillEllipse(
+        center: Point, radiusX: Double, radiusY: Double, isCircle: Bool, color: Color, opacity: Double
+    ) throws {
+        // Finite extremes imply a finite centre and finite radii.
+        let finite =
+            (center.x - radiusX).isFinite && (center.x + radiusX).isFinite && (center.y - radiusY).isFinite
+            && (center.y + radiusY).isFinite
+        guard _fastPaths, finite, radiusX >= 0, radiusY >= 0 else {
+            // The general route raises the errors (naming the radius, or the path's bad point).
+            let path =
+                isCircle
+                ? try Path.circle(center: center, radius: radiusX)
+                : try Path.ellipse(center: center, radiusX: radiusX, radiusY: radiusY)
+            try fill(path, color: color, opacity: opacity)
+            return
+        }
+        let opacity = try Canvas.validatedOpacity(opacity)
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
+        uniqueRasterizer()
+        rasterizer.addEllipse(
+            center: center, radiusX: radiusX, radiusY: radiusY, tolerance: Path.defaultTolerance, clip: fillClip)
         let rasterizer = self.rasterizer
         withImageSink(blender) { sink in rasterizer.render(rule: .nonZero, into: &sink) }
     }
@@ -165,11 +196,13 @@ public struct Canvas: Sendable {
 
     private mutating func withImageSink(_ blender: _SpanBlender, _ body: (inout _ImageSink) -> Void) {
         let rowStride = image.rowStride
-        image.pixels.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
+        let touched = image.pixels.withUnsafeMutableBufferPointer { buffer -> UInt8 in
+            guard let base = buffer.baseAddress else { return 0 }
             var sink = _ImageSink(pixels: base, rowStride: rowStride, blender: blender)
             body(&sink)
+            return sink.touched
         }
+        touchedBytes ^= touched
     }
 
     /// The clip box for flattening: the image plus a pixel.
@@ -212,7 +245,25 @@ public struct Canvas: Sendable {
     }
 }
 
+/// The corners of a stroked axis-aligned rectangle that the analytic outline draws.
+enum _RectangleCorners {
+    /// Square: the miter join of right angles (within any miter limit of √2 and above).
+    case square
+    /// Quarter circles of half the line width around each outer corner (round joins).
+    case round
+}
+
 extension StrokeStyle {
+    /// The corners a closed axis-aligned rectangle gets with this style, or nil when the analytic outline does
+    /// not apply (bevel joins, or miters clipped by a limit under √2).
+    var _rectangleCorners: _RectangleCorners? {
+        switch join {
+        case .miter: return miterLimit >= 2.0.squareRoot() ? .square : nil
+        case .round: return .round
+        case .bevel: return nil
+        }
+    }
+
     /// The style actually rasterized and the opacity factor that goes with it: hairlines become 1 px at
     /// `lineWidth` strength; dash periods under 1 px become solid at the on-fraction.
     var _effective: (StrokeStyle, Double) {

@@ -2,6 +2,13 @@
 protocol _CoverageSink {
     /// Pixels `x ..< x + count` of row `y` (image coordinates, inside the clip) have coverage `coverage`.
     mutating func span(y: Int, x: Int, count: Int, coverage: Float)
+    /// Reads the destination at pixel (x, y) (inside the clip) so that its memory is fetched before it is
+    /// blended.
+    mutating func touchRow(y: Int, x: Int)
+}
+
+extension _CoverageSink {
+    mutating func touchRow(y: Int, x: Int) {}
 }
 
 /// The exact-area coverage rasterizer (the font-rs formulation): every edge adds, to each pixel cell it
@@ -29,6 +36,8 @@ final class _Rasterizer: @unchecked Sendable {
     /// Per-row range of cells that received a delta (`rowFirst > rowLast` when none).
     private var rowFirst: [Int32] = []
     private var rowLast: [Int32] = []
+    /// Reused point buffer of ``addEllipse(center:radiusX:radiusY:tolerance:clip:)``.
+    private var scratchPoints: [Point] = []
 
     /// Starts a new shape clipped to `width` × `height` pixels.
     func reset(clipWidth width: Int, clipHeight height: Int) {
@@ -61,14 +70,62 @@ final class _Rasterizer: @unchecked Sendable {
     func addPolygons(_ flat: _FlatPath) {
         flat.points.withUnsafeBufferPointer { points in
             for subpath in flat.subpaths where subpath.count >= 2 {
-                var previous = points[subpath.end - 1]
-                for index in subpath.start..<subpath.end {
-                    let point = points[index]
-                    addEdge(previous, point)
-                    previous = point
-                }
+                addPolygon(UnsafeBufferPointer(rebasing: points[subpath.start..<subpath.end]))
             }
         }
+    }
+
+    /// Adds one closed polygon. One wholly inside the clip box skips clipping (``addEdge(_:_:)`` would keep
+    /// every edge as it is): only the conversion to `Float` remains.
+    func addPolygon(_ points: UnsafeBufferPointer<Point>) {
+        guard points.count >= 2, let last = points.last else { return }
+        var inside = true
+        let (width, height) = (Double(clipWidth), Double(clipHeight))
+        // Strictly left of the right edge: an edge on it is dropped (and marks the cut) by the clipping path.
+        for point in points where !(point.x >= 0 && point.x < width && point.y >= 0 && point.y <= height) {
+            inside = false
+            break
+        }
+        var previous = last
+        if inside {
+            for point in points {
+                if previous.y != point.y {
+                    _appendEdge(Float(previous.x), Float(previous.y), Float(point.x), Float(point.y))
+                }
+                previous = point
+            }
+        } else {
+            for point in points {
+                addEdge(previous, point)
+                previous = point
+            }
+        }
+    }
+
+    /// Adds the flattened outline of an axis-aligned ellipse: the points ``Path/ellipse(center:radiusX:radiusY:)``
+    /// flattens to, without building the path (``addPolygons(_:)`` of that path is its naive twin).
+    func addEllipse(center: Point, radiusX: Double, radiusY: Double, tolerance: Double, clip: _Box) {
+        guard radiusX > 0, radiusY > 0 else { return }
+        let kx = radiusX * Path.circleKappa
+        let ky = radiusY * Path.circleKappa
+        let (cx, cy) = (center.x, center.y)
+        var points = scratchPoints
+        scratchPoints = []
+        points.removeAll(keepingCapacity: true)
+        let start = Point(cx + radiusX, cy)
+        points.append(start)
+        let bottom = Point(cx, cy + radiusY)
+        let left = Point(cx - radiusX, cy)
+        let top = Point(cx, cy - radiusY)
+        func quarter(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point) {
+            _flattenCubic(p0, p1, p2, p3, tolerance: tolerance, clip: clip, depth: 0, into: &points)
+        }
+        quarter(start, Point(cx + radiusX, cy + ky), Point(cx + kx, cy + radiusY), bottom)
+        quarter(bottom, Point(cx - kx, cy + radiusY), Point(cx - radiusX, cy + ky), left)
+        quarter(left, Point(cx - radiusX, cy - ky), Point(cx - kx, cy - radiusY), top)
+        quarter(top, Point(cx + kx, cy - radiusY), Point(cx + radiusX, cy - ky), start)
+        points.withUnsafeBufferPointer { addPolygon($0) }
+        scratchPoints = points
     }
 
     /// Adds one directed edge, clipped to the clip box.
@@ -131,6 +188,11 @@ final class _Rasterizer: @unchecked Sendable {
         let y0 = Float(min(max(pa.y, 0), height))
         let y1 = Float(min(max(pb.y, 0), height))
         guard y0 != y1 else { return }
+        _appendEdge(x0, y0, x1, y1)
+    }
+
+    @inline(__always)
+    private func _appendEdge(_ x0: Float, _ y0: Float, _ x1: Float, _ y1: Float) {
         edges.append(SIMD4(x0, y0, x1, y1))
         minX = min(minX, min(x0, x1))
         maxX = max(maxX, max(x0, x1))
@@ -166,6 +228,12 @@ final class _Rasterizer: @unchecked Sendable {
                         _accumulate(
                             x0: edge.x - offsetX, y0: edge.y - offsetY, x1: edge.z - offsetX, y1: edge.w - offsetY,
                             limitX: limitX, rows: rows, width: bufferWidth, cells: cells, firsts: firsts, lasts: lasts)
+                    }
+                    // One read of each row's first pixel before any blending: the reads are independent, so their
+                    // cache misses overlap instead of stalling row after row.
+                    let lastVisible = clipWidth - 1
+                    for row in 0..<rows where firsts[row] <= lasts[row] {
+                        sink.touchRow(y: row + originY, x: min(Int(firsts[row]) + originX, lastVisible))
                     }
                     for row in 0..<rows {
                         let first = Int(firsts[row])
