@@ -56,9 +56,16 @@ extension Image {
                 for y in y0..<y1 {
                     let maskRow = samples + (y - mask.originY) * mask.width - mask.originX
                     let imageRow = base + y * imageWidth * channels
-                    // Runs of equal coverage blend together (solid glyph stems, filled shapes).
+                    // Runs of equal coverage blend together (solid glyph stems, filled shapes); empty stretches
+                    // are skipped eight samples at a time.
                     var x = x0
                     while x < x1 {
+                        while x + 8 <= x1
+                            && UnsafeRawPointer(maskRow + x).loadUnaligned(as: UInt64.self) == 0
+                        {
+                            x += 8
+                        }
+                        guard x < x1 else { break }
                         let value = maskRow[x]
                         var end = x + 1
                         while end < x1 && maskRow[end] == value { end += 1 }
