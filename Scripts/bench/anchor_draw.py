@@ -51,6 +51,21 @@ def opencv_circles(workdir):
     return run
 
 
+def pillow_rects_round(workdir):
+    """Pillow has no join option for rectangles; rounded_rectangle with radius = half the width is the closest."""
+    from PIL import Image, ImageDraw
+    scene, geometry = _inputs(workdir)
+    base = Image.fromarray(scene)
+    boxes = [(x, y, x + w, y + h) for x, y, w, h in geometry["rectangles"]]
+
+    def run():
+        image = base.copy()
+        draw = ImageDraw.Draw(image)
+        for box in boxes:
+            draw.rounded_rectangle(box, radius=1, outline=(0, 200, 0), width=2)
+    return run
+
+
 def pillow_circles(workdir):
     from PIL import Image, ImageDraw
     scene, geometry = _inputs(workdir)
@@ -67,5 +82,7 @@ def pillow_circles(workdir):
 
 WORKLOADS = {
     "draw.rect_outlines.aa2px.10000": {"opencv": opencv_rects, "pillow": pillow_rects},
+    # cv2.rectangle has no join style: the same call as the miter workload anchors the round one.
+    "draw.rect_outlines.aa2px_round.10000": {"opencv": opencv_rects, "pillow": pillow_rects_round},
     "draw.circles.filled.10000": {"opencv": opencv_circles, "pillow": pillow_circles},
 }

@@ -43,22 +43,9 @@ private struct SplitMix {
 extension Workloads {
     /// VisDraw: the rasterizer on the 1333×800 scene.
     static let draw: [Workload] = [
-        Workload(
-            name: "draw.rect_outlines.aa2px.10000",
-            summary: "10 000 anti-aliased 2 px rectangle outlines on the scene (copy included)"
-        ) { context in
-            let geometry = try DrawGeometry.prepare(context)
-            let scene = context.scene
-            let style = StrokeStyle(lineWidth: 2, join: .miter)
-            let color = Color(red: 0, green: 200, blue: 0)
-            return {
-                var canvas = Canvas(image: scene)
-                for r in geometry.rectangles {
-                    try canvas.strokeRect(x: r[0], y: r[1], width: r[2], height: r[3], style: style, color: color)
-                }
-                _ = canvas.image
-            }
-        },
+        rectangleOutlines(name: "draw.rect_outlines.aa2px.10000", join: .miter),
+        // MMEngine's boxes: matplotlib's default round joins.
+        rectangleOutlines(name: "draw.rect_outlines.aa2px_round.10000", join: .round),
         Workload(
             name: "draw.circles.filled.10000",
             summary: "10 000 anti-aliased filled circles, radius 2–30, on the scene (copy included)"
@@ -75,4 +62,24 @@ extension Workloads {
             }
         },
     ]
+
+    /// 10 000 anti-aliased 2 px rectangle outlines with `join` corners.
+    private static func rectangleOutlines(name: String, join: LineJoin) -> Workload {
+        Workload(
+            name: name,
+            summary: "10 000 anti-aliased 2 px rectangle outlines, \(join.rawValue) joins, on the scene (copy included)"
+        ) { context in
+            let geometry = try DrawGeometry.prepare(context)
+            let scene = context.scene
+            let style = StrokeStyle(lineWidth: 2, join: join)
+            let color = Color(red: 0, green: 200, blue: 0)
+            return {
+                var canvas = Canvas(image: scene)
+                for r in geometry.rectangles {
+                    try canvas.strokeRect(x: r[0], y: r[1], width: r[2], height: r[3], style: style, color: color)
+                }
+                _ = canvas.image
+            }
+        }
+    }
 }
