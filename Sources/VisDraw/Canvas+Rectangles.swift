@@ -46,8 +46,12 @@ func _rectangleCoverage<Sink: _CoverageSink>(
             let corners = UnsafeBufferPointer(rebasing: cornerBuffer[0..<cornerCount])
             defer { _ = cornerBuffer[0..<cornerCount].deinitialize() }
             // Fetch every row's memory up front: the reads are independent, so their cache misses overlap.
-            let touchX = Int(min(max(o.minX, 0), clipX - 1))
-            for row in firstRow..<endRow { sink.touchRow(y: row, x: touchX) }
+            let touchLeft = Int(min(max(o.minX, 0), clipX - 1))
+            let touchRight = Int(min(max(o.maxX - 1, 0), clipX - 1))
+            for row in firstRow..<endRow {
+                sink.touchRow(y: row, x: touchLeft)
+                sink.touchRow(y: row, x: touchRight)
+            }
             var runCount = 0
             var runsKey: (Double, Double) = (-1, -1)
             for row in firstRow..<endRow {
@@ -179,11 +183,12 @@ func _quarterDiscArea(u0: Double, u1: Double, v0: Double, v1: Double, radius r: 
     let a = max(u0, ua)
     let b = min(u1, ub)
     guard b > a else { return full }
-    // ∫ √(r² − u²) du = (u √(r² − u²) + r² asin(u / r)) / 2.
-    func antiderivative(_ u: Double) -> Double {
-        (u * max(r2 - u * u, 0).squareRoot() + r2 * asin(min(u / r, 1))) / 2
-    }
-    return full + antiderivative(b) - antiderivative(a) - v0 * (b - a)
+    // ∫ √(r² − u²) du = (u √(r² − u²) + r² asin(u / r)) / 2; the two arcsines of the difference combine into
+    // one (asin x − asin y = asin(x √(1 − y²) − y √(1 − x²)) for 0 ≤ y ≤ x ≤ 1).
+    let heightA = max(r2 - a * a, 0).squareRoot()
+    let heightB = max(r2 - b * b, 0).squareRoot()
+    let angle = asin(min(max((b * heightA - a * heightB) / r2, -1), 1))
+    return full + (b * heightB - a * heightA + r2 * angle) / 2 - v0 * (b - a)
 }
 
 @inline(__always)

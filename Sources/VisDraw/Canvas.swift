@@ -140,7 +140,7 @@ public struct Canvas: Sendable {
 
     /// Composites a coverage mask (for example a glyph run) with `color`; see ``VisCore/Image/composite(_:color:opacity:)``.
     public mutating func composite(_ mask: CoverageMask, color: Color, opacity: Double = 1) {
-        image.composite(mask, color: color, opacity: opacity)
+        touchedBytes ^= image._composite(mask, color: color, opacity: opacity)
     }
 
     /// The 8-bit coverage of filling `path`, cropped to the image: what ``fill(_:color:rule:opacity:)`` would

@@ -229,11 +229,12 @@ final class _Rasterizer: @unchecked Sendable {
                             x0: edge.x - offsetX, y0: edge.y - offsetY, x1: edge.z - offsetX, y1: edge.w - offsetY,
                             limitX: limitX, rows: rows, width: bufferWidth, cells: cells, firsts: firsts, lasts: lasts)
                     }
-                    // One read of each row's first pixel before any blending: the reads are independent, so their
+                    // A read of each row's first and last pixel before any blending: the reads are independent, so their
                     // cache misses overlap instead of stalling row after row.
                     let lastVisible = clipWidth - 1
                     for row in 0..<rows where firsts[row] <= lasts[row] {
                         sink.touchRow(y: row + originY, x: min(Int(firsts[row]) + originX, lastVisible))
+                        sink.touchRow(y: row + originY, x: min(Int(lasts[row]) + originX, lastVisible))
                     }
                     for row in 0..<rows {
                         let first = Int(firsts[row])

@@ -125,17 +125,20 @@ struct _SpanBlender {
     /// the vectors of its repeating byte pattern (``pattern``; period 3 for RGB, where 48 bytes = 3 vectors hold
     /// 16 pixels).
     ///
-    /// Blending uses `(d·(65536 − a) + s·a + 2^15) >> 16`, the same integer as the scalar
-    /// `d + ((s − d)·a + 2^15) >> 16` (both are the floor of one sum over 65536), in unsigned 32-bit lanes.
+    /// The scalar `d + ((s − d)·a + 2^15) >> 16` equals `(d·k + s·a + 2^15) >> 16` with `k = 65536 − a` (both
+    /// floor one sum over 65536). Splitting `a` and `k` into bytes (`a = 256·ah + al`) keeps every term in 16-bit
+    /// lanes, which baseline x86-64 and ARM multiply natively: with `P = d·kh + s·ah` and `Q = d·kl + s·al`
+    /// (each at most 255·256, as `ah + kh ≤ 256` and `al + kl ≤ 256`), the result is `(P + (Q >> 8) + 128) >> 8`
+    /// exactly, and `P + (Q >> 8) + 128` stays under 65536.
     func blendVector(_ pixel: UnsafeMutablePointer<UInt8>, count: Int, weight a: Int) {
         guard a > 0, count >= 16 else { return }
         let raw = UnsafeMutableRawPointer(pixel)
         // 16 pixels are 1 (gray), 3 (RGB) or 4 (RGBA) vectors; the pattern repeats every `phases` vectors.
         let phases = channels == 3 ? 3 : 1
-        let vectors = (count / 16) * channels
+        let groups = (count / 16) * channels / phases
         if a >= 65536 {
             var offset = 0
-            for _ in 0..<(vectors / phases) {
+            for _ in 0..<groups {
                 raw.storeBytes(of: pattern.0, toByteOffset: offset, as: SIMD16<UInt8>.self)
                 if phases == 3 {
                     raw.storeBytes(of: pattern.1, toByteOffset: offset + 16, as: SIMD16<UInt8>.self)
@@ -145,39 +148,55 @@ struct _SpanBlender {
             }
             return
         }
-        let keep = SIMD16<UInt32>(repeating: UInt32(65536 - a))
-        let weight = UInt32(a)
-        let source0 = SIMD16<UInt32>(truncatingIfNeeded: pattern.0) &* weight &+ 32768
-        let source1 = SIMD16<UInt32>(truncatingIfNeeded: pattern.1) &* weight &+ 32768
-        let source2 = SIMD16<UInt32>(truncatingIfNeeded: pattern.2) &* weight &+ 32768
+        let keep = 65536 - a
+        let keepHigh = SIMD16<UInt16>(repeating: UInt16(keep >> 8))
+        let keepLow = SIMD16<UInt16>(repeating: UInt16(keep & 255))
+        let (weightHigh, weightLow) = (UInt16(a >> 8), UInt16(a & 255))
+        func sources(_ pattern: SIMD16<UInt8>) -> (SIMD16<UInt16>, SIMD16<UInt16>) {
+            let wide = SIMD16<UInt16>(truncatingIfNeeded: pattern)
+            return (wide &* weightHigh, wide &* weightLow)
+        }
+        let (high0, low0) = sources(pattern.0)
+        let (high1, low1) = sources(pattern.1)
+        let (high2, low2) = sources(pattern.2)
         @inline(__always)
-        func mix(at offset: Int, _ source: SIMD16<UInt32>) {
-            let destination = SIMD16<UInt32>(
-                truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self))
-            let mixed = (destination &* keep &+ source) &>> 16
+        func mix(at offset: Int, _ sourceHigh: SIMD16<UInt16>, _ sourceLow: SIMD16<UInt16>) {
+            let d = SIMD16<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self))
+            let high = d &* keepHigh &+ sourceHigh
+            let low = d &* keepLow &+ sourceLow
+            let mixed = (high &+ (low &>> 8) &+ 128) &>> 8
             raw.storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: mixed), toByteOffset: offset, as: SIMD16<UInt8>.self)
         }
         var offset = 0
-        for _ in 0..<(vectors / phases) {
-            mix(at: offset, source0)
+        for _ in 0..<groups {
+            mix(at: offset, high0, low0)
             if phases == 3 {
-                mix(at: offset + 16, source1)
-                mix(at: offset + 32, source2)
+                mix(at: offset + 16, high1, low1)
+                mix(at: offset + 32, high2, low2)
             }
             offset += 16 * phases
         }
     }
 }
 
-/// The colour's bytes repeated over three 16-byte vectors: the phases of the RGB pattern (RGBA and gray
-/// repeat within one vector, so all three are equal for them).
+/// The pixel's bytes repeated over three 16-byte vectors: the phases of the RGB pattern (RGBA and gray repeat
+/// within one vector, so all three are equal for them).
 private func _colorPattern(_ pixel: SIMD4<UInt8>, channels: Int) -> (SIMD16<UInt8>, SIMD16<UInt8>, SIMD16<UInt8>) {
-    func vector(_ phase: Int) -> SIMD16<UInt8> {
-        var vector = SIMD16<UInt8>()
-        for lane in 0..<16 { vector[lane] = pixel[(phase * 16 + lane) % channels] }
-        return vector
+    switch channels {
+    case 3:
+        func rgb(_ a: UInt8, _ b: UInt8, _ c: UInt8) -> SIMD16<UInt8> {
+            SIMD16(a, b, c, a, b, c, a, b, c, a, b, c, a, b, c, a)
+        }
+        // Byte 16 is a green, byte 32 a blue.
+        return (rgb(pixel.x, pixel.y, pixel.z), rgb(pixel.y, pixel.z, pixel.x), rgb(pixel.z, pixel.x, pixel.y))
+    case 4:
+        let half = SIMD8(lowHalf: pixel, highHalf: pixel)
+        let vector = SIMD16(lowHalf: half, highHalf: half)
+        return (vector, vector, vector)
+    default:
+        let vector = SIMD16(repeating: pixel.x)
+        return (vector, vector, vector)
     }
-    return (vector(0), vector(1), vector(2))
 }
 
 @inline(__always)
