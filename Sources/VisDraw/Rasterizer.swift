@@ -276,7 +276,7 @@ private func _accumulate(
     let slope = (bottom.x - top.x) / (bottom.y - top.y)
     var x = top.x
     let firstRow = max(Int(top.y), 0)
-    let endRow = min(Int(bottom.y.rounded(.up)), rows)
+    let endRow = min(_ceilNonNegative(bottom.y), rows)
     guard firstRow < endRow else { return }
     for row in firstRow..<endRow {
         let dy = min(Float(row + 1), bottom.y) - max(Float(row), top.y)
@@ -284,10 +284,10 @@ private func _accumulate(
         let d = dy * direction
         let xa = min(x, xNext)
         let xb = max(x, xNext)
-        let xaFloor = xa.rounded(.down)
-        let ia = Int(xaFloor)
-        let xbCeil = xb.rounded(.up)
-        let ib = Int(xbCeil)
+        let ia = Int(xa)  // xa ≥ 0: truncation is the floor
+        let xaFloor = Float(ia)
+        let ib = _ceilNonNegative(xb)
+        let xbCeil = Float(ib)
         let line = cells + row * width
         let last: Int
         if ib <= ia + 1 {
@@ -326,6 +326,13 @@ private func _accumulate(
     }
 }
 
+/// ⌈value⌉ for 0 ≤ value < 2^24 without a libm call (baseline x86-64 has no rounding instruction).
+@inline(__always)
+private func _ceilNonNegative(_ value: Float) -> Int {
+    let truncated = Int(value)
+    return Float(truncated) < value ? truncated + 1 : truncated
+}
+
 /// Prefix-sums one row's deltas into coverage runs (clearing the deltas) and sends them to the sink.
 @inline(__always)
 private func _sweepRow<Sink: _CoverageSink>(
@@ -337,7 +344,16 @@ private func _sweepRow<Sink: _CoverageSink>(
     var runCoverage: Float = 0
     let end = min(last + 1, visibleEnd)
     var column = first
+    let raw = UnsafeRawPointer(line)
     while column < end {
+        // Inside a shape most cells hold no delta: skip them four at a time (all bits zero is +0.0).
+        while column + 4 <= end
+            && raw.loadUnaligned(fromByteOffset: column * 4, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: column * 4 + 8, as: UInt64.self) == 0
+        {
+            column += 4
+        }
+        guard column < end else { break }
         let delta = line[column]
         if delta != 0 {
             line[column] = 0

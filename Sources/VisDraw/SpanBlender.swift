@@ -40,7 +40,7 @@ struct _SpanBlender {
     /// The blend weight (0...65536) of a pixel with 8-bit coverage.
     @inline(__always)
     func weight(coverage: Int) -> Int {
-        (coverage * strength + 127) / 255
+        (coverage &* strength &+ 127) / 255
     }
 
     /// The blend weight of a pixel with coverage in 0...1, rounded to 8 bits first so that every path that
