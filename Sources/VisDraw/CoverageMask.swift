@@ -64,23 +64,30 @@ extension Image {
                 for y in y0..<y1 {
                     let maskRow = samples + (y - mask.originY) * mask.width - mask.originX
                     let imageRow = base + y * imageWidth * channels
-                    // Runs of equal coverage blend together (solid glyph stems, filled shapes); empty stretches
-                    // are skipped eight samples at a time.
+                    // Uniform stretches of eight samples (empty ones, solid stems, filled shapes) extend into runs
+                    // blended together; elsewhere (glyph edges) every pixel blends on its own without branching
+                    // on its value, which would mispredict at nearly every pixel.
                     var x = x0
                     while x < x1 {
-                        while x + 8 <= x1
-                            && UnsafeRawPointer(maskRow + x).loadUnaligned(as: UInt64.self) == 0
-                        {
-                            x += 8
+                        if x + 8 <= x1 {
+                            let chunk = UnsafeRawPointer(maskRow + x).loadUnaligned(as: UInt64.self)
+                            let value = maskRow[x]
+                            if chunk == UInt64(value) &* 0x0101_0101_0101_0101 {
+                                var end = x + 8
+                                while end < x1 && maskRow[end] == value { end += 1 }
+                                if value != 0 {
+                                    blender.blend(
+                                        imageRow + x * channels, count: end - x, weight: blender.weight(coverage: Int(value)))
+                                }
+                                x = end
+                                continue
+                            }
                         }
-                        guard x < x1 else { break }
-                        let value = maskRow[x]
-                        var end = x + 1
-                        while end < x1 && maskRow[end] == value { end += 1 }
-                        if value != 0 {
-                            blender.blend(imageRow + x * channels, count: end - x, weight: blender.weight(coverage: Int(value)))
+                        let stop = min(x + 8, x1)
+                        while x < stop {
+                            blender.blendPixel(imageRow + x * channels, weight: blender.weight(coverage: Int(maskRow[x])))
+                            x += 1
                         }
-                        x = end
                     }
                 }
                 return touched

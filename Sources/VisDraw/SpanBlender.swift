@@ -149,34 +149,73 @@ struct _SpanBlender {
             return
         }
         let keep = 65536 - a
-        let keepHigh = SIMD16<UInt16>(repeating: UInt16(keep >> 8))
-        let keepLow = SIMD16<UInt16>(repeating: UInt16(keep & 255))
+        let keepHigh = SIMD8<UInt16>(repeating: UInt16(keep >> 8))
+        let keepLow = SIMD8<UInt16>(repeating: UInt16(keep & 255))
         let (weightHigh, weightLow) = (UInt16(a >> 8), UInt16(a & 255))
-        func sources(_ pattern: SIMD16<UInt8>) -> (SIMD16<UInt16>, SIMD16<UInt16>) {
-            let wide = SIMD16<UInt16>(truncatingIfNeeded: pattern)
-            return (wide &* weightHigh, wide &* weightLow)
+        // A 16-byte vector read as eight 16-bit lanes holds the even bytes in the low halves and the odd bytes in
+        // the high halves: both blend in place, without widening conversions.
+        func sources(_ pattern: SIMD16<UInt8>) -> _LaneSources {
+            let lanes = unsafeBitCast(pattern, to: SIMD8<UInt16>.self)
+            let even = lanes & 0xFF
+            let odd = lanes &>> 8
+            return _LaneSources(
+                evenHigh: even &* weightHigh, evenLow: even &* weightLow, oddHigh: odd &* weightHigh,
+                oddLow: odd &* weightLow)
         }
-        let (high0, low0) = sources(pattern.0)
-        let (high1, low1) = sources(pattern.1)
-        let (high2, low2) = sources(pattern.2)
+        let source0 = sources(pattern.0)
+        let source1 = sources(pattern.1)
+        let source2 = sources(pattern.2)
         @inline(__always)
-        func mix(at offset: Int, _ sourceHigh: SIMD16<UInt16>, _ sourceLow: SIMD16<UInt16>) {
-            let d = SIMD16<UInt16>(truncatingIfNeeded: raw.loadUnaligned(fromByteOffset: offset, as: SIMD16<UInt8>.self))
-            let high = d &* keepHigh &+ sourceHigh
-            let low = d &* keepLow &+ sourceLow
-            let mixed = (high &+ (low &>> 8) &+ 128) &>> 8
-            raw.storeBytes(of: SIMD16<UInt8>(truncatingIfNeeded: mixed), toByteOffset: offset, as: SIMD16<UInt8>.self)
+        func mix(at offset: Int, _ source: _LaneSources) {
+            let lanes = raw.loadUnaligned(fromByteOffset: offset, as: SIMD8<UInt16>.self)
+            let even = lanes & 0xFF
+            let odd = lanes &>> 8
+            let evenHigh = even &* keepHigh &+ source.evenHigh
+            let evenLow = even &* keepLow &+ source.evenLow
+            let oddHigh = odd &* keepHigh &+ source.oddHigh
+            let oddLow = odd &* keepLow &+ source.oddLow
+            let evenMixed = (evenHigh &+ (evenLow &>> 8) &+ 128) &>> 8
+            let oddMixed = (oddHigh &+ (oddLow &>> 8) &+ 128) &>> 8
+            raw.storeBytes(of: evenMixed | (oddMixed &<< 8), toByteOffset: offset, as: SIMD8<UInt16>.self)
         }
         var offset = 0
         for _ in 0..<groups {
-            mix(at: offset, high0, low0)
+            mix(at: offset, source0)
             if phases == 3 {
-                mix(at: offset + 16, high1, low1)
-                mix(at: offset + 32, high2, low2)
+                mix(at: offset + 16, source1)
+                mix(at: offset + 32, source2)
             }
             offset += 16 * phases
         }
     }
+
+    /// Blends one pixel with any weight in 0...65536, without branching on it: weight 0 leaves the pixel, 65536
+    /// sets the colour, as ``blendScalar(_:count:weight:)`` does (mask compositing of glyph edges, where every
+    /// pixel differs and branches would mispredict).
+    @inline(__always)
+    func blendPixel(_ p: UnsafeMutablePointer<UInt8>, weight a: Int) {
+        switch channels {
+        case 3:
+            p[0] = _mix(p[0], red, a)
+            p[1] = _mix(p[1], green, a)
+            p[2] = _mix(p[2], blue, a)
+        case 4:
+            p[0] = _mix(p[0], red, a)
+            p[1] = _mix(p[1], green, a)
+            p[2] = _mix(p[2], blue, a)
+            p[3] = _mix(p[3], 255, a)
+        default:
+            p[0] = _mix(p[0], gray, a)
+        }
+    }
+}
+
+/// The colour's contribution to the even and odd bytes of a vector (see ``_SpanBlender/blendVector(_:count:weight:)``).
+private struct _LaneSources {
+    var evenHigh: SIMD8<UInt16>
+    var evenLow: SIMD8<UInt16>
+    var oddHigh: SIMD8<UInt16>
+    var oddLow: SIMD8<UInt16>
 }
 
 /// The pixel's bytes repeated over three 16-byte vectors: the phases of the RGB pattern (RGBA and gray repeat

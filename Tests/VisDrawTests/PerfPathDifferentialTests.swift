@@ -71,6 +71,48 @@ struct PerfPathDifferentialTests {
         }
     }
 
+    @Test("Mask compositing (runs, vector runs, branch-free pixels) equals blending pixel by pixel", arguments: layouts)
+    func maskCompositing(layout: PixelLayout) throws {
+        var random = SeededGenerator(seed: 77 + UInt64(layout.channels))
+        for trial in 0..<150 {
+            let image = try randomImage(layout, width: 64, height: 48, using: &random)
+            let width = Int.random(in: 1...80, using: &random)
+            let height = Int.random(in: 1...30, using: &random)
+            // Stretches of zeros, of one value (solid) and of random values (glyph edges).
+            var coverage: [UInt8] = []
+            while coverage.count < width * height {
+                let length = Int.random(in: 1...40, using: &random)
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: coverage += [UInt8](repeating: 0, count: length)
+                case 1: coverage += [UInt8](repeating: Bool.random(using: &random) ? 255 : .random(in: 1...255, using: &random), count: length)
+                default: coverage += (0..<length).map { _ in UInt8.random(in: 0...255, using: &random) }
+                }
+            }
+            let mask = try #require(
+                CoverageMask(
+                    originX: Int.random(in: -20...50, using: &random), originY: Int.random(in: -10...40, using: &random),
+                    width: width, height: height, coverage: Array(coverage.prefix(width * height))))
+            let color = randomColor(using: &random)
+            let opacity = trial % 3 == 0 ? 1 : Double.random(in: 0...1, using: &random)
+            var fast = image
+            fast.composite(mask, color: color, opacity: opacity)
+            var naive = image
+            if let blender = _SpanBlender(color: color, opacity: opacity, layout: layout) {
+                naive.pixels.withUnsafeMutableBufferPointer { buffer in
+                    guard let base = buffer.baseAddress else { return }
+                    for y in 0..<height where (0..<48).contains(y + mask.originY) {
+                        for x in 0..<width where (0..<64).contains(x + mask.originX) {
+                            let pixel = base + ((y + mask.originY) * 64 + x + mask.originX) * layout.channels
+                            let weight = blender.weight(coverage: Int(mask.coverage[y * width + x]))
+                            blender.blendScalar(pixel, count: 1, weight: weight)
+                        }
+                    }
+                }
+            }
+            #expect(fast == naive, "trial \(trial): \(layout) mask \(width)×\(height) at \(mask.originX), \(mask.originY)")
+        }
+    }
+
     @Test("Circles and ellipses without a path equal filling their path", arguments: layouts)
     func ellipses(layout: PixelLayout) throws {
         var random = SeededGenerator(seed: 17 + UInt64(layout.channels))
