@@ -61,6 +61,29 @@ extension Workloads {
                 _ = canvas.image
             }
         },
+        Workload(
+            name: "draw.text_labels.bg_opaque.1000",
+            summary:
+                "the 1000 labels of draw.text_labels.bg.1000 on opaque boxes (as OpenCV's anchor draws them)"
+        ) { context in
+            let labels = TextLabelScene.make(width: context.scene.width, height: context.scene.height)
+            try TextLabelScene.write(labels, to: context.workDirectory.appendingPathComponent("text-labels.json"))
+            let scene = context.scene
+            let renderer = TextRenderer.shared
+            let styles = labels.map { label in
+                TextStyle(
+                    font: .sansSerif, sizePoints: label.sizePoints, color: Color(red: 255, green: 255, blue: 255),
+                    background: TextBackground(
+                        faceColor: Color(red: label.box.0, green: label.box.1, blue: label.box.2), edgeColor: .none,
+                        padPoints: 0.7))
+            }
+            return {
+                var canvas = Canvas(image: scene)
+                for (label, style) in zip(labels, styles) {
+                    try renderer.draw(label.text, x: label.x, y: label.y, style: style, on: &canvas)
+                }
+            }
+        },
     ]
 
     /// 10 000 anti-aliased 2 px rectangle outlines with `join` corners.
