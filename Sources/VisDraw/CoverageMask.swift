@@ -56,41 +56,47 @@ extension Image {
         guard x0 < x1, y0 < y1 else { return 0 }
         let channels = layout.channels
         let imageWidth = width
-        return pixels.withUnsafeMutableBufferPointer { buffer -> UInt8 in
-            mask.coverage.withUnsafeBufferPointer { cover -> UInt8 in
-                guard let base = buffer.baseAddress, let samples = cover.baseAddress else { return 0 }
-                var touched: UInt8 = 0
-                for y in y0..<y1 { touched ^= base[(y * imageWidth + x0) * channels] }
-                for y in y0..<y1 {
-                    let maskRow = samples + (y - mask.originY) * mask.width - mask.originX
-                    let imageRow = base + y * imageWidth * channels
-                    // Uniform stretches of eight samples (empty ones, solid stems, filled shapes) extend into runs
-                    // blended together; elsewhere (glyph edges) every pixel blends on its own without branching
-                    // on its value, which would mispredict at nearly every pixel.
-                    var x = x0
-                    while x < x1 {
-                        if x + 8 <= x1 {
-                            let chunk = UnsafeRawPointer(maskRow + x).loadUnaligned(as: UInt64.self)
-                            let value = maskRow[x]
-                            if chunk == UInt64(value) &* 0x0101_0101_0101_0101 {
-                                var end = x + 8
-                                while end < x1 && maskRow[end] == value { end += 1 }
-                                if value != 0 {
-                                    blender.blend(
-                                        imageRow + x * channels, count: end - x, weight: blender.weight(coverage: Int(value)))
+        // The weight of every coverage value, looked up per pixel instead of divided out.
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 256) { weights -> UInt8 in
+            for value in 0..<256 { weights[value] = Int32(blender.weight(coverage: value)) }
+            return pixels.withUnsafeMutableBufferPointer { buffer -> UInt8 in
+                mask.coverage.withUnsafeBufferPointer { cover -> UInt8 in
+                    guard let base = buffer.baseAddress, let samples = cover.baseAddress else { return 0 }
+                    var touched: UInt8 = 0
+                    for y in y0..<y1 { touched ^= base[(y * imageWidth + x0) * channels] }
+                    for y in y0..<y1 {
+                        let maskRow = samples + (y - mask.originY) * mask.width - mask.originX
+                        let imageRow = base + y * imageWidth * channels
+                        // Uniform stretches of eight samples (empty ones, solid stems, filled shapes) extend into runs
+                        // blended together; elsewhere (glyph edges) every pixel blends on its own without branching
+                        // on its value, which would mispredict at nearly every pixel.
+                        var x = x0
+                        while x < x1 {
+                            if x + 8 <= x1 {
+                                let chunk = UnsafeRawPointer(maskRow + x).loadUnaligned(as: UInt64.self)
+                                let value = maskRow[x]
+                                if chunk == UInt64(value) &* 0x0101_0101_0101_0101 {
+                                    var end = x + 8
+                                    while end < x1 && maskRow[end] == value { end += 1 }
+                                    if value != 0 {
+                                        blender.blend(
+                                            imageRow + x * channels, count: end - x, weight: blender.weight(coverage: Int(value)))
+                                    }
+                                    x = end
+                                    continue
                                 }
-                                x = end
-                                continue
+                            }
+                            let stop = min(x + 8, x1)
+                            var pixel = imageRow + x * channels
+                            while x < stop {
+                                blender.blendPixel(pixel, weight: Int(weights[Int(maskRow[x])]))
+                                pixel += channels
+                                x += 1
                             }
                         }
-                        let stop = min(x + 8, x1)
-                        while x < stop {
-                            blender.blendPixel(imageRow + x * channels, weight: blender.weight(coverage: Int(maskRow[x])))
-                            x += 1
-                        }
                     }
+                    return touched
                 }
-                return touched
             }
         }
     }
