@@ -176,6 +176,9 @@ private struct _RoundCorner {
 func _quarterDiscArea(u0: Double, u1: Double, v0: Double, v1: Double, radius r: Double) -> Double {
     guard u1 > u0, v1 > v0 else { return 0 }
     let r2 = r * r
+    // Cells wholly inside or outside the circle need no integral.
+    if u1 * u1 + v1 * v1 <= r2 { return (u1 - u0) * (v1 - v0) }
+    if u0 * u0 + v0 * v0 >= r2 { return 0 }
     // Height above v1 for u < ua, between v0 and v1 for ua ≤ u ≤ ub, below v0 beyond.
     let ua = max(r2 - v1 * v1, 0).squareRoot()
     let ub = max(r2 - v0 * v0, 0).squareRoot()

@@ -86,13 +86,9 @@ extension Image {
                                     continue
                                 }
                             }
-                            let stop = min(x + 8, x1)
-                            var pixel = imageRow + x * channels
-                            while x < stop {
-                                blender.blendPixel(pixel, weight: Int(weights[Int(maskRow[x])]))
-                                pixel += channels
-                                x += 1
-                            }
+                            let count = min(8, x1 - x)
+                            blender.blendPixels(imageRow + x * channels, samples: maskRow + x, count: count, weights: weights)
+                            x += count
                         }
                     }
                     return touched

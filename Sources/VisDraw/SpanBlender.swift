@@ -189,23 +189,38 @@ struct _SpanBlender {
         }
     }
 
-    /// Blends one pixel with any weight in 0...65536, without branching on it: weight 0 leaves the pixel, 65536
-    /// sets the colour, as ``blendScalar(_:count:weight:)`` does (mask compositing of glyph edges, where every
-    /// pixel differs and branches would mispredict).
+    /// Blends `count` pixels, each with the weight `weights[sample]` of its own mask sample (0...65536), without
+    /// branching on the values: weight 0 leaves a pixel, 65536 sets the colour, as
+    /// ``blendScalar(_:count:weight:)`` does. For mask compositing at glyph edges, where every pixel differs and
+    /// branches would mispredict.
     @inline(__always)
-    func blendPixel(_ p: UnsafeMutablePointer<UInt8>, weight a: Int) {
+    func blendPixels(
+        _ pixel: UnsafeMutablePointer<UInt8>, samples: UnsafePointer<UInt8>, count: Int,
+        weights: UnsafeMutableBufferPointer<Int32>
+    ) {
+        // Locals, not properties: stores through byte pointers could alias the blender, forcing reloads.
+        let (r, g, b, luma) = (red, green, blue, gray)
+        var p = pixel
         switch channels {
         case 3:
-            p[0] = _mix(p[0], red, a)
-            p[1] = _mix(p[1], green, a)
-            p[2] = _mix(p[2], blue, a)
+            for index in 0..<count {
+                let a = Int(weights[Int(samples[index])])
+                p[0] = _mix(p[0], r, a)
+                p[1] = _mix(p[1], g, a)
+                p[2] = _mix(p[2], b, a)
+                p += 3
+            }
         case 4:
-            p[0] = _mix(p[0], red, a)
-            p[1] = _mix(p[1], green, a)
-            p[2] = _mix(p[2], blue, a)
-            p[3] = _mix(p[3], 255, a)
+            for index in 0..<count {
+                let a = Int(weights[Int(samples[index])])
+                p[0] = _mix(p[0], r, a)
+                p[1] = _mix(p[1], g, a)
+                p[2] = _mix(p[2], b, a)
+                p[3] = _mix(p[3], 255, a)
+                p += 4
+            }
         default:
-            p[0] = _mix(p[0], gray, a)
+            for index in 0..<count { p[index] = _mix(p[index], luma, Int(weights[Int(samples[index])])) }
         }
     }
 }
