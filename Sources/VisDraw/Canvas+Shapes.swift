@@ -6,6 +6,12 @@ extension Canvas {
     public mutating func fillRect(x: Double, y: Double, width: Double, height: Double, color: Color, opacity: Double = 1)
         throws
     {
+        // The analytic fill without building (and validating) a path; bad input takes the general route, which
+        // raises the error.
+        if _fastPaths, let box = _Box(rectX: x, y: y, width: width, height: height) {
+            _fillBox(box, color: color, opacity: try Canvas.validatedOpacity(opacity))
+            return
+        }
         try fill(Path.rect(x: x, y: y, width: width, height: height), color: color, opacity: opacity)
     }
 
@@ -15,6 +21,10 @@ extension Canvas {
     public mutating func strokeRect(
         x: Double, y: Double, width: Double, height: Double, style: StrokeStyle, color: Color, opacity: Double = 1
     ) throws {
+        if _fastPaths, let box = _Box(rectX: x, y: y, width: width, height: height) {
+            try style.validate()
+            if _strokeBox(box, style: style, color: color, opacity: try Canvas.validatedOpacity(opacity)) { return }
+        }
         try stroke(Path.rect(x: x, y: y, width: width, height: height), style: style, color: color, opacity: opacity)
     }
 

@@ -63,12 +63,11 @@ public struct Canvas: Sendable {
     public mutating func fill(_ path: Path, color: Color, rule: FillRule = .nonZero, opacity: Double = 1) throws {
         try path.validate(argument: "path")
         let opacity = try Canvas.validatedOpacity(opacity)
-        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
         if _fastPaths, let box = path._axisAlignedRectangle {
-            let (width, height) = (self.width, self.height)
-            withImageSink(blender) { sink in _rectangleCoverage(outer: box, inner: nil, width: width, height: height, into: &sink) }
+            _fillBox(box, color: color, opacity: opacity)
             return
         }
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
         uniqueRasterizer()
         _loadFill(path, into: rasterizer)
         let rasterizer = self.rasterizer
@@ -87,28 +86,48 @@ public struct Canvas: Sendable {
         try path.validate(argument: "path")
         try style.validate()
         let opacity = try Canvas.validatedOpacity(opacity)
+        if _fastPaths, path._isClosed, let box = path._axisAlignedRectangle,
+            _strokeBox(box, style: style, color: color, opacity: opacity)
+        {
+            return
+        }
         let (effective, scale) = style._effective
         guard let blender = _SpanBlender(color: color, opacity: opacity * scale, layout: image.layout), !image.isEmpty
         else { return }
-        if _fastPaths, effective.dash == nil, let box = path._axisAlignedRectangle, path._isClosed,
-            box.maxX > box.minX, box.maxY > box.minY, let corners = effective._rectangleCorners
-        {
-            let half = max(effective.lineWidth, 1) / 2
-            let outer = box.expanded(by: half)
-            let innerBox = box.expanded(by: -half)
-            let inner = innerBox.maxX > innerBox.minX && innerBox.maxY > innerBox.minY ? innerBox : nil
-            let (width, height) = (self.width, self.height)
-            let cornerRadius = corners == .round ? half : 0
-            withImageSink(blender) { sink in
-                _rectangleCoverage(
-                    outer: outer, cornerRadius: cornerRadius, inner: inner, width: width, height: height, into: &sink)
-            }
-            return
-        }
         uniqueRasterizer()
         _loadStroke(path, style: effective, into: rasterizer)
         let rasterizer = self.rasterizer
         withImageSink(blender) { sink in rasterizer.render(rule: .nonZero, into: &sink) }
+    }
+
+    /// Fills an axis-aligned box (validated, finite) analytically.
+    mutating func _fillBox(_ box: _Box, color: Color, opacity: Double) {
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
+        let (width, height) = (self.width, self.height)
+        withImageSink(blender) { sink in _rectangleCoverage(outer: box, inner: nil, width: width, height: height, into: &sink) }
+    }
+
+    /// Strokes the closed outline of an axis-aligned box (validated, finite; style and opacity validated)
+    /// analytically; false when the analytic outline does not apply (dashes, bevel joins, a miter limit under
+    /// √2, an empty box).
+    mutating func _strokeBox(_ box: _Box, style: StrokeStyle, color: Color, opacity: Double) -> Bool {
+        let (effective, scale) = style._effective
+        guard effective.dash == nil, box.maxX > box.minX, box.maxY > box.minY,
+            let corners = effective._rectangleCorners
+        else { return false }
+        guard let blender = _SpanBlender(color: color, opacity: opacity * scale, layout: image.layout), !image.isEmpty
+        else { return true }
+        let half = max(effective.lineWidth, 1) / 2
+        let outer = box.expanded(by: half)
+        let innerBox = box.expanded(by: -half)
+        let inner = innerBox.maxX > innerBox.minX && innerBox.maxY > innerBox.minY ? innerBox : nil
+        let (width, height) = (self.width, self.height)
+        let cornerRadius = corners == .round ? half : 0
+        withImageSink(blender) { sink in
+            _rectangleCoverage(
+                outer: outer, cornerRadius: cornerRadius, inner: inner, width: width, height: height, into: &sink)
+        }
+        return true
     }
 
     /// Fills the ellipse ``Path/ellipse(center:radiusX:radiusY:)`` describes (a circle when `isCircle`, whose
@@ -277,6 +296,16 @@ extension StrokeStyle {
             style.dash = nil
         }
         return (style, scale)
+    }
+}
+
+extension _Box {
+    /// The box of ``Path/rect(x:y:width:height:)`` when all its corners are finite (else the path's validation
+    /// has an error to raise).
+    init?(rectX x: Double, y: Double, width: Double, height: Double) {
+        let (x1, y1) = (x + width, y + height)
+        guard x.isFinite, y.isFinite, x1.isFinite, y1.isFinite else { return nil }
+        self.init(minX: min(x, x1), minY: min(y, y1), maxX: max(x, x1), maxY: max(y, y1))
     }
 }
 
