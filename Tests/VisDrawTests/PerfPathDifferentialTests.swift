@@ -164,6 +164,33 @@ struct PerfPathDifferentialTests {
 
     /// The stroker's round joins are polygons within 0.02 px of the arc (area-preserving vertices), which moves
     /// corner pixels of joins wider than 6 px by up to 2/255; the analytic corner is exact (see the area test).
+    @Test("fillRect and strokeRect without a path raise the general route's errors")
+    func rectangleErrors() throws {
+        let color = Color(red: 1, green: 2, blue: 3)
+        for fast in [true, false] {
+            var canvas = try Canvas(width: 8, height: 8)
+            canvas._fastPaths = fast
+            let nonFinite = try #require(throws: VisDrawError.self) {
+                try canvas.fillRect(x: .nan, y: 0, width: 2, height: 2, color: color)
+            }
+            guard case .invalidGeometry(let argument, _) = nonFinite else {
+                Issue.record("unexpected \(nonFinite)")
+                continue
+            }
+            #expect(argument == "path")
+            #expect(throws: VisDrawError.invalidArgument(argument: "opacity", expected: "a number in 0...1", actual: "2.0")) {
+                try canvas.fillRect(x: 1, y: 1, width: 2, height: 2, color: color, opacity: 2)
+            }
+            #expect(throws: VisDrawError.invalidArgument(argument: "lineWidth", expected: "a finite width > 0 pixels", actual: "0.0")) {
+                try canvas.strokeRect(x: 1, y: 1, width: 2, height: 2, style: StrokeStyle(lineWidth: 0), color: color)
+            }
+            #expect(throws: VisDrawError.self) {
+                try canvas.strokeRect(x: 1, y: .infinity, width: 2, height: 2, style: StrokeStyle(lineWidth: 1), color: color)
+            }
+            #expect(canvas.image.pixels.allSatisfy { $0 == 0 })
+        }
+    }
+
     @Test("Rectangle outlines with round joins: analytic = general stroker, ≤ 1 per sample (≤ 2 over 6 px)", arguments: layouts)
     func roundJoinOutlines(layout: PixelLayout) throws {
         var random = SeededGenerator(seed: 123 + UInt64(layout.channels))
