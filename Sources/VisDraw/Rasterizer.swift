@@ -89,9 +89,9 @@ final class _Rasterizer: @unchecked Sendable {
         var previous = last
         if inside {
             for point in points {
-                if previous.y != point.y {
-                    _appendEdge(Float(previous.x), Float(previous.y), Float(point.x), Float(point.y))
-                }
+                // As in `addPiece`: edges flat after rounding to `Float` add nothing (and would divide by zero).
+                let (y0, y1) = (Float(previous.y), Float(point.y))
+                if y0 != y1 { _appendEdge(Float(previous.x), y0, Float(point.x), y1) }
                 previous = point
             }
         } else {
@@ -326,7 +326,7 @@ private func _accumulate(
     }
 }
 
-/// ⌈value⌉ for 0 ≤ value < 2^24 without a libm call (baseline x86-64 has no rounding instruction).
+/// ⌈value⌉ for value ≥ 0 without a libm call (baseline x86-64 has no rounding instruction).
 @inline(__always)
 private func _ceilNonNegative(_ value: Float) -> Int {
     let truncated = Int(value)
