@@ -139,6 +139,30 @@ struct PerfPathDifferentialTests {
         }
     }
 
+    @Test("Polygons inside the clip skip clipping and rasterize exactly as clipped edges do")
+    func unclippedPolygons() throws {
+        var random = SeededGenerator(seed: 2718)
+        for trial in 0..<200 {
+            var points = (0..<Int.random(in: 3...12, using: &random)).map { _ in
+                Point(Double.random(in: 0..<40, using: &random), Double.random(in: 0...30, using: &random))
+            }
+            // Edges flat only after rounding to Float.
+            if trial % 4 == 0 { points[1].y = points[0].y + 1e-12 }
+            let shortcut = _Rasterizer()
+            shortcut.reset(clipWidth: 40, clipHeight: 30)
+            points.withUnsafeBufferPointer { shortcut.addPolygon($0) }
+            let clipped = _Rasterizer()
+            clipped.reset(clipWidth: 40, clipHeight: 30)
+            for index in points.indices { clipped.addEdge(points[(index + points.count - 1) % points.count], points[index]) }
+            var a = _FloatCoverageSink(width: 40, coverage: [Float](repeating: 0, count: 40 * 30))
+            var b = a
+            shortcut.render(rule: .nonZero, into: &a)
+            clipped.render(rule: .nonZero, into: &b)
+            #expect(a.coverage == b.coverage, "trial \(trial)")
+            #expect(!a.coverage.contains { $0.isNaN })
+        }
+    }
+
     @Test("Bad circles raise the general route's errors")
     func ellipseErrors() throws {
         var canvas = try Canvas(width: 8, height: 8)
