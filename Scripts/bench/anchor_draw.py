@@ -51,6 +51,21 @@ def opencv_circles(workdir):
     return run
 
 
+def pillow_rects_round(workdir):
+    """Pillow has no join option for rectangles; rounded_rectangle with radius = half the width is the closest."""
+    from PIL import Image, ImageDraw
+    scene, geometry = _inputs(workdir)
+    base = Image.fromarray(scene)
+    boxes = [(x, y, x + w, y + h) for x, y, w, h in geometry["rectangles"]]
+
+    def run():
+        image = base.copy()
+        draw = ImageDraw.Draw(image)
+        for box in boxes:
+            draw.rounded_rectangle(box, radius=1, outline=(0, 200, 0), width=2)
+    return run
+
+
 def pillow_circles(workdir):
     from PIL import Image, ImageDraw
     scene, geometry = _inputs(workdir)
@@ -65,7 +80,21 @@ def pillow_circles(workdir):
     return run
 
 
+def opencv_text_opaque(workdir):
+    import anchor_text  # beside this file; anchors.py puts the folder on sys.path
+    return anchor_text.opencv_labels(workdir)
+
+
+def pillow_text_opaque(workdir):
+    import anchor_text
+    return anchor_text.pillow_labels(workdir)
+
+
 WORKLOADS = {
     "draw.rect_outlines.aa2px.10000": {"opencv": opencv_rects, "pillow": pillow_rects},
+    # cv2.rectangle has no join style: the same call as the miter workload anchors the round one.
+    "draw.rect_outlines.aa2px_round.10000": {"opencv": opencv_rects, "pillow": pillow_rects_round},
     "draw.circles.filled.10000": {"opencv": opencv_circles, "pillow": pillow_circles},
+    # The text workload with opaque boxes, as OpenCV and Pillow draw them in anchor_text.py.
+    "draw.text_labels.bg_opaque.1000": {"opencv": opencv_text_opaque, "pillow": pillow_text_opaque},
 }

@@ -6,13 +6,25 @@ extension Canvas {
     public mutating func fillRect(x: Double, y: Double, width: Double, height: Double, color: Color, opacity: Double = 1)
         throws
     {
+        // The analytic fill without building (and validating) a path; bad input takes the general route, which
+        // raises the error.
+        if _fastPaths, let box = _Box(rectX: x, y: y, width: width, height: height) {
+            _fillBox(box, color: color, opacity: try Canvas.validatedOpacity(opacity))
+            return
+        }
         try fill(Path.rect(x: x, y: y, width: width, height: height), color: color, opacity: opacity)
     }
 
-    /// Strokes an axis-aligned rectangle's outline centred on its edges.
+    /// Strokes an axis-aligned rectangle's outline centred on its edges. Miter joins give square corners, round
+    /// joins quarter circles of radius `lineWidth / 2` outside (both drawn analytically, without the general
+    /// stroker).
     public mutating func strokeRect(
         x: Double, y: Double, width: Double, height: Double, style: StrokeStyle, color: Color, opacity: Double = 1
     ) throws {
+        if _fastPaths, let box = _Box(rectX: x, y: y, width: width, height: height) {
+            try style.validate()
+            if _strokeBox(box, style: style, color: color, opacity: try Canvas.validatedOpacity(opacity)) { return }
+        }
         try stroke(Path.rect(x: x, y: y, width: width, height: height), style: style, color: color, opacity: opacity)
     }
 
@@ -21,7 +33,7 @@ extension Canvas {
     /// - Throws: ``VisDrawError/invalidGeometry(argument:reason:)`` naming `radius` when it is negative or not
     ///   finite, `path` when the centre is not finite.
     public mutating func fillCircle(center: Point, radius: Double, color: Color, opacity: Double = 1) throws {
-        try fill(Path.circle(center: center, radius: radius), color: color, opacity: opacity)
+        try _fillEllipse(center: center, radiusX: radius, radiusY: radius, isCircle: true, color: color, opacity: opacity)
     }
 
     /// Strokes a circle's outline.
@@ -35,7 +47,8 @@ extension Canvas {
     public mutating func fillEllipse(
         center: Point, radiusX: Double, radiusY: Double, color: Color, opacity: Double = 1
     ) throws {
-        try fill(Path.ellipse(center: center, radiusX: radiusX, radiusY: radiusY), color: color, opacity: opacity)
+        try _fillEllipse(
+            center: center, radiusX: radiusX, radiusY: radiusY, isCircle: false, color: color, opacity: opacity)
     }
 
     /// Strokes an axis-aligned ellipse's outline.

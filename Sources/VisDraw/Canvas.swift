@@ -17,9 +17,12 @@ public struct Canvas: Sendable {
     /// The pixels drawn so far.
     public var image: Image
     private var rasterizer = _Rasterizer()
-    /// Whether axis-aligned rectangles take the analytic path (tests turn it off to compare with the general
-    /// rasterizer, its naive twin).
-    var _analyticRectangles = true
+    /// Whether the fast paths run: analytic axis-aligned rectangles (fills and outlines), ellipses flattened
+    /// without building a path. Tests turn it off to compare each with the general route, its naive twin.
+    var _fastPaths = true
+    /// The bytes that draws read ahead of blending (see ``_CoverageSink/touchRow(y:x:)``); stored only so that
+    /// those reads stay in the optimized code.
+    private var touchedBytes: UInt8 = 0
 
     /// A canvas drawing onto `image`.
     public init(image: Image) {
@@ -60,12 +63,11 @@ public struct Canvas: Sendable {
     public mutating func fill(_ path: Path, color: Color, rule: FillRule = .nonZero, opacity: Double = 1) throws {
         try path.validate(argument: "path")
         let opacity = try Canvas.validatedOpacity(opacity)
-        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
-        if _analyticRectangles, let box = path._axisAlignedRectangle {
-            let (width, height) = (self.width, self.height)
-            withImageSink(blender) { sink in _rectangleCoverage(outer: box, inner: nil, width: width, height: height, into: &sink) }
+        if _fastPaths, let box = path._axisAlignedRectangle {
+            _fillBox(box, color: color, opacity: opacity)
             return
         }
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
         uniqueRasterizer()
         _loadFill(path, into: rasterizer)
         let rasterizer = self.rasterizer
@@ -84,32 +86,80 @@ public struct Canvas: Sendable {
         try path.validate(argument: "path")
         try style.validate()
         let opacity = try Canvas.validatedOpacity(opacity)
+        if _fastPaths, path._isClosed, let box = path._axisAlignedRectangle,
+            _strokeBox(box, style: style, color: color, opacity: opacity)
+        {
+            return
+        }
         let (effective, scale) = style._effective
         guard let blender = _SpanBlender(color: color, opacity: opacity * scale, layout: image.layout), !image.isEmpty
         else { return }
-        if _analyticRectangles, effective.dash == nil, effective.join == .miter,
-            effective.miterLimit >= 2.0.squareRoot(), let box = path._axisAlignedRectangle, path._isClosed,
-            box.maxX > box.minX, box.maxY > box.minY
-        {
-            let half = max(effective.lineWidth, 1) / 2
-            let outer = box.expanded(by: half)
-            let innerBox = box.expanded(by: -half)
-            let inner = innerBox.maxX > innerBox.minX && innerBox.maxY > innerBox.minY ? innerBox : nil
-            let (width, height) = (self.width, self.height)
-            withImageSink(blender) { sink in
-                _rectangleCoverage(outer: outer, inner: inner, width: width, height: height, into: &sink)
-            }
-            return
-        }
         uniqueRasterizer()
         _loadStroke(path, style: effective, into: rasterizer)
         let rasterizer = self.rasterizer
         withImageSink(blender) { sink in rasterizer.render(rule: .nonZero, into: &sink) }
     }
 
+    /// Fills an axis-aligned box (validated, finite) analytically.
+    mutating func _fillBox(_ box: _Box, color: Color, opacity: Double) {
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
+        let (width, height) = (self.width, self.height)
+        withImageSink(blender) { sink in _rectangleCoverage(outer: box, inner: nil, width: width, height: height, into: &sink) }
+    }
+
+    /// Strokes the closed outline of an axis-aligned box (validated, finite; style and opacity validated)
+    /// analytically; false when the analytic outline does not apply (dashes, bevel joins, a miter limit under
+    /// √2, an empty box).
+    mutating func _strokeBox(_ box: _Box, style: StrokeStyle, color: Color, opacity: Double) -> Bool {
+        let (effective, scale) = style._effective
+        guard effective.dash == nil, box.maxX > box.minX, box.maxY > box.minY,
+            let corners = effective._rectangleCorners
+        else { return false }
+        guard let blender = _SpanBlender(color: color, opacity: opacity * scale, layout: image.layout), !image.isEmpty
+        else { return true }
+        let half = max(effective.lineWidth, 1) / 2
+        let outer = box.expanded(by: half)
+        let innerBox = box.expanded(by: -half)
+        let inner = innerBox.maxX > innerBox.minX && innerBox.maxY > innerBox.minY ? innerBox : nil
+        let (width, height) = (self.width, self.height)
+        let cornerRadius = corners == .round ? half : 0
+        withImageSink(blender) { sink in
+            _rectangleCoverage(
+                outer: outer, cornerRadius: cornerRadius, inner: inner, width: width, height: height, into: &sink)
+        }
+        return true
+    }
+
+    /// Fills the ellipse ``Path/ellipse(center:radiusX:radiusY:)`` describes (a circle when `isCircle`, whose
+    /// errors name `radius`).
+    mutating func _fillEllipse(
+        center: Point, radiusX: Double, radiusY: Double, isCircle: Bool, color: Color, opacity: Double
+    ) throws {
+        // Finite extremes imply a finite centre and finite radii.
+        let finite =
+            (center.x - radiusX).isFinite && (center.x + radiusX).isFinite && (center.y - radiusY).isFinite
+            && (center.y + radiusY).isFinite
+        guard _fastPaths, finite, radiusX >= 0, radiusY >= 0 else {
+            // The general route raises the errors (naming the radius, or the path's bad point).
+            let path =
+                isCircle
+                ? try Path.circle(center: center, radius: radiusX)
+                : try Path.ellipse(center: center, radiusX: radiusX, radiusY: radiusY)
+            try fill(path, color: color, opacity: opacity)
+            return
+        }
+        let opacity = try Canvas.validatedOpacity(opacity)
+        guard let blender = _SpanBlender(color: color, opacity: opacity, layout: image.layout), !image.isEmpty else { return }
+        uniqueRasterizer()
+        rasterizer.addEllipse(
+            center: center, radiusX: radiusX, radiusY: radiusY, tolerance: Path.defaultTolerance, clip: fillClip)
+        let rasterizer = self.rasterizer
+        withImageSink(blender) { sink in rasterizer.render(rule: .nonZero, into: &sink) }
+    }
+
     /// Composites a coverage mask (for example a glyph run) with `color`; see ``VisCore/Image/composite(_:color:opacity:)``.
     public mutating func composite(_ mask: CoverageMask, color: Color, opacity: Double = 1) {
-        image.composite(mask, color: color, opacity: opacity)
+        touchedBytes ^= image._composite(mask, color: color, opacity: opacity)
     }
 
     /// The 8-bit coverage of filling `path`, cropped to the image: what ``fill(_:color:rule:opacity:)`` would
@@ -165,11 +215,13 @@ public struct Canvas: Sendable {
 
     private mutating func withImageSink(_ blender: _SpanBlender, _ body: (inout _ImageSink) -> Void) {
         let rowStride = image.rowStride
-        image.pixels.withUnsafeMutableBufferPointer { buffer in
-            guard let base = buffer.baseAddress else { return }
+        let touched = image.pixels.withUnsafeMutableBufferPointer { buffer -> UInt8 in
+            guard let base = buffer.baseAddress else { return 0 }
             var sink = _ImageSink(pixels: base, rowStride: rowStride, blender: blender)
             body(&sink)
+            return sink.touched
         }
+        touchedBytes ^= touched
     }
 
     /// The clip box for flattening: the image plus a pixel.
@@ -212,7 +264,25 @@ public struct Canvas: Sendable {
     }
 }
 
+/// The corners of a stroked axis-aligned rectangle that the analytic outline draws.
+enum _RectangleCorners {
+    /// Square: the miter join of right angles (within any miter limit of √2 and above).
+    case square
+    /// Quarter circles of half the line width around each outer corner (round joins).
+    case round
+}
+
 extension StrokeStyle {
+    /// The corners a closed axis-aligned rectangle gets with this style, or nil when the analytic outline does
+    /// not apply (bevel joins, or miters clipped by a limit under √2).
+    var _rectangleCorners: _RectangleCorners? {
+        switch join {
+        case .miter: return miterLimit >= 2.0.squareRoot() ? .square : nil
+        case .round: return .round
+        case .bevel: return nil
+        }
+    }
+
     /// The style actually rasterized and the opacity factor that goes with it: hairlines become 1 px at
     /// `lineWidth` strength; dash periods under 1 px become solid at the on-fraction.
     var _effective: (StrokeStyle, Double) {
@@ -226,6 +296,16 @@ extension StrokeStyle {
             style.dash = nil
         }
         return (style, scale)
+    }
+}
+
+extension _Box {
+    /// The box of ``Path/rect(x:y:width:height:)`` when all its corners are finite (else the path's validation
+    /// has an error to raise).
+    init?(rectX x: Double, y: Double, width: Double, height: Double) {
+        let (x1, y1) = (x + width, y + height)
+        guard x.isFinite, y.isFinite, x1.isFinite, y1.isFinite else { return nil }
+        self.init(minX: min(x, x1), minY: min(y, y1), maxX: max(x, x1), maxY: max(y, y1))
     }
 }
 

@@ -15,7 +15,7 @@ public struct Font: Sendable {
 
     /// A font for `spec` at `sizePoints`.
     ///
-    /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` unless `sizePoints` is finite, positive
+    /// - Throws: ``VisDrawError/invalidArgument(argument:expected:actual:)`` unless `sizePoints` is finite, positive
     ///   and at most ``maximumSizePoints``; the errors of ``FontSet/resolve(_:)``.
     public init(_ spec: FontSpec = .sansSerif, sizePoints: Double) throws {
         try self.init(fontSet: try FontSet.resolve(spec), sizePoints: sizePoints)
@@ -24,7 +24,7 @@ public struct Font: Sendable {
     /// A font from an already resolved set.
     public init(fontSet: FontSet, sizePoints: Double) throws {
         guard sizePoints.isFinite, sizePoints > 0, sizePoints <= Font.maximumSizePoints else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "sizePoints",
                 expected: "a finite size in points in (0, \(Font.maximumSizePoints)]",
                 actual: "\(sizePoints)")

@@ -17,7 +17,7 @@ final class _FreeTypeLibrary: @unchecked Sendable {
     }
 
     /// The library, or the reason FreeType could not start.
-    static let shared: Result<_FreeTypeLibrary, TextError> = {
+    static let shared: Result<_FreeTypeLibrary, VisDrawError> = {
         var library: FT_Library?
         let error = FT_Init_FreeType(&library)
         guard error == 0, let library else {
@@ -67,10 +67,10 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
 
     /// The face `faceIndex` of the font file at `path`, opened once per process and shared.
     ///
-    /// - Throws: ``TextError/fontFileNotFound(path:)`` when there is no such file,
-    ///   ``TextError/faceIndexOutOfRange(path:faceIndex:faceCount:)`` for an index past the collection's faces,
-    ///   ``TextError/invalidFontFile(path:faceIndex:reason:)`` when FreeType cannot read it (not a font,
-    ///   truncated, corrupt, or a bitmap-only font), ``TextError/invalidArgument(argument:expected:actual:)`` for a
+    /// - Throws: ``VisDrawError/fontFileNotFound(path:)`` when there is no such file,
+    ///   ``VisDrawError/faceIndexOutOfRange(path:faceIndex:faceCount:)`` for an index past the collection's faces,
+    ///   ``VisDrawError/invalidFontFile(path:faceIndex:reason:)`` when FreeType cannot read it (not a font,
+    ///   truncated, corrupt, or a bitmap-only font), ``VisDrawError/invalidArgument(argument:expected:actual:)`` for a
     ///   negative index.
     public static func load(path: String, faceIndex: Int = 0) throws -> FontFace {
         let key = _FontFileReference(path: path, faceIndex: faceIndex)
@@ -84,15 +84,15 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
 
     private init(opening path: String, faceIndex: Int, identifier: Int) throws {
         guard faceIndex >= 0, faceIndex <= Int(Int32.max) else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "faceIndex", expected: "a face index of at least 0", actual: "\(faceIndex)")
         }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw TextError.fontFileNotFound(path: path)
+            throw VisDrawError.fontFileNotFound(path: path)
         }
         guard !isDirectory.boolValue else {
-            throw TextError.invalidFontFile(
+            throw VisDrawError.invalidFontFile(
                 path: path, faceIndex: faceIndex, reason: "a directory, not a font file")
         }
         let library = try _FreeTypeLibrary.shared.get()
@@ -111,9 +111,9 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         library.faceLifecycleLock.unlock()
         guard error == 0, let opened else {
             if faceCount > 0, faceIndex >= faceCount {
-                throw TextError.faceIndexOutOfRange(path: path, faceIndex: faceIndex, faceCount: faceCount)
+                throw VisDrawError.faceIndexOutOfRange(path: path, faceIndex: faceIndex, faceCount: faceCount)
             }
-            throw TextError.invalidFontFile(
+            throw VisDrawError.invalidFontFile(
                 path: path, faceIndex: faceIndex, reason: _freeTypeErrorMessage(error))
         }
         let flags = opened.pointee.face_flags
@@ -121,7 +121,7 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
             library.faceLifecycleLock.lock()
             FT_Done_Face(opened)
             library.faceLifecycleLock.unlock()
-            throw TextError.invalidFontFile(
+            throw VisDrawError.invalidFontFile(
                 path: path, faceIndex: faceIndex,
                 reason: "a bitmap-only font; a scalable (outline) font is needed")
         }
@@ -198,7 +198,7 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
     /// `shiftX` and down by `shiftY` 1/64 pixels (0..<64) for sub-pixel positioning, as matplotlib's Agg backend
     /// does with `FT_Set_Transform`.
     ///
-    /// - Throws: ``TextError/invalidFontFile(path:faceIndex:reason:)`` when the glyph's data is unreadable (a
+    /// - Throws: ``VisDrawError/invalidFontFile(path:faceIndex:reason:)`` when the glyph's data is unreadable (a
     ///   truncated or corrupt font).
     func renderGlyph(_ glyphIndex: UInt32, sizeKey: Int, shiftX: Int = 0, shiftY: Int = 0) throws
         -> _RenderedGlyph
@@ -209,7 +209,7 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
             let error = FT_Set_Char_Size(face, 0, FT_F26Dot6(sizeKey), 100, 100)
             guard error == 0 else {
                 currentSizeKey = -1
-                throw TextError.invalidFontFile(
+                throw VisDrawError.invalidFontFile(
                     path: path, faceIndex: faceIndex,
                     reason: "cannot scale to \(Double(sizeKey) / 64) pt: \(_freeTypeErrorMessage(error))")
             }
@@ -217,7 +217,7 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         }
         var error = FT_Load_Glyph(face, glyphIndex, Int32(FT_LOAD_DEFAULT) | Int32(FT_LOAD_NO_BITMAP))
         guard error == 0, let slot = face.pointee.glyph else {
-            throw TextError.invalidFontFile(
+            throw VisDrawError.invalidFontFile(
                 path: path, faceIndex: faceIndex,
                 reason: "glyph \(glyphIndex): \(_freeTypeErrorMessage(error))")
         }
@@ -236,7 +236,7 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
         }
         error = FT_Render_Glyph(slot, FT_RENDER_MODE_NORMAL)
         guard error == 0 else {
-            throw TextError.invalidFontFile(
+            throw VisDrawError.invalidFontFile(
                 path: path, faceIndex: faceIndex,
                 reason: "glyph \(glyphIndex): \(_freeTypeErrorMessage(error))")
         }

@@ -30,7 +30,7 @@ public final class FontSet: @unchecked Sendable {
 
     /// The font set for `spec`, built on first use and then shared.
     ///
-    /// - Throws: for files, the errors of ``FontFace/load(path:faceIndex:)``; ``TextError/noFontAvailable(request:)``
+    /// - Throws: for files, the errors of ``FontFace/load(path:faceIndex:)``; ``VisDrawError/noFontAvailable(request:)``
     ///   when fontconfig has no font at all.
     public static func resolve(_ spec: FontSpec) throws -> FontSet {
         registryLock.lock()
@@ -60,7 +60,7 @@ public final class FontSet: @unchecked Sendable {
         case .family(let name):
             guard let match = locator.bestMatch(family: name, weight: spec.weight, slant: spec.slant)
             else {
-                throw TextError.noFontAvailable(request: spec.description)
+                throw VisDrawError.noFontAvailable(request: spec.description)
             }
             primaryFace = try FontFace.load(path: match.path, faceIndex: match.faceIndex)
             fallbacks = locator.fallbackCandidates(family: name, weight: spec.weight, slant: spec.slant)

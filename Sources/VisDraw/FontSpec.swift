@@ -5,7 +5,7 @@
 /// family that no installed font has is not an error: fontconfig substitutes its best match (usually the default
 /// sans-serif font), and ``FontSet/primaryFace`` tells which font that was. A file (`.ttf`, `.otf`, or a face of
 /// a `.ttc`/`.otc` collection) is how a particular font, for example a CJK one, is chosen; missing files and
-/// unreadable fonts are ``TextError``s.
+/// unreadable fonts are ``VisDrawError``s.
 ///
 /// Characters the chosen font lacks are drawn with a fallback font that has them (see ``FontSet``).
 public struct FontSpec: Sendable, Hashable, ExpressibleByStringLiteral, CustomStringConvertible {

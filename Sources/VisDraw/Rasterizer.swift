@@ -2,6 +2,13 @@
 protocol _CoverageSink {
     /// Pixels `x ..< x + count` of row `y` (image coordinates, inside the clip) have coverage `coverage`.
     mutating func span(y: Int, x: Int, count: Int, coverage: Float)
+    /// Reads the destination at pixel (x, y) (inside the clip) so that its memory is fetched before it is
+    /// blended.
+    mutating func touchRow(y: Int, x: Int)
+}
+
+extension _CoverageSink {
+    mutating func touchRow(y: Int, x: Int) {}
 }
 
 /// The exact-area coverage rasterizer (the font-rs formulation): every edge adds, to each pixel cell it
@@ -29,6 +36,8 @@ final class _Rasterizer: @unchecked Sendable {
     /// Per-row range of cells that received a delta (`rowFirst > rowLast` when none).
     private var rowFirst: [Int32] = []
     private var rowLast: [Int32] = []
+    /// Reused point buffer of ``addEllipse(center:radiusX:radiusY:tolerance:clip:)``.
+    private var scratchPoints: [Point] = []
 
     /// Starts a new shape clipped to `width` × `height` pixels.
     func reset(clipWidth width: Int, clipHeight height: Int) {
@@ -61,14 +70,62 @@ final class _Rasterizer: @unchecked Sendable {
     func addPolygons(_ flat: _FlatPath) {
         flat.points.withUnsafeBufferPointer { points in
             for subpath in flat.subpaths where subpath.count >= 2 {
-                var previous = points[subpath.end - 1]
-                for index in subpath.start..<subpath.end {
-                    let point = points[index]
-                    addEdge(previous, point)
-                    previous = point
-                }
+                addPolygon(UnsafeBufferPointer(rebasing: points[subpath.start..<subpath.end]))
             }
         }
+    }
+
+    /// Adds one closed polygon. One wholly inside the clip box skips clipping (``addEdge(_:_:)`` would keep
+    /// every edge as it is): only the conversion to `Float` remains.
+    func addPolygon(_ points: UnsafeBufferPointer<Point>) {
+        guard points.count >= 2, let last = points.last else { return }
+        var inside = true
+        let (width, height) = (Double(clipWidth), Double(clipHeight))
+        // Strictly left of the right edge: an edge on it is dropped (and marks the cut) by the clipping path.
+        for point in points where !(point.x >= 0 && point.x < width && point.y >= 0 && point.y <= height) {
+            inside = false
+            break
+        }
+        var previous = last
+        if inside {
+            for point in points {
+                // As in `addPiece`: edges flat after rounding to `Float` add nothing (and would divide by zero).
+                let (y0, y1) = (Float(previous.y), Float(point.y))
+                if y0 != y1 { _appendEdge(Float(previous.x), y0, Float(point.x), y1) }
+                previous = point
+            }
+        } else {
+            for point in points {
+                addEdge(previous, point)
+                previous = point
+            }
+        }
+    }
+
+    /// Adds the flattened outline of an axis-aligned ellipse: the points ``Path/ellipse(center:radiusX:radiusY:)``
+    /// flattens to, without building the path (``addPolygons(_:)`` of that path is its naive twin).
+    func addEllipse(center: Point, radiusX: Double, radiusY: Double, tolerance: Double, clip: _Box) {
+        guard radiusX > 0, radiusY > 0 else { return }
+        let kx = radiusX * Path.circleKappa
+        let ky = radiusY * Path.circleKappa
+        let (cx, cy) = (center.x, center.y)
+        var points = scratchPoints
+        scratchPoints = []
+        points.removeAll(keepingCapacity: true)
+        let start = Point(cx + radiusX, cy)
+        points.append(start)
+        let bottom = Point(cx, cy + radiusY)
+        let left = Point(cx - radiusX, cy)
+        let top = Point(cx, cy - radiusY)
+        func quarter(_ p0: Point, _ p1: Point, _ p2: Point, _ p3: Point) {
+            _flattenCubic(p0, p1, p2, p3, tolerance: tolerance, clip: clip, depth: 0, into: &points)
+        }
+        quarter(start, Point(cx + radiusX, cy + ky), Point(cx + kx, cy + radiusY), bottom)
+        quarter(bottom, Point(cx - kx, cy + radiusY), Point(cx - radiusX, cy + ky), left)
+        quarter(left, Point(cx - radiusX, cy - ky), Point(cx - kx, cy - radiusY), top)
+        quarter(top, Point(cx + kx, cy - radiusY), Point(cx + radiusX, cy - ky), start)
+        points.withUnsafeBufferPointer { addPolygon($0) }
+        scratchPoints = points
     }
 
     /// Adds one directed edge, clipped to the clip box.
@@ -131,6 +188,11 @@ final class _Rasterizer: @unchecked Sendable {
         let y0 = Float(min(max(pa.y, 0), height))
         let y1 = Float(min(max(pb.y, 0), height))
         guard y0 != y1 else { return }
+        _appendEdge(x0, y0, x1, y1)
+    }
+
+    @inline(__always)
+    private func _appendEdge(_ x0: Float, _ y0: Float, _ x1: Float, _ y1: Float) {
         edges.append(SIMD4(x0, y0, x1, y1))
         minX = min(minX, min(x0, x1))
         maxX = max(maxX, max(x0, x1))
@@ -166,6 +228,13 @@ final class _Rasterizer: @unchecked Sendable {
                         _accumulate(
                             x0: edge.x - offsetX, y0: edge.y - offsetY, x1: edge.z - offsetX, y1: edge.w - offsetY,
                             limitX: limitX, rows: rows, width: bufferWidth, cells: cells, firsts: firsts, lasts: lasts)
+                    }
+                    // A read of each row's first and last pixel before any blending: the reads are independent, so their
+                    // cache misses overlap instead of stalling row after row.
+                    let lastVisible = clipWidth - 1
+                    for row in 0..<rows where firsts[row] <= lasts[row] {
+                        sink.touchRow(y: row + originY, x: min(Int(firsts[row]) + originX, lastVisible))
+                        sink.touchRow(y: row + originY, x: min(Int(lasts[row]) + originX, lastVisible))
                     }
                     for row in 0..<rows {
                         let first = Int(firsts[row])
@@ -207,7 +276,7 @@ private func _accumulate(
     let slope = (bottom.x - top.x) / (bottom.y - top.y)
     var x = top.x
     let firstRow = max(Int(top.y), 0)
-    let endRow = min(Int(bottom.y.rounded(.up)), rows)
+    let endRow = min(_ceilNonNegative(bottom.y), rows)
     guard firstRow < endRow else { return }
     for row in firstRow..<endRow {
         let dy = min(Float(row + 1), bottom.y) - max(Float(row), top.y)
@@ -215,10 +284,10 @@ private func _accumulate(
         let d = dy * direction
         let xa = min(x, xNext)
         let xb = max(x, xNext)
-        let xaFloor = xa.rounded(.down)
-        let ia = Int(xaFloor)
-        let xbCeil = xb.rounded(.up)
-        let ib = Int(xbCeil)
+        let ia = Int(xa)  // xa ≥ 0: truncation is the floor
+        let xaFloor = Float(ia)
+        let ib = _ceilNonNegative(xb)
+        let xbCeil = Float(ib)
         let line = cells + row * width
         let last: Int
         if ib <= ia + 1 {
@@ -257,6 +326,13 @@ private func _accumulate(
     }
 }
 
+/// ⌈value⌉ for value ≥ 0 without a libm call (baseline x86-64 has no rounding instruction).
+@inline(__always)
+private func _ceilNonNegative(_ value: Float) -> Int {
+    let truncated = Int(value)
+    return Float(truncated) < value ? truncated + 1 : truncated
+}
+
 /// Prefix-sums one row's deltas into coverage runs (clearing the deltas) and sends them to the sink.
 @inline(__always)
 private func _sweepRow<Sink: _CoverageSink>(
@@ -268,7 +344,16 @@ private func _sweepRow<Sink: _CoverageSink>(
     var runCoverage: Float = 0
     let end = min(last + 1, visibleEnd)
     var column = first
+    let raw = UnsafeRawPointer(line)
     while column < end {
+        // Inside a shape most cells hold no delta: skip them four at a time (all bits zero is +0.0).
+        while column + 4 <= end
+            && raw.loadUnaligned(fromByteOffset: column * 4, as: UInt64.self)
+                | raw.loadUnaligned(fromByteOffset: column * 4 + 8, as: UInt64.self) == 0
+        {
+            column += 4
+        }
+        guard column < end else { break }
         let delta = line[column]
         if delta != 0 {
             line[column] = 0

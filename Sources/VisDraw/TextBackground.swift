@@ -45,21 +45,21 @@ public struct TextBackground: Sendable, Hashable {
         return fraction * fontSizePoints * Font.pixelsPerPoint
     }
 
-    /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for a non-finite or negative pad or line
+    /// - Throws: ``VisDrawError/invalidArgument(argument:expected:actual:)`` for a non-finite or negative pad or line
     ///   width, or an alpha outside 0...1.
     func validate() throws {
         guard padPoints.isFinite, padPoints >= 0 else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "bboxes.pad", expected: "a finite padding in points, at least 0",
                 actual: "\(padPoints)")
         }
         guard lineWidthPoints.isFinite, lineWidthPoints >= 0 else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "bboxes.linewidth", expected: "a finite width in points, at least 0",
                 actual: "\(lineWidthPoints)")
         }
         if let alpha, !(alpha >= 0 && alpha <= 1) {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "bboxes.alpha", expected: "a number in 0...1", actual: "\(alpha)")
         }
     }

@@ -10,10 +10,10 @@ public enum HorizontalTextAlignment: String, Sendable, Hashable, CaseIterable {
 
     /// Parses matplotlib's names (`"left"`, `"center"`, `"right"`).
     ///
-    /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for any other string.
+    /// - Throws: ``VisDrawError/invalidArgument(argument:expected:actual:)`` for any other string.
     public init(parsing name: String) throws {
         guard let value = HorizontalTextAlignment(rawValue: name) else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "horizontal_alignments", expected: "one of left, center, right",
                 actual: "\"\(name)\"")
         }
@@ -41,10 +41,10 @@ public enum VerticalTextAlignment: String, Sendable, Hashable, CaseIterable {
 
     /// Parses matplotlib's names (`"top"`, `"center"`, `"bottom"`, `"baseline"`, `"center_baseline"`).
     ///
-    /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for any other string.
+    /// - Throws: ``VisDrawError/invalidArgument(argument:expected:actual:)`` for any other string.
     public init(parsing name: String) throws {
         guard let value = VerticalTextAlignment(rawValue: name) else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "vertical_alignments",
                 expected: "one of top, center, bottom, baseline, center_baseline",
                 actual: "\"\(name)\"")
@@ -145,7 +145,7 @@ public struct TextLayout: Sendable {
 
     /// Lays out `text` in `font`, rendering (or fetching from `glyphCache`) every glyph it needs.
     ///
-    /// - Throws: ``TextError/invalidFontFile(path:faceIndex:reason:)`` when a glyph of a font cannot be read.
+    /// - Throws: ``VisDrawError/invalidFontFile(path:faceIndex:reason:)`` when a glyph of a font cannot be read.
     public init(
         _ text: String, font: Font, horizontalAlignment: HorizontalTextAlignment = .left,
         glyphCache: GlyphCache = .shared

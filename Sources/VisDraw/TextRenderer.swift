@@ -66,8 +66,8 @@ public final class TextRenderer: Sendable {
     ///
     /// - Returns: The box drawn — the background box (padding included) when there is a background, else the
     ///   text's layout box — or nil for an empty string, which draws nothing.
-    /// - Throws: ``TextError/invalidArgument(argument:expected:actual:)`` for a non-finite position, size or
-    ///   background value; font errors (``TextError``) for a missing or unreadable font file.
+    /// - Throws: ``VisDrawError/invalidArgument(argument:expected:actual:)`` for a non-finite position, size or
+    ///   background value; ``VisDrawError/fontFileNotFound(path:)`` and the other font cases for a missing or unreadable font file.
     @discardableResult
     public func draw(_ text: String, x: Double, y: Double, style: TextStyle, on canvas: inout Canvas) throws
         -> TextBounds?
@@ -114,7 +114,7 @@ public final class TextRenderer: Sendable {
 
     private static func validatePosition(x: Double, y: Double) throws {
         guard x.isFinite, y.isFinite else {
-            throw TextError.invalidArgument(
+            throw VisDrawError.invalidArgument(
                 argument: "position", expected: "finite x and y", actual: "(\(x), \(y))")
         }
     }

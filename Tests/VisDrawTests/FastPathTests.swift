@@ -34,7 +34,7 @@ struct FastPathTests {
             let opacity = trial % 3 == 0 ? 1 : Double.random(in: 0...1, using: &random)
             var fast = Canvas(image: image)
             var naive = Canvas(image: image)
-            naive._analyticRectangles = false
+            naive._fastPaths = false
             try fast.fillRect(x: x, y: y, width: w, height: h, color: color, opacity: opacity)
             try naive.fillRect(x: x, y: y, width: w, height: h, color: color, opacity: opacity)
             let difference = maxSampleDifference(fast.image, naive.image)
@@ -58,7 +58,7 @@ struct FastPathTests {
             let color = randomColor(using: &random)
             var fast = Canvas(image: image)
             var naive = Canvas(image: image)
-            naive._analyticRectangles = false
+            naive._fastPaths = false
             try fast.strokeRect(x: x, y: y, width: w, height: h, style: style, color: color)
             try naive.strokeRect(x: x, y: y, width: w, height: h, style: style, color: color)
             let difference = maxSampleDifference(fast.image, naive.image)

@@ -56,12 +56,12 @@ struct FontTests {
     @Test("a face index past the collection's faces names the file and the face count")
     func faceIndexOutOfRange() throws {
         #expect(
-            throws: TextError.faceIndexOutOfRange(path: FontTests.microHei, faceIndex: 5, faceCount: 2)
+            throws: VisDrawError.faceIndexOutOfRange(path: FontTests.microHei, faceIndex: 5, faceCount: 2)
         ) {
             try FontFace.load(path: FontTests.microHei, faceIndex: 5)
         }
         #expect(
-            throws: TextError.invalidArgument(
+            throws: VisDrawError.invalidArgument(
                 argument: "faceIndex", expected: "a face index of at least 0", actual: "-1")
         ) {
             try FontFace.load(path: FontTests.dejaVuSans, faceIndex: -1)
@@ -71,10 +71,10 @@ struct FontTests {
     @Test("a missing font file is a typed error naming the path")
     func missingFile() throws {
         let path = "/nonexistent/fonts/Missing.ttf"
-        #expect(throws: TextError.fontFileNotFound(path: path)) {
+        #expect(throws: VisDrawError.fontFileNotFound(path: path)) {
             try Font(.file(path), sizePoints: 10)
         }
-        #expect(TextError.fontFileNotFound(path: path).description.contains(path))
+        #expect(VisDrawError.fontFileNotFound(path: path).description.contains(path))
     }
 
     @Test("random bytes, a truncated font and a directory are clean typed errors")
@@ -89,7 +89,7 @@ struct FontTests {
         }
         let noisePath = directory.appendingPathComponent("noise.ttf").path
         try Data(noise).write(to: URL(fileURLWithPath: noisePath))
-        let noiseError = try #require(throws: TextError.self) { try FontFace.load(path: noisePath) }
+        let noiseError = try #require(throws: VisDrawError.self) { try FontFace.load(path: noisePath) }
         guard case .invalidFontFile(let path, let faceIndex, let reason) = noiseError else {
             Issue.record("unexpected \(noiseError)")
             return
@@ -101,12 +101,12 @@ struct FontTests {
         let original = try Data(contentsOf: URL(fileURLWithPath: FontTests.dejaVuSans))
         let headerOnly = directory.appendingPathComponent("header.ttf").path
         try original.prefix(2000).write(to: URL(fileURLWithPath: headerOnly))
-        #expect(throws: TextError.self) { try FontFace.load(path: headerOnly) }
+        #expect(throws: VisDrawError.self) { try FontFace.load(path: headerOnly) }
 
         // Cut in the middle of the glyph data: the face may open, but drawing must fail cleanly, not crash.
         let halfPath = directory.appendingPathComponent("half.ttf").path
         try original.prefix(original.count / 2).write(to: URL(fileURLWithPath: halfPath))
-        #expect(throws: TextError.self) {
+        #expect(throws: VisDrawError.self) {
             let font = try Font(.file(halfPath), sizePoints: 12)
             _ = try TextLayout(
                 "The quick brown fox jumps over the lazy dog ÀÉÎÕÜ", font: font,
@@ -114,7 +114,7 @@ struct FontTests {
         }
 
         #expect(
-            throws: TextError.invalidFontFile(
+            throws: VisDrawError.invalidFontFile(
                 path: directory.path, faceIndex: 0, reason: "a directory, not a font file")
         ) {
             try FontFace.load(path: directory.path)
@@ -123,7 +123,7 @@ struct FontTests {
 
     @Test("sizes must be finite, positive and bounded", arguments: [0.0, -3, .nan, .infinity, 1e6])
     func invalidSizes(size: Double) throws {
-        #expect(throws: TextError.self) { try Font(.sansSerif, sizePoints: size) }
+        #expect(throws: VisDrawError.self) { try Font(.sansSerif, sizePoints: size) }
     }
 
     @Test("line metrics come from the OS/2 table (DejaVu Sans: 1556/-492/410 of 2048)")

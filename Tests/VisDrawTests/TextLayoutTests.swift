@@ -118,8 +118,8 @@ struct TextLayoutTests {
     func parsing() throws {
         #expect(try VerticalTextAlignment(parsing: "center_baseline") == .centerBaseline)
         #expect(try HorizontalTextAlignment(parsing: "right") == .right)
-        #expect(throws: TextError.self) { try VerticalTextAlignment(parsing: "middle") }
-        #expect(throws: TextError.self) { try HorizontalTextAlignment(parsing: "centre") }
+        #expect(throws: VisDrawError.self) { try VerticalTextAlignment(parsing: "middle") }
+        #expect(throws: VisDrawError.self) { try HorizontalTextAlignment(parsing: "centre") }
     }
 
     @Test("the empty string has no width; control characters draw nothing")

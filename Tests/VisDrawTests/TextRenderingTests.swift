@@ -209,22 +209,22 @@ struct TextRenderingTests {
         var image = try TextTestImages.white()
         let before = image
         #expect(
-            throws: TextError.invalidArgument(
+            throws: VisDrawError.invalidArgument(
                 argument: "position", expected: "finite x and y", actual: "(nan, 3.0)")
         ) {
             try image.drawText("a", x: .nan, y: 3, style: TextStyle())
         }
-        #expect(throws: TextError.self) {
+        #expect(throws: VisDrawError.self) {
             try image.drawText("a", x: 1, y: .infinity, style: TextStyle())
         }
-        #expect(throws: TextError.self) {
+        #expect(throws: VisDrawError.self) {
             try image.drawText(
                 "a", x: 1, y: 1, style: TextStyle(background: TextBackground(padPoints: .nan)))
         }
-        #expect(throws: TextError.self) {
+        #expect(throws: VisDrawError.self) {
             try image.drawText("a", x: 1, y: 1, style: TextStyle(background: TextBackground(alpha: 2)))
         }
-        #expect(throws: TextError.self) {
+        #expect(throws: VisDrawError.self) {
             try image.drawText("a", x: 1, y: 1, style: TextStyle(sizePoints: 0))
         }
         try image.drawText("far", x: 1e300, y: -1e300, style: TextStyle(background: TextBackground()))
@@ -260,8 +260,8 @@ struct TextRenderingTests {
         #expect(image == canvas.image)
 
         let before = image
-        #expect(throws: TextError.self) { try image.drawText("x", x: .nan, y: 0, style: style) }
-        #expect(throws: TextError.self) {
+        #expect(throws: VisDrawError.self) { try image.drawText("x", x: .nan, y: 0, style: style) }
+        #expect(throws: VisDrawError.self) {
             try image.drawText("x", x: 0, y: 0, style: TextStyle(font: .file("/nonexistent.ttf")))
         }
         #expect(image == before)
