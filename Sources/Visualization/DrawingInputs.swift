@@ -275,8 +275,6 @@ func _visualizerArgument<Result>(_ body: () throws -> Result) throws -> Result {
         throw VisualizerError.invalidArgument(argument: argument, expected: expected, actual: actual)
     } catch VisDrawError.invalidArgument(let argument, let expected, let actual) {
         throw VisualizerError.invalidArgument(argument: argument, expected: expected, actual: actual)
-    } catch TextError.invalidArgument(let argument, let expected, let actual) {
-        throw VisualizerError.invalidArgument(argument: argument, expected: expected, actual: actual)
     }
 }
 

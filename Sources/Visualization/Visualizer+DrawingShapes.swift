@@ -157,11 +157,6 @@ extension Visualizer {
                 let vertices = _PixelSnapping.snapped(
                     original, widthPixels: context.clampedShapeWidth(points: style.lineWidthsPoints[index]),
                     width: context.width, height: context.height)
-                if kind == "bbox", vertices.count == 4,
-                    try style.drawBox(from: vertices[0], to: vertices[2], index: index, on: &canvas, context: context)
-                {
-                    continue
-                }
                 try style.draw(Path.polygon(vertices, closed: true), index: index, on: &canvas, context: context)
             }
         }
@@ -185,30 +180,6 @@ struct _ShapeStyle {
         self.lineStyles = try lineStyles.values(count: count, argument: "lineStyles")
         self.lineWidthsPoints = try _DrawingArguments.widths(lineWidths, count: count, argument: "lineWidths")
         self.alpha = try _DrawingArguments.alpha(alpha, argument: "alpha")
-    }
-
-    /// Draws the box from `topLeft` to `bottomRight` with the analytic outline (``_BoxOutline``) when it can: a
-    /// solid edge on a box wider and taller than the stroke. Returns false, having drawn nothing, otherwise.
-    func drawBox(
-        from topLeft: Point, to bottomRight: Point, index: Int, on canvas: inout Canvas, context: _DrawingContext
-    )
-        throws -> Bool
-    {
-        let width = context.clampedShapeWidth(points: lineWidthsPoints[index])
-        guard lineStyles[index] == .solid, !edgeColors[index].isTransparent,
-            let outline = _BoxOutline(
-                x1: topLeft.x, y1: topLeft.y, x2: bottomRight.x, y2: bottomRight.y, lineWidth: width)
-        else { return false }
-        if !faceColors[index].isTransparent {
-            try canvas.fill(
-                Path.rect(
-                    x: topLeft.x, y: topLeft.y, width: bottomRight.x - topLeft.x, height: bottomRight.y - topLeft.y),
-                color: faceColors[index].withAlpha(255), opacity: alpha)
-        }
-        for mask in outline.masks(width: canvas.width, height: canvas.height) {
-            canvas.composite(mask, color: edgeColors[index].withAlpha(255), opacity: alpha)
-        }
-        return true
     }
 
     func draw(_ path: Path, index: Int, on canvas: inout Canvas, context: _DrawingContext) throws {

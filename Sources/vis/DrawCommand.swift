@@ -129,8 +129,13 @@ struct DrawOperation {
                 $0.replacingOccurrences(of: $1.key, with: $1.value)
             }
             throw fail(mmengineName(of: argument), message)
-        } catch let error as TextError {
-            throw fail(arguments["font_properties"] != nil ? "font_properties" : "font_families", "\(error)")
+        } catch let error as VisDrawError {
+            switch error {
+            case .fontFileNotFound, .invalidFontFile, .faceIndexOutOfRange, .noFontAvailable:
+                throw fail(arguments["font_properties"] != nil ? "font_properties" : "font_families", "\(error)")
+            default:
+                throw error
+            }
         }
     }
 
@@ -439,7 +444,6 @@ struct DrawOperation {
         switch error {
         case VisCoreError.invalidArgument(_, let expected, let actual),
             VisDrawError.invalidArgument(_, let expected, let actual),
-            TextError.invalidArgument(_, let expected, let actual),
             VisualizerError.invalidArgument(_, let expected, let actual):
             return "expected \(expected), got \(actual)"
         default:

@@ -116,7 +116,7 @@ struct VisualizerBoxesTests {
         #expect(image[8, 8, 0] == 0)
     }
 
-    @Test("Solid box outlines (drawn analytically) match the general stroker with round joins")
+    @Test("A box outline is the round-join stroke of the snapped box, with the clamped width and alpha")
     func analyticOutlineMatchesStroker() throws {
         var state: UInt32 = 99
         func unit() -> Double {

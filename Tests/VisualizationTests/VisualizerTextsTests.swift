@@ -84,10 +84,10 @@ struct VisualizerTextsTests {
         }
     }
 
-    @Test("A missing font file is a TextError naming it")
+    @Test("A missing font file is a VisDrawError naming it")
     func missingFont() throws {
         let (visualizer, _) = try DrawingFixture.visualizer()
-        #expect(throws: TextError.fontFileNotFound(path: "/nonexistent/font.ttf")) {
+        #expect(throws: VisDrawError.fontFileNotFound(path: "/nonexistent/font.ttf")) {
             try visualizer.drawTexts(["a"], at: [1, 1], fonts: .all(.file("/nonexistent/font.ttf")))
         }
     }
