@@ -10,10 +10,13 @@ struct DrawCommand: ParsableCommand {
         discussion: """
             OPS is a JSON array of calls with MMEngine's method and argument names, for example:
 
-              [{"op": "draw_bboxes", "bboxes": [[33, 120, 209, 220]], "edge_colors": "r", "line_widths": 3},
+              [{"op": "draw_bboxes", "bboxes": [[33, 120, 209, 220]],
+                "edge_colors": "r", "line_widths": 3},
                {"op": "draw_texts", "texts": ["cat"], "positions": [[33, 120]],
-                "bboxes": {"facecolor": "black", "alpha": 0.8, "pad": 0.7, "edgecolor": "none"}},
-               {"op": "draw_binary_masks", "binary_masks": "mask.npy", "colors": "b", "alphas": 0.5}]
+                "bboxes": {"facecolor": "black", "alpha": 0.8, "pad": 0.7,
+                           "edgecolor": "none"}},
+               {"op": "draw_binary_masks", "binary_masks": "mask.npy",
+                "colors": "b", "alphas": 0.5}]
 
             Calls: draw_bboxes (bboxes), draw_polygons (polygons), draw_circles (center, radius) — each with \
             edge_colors, line_styles, line_widths, face_colors, alpha; draw_lines (x_datas, y_datas, colors, \
