@@ -242,8 +242,10 @@ public final class Visualizer: @unchecked Sendable {
     ///
     /// - Throws: ``VisualizerError/noImage(visualizer:)`` before ``setImage(_:)``.
     public func getImage() throws -> Image {
-        guard let image = withState({ $0.image }) else { throw VisualizerError.noImage(visualizer: name) }
-        return image
+        // Copying the canvas out and reading its image after the lock (rather than `$0.image` inside it) also
+        // keeps the Swift 6.x optimizer's ownership verifier from crashing in release builds of callers.
+        guard let canvas = withState({ $0.canvas }) else { throw VisualizerError.noImage(visualizer: name) }
+        return canvas.image
     }
 
     /// The backend named `name`, or `nil`.
