@@ -266,7 +266,30 @@ struct _FeatmapRequest {
                 "channel: \(channel)", x: Double(x) + _featmapLabelOffset.x, y: Double(y) + _featmapLabelOffset.y,
                 style: _featmapLabelStyle)
         }
+        blackenLabelSpills(in: &output, drawnCells: shown.count, plan: plan)
         return output
+    }
+
+    /// Label spills into the empty cells are solid black in MMEngine: its figure has no background, so the
+    /// canvas there is transparent white, and Agg blending black text into a pixel of alpha 0 gives black with
+    /// alpha = coverage; dropping alpha leaves black wherever any glyph coverage fell.
+    private func blackenLabelSpills(in output: inout Image, drawnCells: Int, plan: _FeatmapPlan) {
+        let cells = arrangement.rows * arrangement.columns
+        guard drawnCells < cells else { return }
+        let width = output.width
+        output.pixels.withUnsafeMutableBufferPointer { pixels in
+            for index in drawnCells..<cells {
+                let (row, column) = index.quotientAndRemainder(dividingBy: arrangement.columns)
+                for y in (row * plan.height)..<((row + 1) * plan.height) {
+                    for x in (column * plan.width)..<((column + 1) * plan.width) {
+                        let offset = (y * width + x) * 3
+                        if pixels[offset] != 255 || pixels[offset + 1] != 255 || pixels[offset + 2] != 255 {
+                            (pixels[offset], pixels[offset + 1], pixels[offset + 2]) = (0, 0, 0)
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Channels by their sum after resizing, largest first.

@@ -82,20 +82,21 @@ struct FeatmapParityTests {
             #expect(difference == 0, "max difference \(difference); ours: \(actualPath)")
             return
         }
-        // A grid: outside the label boxes, ±1 (matplotlib resamples each cell); inside them, the glyphs are
-        // rendered by different rasterizers, so only a loose mean difference is promised.
+        // A grid: outside the label boxes ±1 (matplotlib resamples each cell onto the figure). Inside them the
+        // glyphs come from this library's rasterizer instead of matplotlib's Agg: within 8 levels, 1.5 on average.
         let cellHeight = drawn.height / reference.arrangement[0]
         let cellWidth = drawn.width / reference.arrangement[1]
         let labelBoxes = channels.indices.map { index -> (x: Range<Int>, y: Range<Int>) in
             let (row, column) = index.quotientAndRemainder(dividingBy: reference.arrangement[1])
             let (x, y) = (column * cellWidth, row * cellHeight)
-            return (x..<(x + 62), (y + 3)..<(y + 19))
+            return (x..<(x + 80), (y + 3)..<(y + 19))
         }
         let inLabel = { (x: Int, y: Int) in labelBoxes.contains { $0.x.contains(x) && $0.y.contains(y) } }
         let outside = Self.maxDifference(drawn, expected) { x, y in !inLabel(x, y) }
         #expect(outside <= 1, "max difference outside the labels \(outside); ours: \(actualPath)")
+        let labelWorst = Self.maxDifference(drawn, expected, where: inLabel)
         let labelMean = Self.meanDifference(drawn, expected, where: inLabel)
-        #expect(labelMean <= 8, "mean difference in the label boxes \(labelMean)")
+        #expect(labelWorst <= 8 && labelMean <= 1.5, "label boxes: max \(labelWorst), mean \(labelMean); ours: \(actualPath)")
     }
 
     @Test("the channel mean equals torch.mean to the bit (summation order)")
