@@ -119,7 +119,8 @@ struct FeatmapBranchTests {
     @Test("the grid ranks channels by sum, lower index first on ties, and labels each cell")
     func gridOrderAndLabels() throws {
         // Channel 0 and 2 tie (sum 6) with different patterns, channel 1 is the largest (sum 40), channel 3 the
-        // smallest. Cells are 40×60 so labels fit.
+        // smallest. Cells are 40×60 so labels fit. (PyTorch's topk happens to put 2 before 0 here; its tie order
+        // is unspecified, ours is documented: lower index first.)
         let planes: [[Float]] = [
             [0, 1, 2, 3], [10, 10, 10, 10], [3, 2, 1, 0], [-1, -1, -1, -2],
         ]
@@ -139,8 +140,8 @@ struct FeatmapBranchTests {
             let label = try drawn.cropped(x: x + 3, y: y + 5, width: 40, height: 11)
             #expect(label.pixels.contains(0) || label.pixels.contains { $0 < 40 }, "cell \(cell) has a label")
         }
-        // The fourth cell is white beyond the reach of the third cell's label (about 60 px wide).
-        let empty = try drawn.cropped(x: 70, y: 40, width: 50, height: 40)
+        // The fourth cell is white beyond the reach of the third cell's label ("channel: 2" ends near x = 76).
+        let empty = try drawn.cropped(x: 80, y: 40, width: 40, height: 40)
         #expect(empty.pixels.allSatisfy { $0 == 255 })
     }
 
