@@ -87,10 +87,11 @@ struct _TorchBilinear<T: _FeatmapScalar>: Sendable {
             let (w0, w1) = (columns.lowerWeight[column], columns.upperWeight[column])
             let (x00, x01, x10, x11) = (planes[top + left], planes[top + right], planes[bottom + left], planes[bottom + right])
             let (w00, w01, w10, w11) = (h0 * w0, h0 * w1, h1 * w0, h1 * w1)
+            let fma = T._fusedMultiplyAdd
             if channel < vectorChannels {
-                return (x10 * w10).addingProduct(x11, w11).addingProduct(x01, w01).addingProduct(x00, w00)
+                return fma(x00, w00, fma(x01, w01, fma(x11, w11, x10 * w10)))
             }
-            return (x01 * w01).addingProduct(x00, w00).addingProduct(x10, w10).addingProduct(x11, w11)
+            return fma(x11, w11, fma(x10, w10, fma(x00, w00, x01 * w01)))
         }
     }
 
@@ -129,7 +130,7 @@ struct _TorchBilinear<T: _FeatmapScalar>: Sendable {
                 scratch.upperRow.withUnsafeBufferPointer { upperRow in
                     scratch.lowerRow.withUnsafeBufferPointer { lowerRow in
                         for column in 0..<outWidth {
-                            output[base + column] = (lowerRow[column] * h1).addingProduct(upperRow[column], h0)
+                            output[base + column] = T._fusedMultiplyAdd(upperRow[column], h0, lowerRow[column] * h1)
                         }
                     }
                 }
@@ -146,14 +147,15 @@ struct _TorchBilinear<T: _FeatmapScalar>: Sendable {
     /// The generic kernel's horizontal step: `fma(x[left], w0, x[right]·w1)`.
     @inline(__always)
     private func horizontal(_ planes: UnsafeBufferPointer<T>, row start: Int, column: Int) -> T {
-        (planes[start + columns.upper[column]] * columns.upperWeight[column])
-            .addingProduct(planes[start + columns.lower[column]], columns.lowerWeight[column])
+        T._fusedMultiplyAdd(
+            planes[start + columns.lower[column]], columns.lowerWeight[column],
+            planes[start + columns.upper[column]] * columns.upperWeight[column])
     }
 
     /// The generic kernel's vertical step: `fma(top, h0, bottom·h1)`.
     @inline(__always)
     private func vertical(_ top: T, _ bottom: T, row: Int) -> T {
-        (bottom * rows.upperWeight[row]).addingProduct(top, rows.lowerWeight[row])
+        T._fusedMultiplyAdd(top, rows.lowerWeight[row], bottom * rows.upperWeight[row])
     }
 
     private func interpolateRow(_ planes: UnsafeBufferPointer<T>, at start: Int, into row: inout [T]) {
@@ -189,7 +191,7 @@ struct _TorchLinearTaps<T: _FeatmapScalar>: Sendable {
         let scale = T(input) / T(output)
         for index in 0..<output {
             let scaled = T(index) + T(0.5)
-            let source = max(fusedSourceIndex ? T(-0.5).addingProduct(scale, scaled) : scale * scaled - T(0.5), 0)
+            let source = max(fusedSourceIndex ? T._fusedMultiplyAdd(scale, scaled, -0.5) : scale * scaled - T(0.5), 0)
             let low = min(Int(source), input - 1)
             let lambda = min(max(source - T(low), 0), 1)
             lower.append(low)

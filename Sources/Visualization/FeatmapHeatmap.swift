@@ -86,19 +86,26 @@ enum _Heatmap {
 
     /// `cv2.addWeighted(image, 1 − alpha, heat, alpha, 0)` for `uint8`: the weights rounded to `Float`,
     /// `fma(image, 1 − alpha, heat·alpha)`, rounded half to even and saturated (verified against OpenCV 5.0 for
-    /// every pair of samples and several alphas).
+    /// every pair of samples and several alphas). Computed once per pair of samples into a 64 KiB table.
     static func addWeighted(_ image: Image, _ heat: Image, alpha: Double) throws -> Image {
         let imageWeight = Float(1 - alpha)
         let heatWeight = Float(alpha)
+        let table = [UInt8](unsafeUninitializedCapacity: 65536) { table, initialized in
+            for imageSample in 0..<256 {
+                for heatSample in 0..<256 {
+                    let value = Float._fusedMultiplyAdd(Float(imageSample), imageWeight, Float(heatSample) * heatWeight)
+                        .rounded(.toNearestOrEven)
+                    table[imageSample << 8 | heatSample] = UInt8(min(max(value, 0), 255))
+                }
+            }
+            initialized = 65536
+        }
         let count = heat.pixels.count
         let blended = [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
-            image.pixels.withUnsafeBufferPointer { image in
-                heat.pixels.withUnsafeBufferPointer { heat in
-                    for index in 0..<count {
-                        let value = (Float(heat[index]) * heatWeight)
-                            .addingProduct(Float(image[index]), imageWeight)
-                            .rounded(.toNearestOrEven)
-                        output[index] = UInt8(min(max(value, 0), 255))
+            table.withUnsafeBufferPointer { table in
+                image.pixels.withUnsafeBufferPointer { image in
+                    heat.pixels.withUnsafeBufferPointer { heat in
+                        for index in 0..<count { output[index] = table[Int(image[index]) << 8 | Int(heat[index])] }
                     }
                 }
             }

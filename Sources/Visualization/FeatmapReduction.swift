@@ -129,16 +129,29 @@ enum _TorchChannelSum {
         return partials[0]
     }
 
-    /// `count` values summed by the cascade of one element (`multi_row_sum` with one row).
+    /// `count` values summed by the cascade of one element (`multi_row_sum` with one row); the same steps as
+    /// ``_CascadeAccumulator`` with scalars.
     static func cascade<T: _FeatmapScalar>(count: Int, _ value: (Int) -> T) -> T {
-        var accumulator = _CascadeAccumulator<T>(elements: 1, addends: count)
-        var single = [T](repeating: 0, count: 1)
+        let power = levelPower(count: count)
+        let mask = (1 << power) - 1
+        var (level0, level1, level2, level3): (T, T, T, T) = (0, 0, 0, 0)
         for index in 0..<count {
-            single[0] = value(index)
-            single.withUnsafeBufferPointer { accumulator.add($0) }
+            level0 += value(index)
+            let added = index + 1
+            guard added & mask == 0 else { continue }
+            level1 += level0
+            level0 = 0
+            guard added & (mask << power) == 0 else { continue }
+            level2 += level1
+            level1 = 0
+            guard added & (mask << (2 * power)) == 0 else { continue }
+            level3 += level2
+            level2 = 0
         }
-        var total: T = 0
-        withUnsafeMutablePointer(to: &total) { accumulator.total(into: UnsafeMutableBufferPointer(start: $0, count: 1)) }
+        var total = level0
+        total += level1
+        total += level2
+        total += level3
         return total
     }
 }
@@ -202,6 +215,31 @@ struct _SharedPointer<Pointer>: @unchecked Sendable {
 
 /// The precisions feature maps are computed in: `Double` for `float64` maps, `Float` for every other dtype
 /// (PyTorch's arithmetic for float tensors).
-protocol _FeatmapScalar: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {}
-extension Float: _FeatmapScalar {}
-extension Double: _FeatmapScalar {}
+protocol _FeatmapScalar: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {
+    /// `a·b + c` with one rounding (PyTorch's compiler-contracted multiply-adds).
+    static func _fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self
+}
+
+extension Float: _FeatmapScalar {
+    /// `a·b + c` rounded once, without a libm call: Swift's `addingProduct` becomes a call to `fmaf` on x86-64
+    /// targets without FMA, too slow for millions of pixels. The product of two floats is exact in `Double`, and
+    /// the `Double` sum rounded to `Float` is the correctly rounded result unless that sum is exactly halfway
+    /// between two floats and inexact; then it is nudged by its rounding error (musl's `fmaf` does the same).
+    @inline(__always)
+    static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+        let product = Double(a) * Double(b)
+        let sum = product + Double(c)
+        // Below the normal range a float rounds at another bit; leave those (rare) cases to libm.
+        guard abs(sum) >= Double(Float.leastNormalMagnitude) else { return c.addingProduct(a, b) }
+        guard sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 else { return Float(sum) }
+        let addend = sum - product
+        let error = (product - (sum - addend)) + (Double(c) - addend)
+        guard error != 0 else { return Float(sum) }
+        return Float(error > 0 ? sum.nextUp : sum.nextDown)
+    }
+}
+
+extension Double: _FeatmapScalar {
+    @inline(__always)
+    static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
+}

@@ -72,6 +72,34 @@ struct FeatmapReductionTests {
         #expect(_TorchChannelSum.blockElements(Double.self) == 16)
     }
 
+    @Test("the Float fused multiply-add matches libm's fmaf, ties included")
+    func fusedMultiplyAdd() {
+        var state: UInt64 = 7
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(bitPattern: UInt32(truncatingIfNeeded: state >> 32) & 0x7FFF_FFFF) * (state & 1 == 0 ? 1 : -1)
+        }
+        var mismatches = 0
+        for _ in 0..<200_000 {
+            let (a, b, c) = (next(), next(), next())
+            guard a.isFinite, b.isFinite, c.isFinite else { continue }
+            let expected = c.addingProduct(a, b)
+            let actual = Float._fusedMultiplyAdd(a, b, c)
+            if !(expected == actual || (expected.isNaN && actual.isNaN)) { mismatches += 1 }
+        }
+        #expect(mismatches == 0)
+        // (1 + 2^-23)·2^-24·(1 − 2^-23) + (1 + 2^-23) = 1 + 2^-23 + 2^-24 − 2^-70: in Double the sum rounds to
+        // the float tie 1 + 3·2^-24, which ties-to-even would round up; the correct result is 1 + 2^-23.
+        let a: Float = 1 + 0x1p-23
+        let b: Float = 0x1p-24 * (1 - 0x1p-23)
+        #expect(Float._fusedMultiplyAdd(a, b, a) == a)
+        #expect(a.addingProduct(a, b) == a)
+        let small = Float.leastNormalMagnitude / 4
+        for (x, y, z): (Float, Float, Float) in [(1, 1, 0x1p-24), (3, 0x1p-25, 1), (0x1p-70, 0x1p-70, 0), (1e-30, 1e-10, -small)] {
+            #expect(Float._fusedMultiplyAdd(x, y, z) == z.addingProduct(x, y), "\(x) \(y) \(z)")
+        }
+    }
+
     @Test("ranking sums equal the sums of the resized planes")
     func resizedSums() throws {
         let planes: [Double] = Self.values(5 * 6 * 7, seed: 9)
