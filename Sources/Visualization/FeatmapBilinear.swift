@@ -95,6 +95,30 @@ struct _TorchBilinear<T: _FeatmapScalar>: Sendable {
         }
     }
 
+    /// A plane resized with these taps in `Double`, each product and sum rounded to `Double`: within a few
+    /// `Double` ulps of the real-number value of PyTorch's formula (which is linear, so the resize of a channel
+    /// mean is the mean of the resized channels up to rounding).
+    func approximateResize(_ plane: [Double]) -> [Double] {
+        var output = [Double](repeating: 0, count: outHeight * outWidth)
+        plane.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                for row in 0..<outHeight {
+                    let top = rows.lower[row] * width
+                    let bottom = rows.upper[row] * width
+                    let (h0, h1) = (Double(rows.lowerWeight[row]), Double(rows.upperWeight[row]))
+                    for column in 0..<outWidth {
+                        let (left, right) = (columns.lower[column], columns.upper[column])
+                        let (w0, w1) = (Double(columns.lowerWeight[column]), Double(columns.upperWeight[column]))
+                        let upper = input[top + left] * w0 + input[top + right] * w1
+                        let lower = input[bottom + left] * w0 + input[bottom + right] * w1
+                        output[row * outWidth + column] = upper * h0 + lower * h1
+                    }
+                }
+            }
+        }
+        return output
+    }
+
     /// One channel resized: an H'×W' plane.
     func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
         var plane = [T](repeating: 0, count: outHeight * outWidth)

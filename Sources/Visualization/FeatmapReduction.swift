@@ -42,6 +42,108 @@ enum _FeatmapReduction {
         return mean
     }
 
+    /// The channel mean at the output size, for a heatmap: a plane whose min-max normalised, truncated
+    /// intensities (``NDArray/minMaxNormalizedToUInt8()``) equal those of PyTorch's ``channelMean(_:channels:height:width:outHeight:outWidth:)``
+    /// to the last one, at a fraction of the cost when the map is resized to a large image.
+    ///
+    /// The exact mean of a 256-channel map over an 800×1333 image takes 273 M resized values. But truncation
+    /// only depends on which side of an integer each normalised value falls, so: the mean is computed cheaply
+    /// (channels averaged first, then resized, in `Double`); a rigorous bound on its distance to PyTorch's float
+    /// result (the rounding of the resize, the cascade sum and the division) marks the pixels that could fall on
+    /// either side of an integer, and the candidates for the minimum and maximum; only those are computed
+    /// exactly. When they are many (a near-constant map), the exact mean is computed everywhere.
+    static func channelMeanForHeatmap<T: _FeatmapScalar>(
+        _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
+    ) -> [T] {
+        let resize = _TorchBilinear<T>(
+            channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        if resize.kernel == .generic, let mean = boundedMean(planes, resize: resize) { return mean }
+        return channelMean(planes, channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+    }
+
+    /// See ``channelMeanForHeatmap(_:channels:height:width:outHeight:outWidth:)``; `nil` when too many pixels
+    /// would need the exact computation.
+    static func boundedMean<T: _FeatmapScalar>(_ planes: [T], resize: _TorchBilinear<T>) -> [T]? {
+        let (channels, plane) = (resize.channels, resize.height * resize.width)
+        var sums = [Double](repeating: 0, count: plane)
+        var magnitudes = [Double](repeating: 0, count: plane)
+        planes.withUnsafeBufferPointer { input in
+            for channel in 0..<channels {
+                for index in 0..<plane {
+                    let value = Double(input[channel * plane + index])
+                    sums[index] += value
+                    magnitudes[index] += abs(value)
+                }
+            }
+        }
+        let count = Double(channels)
+        let approximate = resize.approximateResize(sums.map { $0 / count })
+        // Error bound per pixel: every resized value is within 4 roundings of Σ weights·|x|, and in the cascade
+        // sum a term meets at most 16 roundings per level (C/4096 at the top level) and 3 to combine levels; so
+        // |PyTorch's sum − exact sum| ≤ (56 + C/4096)·u·Σc Σ weights·|xc| (the resized magnitude sums); the
+        // division adds u·|mean|. Doubled for the Double approximation and safety.
+        let unit = Double(T.ulpOfOne) / 2
+        let factor = 2 * (56 + count / 4096) * unit / count
+        let errors = zip(resize.approximateResize(magnitudes), approximate).map { factor * $0 + 2 * unit * abs($1) }
+        guard let approximateMinimum = approximate.min(), let approximateMaximum = approximate.max(),
+            let largestError = errors.max()
+        else { return nil }
+        let limit = approximate.count / 10
+        let extremes = approximate.indices.filter {
+            approximate[$0] <= approximateMinimum + 2 * largestError
+                || approximate[$0] >= approximateMaximum - 2 * largestError
+        }
+        guard extremes.count <= limit else { return nil }
+        let extremeValues = exactMeans(planes, resize: resize, at: extremes)
+        guard let minimum = extremeValues.min(), let maximum = extremeValues.max(), minimum.isFinite, maximum.isFinite,
+            maximum > minimum
+        else { return nil }
+        let scale = 255 / (Double(maximum) - Double(minimum))
+        // Besides the error bound: rounding the approximation to T, and the float evaluation of the normaliser
+        // `fma(v, scale, shift)` (the same monotone function for both values) move a level by a few ulps.
+        let evaluation = 16 * unit * (abs(Double(minimum)) + abs(Double(maximum))) * scale + 1e-4
+        let isExtreme = Set(extremes)
+        let uncertain = approximate.indices.filter { index in
+            guard !isExtreme.contains(index) else { return false }
+            let level = (approximate[index] - Double(minimum)) * scale
+            let margin = 2 * scale * (errors[index] + 2 * unit * abs(approximate[index])) + evaluation
+            return abs(level - level.rounded()) < margin
+        }
+        guard uncertain.count <= limit else { return nil }
+        let uncertainValues = exactMeans(planes, resize: resize, at: uncertain)
+        var mean = approximate.map { min(max(T($0), minimum), maximum) }
+        for (index, value) in zip(extremes, extremeValues) { mean[index] = value }
+        for (index, value) in zip(uncertain, uncertainValues) { mean[index] = value }
+        return mean
+    }
+
+    /// PyTorch's channel mean of the resized map at the flat output positions `indices`, on all cores.
+    private static func exactMeans<T: _FeatmapScalar>(_ planes: [T], resize: _TorchBilinear<T>, at indices: [Int]) -> [T] {
+        let channels = resize.channels
+        let tailStart = resize.outHeight * resize.outWidth / _TorchChannelSum.blockElements(T.self)
+            * _TorchChannelSum.blockElements(T.self)
+        var values = [T](repeating: 0, count: indices.count)
+        planes.withUnsafeBufferPointer { input in
+            values.withUnsafeMutableBufferPointer { output in
+                let (source, target) = (_SharedPointer(input), _SharedPointer(output))
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, indices.count * channels / 4096))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var column = [T](repeating: 0, count: channels)
+                    for position in (indices.count * worker / workers)..<(indices.count * (worker + 1) / workers) {
+                        let index = indices[position]
+                        for channel in 0..<channels {
+                            column[channel] = resize.value(source.value, channel: channel, at: index)
+                        }
+                        let sum = index >= tailStart
+                            ? _TorchChannelSum.rowSum(column) : _TorchChannelSum.cascade(count: channels) { column[$0] }
+                        target.value[position] = sum / T(channels)
+                    }
+                }
+            }
+        }
+        return values
+    }
+
     /// For each run of output rows in `groups`: resizes every channel's rows, sums them over the channels in
     /// PyTorch's order, divides by `divisor` and writes the rows of `output` (an H'×W' plane).
     private static func sumChannels<T: _FeatmapScalar>(

@@ -231,7 +231,7 @@ struct _FeatmapRequest {
     func draw<T: _FeatmapScalar>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
         switch reduction {
         case .squeezeMean:
-            let mean = _FeatmapReduction.channelMean(
+            let mean = _FeatmapReduction.channelMeanForHeatmap(
                 planes, channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width)
             return try heatmap(mean, planes: 1, plan: plan)
         case .selectMax:

@@ -22,16 +22,27 @@ extension Workloads {
         }
     }
 
-    /// A seeded 256×50×84 float32 map: uniform noise plus a per-channel offset (distinct channel sums), saved
-    /// beside the scene so the anchors draw the same data.
+    /// A seeded 256×50×84 float32 map like a backbone's activations: two blobs (objects) shared by all channels
+    /// with a per-channel strength, plus noise. Saved beside the scene so the anchors draw the same data.
     static func benchFeatmap(in directory: URL) throws -> NDArray {
         var state: UInt64 = 0x5EED
-        let plane = 50 * 84
-        let values = (0..<(256 * plane)).map { index -> Float in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Float(state >> 40) / Float(1 << 24) - 0.5 + Float(index / plane % 17) / 17
+        let (height, width) = (50, 84)
+        var values = [Float]()
+        values.reserveCapacity(256 * height * width)
+        for channel in 0..<256 {
+            let strength = 0.5 + Float(channel % 7) / 7
+            for y in 0..<height {
+                for x in 0..<width {
+                    state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                    let noise = Float(state >> 40) / Float(1 << 24) - 0.5
+                    let (dx, dy) = (Float(x - 55), Float(y - 20))
+                    let (ex, ey) = (Float(x - 20), Float(y - 34))
+                    let blobs = exp(-(dx * dx + dy * dy) / 300) + 0.6 * exp(-(ex * ex + ey * ey) / 150)
+                    values.append(0.4 * noise + strength * blobs)
+                }
+            }
         }
-        let featmap = try NDArray(values, shape: [256, 50, 84])
+        let featmap = try NDArray(values, shape: [256, height, width])
         try featmap.writeNPY(to: directory.appendingPathComponent("featmap-bench-256x50x84.npy").path)
         return featmap
     }

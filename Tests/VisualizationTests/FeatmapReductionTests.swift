@@ -44,6 +44,37 @@ struct FeatmapReductionTests {
         }
     }
 
+    @Test(
+        "the bounded mean normalises exactly like PyTorch's mean, computing few pixels exactly",
+        arguments: [(64, 10, 12, 120, 90), (256, 5, 8, 100, 160), (20, 9, 11, 200, 70), (3, 4, 4, 130, 10), (40, 6, 7, 99, 131)])
+    func boundedMean(shape: (Int, Int, Int, Int, Int)) throws {
+        let (channels, height, width, outHeight, outWidth) = shape
+        try check(Float.self)
+        try check(Double.self)
+
+        func check<T: _FeatmapScalar>(_: T.Type) throws {
+            // Activation-like values (no outliers: the bound scales with the largest magnitude).
+            let planes: [T] = Self.values(channels * height * width, seed: UInt64(channels + outHeight)).map {
+                (x: T) in x.magnitude > 10 ? x / 500 : x
+            }
+            let resize = _TorchBilinear<T>(
+                channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+            #expect(resize.kernel == .generic)
+            guard let bounded = _FeatmapReduction.boundedMean(planes, resize: resize) else {
+                Issue.record("\(T.self) \(shape): the bounded path declined")
+                return
+            }
+            let exact = _FeatmapReduction.channelMean(
+                planes, channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+            let normalize = { (values: [T]) in
+                try NDArray(values, shape: [outHeight, outWidth]).minMaxNormalizedToUInt8().values(as: UInt8.self)
+            }
+            let (fast, reference) = (try normalize(bounded), try normalize(exact))
+            let mismatches = zip(fast ?? [], reference ?? []).filter { $0 != $1 }.count
+            #expect(fast != nil && mismatches == 0, "\(T.self) \(shape): \(mismatches) intensities differ")
+        }
+    }
+
     @Test("the kernel follows PyTorch's choice: channels-last up to H'+W' = 128, generic above")
     func kernelChoice() {
         #expect(_TorchBilinear<Float>(channels: 20, height: 9, width: 11, outHeight: 48, outWidth: 64).kernel
