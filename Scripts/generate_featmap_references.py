@@ -147,8 +147,9 @@ def main():
 
     # F.interpolate itself, for both of PyTorch's kernels (channels-last for H'+W' <= 128, generic above), with
     # vector and leftover channels, in float32 and float64.
-    for feat_name, size in [("feat_20x9x11.npy", (48, 64)), ("feat_3x12x16.npy", (70, 90)), ("feat_8x12x16.npy", (37, 61)),
-                            ("feat_6x10x14_f64.npy", (40, 36)), ("feat_6x10x14_f64.npy", (100, 30))]:
+    for feat_name, size in [("feat_20x9x11.npy", (24, 40)), ("feat_3x12x16.npy", (125, 12)),
+                            ("feat_8x12x16.npy", (37, 61)), ("feat_6x10x14_f64.npy", (40, 36)),
+                            ("feat_6x10x14_f64.npy", (120, 9))]:
         resized = torch.nn.functional.interpolate(
             torch.from_numpy(inputs[feat_name])[None], size, mode="bilinear", align_corners=False)[0].numpy()
         resized_name = feat_name.replace("feat_", "torch_resize_").replace(".npy", f"_to_{size[0]}x{size[1]}.npy")
