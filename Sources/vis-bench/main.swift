@@ -16,6 +16,7 @@ let allWorkloads: [Workload] = [
     Workloads.backends,
     Workloads.wandb,
     Workloads.tensorboard,
+    Workloads.featmap,
 ].flatMap { $0 }
 
 struct Options {

@@ -8,5 +8,10 @@ struct VisCommand: AsyncParsableCommand {
         commandName: "vis",
         abstract: "Visualize and record deep-learning training: draw, convert, log.",
         version: VisualizationVersion.string,
-        subcommands: [ConvertCommand.self, TensorboardCommand.self, TensorboardWriteLoopCommand.self])
+        subcommands: [
+            ConvertCommand.self,
+            FeatmapCommand.self,
+            TensorboardCommand.self,
+            TensorboardWriteLoopCommand.self,
+        ])
 }
