@@ -97,12 +97,13 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisualizationTests", dependencies: ["Visualization", "VisTestSupport", "vis-crashtest", "CustomBackendExample"],
-            exclude: ["Golden"],
+            exclude: ["FeatmapReferences", "Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         // End-to-end tests of the `vis` executable and of interop with Python readers (a venv made by
         // Scripts/test.sh); they depend on the executables so `swift test` builds them first.
         .testTarget(
             name: "VisCLITests", dependencies: ["VisCore", "vis", "VisTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "InteropTests", dependencies: ["VisCore", "VisBackends", "VisTestSupport"],

@@ -17,6 +17,7 @@ let allWorkloads: [Workload] = [
     Workloads.wandb,
     Workloads.visualizer,
     Workloads.tensorboard,
+    Workloads.featmap,
 ].flatMap { $0 }
 
 struct Options {

@@ -9,7 +9,11 @@ struct VisCommand: AsyncParsableCommand {
         abstract: "Visualize and record deep-learning training: draw, convert, log.",
         version: VisualizationVersion.string,
         subcommands: [
-            ConvertCommand.self, TensorboardCommand.self, TensorboardWriteLoopCommand.self, DrawCommand.self,
+            ConvertCommand.self,
+            FeatmapCommand.self,
+            TensorboardCommand.self,
+            TensorboardWriteLoopCommand.self,
+            DrawCommand.self,
             DemoCommand.self,
         ])
 }

@@ -1,0 +1,347 @@
+import Foundation
+
+/// The arithmetic of MMEngine's `draw_featmap` reductions, reproduced to the bit:
+///
+/// - `torch.mean(F.interpolate(x, size), dim=0)` (`squeeze_mean`) without materialising the C×H'×W' resized map:
+///   each resized channel value is computed as PyTorch computes it and added in PyTorch's CPU summation order
+///   (ATen's `cascade_sum`, see ``_TorchChannelSum``), so the mean equals PyTorch's even in the last bit.
+/// - The spatial sums that rank channels (`select_max`, top-k), computed in `Double` from the bilinear weights
+///   (the sum of a resized plane is a weighted sum of the source plane), so no resized plane is needed either.
+enum _FeatmapReduction {
+    /// `torch.mean(F.interpolate(x[None], (outHeight, outWidth), mode="bilinear", align_corners=False)[0], dim=0)`
+    /// for `x` = `channels` row-major `height`×`width` planes; with the same input and output size there is no
+    /// interpolation (MMEngine skips it, and PyTorch's identity resize is exact anyway).
+    static func channelMean<T: _FeatmapScalar>(
+        _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
+    ) -> [T] {
+        let resize = _TorchBilinear<T>(
+            channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        let outPlane = outHeight * outWidth
+        let divisor = T(channels)
+        var mean = [T](repeating: 0, count: outPlane)
+        planes.withUnsafeBufferPointer { input in
+            mean.withUnsafeMutableBufferPointer { output in
+                let (source, target) = (_SharedPointer(input), _SharedPointer(output))
+                let groups = resize.rowGroups
+                // Row groups are independent: split them over the cores in contiguous runs.
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, groups.count,
+                    channels * outPlane / (1 << 18)))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let range = (groups.count * worker / workers)..<(groups.count * (worker + 1) / workers)
+                    sumChannels(source.value, resize: resize, groups: groups[range], divisor: divisor, into: target.value)
+                }
+                // PyTorch sums the last (H'·W' mod block) elements in another order (`row_sum`).
+                let block = _TorchChannelSum.blockElements(T.self)
+                var column = [T](repeating: 0, count: channels)
+                for index in (outPlane / block * block)..<outPlane {
+                    for channel in 0..<channels { column[channel] = resize.value(input, channel: channel, at: index) }
+                    output[index] = _TorchChannelSum.rowSum(column) / divisor
+                }
+            }
+        }
+        return mean
+    }
+
+    /// The channel mean at the output size, for a heatmap: a plane whose min-max normalised, truncated
+    /// intensities (``NDArray/minMaxNormalizedToUInt8()``) equal those of PyTorch's ``channelMean(_:channels:height:width:outHeight:outWidth:)``
+    /// to the last one, at a fraction of the cost when the map is resized to a large image.
+    ///
+    /// The exact mean of a 256-channel map over an 800×1333 image takes 273 M resized values. But truncation
+    /// only depends on which side of an integer each normalised value falls, so: the mean is computed cheaply
+    /// (channels averaged first, then resized, in `Double`); a rigorous bound on its distance to PyTorch's float
+    /// result (the rounding of the resize, the cascade sum and the division) marks the pixels that could fall on
+    /// either side of an integer, and the candidates for the minimum and maximum; only those are computed
+    /// exactly. When they are many (a near-constant map), the exact mean is computed everywhere.
+    static func channelMeanForHeatmap<T: _FeatmapScalar>(
+        _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
+    ) -> [T] {
+        let resize = _TorchBilinear<T>(
+            channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        if resize.kernel == .generic, let mean = boundedMean(planes, resize: resize) { return mean }
+        return channelMean(planes, channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+    }
+
+    /// See ``channelMeanForHeatmap(_:channels:height:width:outHeight:outWidth:)``; `nil` when too many pixels
+    /// would need the exact computation.
+    static func boundedMean<T: _FeatmapScalar>(_ planes: [T], resize: _TorchBilinear<T>) -> [T]? {
+        let (channels, plane) = (resize.channels, resize.height * resize.width)
+        var sums = [Double](repeating: 0, count: plane)
+        var magnitudes = [Double](repeating: 0, count: plane)
+        planes.withUnsafeBufferPointer { input in
+            for channel in 0..<channels {
+                for index in 0..<plane {
+                    let value = Double(input[channel * plane + index])
+                    sums[index] += value
+                    magnitudes[index] += abs(value)
+                }
+            }
+        }
+        let count = Double(channels)
+        let approximate = resize.approximateResize(sums.map { $0 / count })
+        // Error bound per pixel: every resized value is within 4 roundings of Σ weights·|x|, and in the cascade
+        // sum a term meets at most 16 roundings per level (C/4096 at the top level) and 3 to combine levels; so
+        // |PyTorch's sum − exact sum| ≤ (56 + C/4096)·u·Σc Σ weights·|xc| (the resized magnitude sums); the
+        // division adds u·|mean|. Doubled for the Double approximation and safety.
+        let unit = Double(T.ulpOfOne) / 2
+        let factor = 2 * (56 + count / 4096) * unit / count
+        let errors = zip(resize.approximateResize(magnitudes), approximate).map { factor * $0 + 2 * unit * abs($1) }
+        guard let approximateMinimum = approximate.min(), let approximateMaximum = approximate.max(),
+            let largestError = errors.max()
+        else { return nil }
+        let limit = approximate.count / 10
+        let extremes = approximate.indices.filter {
+            approximate[$0] <= approximateMinimum + 2 * largestError
+                || approximate[$0] >= approximateMaximum - 2 * largestError
+        }
+        guard extremes.count <= limit else { return nil }
+        let extremeValues = exactMeans(planes, resize: resize, at: extremes)
+        guard let minimum = extremeValues.min(), let maximum = extremeValues.max(), minimum.isFinite, maximum.isFinite,
+            maximum > minimum
+        else { return nil }
+        let scale = 255 / (Double(maximum) - Double(minimum))
+        // Besides the error bound: rounding the approximation to T, and the float evaluation of the normaliser
+        // `fma(v, scale, shift)` (the same monotone function for both values) move a level by a few ulps.
+        let evaluation = 16 * unit * (abs(Double(minimum)) + abs(Double(maximum))) * scale + 1e-4
+        let isExtreme = Set(extremes)
+        let uncertain = approximate.indices.filter { index in
+            guard !isExtreme.contains(index) else { return false }
+            let level = (approximate[index] - Double(minimum)) * scale
+            let margin = 2 * scale * (errors[index] + 2 * unit * abs(approximate[index])) + evaluation
+            return abs(level - level.rounded()) < margin
+        }
+        guard uncertain.count <= limit else { return nil }
+        let uncertainValues = exactMeans(planes, resize: resize, at: uncertain)
+        var mean = approximate.map { min(max(T($0), minimum), maximum) }
+        for (index, value) in zip(extremes, extremeValues) { mean[index] = value }
+        for (index, value) in zip(uncertain, uncertainValues) { mean[index] = value }
+        return mean
+    }
+
+    /// PyTorch's channel mean of the resized map at the flat output positions `indices`, on all cores.
+    private static func exactMeans<T: _FeatmapScalar>(_ planes: [T], resize: _TorchBilinear<T>, at indices: [Int]) -> [T] {
+        let channels = resize.channels
+        let tailStart = resize.outHeight * resize.outWidth / _TorchChannelSum.blockElements(T.self)
+            * _TorchChannelSum.blockElements(T.self)
+        var values = [T](repeating: 0, count: indices.count)
+        planes.withUnsafeBufferPointer { input in
+            values.withUnsafeMutableBufferPointer { output in
+                let (source, target) = (_SharedPointer(input), _SharedPointer(output))
+                let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, indices.count * channels / 4096))
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    var column = [T](repeating: 0, count: channels)
+                    for position in (indices.count * worker / workers)..<(indices.count * (worker + 1) / workers) {
+                        let index = indices[position]
+                        for channel in 0..<channels {
+                            column[channel] = resize.value(source.value, channel: channel, at: index)
+                        }
+                        let sum = index >= tailStart
+                            ? _TorchChannelSum.rowSum(column) : _TorchChannelSum.cascade(count: channels) { column[$0] }
+                        target.value[position] = sum / T(channels)
+                    }
+                }
+            }
+        }
+        return values
+    }
+
+    /// For each run of output rows in `groups`: resizes every channel's rows, sums them over the channels in
+    /// PyTorch's order, divides by `divisor` and writes the rows of `output` (an H'×W' plane).
+    private static func sumChannels<T: _FeatmapScalar>(
+        _ planes: UnsafeBufferPointer<T>, resize: _TorchBilinear<T>, groups: ArraySlice<Range<Int>>, divisor: T,
+        into output: UnsafeMutableBufferPointer<T>
+    ) {
+        var scratch = _TorchBilinearScratch<T>(width: resize.outWidth)
+        var block = [T]()
+        for group in groups {
+            let elements = group.count * resize.outWidth
+            if block.count < elements { block = [T](repeating: 0, count: elements) }
+            var accumulator = _CascadeAccumulator<T>(elements: elements, addends: resize.channels)
+            block.withUnsafeMutableBufferPointer { block in
+                let rows = UnsafeMutableBufferPointer(rebasing: block[0..<elements])
+                for channel in 0..<resize.channels {
+                    resize.fill(planes, channel: channel, rows: group, into: rows, scratch: &scratch)
+                    accumulator.add(UnsafeBufferPointer(rows))
+                }
+            }
+            let start = group.lowerBound * resize.outWidth
+            accumulator.total(
+                into: UnsafeMutableBufferPointer(rebasing: output[start..<(start + elements)]), dividedBy: divisor)
+        }
+    }
+
+    /// The spatial sum of every channel after resizing to `outHeight`×`outWidth`, in `Double`: what
+    /// `torch.sum(F.interpolate(x, size), dim=(1, 2))` computes in `float32`, without rounding error.
+    static func resizedChannelSums<T: _FeatmapScalar>(
+        _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
+    ) -> [Double] {
+        let rows = _TorchLinearTaps<T>(input: height, output: outHeight, fusedSourceIndex: true).totalWeights()
+        let columns = _TorchLinearTaps<T>(input: width, output: outWidth, fusedSourceIndex: true).totalWeights()
+        let plane = height * width
+        return planes.withUnsafeBufferPointer { input in
+            (0..<channels).map { channel in
+                var total = 0.0
+                for row in 0..<height {
+                    let base = channel * plane + row * width
+                    var rowTotal = 0.0
+                    for column in 0..<width { rowTotal += Double(input[base + column]) * columns[column] }
+                    total += rowTotal * rows[row]
+                }
+                return total
+            }
+        }
+    }
+
+    /// Channel indices by spatial sum, largest first; equal sums keep the lower index first (PyTorch's `topk`
+    /// leaves the order of ties unspecified).
+    static func ranked(_ sums: [Double]) -> [Int] {
+        sums.indices.sorted { sums[$0] > sums[$1] || (sums[$0] == sums[$1] && $0 < $1) }
+    }
+}
+
+/// PyTorch's CPU order for summing C contiguous planes element-wise (`torch.sum(x, dim=0)`, ATen
+/// `SumKernel.cpp`). Float sums depend on the order, and a last-bit difference in a feature-map mean can move a
+/// pixel across a truncation boundary of the normalised map (one JET step, up to 4 levels per channel), so the
+/// order is reproduced:
+///
+/// - Elements in whole blocks of four AVX2 vectors (32 `Float`s, 16 `Double`s) go through `multi_row_sum`: a
+///   "cascade" of 4 accumulators, adding 16 planes into level 0, then carrying level j−1 into level j while the
+///   count's j-th 4-bit digit is 0 (``_CascadeAccumulator``).
+/// - The remaining elements go through `row_sum`: four interleaved cascades over channels 4i+k, the leftover
+///   channels added to the first, then the four partial sums added in order (``rowSum(_:)``).
+///
+/// Verified against torch 2.15 (float32 and float64) for C from 3 to 300 and plane sizes with and without a tail.
+enum _TorchChannelSum {
+    /// Elements per `multi_row_sum` block: 4 vectors of 32 bytes.
+    static func blockElements<T>(_: T.Type) -> Int { 4 * (32 / MemoryLayout<T>.size) }
+
+    /// `max(4, CeilLog2(count) / 4)`: the bits per cascade level.
+    static func levelPower(count: Int) -> Int {
+        let ceilLog2 = count <= 2 ? 1 : Int.bitWidth - (count - 1).leadingZeroBitCount
+        return max(4, ceilLog2 / 4)
+    }
+
+    /// One element's channel values summed in `row_sum`'s order.
+    static func rowSum<T: _FeatmapScalar>(_ values: [T]) -> T {
+        let interleaved = values.count / 4
+        var partials = (0..<4).map { lane in
+            cascade(count: interleaved) { values[4 * $0 + lane] }
+        }
+        for index in (interleaved * 4)..<values.count { partials[0] += values[index] }
+        for lane in 1..<4 { partials[0] += partials[lane] }
+        return partials[0]
+    }
+
+    /// `count` values summed by the cascade of one element (`multi_row_sum` with one row); the same steps as
+    /// ``_CascadeAccumulator`` with scalars.
+    static func cascade<T: _FeatmapScalar>(count: Int, _ value: (Int) -> T) -> T {
+        let power = levelPower(count: count)
+        let mask = (1 << power) - 1
+        var (level0, level1, level2, level3): (T, T, T, T) = (0, 0, 0, 0)
+        for index in 0..<count {
+            level0 += value(index)
+            let added = index + 1
+            guard added & mask == 0 else { continue }
+            level1 += level0
+            level0 = 0
+            guard added & (mask << power) == 0 else { continue }
+            level2 += level1
+            level1 = 0
+            guard added & (mask << (2 * power)) == 0 else { continue }
+            level3 += level2
+            level2 = 0
+        }
+        var total = level0
+        total += level1
+        total += level2
+        total += level3
+        return total
+    }
+}
+
+/// ATen's `multi_row_sum` for `elements` sums at once, fed one addend (a plane or part of one) at a time.
+struct _CascadeAccumulator<T: _FeatmapScalar> {
+    private let elements: Int
+    private let levelPower: Int
+    private var added = 0
+    /// Four levels of `elements` partial sums, level j at `j·elements`.
+    private var levels: [T]
+
+    init(elements: Int, addends: Int) {
+        self.elements = elements
+        self.levelPower = _TorchChannelSum.levelPower(count: addends)
+        self.levels = [T](repeating: 0, count: 4 * elements)
+    }
+
+    /// Adds one addend: `values[i]` to sum `i`.
+    mutating func add(_ values: UnsafeBufferPointer<T>) {
+        let elements = self.elements
+        levels.withUnsafeMutableBufferPointer { levels in
+            for index in 0..<elements { levels[index] += values[index] }
+        }
+        added += 1
+        let step = 1 << levelPower
+        guard added % step == 0 else { return }
+        let mask = step - 1
+        levels.withUnsafeMutableBufferPointer { levels in
+            for level in 1..<4 {
+                let (lower, upper) = ((level - 1) * elements, level * elements)
+                for index in 0..<elements {
+                    levels[upper + index] += levels[lower + index]
+                    levels[lower + index] = 0
+                }
+                if added & (mask << (level * levelPower)) != 0 { break }
+            }
+        }
+    }
+
+    /// The sums: level 0 plus levels 1, 2, 3 in that order.
+    func total(into output: UnsafeMutableBufferPointer<T>, dividedBy divisor: T? = nil) {
+        let elements = self.elements
+        levels.withUnsafeBufferPointer { levels in
+            for index in 0..<elements {
+                var sum = levels[index]
+                sum += levels[elements + index]
+                sum += levels[2 * elements + index]
+                sum += levels[3 * elements + index]
+                output[index] = divisor.map { sum / $0 } ?? sum
+            }
+        }
+    }
+}
+
+/// A buffer shared by the workers of `concurrentPerform`: they read the input and write disjoint output rows.
+struct _SharedPointer<Pointer>: @unchecked Sendable {
+    let value: Pointer
+    init(_ value: Pointer) { self.value = value }
+}
+
+/// The precisions feature maps are computed in: `Double` for `float64` maps, `Float` for every other dtype
+/// (PyTorch's arithmetic for float tensors).
+protocol _FeatmapScalar: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {
+    /// `a·b + c` with one rounding (PyTorch's compiler-contracted multiply-adds).
+    static func _fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self
+}
+
+extension Float: _FeatmapScalar {
+    /// `a·b + c` rounded once, without a libm call: Swift's `addingProduct` becomes a call to `fmaf` on x86-64
+    /// targets without FMA, too slow for millions of pixels. The product of two floats is exact in `Double`, and
+    /// the `Double` sum rounded to `Float` is the correctly rounded result unless that sum is exactly halfway
+    /// between two floats and inexact; then it is nudged by its rounding error (musl's `fmaf` does the same).
+    @inline(__always)
+    static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+        let product = Double(a) * Double(b)
+        let sum = product + Double(c)
+        // Below the normal range a float rounds at another bit; leave those (rare) cases to libm.
+        guard abs(sum) >= Double(Float.leastNormalMagnitude) else { return c.addingProduct(a, b) }
+        guard sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 else { return Float(sum) }
+        let addend = sum - product
+        let error = (product - (sum - addend)) + (Double(c) - addend)
+        guard error != 0 else { return Float(sum) }
+        return Float(error > 0 ? sum.nextUp : sum.nextDown)
+    }
+}
+
+extension Double: _FeatmapScalar {
+    @inline(__always)
+    static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
+}
