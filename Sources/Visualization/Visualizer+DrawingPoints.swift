@@ -137,13 +137,15 @@ extension Visualizer {
                 let side = sizes[index].squareRoot() * Visualizer.pixelsPerPoint
                 let path: Path
                 if onPixelCentres {
-                    let center = _PixelSnapping.markerCenter(rows.point(index), width: context.width, height: context.height)
+                    let center = _PixelSnapping.markerCenter(
+                        rows.point(index), width: context.width, height: context.height)
                     path = try marker.path(center: center, side: side) {
                         _PixelSnapping.snappedMarker($0, center: center, widthPixels: edgePixels)
                     }
                 } else {
                     path = try marker.path(center: rows.point(index), side: side) {
-                        _PixelSnapping.snapped($0, widthPixels: edgePixels, width: context.width, height: context.height)
+                        _PixelSnapping.snapped(
+                            $0, widthPixels: edgePixels, width: context.width, height: context.height)
                     }
                 }
                 if marker.isFilled { try canvas.fill(path, color: colors[index]) }

@@ -11,9 +11,10 @@ struct DemoCommand: ParsableCommand {
         discussion: """
             Paints an outdoor scene (no downloads), annotates it with boxes and labels on background boxes, \
             instance masks, a polygon, keypoints with a skeleton, circles and a CJK label, and writes it to \
-            DIR/demo.png. Then logs the images, a training curve (loss, lr, accuracy over 100 steps) and the run's \
-            config through a Visualizer to LocalVisBackend and to TensorboardVisBackend and WandbVisBackend when \
-            they are registered, under DIR/vis_data, and prints where everything went.
+            DIR/demo.png, with a feature-map heatmap over the scene in DIR/featmap.png. Then logs the images, a \
+            training curve (loss, lr, accuracy over --steps steps) and the run's config through a Visualizer to \
+            LocalVisBackend and to TensorboardVisBackend and WandbVisBackend when they are registered, under \
+            DIR/vis_data, and prints where everything went.
             """)
 
     @Option(help: "The output directory (created if needed).")
@@ -34,6 +35,11 @@ struct DemoCommand: ParsableCommand {
         let annotated = try DemoCommand.annotate(scene)
         let demoPath = (out as NSString).appendingPathComponent("demo.png")
         try annotated.writePNG(to: demoPath)
+        // The feature map as MMEngine's draw_featmap shows it: channels averaged, JET-coloured, over the scene.
+        let featmap = try Visualizer.drawFeatmap(
+            try scene.featureMap(), overlaidImage: scene.image, channelReduction: .squeezeMean, alpha: 0.5)
+        let featmapPath = (out as NSString).appendingPathComponent("featmap.png")
+        try featmap.writePNG(to: featmapPath)
 
         let registered = Set(VisBackendRegistry.shared.typeNames)
         var specs: [VisBackendSpec] = [["type": "LocalVisBackend"]]
@@ -47,6 +53,7 @@ struct DemoCommand: ParsableCommand {
         visualizer.addConfig(DemoCommand.config(steps: steps))
         visualizer.addImage(name: "scene", image: scene.image, step: 0)
         visualizer.addImage(name: "annotated", image: annotated, step: 0)
+        visualizer.addImage(name: "featmap", image: featmap, step: 0)
         for step in 1...steps {
             visualizer.addScalars(DemoCommand.metrics(step: step, of: steps), step: step)
         }
@@ -59,11 +66,11 @@ struct DemoCommand: ParsableCommand {
         }
 
         let visData = (out as NSString).appendingPathComponent("vis_data")
-        var lines = ["annotated image: \(demoPath)"]
+        var lines = ["annotated image: \(demoPath)", "feature map:     \(featmapPath)"]
         if let local = visualizer.getBackend(name: "LocalVisBackend") as? LocalVisBackend {
             lines.append("LocalVisBackend: \(local.saveDirectory)")
-            lines.append(
-                "  images:  \(local.imagePath(name: "annotated", step: 0)), \(local.imagePath(name: "scene", step: 0))")
+            let images = ["annotated", "featmap", "scene"].map { local.imagePath(name: $0, step: 0) }
+            lines.append("  images:  \(images.joined(separator: ", "))")
             lines.append("  scalars: \(local.path(local.scalarSaveFile))")
             if let config = local.configSaveFile { lines.append("  config:  \(local.path(config))") }
         }

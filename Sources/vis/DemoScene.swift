@@ -206,6 +206,69 @@ struct DemoScene {
             wheels: wheels, wheelRadius: wheelRadius)
     }
 
+    /// A stand-in for a backbone's feature map: C×(H/8)×(W/8) `float32`, one channel per masked object (the
+    /// share of each 8×8 cell the object covers, blurred like a receptive field) plus one of image edges. Averaged
+    /// over channels (MMEngine's `squeeze_mean`) it lights up where the objects are.
+    func featureMap(stride: Int = 8) throws -> NDArray {
+        let (rows, columns) = (DemoScene.height / stride, DemoScene.width / stride)
+        var channels: [[Float]] = []
+        for object in objects {
+            guard let mask = object.mask else { continue }
+            var plane = [Float](repeating: 0, count: rows * columns)
+            for row in 0..<rows {
+                for column in 0..<columns {
+                    var covered = 0
+                    for y in (row * stride)..<((row + 1) * stride) {
+                        for x in (column * stride)..<((column + 1) * stride) where mask[y * DemoScene.width + x] {
+                            covered += 1
+                        }
+                    }
+                    plane[row * columns + column] = Float(covered) / Float(stride * stride)
+                }
+            }
+            channels.append(DemoScene.blurred(plane, rows: rows, columns: columns, passes: 2))
+        }
+        var edges = [Float](repeating: 0, count: rows * columns)
+        for row in 0..<rows {
+            for column in 0..<columns {
+                let x = column * stride + stride / 2
+                let y = row * stride + stride / 2
+                let here = Float(image[x, y, 1])
+                let right = Float(image[min(x + stride / 2, DemoScene.width - 1), y, 1])
+                let below = Float(image[x, min(y + stride / 2, DemoScene.height - 1), 1])
+                // Weak, as a deep layer's edge response would be next to its object channels.
+                edges[row * columns + column] = 0.3 * (abs(right - here) + abs(below - here)) / 255
+            }
+        }
+        channels.append(edges)
+        return try NDArray(channels.flatMap { $0 }, shape: [channels.count, rows, columns])
+    }
+
+    /// A 3×3 box blur repeated `passes` times.
+    private static func blurred(_ plane: [Float], rows: Int, columns: Int, passes: Int) -> [Float] {
+        var current = plane
+        for _ in 0..<passes {
+            var next = current
+            for row in 0..<rows {
+                for column in 0..<columns {
+                    var sum: Float = 0
+                    var count: Float = 0
+                    for dy in -1...1 {
+                        for dx in -1...1 {
+                            let (y, x) = (row + dy, column + dx)
+                            guard y >= 0, y < rows, x >= 0, x < columns else { continue }
+                            sum += current[y * columns + x]
+                            count += 1
+                        }
+                    }
+                    next[row * columns + column] = sum / count
+                }
+            }
+            current = next
+        }
+        return current
+    }
+
     /// Sky: a vertical gradient from deep blue to a pale horizon.
     private static func paintBackground(on canvas: inout Canvas) throws {
         let rows = Int(horizon) + 4

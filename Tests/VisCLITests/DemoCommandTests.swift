@@ -19,7 +19,11 @@ struct DemoCommandTests {
 
         let demo = try Image(contentsOfFile: "\(out)/demo.png")
         #expect(demo.width == 960 && demo.height == 600 && demo.layout == .rgb)
+        let featmap = try Image(contentsOfFile: "\(out)/featmap.png")
+        #expect(featmap.width == 960 && featmap.height == 600)
+        #expect(try Image(contentsOfFile: "\(out)/vis_data/vis_image/featmap_0.png") == featmap)
         let scene = try Image(contentsOfFile: "\(out)/vis_data/vis_image/scene_0.png")
+        #expect(featmap != scene)
         #expect(try Image(contentsOfFile: "\(out)/vis_data/vis_image/annotated_0.png") == demo)
         #expect(scene.width == 960 && scene != demo)
 
@@ -38,6 +42,7 @@ struct DemoCommandTests {
         #expect(files.contains("wandb"))
         // What the demo prints: where everything went, and how to look at it.
         #expect(result.stdout.contains("annotated image: \(out)/demo.png"))
+        #expect(result.stdout.contains("feature map:     \(out)/featmap.png"))
         #expect(result.stdout.contains("tensorboard --logdir \(out)/vis_data"))
         #expect(result.stdout.contains("wandb sync \(out)/vis_data/wandb/offline-run-"))
     }

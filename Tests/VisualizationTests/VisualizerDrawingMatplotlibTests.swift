@@ -93,7 +93,8 @@ struct VisualizerDrawingMatplotlibTests {
             Scene(
                 name: "boxes: fractional and whole corners, widths clamped, a filled face",
                 operations: [
-                    "kind": "boxes", "boxes": [[10.3, 12.7, 90.2, 70.5], [110, 20, 190, 100], [200.5, 30.5, 230.5, 110.5]],
+                    "kind": "boxes",
+                    "boxes": [[10.3, 12.7, 90.2, 70.5], [110, 20, 190, 100], [200.5, 30.5, 230.5, 110.5]],
                     "edges": ["r", "c", "w"], "faces": ["none", "none", "y"], "styles": ["-", "-", "-"],
                     "widths": [2, 3, 1],
                 ],
@@ -105,7 +106,8 @@ struct VisualizerDrawingMatplotlibTests {
             Scene(
                 name: "lines: dashed, dotted and dash-dot, horizontal, vertical and diagonal",
                 operations: [
-                    "kind": "lines", "lines": [[[5, 110], [235, 110]], [[5, 5], [235, 60]], [[120.3, 10], [120.3, 100]]],
+                    "kind": "lines",
+                    "lines": [[[5, 110], [235, 110]], [[5, 5], [235, 60]], [[120.3, 10], [120.3, 100]]],
                     "colors": ["g", "m", "w"], "styles": ["--", ":", "-."], "widths": [2, 1, 3],
                 ],
                 draw: { visualizer in
@@ -116,7 +118,8 @@ struct VisualizerDrawingMatplotlibTests {
             Scene(
                 name: "circles: filled and outlined",
                 operations: [
-                    "kind": "circles", "centers": [[150, 60], [50.5, 60.25]], "radii": [25, 10.5], "faces": ["y", "none"],
+                    "kind": "circles", "centers": [[150, 60], [50.5, 60.25]], "radii": [25, 10.5],
+                    "faces": ["y", "none"],
                     "edges": ["b", "w"], "styles": ["-", "-"], "widths": [2, 1],
                 ],
                 draw: { visualizer in
