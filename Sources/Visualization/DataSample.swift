@@ -278,10 +278,11 @@ public struct InstanceMasks: Sendable, Equatable {
         var selected: [Bool] = []
         selected.reserveCapacity(kept.count * height * width)
         for index in kept { selected.append(contentsOf: mask(at: index)) }
-        return InstanceMasks(_count: kept.count, height: height, width: width, bits: selected)
+        return InstanceMasks(_trusted: kept.count, height: height, width: width, bits: selected)
     }
 
-    private init(_count count: Int, height: Int, width: Int, bits: [Bool]) {
+    /// For bits whose count is `count × height × width` by construction.
+    init(_trusted count: Int, height: Int, width: Int, bits: [Bool]) {
         self.count = count
         self.height = height
         self.width = width

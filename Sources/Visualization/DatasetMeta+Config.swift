@@ -115,21 +115,7 @@ extension DatasetMeta {
             throw DataSampleError.invalidField(
                 field: field, expected: "an array of colours ([r, g, b] or colour names)", actual: value.kindDescription)
         }
-        return try elements.enumerated().map { index, element in
-            let argument = "\(field)[\(index)]"
-            do {
-                if let text = element.stringValue { return try Color(parsing: text, argument: argument) }
-                if let channels = element.arrayValue {
-                    let numbers = channels.compactMap(\.doubleValue)
-                    if numbers.count == channels.count { return try Color(rgbTuple: numbers, argument: argument) }
-                }
-            } catch let error as VisCoreError {
-                throw DataSampleError.invalidField(
-                    field: argument, expected: "a colour ([r, g, b] in 0...255 or a name)", actual: error.description)
-            }
-            throw DataSampleError.invalidField(
-                field: argument, expected: "a colour ([r, g, b] in 0...255 or a name)", actual: element.description)
-        }
+        return try elements.enumerated().map { index, element in try _parseColor(element, field: "\(field)[\(index)]") }
     }
 
     private static func _palette(_ value: ConfigValue) throws -> ColorPalette {
@@ -182,4 +168,23 @@ extension Visualizer {
         guard let value = datasetMeta, !value.isNull else { return DatasetMeta() }
         return try DatasetMeta(configValue: value)
     }
+}
+
+/// A colour from the config form: a colour string (`"red"`, `"#ff8000"`, `"tab:blue"`) or `[r, g, b]` /
+/// `[r, g, b, a]` on the 0-255 scale.
+///
+/// - Throws: ``DataSampleError/invalidField(field:expected:actual:)`` naming `field`.
+func _parseColor(_ value: ConfigValue, field: String) throws -> Color {
+    do {
+        if let text = value.stringValue { return try Color(parsing: text, argument: field) }
+        if let channels = value.arrayValue {
+            let numbers = channels.compactMap(\.doubleValue)
+            if numbers.count == channels.count { return try Color(rgbTuple: numbers, argument: field) }
+        }
+    } catch let error as VisCoreError {
+        throw DataSampleError.invalidField(
+            field: field, expected: "a colour ([r, g, b] in 0...255 or a name)", actual: error.description)
+    }
+    throw DataSampleError.invalidField(
+        field: field, expected: "a colour ([r, g, b] in 0...255 or a name)", actual: value.description)
 }

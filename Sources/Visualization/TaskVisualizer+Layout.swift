@@ -29,21 +29,24 @@ public enum TaskLayout {
         public var box: TextBounds
     }
 
-    /// Places a text label of `fontSize` points whose top-left is preferably at (`x`, `y`), shifted as little as
-    /// possible so that its background (the text box grown by `padPoints`) lies inside the image.
+    /// Places a text label of `fontSize` points whose top-left (or centre, when `centered`) is preferably at
+    /// (`x`, `y`), shifted as little as possible so that its background (the text box grown by `padPoints`) lies
+    /// inside the image.
     ///
     /// A label wider (or taller) than the image is placed at the left (top) edge and is cut at the other one.
     ///
     /// - Throws: Font errors (``VisDraw/TextError``) when no font can be loaded.
     public static func placeLabel(
         _ text: String, fontSize: Double, padPoints: Double, font: FontSpec = .sansSerif, x: Double, y: Double,
-        imageWidth: Int, imageHeight: Int
+        centered: Bool = false, imageWidth: Int, imageHeight: Int
     ) throws -> Label {
         let style = TextStyle(font: font, sizePoints: fontSize)
         let layout = try TextRenderer.shared.layout(text, style: style)
         let pad = TextBackground(padPoints: padPoints).padPixels(fontSizePoints: fontSize)
-        let left = clamp(x, extent: layout.width, pad: pad, limit: Double(imageWidth))
-        let top = clamp(y, extent: layout.height, pad: pad, limit: Double(imageHeight))
+        let preferredX = centered ? x - layout.width / 2 : x
+        let preferredY = centered ? y - layout.height / 2 : y
+        let left = clamp(preferredX, extent: layout.width, pad: pad, limit: Double(imageWidth))
+        let top = clamp(preferredY, extent: layout.height, pad: pad, limit: Double(imageHeight))
         let box = TextBounds(x: left - pad, y: top - pad, width: layout.width + 2 * pad, height: layout.height + 2 * pad)
         return Label(anchor: Point(x: left, y: top), box: box)
     }

@@ -8,5 +8,5 @@ struct VisCommand: AsyncParsableCommand {
         commandName: "vis",
         abstract: "Visualize and record deep-learning training: draw, convert, log.",
         version: VisualizationVersion.string,
-        subcommands: [ConvertCommand.self, TensorboardCommand.self])
+        subcommands: [ConvertCommand.self, TensorboardCommand.self, DatasampleCommand.self])
 }
