@@ -66,11 +66,17 @@ public struct DetectionVisualizer: TaskVisualizer {
         let classColors = labels.map { context.meta.color(of: $0) }
         let imageScale = context.imageScale
 
-        if let masks = instances.masks, masks.count > 0 {
-            let fills = (0..<count).map { MaskColor.rgb(maskColor ?? classColors[$0]) }
-            try visualizer.drawBinaryMasks(masks.array, colors: .each(fills), alphas: .all(alpha))
-            try visualizer.drawBinaryMasks(
-                masks.outlines().array, colors: .all(.rgb(Color(red: 255, green: 255, blue: 255))), alphas: .all(alpha))
+        if let allMasks = instances.masks {
+            // Empty masks draw nothing; skipping them saves a pass over the image each.
+            let drawn = (0..<allMasks.count).filter { !allMasks.isEmpty(at: $0) }
+            if !drawn.isEmpty {
+                let masks = allMasks.selecting(drawn)
+                let fills = drawn.map { MaskColor.rgb(maskColor ?? classColors[$0]) }
+                try visualizer.drawBinaryMasks(masks.array, colors: .each(fills), alphas: .all(alpha))
+                try visualizer.drawBinaryMasks(
+                    masks.outlines().array, colors: .all(.rgb(Color(red: 255, green: 255, blue: 255))),
+                    alphas: .all(alpha))
+            }
         }
         if let polygons = instances.polygons {
             var parts: [[[Double]]] = []
@@ -191,6 +197,15 @@ extension InstanceMasks {
             }
         }
         return InstanceMasks(_trusted: count, height: height, width: width, bits: result)
+    }
+
+    /// Whether mask `index` has no pixel set (a byte scan: a `Bool` is stored as one byte, 0 or 1).
+    func isEmpty(at index: Int) -> Bool {
+        let plane = height * width
+        return bits.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, plane > 0 else { return true }
+            return memchr(UnsafeRawPointer(base + index * plane), 1, plane) == nil
+        }
     }
 
     /// The mean position of mask `index`'s pixels (pixel centres), or nil for an empty mask.
