@@ -79,10 +79,11 @@ extension Workloads {
                 to: context.workDirectory.appendingPathComponent("datasample-detection.json"))
             try masks.selecting(Array(0..<20)).array.writeNPY(
                 to: context.workDirectory.appendingPathComponent("datasample-masks.npy").path)
-            var sample = DataSample()
-            sample.prediction.instances = InstanceData(
+            var built = DataSample()
+            built.prediction.instances = InstanceData(
                 boxes: geometry.boxes.map { BoundingBox(x1: $0[0], y1: $0[1], x2: $0[2], y2: $0[3]) },
                 labels: geometry.labels, scores: geometry.scores, masks: masks)
+            let sample = built
             let saveDir = context.workDirectory.appendingPathComponent("datasample-\(UUID().uuidString)").path
             let visualizer = try Visualizer(
                 name: "bench-datasample", backends: [.backend(try LocalVisBackend(saveDir: saveDir))], rank: 0)

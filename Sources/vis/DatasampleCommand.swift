@@ -81,6 +81,7 @@ struct DatasampleCommandError: Error, CustomStringConvertible {
     let description: String
 
     /// Runs `body`, prefixing a ``DataSampleError`` with `path` (errors that name their file already pass through).
+    @discardableResult
     static func naming<Result>(_ path: String, _ body: () throws -> Result) throws -> Result {
         do {
             return try body()
