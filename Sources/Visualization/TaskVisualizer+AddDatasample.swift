@@ -79,9 +79,7 @@ extension Visualizer {
             let context = TaskDrawingContext(
                 side: side, meta: meta, imageWidth: image.width, imageHeight: image.height,
                 predScoreThreshold: predScoreThreshold, metainfo: dataSample.metainfo)
-            setImage(image)
-            try task.draw(annotations, on: self, context: context)
-            panels.append(try getImage())
+            panels.append(try _drawPanel(annotations, on: image, with: task, context: context))
         }
         guard !panels.isEmpty else {
             throw DataSampleError.emptySample(task: task.name, drawGT: drawGT, drawPred: drawPred)
@@ -97,5 +95,15 @@ extension Visualizer {
             addImage(name: name, image: composed, step: step)
         }
         return composed
+    }
+
+    /// One panel: `annotations` drawn by `task` on `image`.
+    private func _drawPanel(
+        _ annotations: DataSample.Annotations, on image: Image, with task: any TaskVisualizer,
+        context: TaskDrawingContext
+    ) throws -> Image {
+        setImage(image)
+        try task.draw(annotations, on: self, context: context)
+        return try getImage()
     }
 }

@@ -15,6 +15,7 @@ let allWorkloads: [Workload] = [
     Workloads.text,
     Workloads.backends,
     Workloads.wandb,
+    Workloads.datasample,
 ].flatMap { $0 }
 
 struct Options {
