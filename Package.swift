@@ -76,6 +76,10 @@ let package = Package(
         .executableTarget(
             name: "CustomBackendExample", dependencies: ["VisBackends"], path: "Examples/CustomBackend",
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // A worked example of a user-defined task visualizer (the DocC article CustomTaskVisualizers walks through it).
+        .executableTarget(
+            name: "CustomTaskVisualizerExample", dependencies: ["Visualization"], path: "Examples/CustomTaskVisualizer",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         // A child process for the crash test: logs in a loop until it is killed with SIGKILL.
         .executableTarget(
             name: "vis-crashtest", dependencies: ["VisBackends"], path: "Tests/CrashTestHelper",
@@ -96,7 +100,10 @@ let package = Package(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
-            name: "VisualizationTests", dependencies: ["Visualization", "VisTestSupport", "vis-crashtest", "CustomBackendExample"],
+            name: "VisualizationTests",
+            dependencies: [
+                "Visualization", "VisTestSupport", "vis-crashtest", "CustomBackendExample", "CustomTaskVisualizerExample",
+            ],
             exclude: ["FeatmapReferences", "Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         // End-to-end tests of the `vis` executable and of interop with Python readers (a venv made by

@@ -86,6 +86,8 @@ public final class Visualizer: @unchecked Sendable {
     /// Receives warnings and backend failures.
     public let logger: Logger
 
+    /// The task visualizer and lock of `addDatasample` (TaskVisualizer.swift).
+    let _taskSlot = _TaskVisualizerSlot()
     private let warningHandler: VisualizerWarningHandler?
     private let errorHandler: VisBackendErrorHandler?
     private let lock = NSLock()

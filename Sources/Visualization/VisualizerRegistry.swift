@@ -15,10 +15,12 @@ public final class VisualizerRegistry: @unchecked Sendable {
     private let lock = NSLock()
     private var factories: OrderedDictionary<String, Factory> = [:]
 
-    /// The process-wide registry, holding `"Visualizer"`.
+    /// The process-wide registry, holding `"Visualizer"` and the built-in task visualizers (`"DetectionVisualizer"`,
+    /// ...; see ``registerTaskVisualizer(_:optionKeys:make:)``).
     public static let shared: VisualizerRegistry = {
         let registry = VisualizerRegistry()
         registry.register("Visualizer") { config in try Visualizer(config: config) }
+        registry._registerBuiltInTaskVisualizers()
         return registry
     }()
 

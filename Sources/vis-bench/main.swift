@@ -18,6 +18,7 @@ let allWorkloads: [Workload] = [
     Workloads.visualizer,
     Workloads.tensorboard,
     Workloads.featmap,
+    Workloads.datasample,
 ].flatMap { $0 }
 
 struct Options {

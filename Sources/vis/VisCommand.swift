@@ -9,11 +9,12 @@ struct VisCommand: AsyncParsableCommand {
         abstract: "Visualize and record deep-learning training: draw, convert, log.",
         version: VisualizationVersion.string,
         subcommands: [
-            ConvertCommand.self,
+            DemoCommand.self,
+            DrawCommand.self,
+            DatasampleCommand.self,
             FeatmapCommand.self,
+            ConvertCommand.self,
             TensorboardCommand.self,
             TensorboardWriteLoopCommand.self,
-            DrawCommand.self,
-            DemoCommand.self,
         ])
 }
