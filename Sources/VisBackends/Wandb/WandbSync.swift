@@ -35,15 +35,26 @@ public enum WandbSync {
     public static func run(
         executable: String, directory: String, arguments: [String] = []
     ) throws(VisBackendError) -> Int32 {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["sync"] + arguments + [directory]
-        do {
-            try process.run()
-        } catch {
-            throw .io(path: executable, reason: (error as NSError).localizedDescription)
+        // A just-written executable can briefly be "text file busy" while another thread's fork still holds its
+        // write descriptor; that clears within milliseconds, so retry a few times before reporting.
+        var attempt = 0
+        while true {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["sync"] + arguments + [directory]
+            do {
+                try process.run()
+                process.waitUntilExit()
+                return process.terminationStatus
+            } catch {
+                let nsError = error as NSError
+                attempt += 1
+                if nsError.domain == NSPOSIXErrorDomain, nsError.code == Int(ETXTBSY), attempt < 10 {
+                    usleep(20_000)
+                    continue
+                }
+                throw .io(path: executable, reason: nsError.localizedDescription)
+            }
         }
-        process.waitUntilExit()
-        return process.terminationStatus
     }
 }
