@@ -24,7 +24,14 @@ package struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
     package let scale: T
     package let shift: T
 
+    /// The normaliser `fma(value, scale, shift)`.
+    @inlinable
+    package init(scale: T, shift: T) {
+        (self.scale, self.shift) = (scale, shift)
+    }
+
     /// The normaliser of `values`' finite range; `nil` when every value is NaN (or there are none).
+    @inlinable
     package init?(_ values: UnsafeBufferPointer<T>) {
         var minimum = T.infinity
         var maximum = -T.infinity
@@ -46,7 +53,7 @@ package struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
 
     /// `value`'s level: `fma(value, scale, shift)` truncated; NaN and out-of-range values (undefined in NumPy)
     /// become 0/255.
-    @inline(__always)
+    @inlinable @inline(__always)
     package func level(_ value: T) -> UInt8 {
         let scaled = T._fusedMultiplyAdd(value, scale, shift)
         guard scaled > 0 else { return 0 }
@@ -54,6 +61,7 @@ package struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
     }
 
     /// Every value's level (all 0 when there is no finite range).
+    @inlinable
     package static func levels(of values: [T]) -> [UInt8] {
         values.withUnsafeBufferPointer { values in
             guard let normalizer = _MinMaxNormalizer(values) else { return [UInt8](repeating: 0, count: values.count) }

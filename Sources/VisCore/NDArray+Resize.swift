@@ -65,7 +65,7 @@ extension Float: _TorchFloat {
     /// targets without FMA, too slow for millions of pixels. The product of two floats is exact in `Double`, and
     /// the `Double` sum rounded to `Float` is the correctly rounded result unless that sum is exactly halfway
     /// between two floats and inexact; then it is nudged by its rounding error (musl's `fmaf` does the same).
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
         let product = Double(a) * Double(b)
         let sum = product + Double(c)
@@ -78,14 +78,14 @@ extension Float: _TorchFloat {
         return Float(error > 0 ? sum.nextUp : sum.nextDown)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     package var _truncatedInt: Int { Int(self) }
 }
 
 extension Double: _TorchFloat {
-    @inline(__always)
+    @inlinable @inline(__always)
     package static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
-    @inline(__always)
+    @inlinable @inline(__always)
     package var _truncatedInt: Int { Int(self) }
 }
 
@@ -122,8 +122,8 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     package let outHeight: Int
     package let outWidth: Int
     package let kernel: Kernel
-    private let rows: _TorchLinearTaps<T>
-    private let columns: _TorchLinearTaps<T>
+    @usableFromInline let rows: _TorchLinearTaps<T>
+    @usableFromInline let columns: _TorchLinearTaps<T>
 
     package init(channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
         self.channels = channels
@@ -159,6 +159,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
 
     /// `planes` (N·C planes of `height`×`width`, N×C×H×W row-major) resized plane by plane, as one call of
     /// `F.interpolate` on the whole N×C×H×W tensor computes them.
+    @inlinable
     package static func resize(
         _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
     ) -> [T] {
@@ -181,6 +182,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     }
 
     /// The resized value of `channel` at flat output position `index` (row-major H'×W').
+    @inlinable
     package func value(_ planes: UnsafeBufferPointer<T>, channel: Int, at index: Int) -> T {
         let (row, column) = index.quotientAndRemainder(dividingBy: outWidth)
         let base = channel * height * width
@@ -232,6 +234,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     }
 
     /// One channel resized: an H'×W' plane.
+    @inlinable
     package func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
         var plane = [T](repeating: 0, count: outHeight * outWidth)
         var scratch = _TorchBilinearScratch<T>(width: outWidth)
@@ -243,6 +246,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
 
     /// Writes the resized rows `rows` of `channel` (one of ``rowGroups`` for the generic kernel, which shares
     /// the two interpolated source rows) into `output`, row after row.
+    @inlinable
     package func fill(
         _ planes: UnsafeBufferPointer<T>, channel: Int, rows outputRows: Range<Int>,
         into output: UnsafeMutableBufferPointer<T>, scratch: inout _TorchBilinearScratch<T>
@@ -281,20 +285,21 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     }
 
     /// The generic kernel's horizontal step: `fma(x[left], w0, x[right]·w1)`.
-    @inline(__always)
-    private func horizontal(_ planes: UnsafeBufferPointer<T>, row start: Int, column: Int) -> T {
+    @inlinable @inline(__always)
+    func horizontal(_ planes: UnsafeBufferPointer<T>, row start: Int, column: Int) -> T {
         T._fusedMultiplyAdd(
             planes[start + columns.lower[column]], columns.lowerWeight[column],
             planes[start + columns.upper[column]] * columns.upperWeight[column])
     }
 
     /// The generic kernel's vertical step: `fma(top, h0, bottom·h1)`.
-    @inline(__always)
-    private func vertical(_ top: T, _ bottom: T, row: Int) -> T {
+    @inlinable @inline(__always)
+    func vertical(_ top: T, _ bottom: T, row: Int) -> T {
         T._fusedMultiplyAdd(top, rows.lowerWeight[row], bottom * rows.upperWeight[row])
     }
 
-    private func interpolateRow(_ planes: UnsafeBufferPointer<T>, at start: Int, into row: inout [T]) {
+    @inlinable
+    func interpolateRow(_ planes: UnsafeBufferPointer<T>, at start: Int, into row: inout [T]) {
         row.withUnsafeMutableBufferPointer { row in
             for column in 0..<outWidth { row[column] = horizontal(planes, row: start, column: column) }
         }
@@ -303,9 +308,10 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
 
 /// Per-worker buffers of ``_TorchBilinear``: two horizontally interpolated source rows.
 package struct _TorchBilinearScratch<T: _TorchFloat> {
-    var upperRow: [T]
-    var lowerRow: [T]
+    @usableFromInline var upperRow: [T]
+    @usableFromInline var lowerRow: [T]
 
+    @inlinable
     package init(width: Int) {
         upperRow = [T](repeating: 0, count: width)
         lowerRow = [T](repeating: 0, count: width)

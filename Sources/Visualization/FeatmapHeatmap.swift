@@ -72,14 +72,11 @@ enum _Heatmap {
                 if planes == 3 {
                     let gray = openCVGray(_MinMaxNormalizer<T>.levels(of: Array(values)), pixels: height * width)
                     gray.withUnsafeBufferPointer { gray in
-                        painter.paint(width: width, height: height, into: output, outputWidth: width, x: 0, y: 0) { gray[$0] }
-                    }
-                } else if let normalizer = _MinMaxNormalizer(values) {
-                    painter.paint(width: width, height: height, into: output, outputWidth: width, x: 0, y: 0) {
-                        normalizer.level(values[$0])
+                        painter.paint(_Intensities(gray), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
                     }
                 } else {
-                    painter.paint(width: width, height: height, into: output, outputWidth: width, x: 0, y: 0) { _ in 0 }
+                    painter.paint(
+                        _NormalizedPlane(values), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
                 }
             }
             initialized = height * width * 3
@@ -119,41 +116,31 @@ enum _Heatmap {
             }
         }
 
-        /// Paints the `width`×`height` heatmap whose pixel at flat index `i` has intensity `intensity(i)` into
-        /// the RGB `output` (rows of `outputWidth` pixels) with its top-left corner at (`x`, `y`). Large heatmaps
-        /// are painted on all cores.
-        @inline(__always)
-        func paint(
-            width: Int, height: Int, into output: UnsafeMutableBufferPointer<UInt8>, outputWidth: Int, x: Int, y: Int,
-            intensity: (Int) -> UInt8
+        /// Paints the `width`×`height` heatmap of `source` into the RGB `output` (rows of `outputWidth` pixels)
+        /// with its top-left corner at `origin`. Large heatmaps are painted on all cores.
+        func paint<Source: _HeatmapSource>(
+            _ source: Source, width: Int, height: Int, into output: UnsafeMutableBufferPointer<UInt8>, outputWidth: Int,
+            at origin: (x: Int, y: Int)
         ) {
             let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, height, width * height / (1 << 18)))
-            if workers == 1 {
-                paintRows(0..<height, width: width, into: output, outputWidth: outputWidth, x: x, y: y, intensity: intensity)
-                return
-            }
             let target = _SharedPointer(output)
-            withoutActuallyEscaping(intensity) { intensity in
-                let source = _SharedPointer(intensity)
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    paintRows(
-                        (height * worker / workers)..<(height * (worker + 1) / workers), width: width, into: target.value,
-                        outputWidth: outputWidth, x: x, y: y, intensity: source.value)
-                }
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                paintRows(
+                    (height * worker / workers)..<(height * (worker + 1) / workers), of: source, width: width,
+                    into: target.value, outputWidth: outputWidth, at: origin)
             }
         }
 
-        @inline(__always)
-        private func paintRows(
-            _ rows: Range<Int>, width: Int, into output: UnsafeMutableBufferPointer<UInt8>, outputWidth: Int, x: Int,
-            y: Int, intensity: (Int) -> UInt8
+        private func paintRows<Source: _HeatmapSource>(
+            _ rows: Range<Int>, of source: Source, width: Int, into output: UnsafeMutableBufferPointer<UInt8>,
+            outputWidth: Int, at origin: (x: Int, y: Int)
         ) {
             colormap.rgbTable.withUnsafeBufferPointer { colors in
                 guard let image else {
                     for row in rows {
-                        var target = ((y + row) * outputWidth + x) * 3
+                        var target = ((origin.y + row) * outputWidth + origin.x) * 3
                         for column in 0..<width {
-                            let entry = Int(intensity(row * width + column)) * 3
+                            let entry = Int(source.intensity(at: row * width + column)) * 3
                             output[target] = colors[entry]
                             output[target + 1] = colors[entry + 1]
                             output[target + 2] = colors[entry + 2]
@@ -165,15 +152,15 @@ enum _Heatmap {
                 blend.withUnsafeBufferPointer { blend in
                     image.pixels.withUnsafeBufferPointer { samples in
                         for row in rows {
-                            var target = ((y + row) * outputWidth + x) * 3
-                            var source = row * width * 3
+                            var target = ((origin.y + row) * outputWidth + origin.x) * 3
+                            var sample = row * width * 3
                             for column in 0..<width {
-                                let entry = Int(intensity(row * width + column)) * 3
-                                output[target] = blend[Int(samples[source]) << 8 | Int(colors[entry])]
-                                output[target + 1] = blend[Int(samples[source + 1]) << 8 | Int(colors[entry + 1])]
-                                output[target + 2] = blend[Int(samples[source + 2]) << 8 | Int(colors[entry + 2])]
+                                let entry = Int(source.intensity(at: row * width + column)) * 3
+                                output[target] = blend[Int(samples[sample]) << 8 | Int(colors[entry])]
+                                output[target + 1] = blend[Int(samples[sample + 1]) << 8 | Int(colors[entry + 1])]
+                                output[target + 2] = blend[Int(samples[sample + 2]) << 8 | Int(colors[entry + 2])]
                                 target += 3
-                                source += 3
+                                sample += 3
                             }
                         }
                     }
@@ -229,4 +216,33 @@ enum _Heatmap {
             throw FeatmapError.invalidArgument(argument: "alpha", expected: "a finite number", actual: "\(alpha)")
         }
     }
+}
+
+/// The intensities (0…255) of a heatmap's pixels, by flat index.
+protocol _HeatmapSource: Sendable {
+    func intensity(at index: Int) -> UInt8
+}
+
+/// A plane's min-max normalised, truncated levels, computed as they are painted (all 0 without a finite range).
+struct _NormalizedPlane<T: _TorchFloat>: _HeatmapSource, @unchecked Sendable {
+    let values: UnsafeBufferPointer<T>
+    let normalizer: _MinMaxNormalizer<T>
+
+    init(_ values: UnsafeBufferPointer<T>) {
+        self.values = values
+        normalizer = _MinMaxNormalizer(values) ?? _MinMaxNormalizer(scale: 0, shift: 0)
+    }
+
+    @inline(__always)
+    func intensity(at index: Int) -> UInt8 { normalizer.level(values[index]) }
+}
+
+/// Intensities already computed (the gray of a 3-plane map).
+struct _Intensities: _HeatmapSource, @unchecked Sendable {
+    let values: UnsafeBufferPointer<UInt8>
+
+    init(_ values: UnsafeBufferPointer<UInt8>) { self.values = values }
+
+    @inline(__always)
+    func intensity(at index: Int) -> UInt8 { values[index] }
 }

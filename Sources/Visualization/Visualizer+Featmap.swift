@@ -361,10 +361,9 @@ private struct _GridCell<T: _TorchFloat>: Sendable {
         try _FeatmapRequest.checkFinite(values)
         let corner = origin(index)
         values.withUnsafeBufferPointer { values in
-            guard let normalizer = _MinMaxNormalizer(values) else { return }
-            painter.paint(width: plan.width, height: plan.height, into: output, outputWidth: outputWidth, x: corner.x, y: corner.y) {
-                normalizer.level(values[$0])
-            }
+            painter.paint(
+                _NormalizedPlane(values), width: plan.width, height: plan.height, into: output, outputWidth: outputWidth,
+                at: corner)
         }
     }
 }
