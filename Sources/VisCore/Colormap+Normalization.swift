@@ -20,19 +20,21 @@ extension NDArray {
 
 /// OpenCV's `NORM_MINMAX` normalisation to 0…255 followed by NumPy's truncating `uint8` cast, one value at a
 /// time, so that callers can fuse it with what they do with the levels (colouring, blending).
-package struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
-    package let scale: T
-    package let shift: T
+public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
+    /// The factor, `255·(1/(max−min))` rounded to `T` (0 for a constant map).
+    public let scale: T
+    /// The offset, `−(min·scale)`.
+    public let shift: T
 
     /// The normaliser `fma(value, scale, shift)`.
     @inlinable
-    package init(scale: T, shift: T) {
+    public init(scale: T, shift: T) {
         (self.scale, self.shift) = (scale, shift)
     }
 
     /// The normaliser of `values`' finite range; `nil` when every value is NaN (or there are none).
     @inlinable
-    package init?(_ values: UnsafeBufferPointer<T>) {
+    public init?(_ values: UnsafeBufferPointer<T>) {
         var minimum = T.infinity
         var maximum = -T.infinity
         for value in values where !value.isNaN {
@@ -54,7 +56,7 @@ package struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
     /// `value`'s level: `fma(value, scale, shift)` truncated; NaN and out-of-range values (undefined in NumPy)
     /// become 0/255.
     @inlinable @inline(__always)
-    package func level(_ value: T) -> UInt8 {
+    public func level(_ value: T) -> UInt8 {
         let scaled = T._fusedMultiplyAdd(value, scale, shift)
         guard scaled > 0 else { return 0 }
         return scaled >= 255 ? 255 : UInt8(truncatingIfNeeded: scaled._truncatedInt)
@@ -62,7 +64,7 @@ package struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
 
     /// Every value's level (all 0 when there is no finite range).
     @inlinable
-    package static func levels(of values: [T]) -> [UInt8] {
+    public static func levels(of values: [T]) -> [UInt8] {
         values.withUnsafeBufferPointer { values in
             guard let normalizer = _MinMaxNormalizer(values) else { return [UInt8](repeating: 0, count: values.count) }
             return [UInt8](unsafeUninitializedCapacity: values.count) { output, initialized in

@@ -52,7 +52,7 @@ extension NDArray {
 
 /// The precisions PyTorch-exact arithmetic is computed in: `Double` for `float64` maps, `Float` for every other
 /// dtype (PyTorch's arithmetic for float tensors).
-package protocol _TorchFloat: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {
+public protocol _TorchFloat: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {
     /// `a·b + c` with one rounding (PyTorch's and OpenCV's compiler-contracted multiply-adds).
     static func _fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self
     /// The value truncated toward zero, for values known to be in `Int`'s range (the concrete conversion: the
@@ -66,7 +66,7 @@ extension Float: _TorchFloat {
     /// the `Double` sum rounded to `Float` is the correctly rounded result unless that sum is exactly halfway
     /// between two floats and inexact; then it is nudged by its rounding error (musl's `fmaf` does the same).
     @inlinable @inline(__always)
-    package static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+    public static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
         let product = Double(a) * Double(b)
         let sum = product + Double(c)
         // Below the normal range a float rounds at another bit; leave those (rare) cases to libm.
@@ -78,15 +78,18 @@ extension Float: _TorchFloat {
         return Float(error > 0 ? sum.nextUp : sum.nextDown)
     }
 
+    /// The value truncated toward zero (in `Int`'s range).
     @inlinable @inline(__always)
-    package var _truncatedInt: Int { Int(self) }
+    public var _truncatedInt: Int { Int(self) }
 }
 
 extension Double: _TorchFloat {
+    /// `a·b + c` rounded once.
     @inlinable @inline(__always)
-    package static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
+    public static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
+    /// The value truncated toward zero (in `Int`'s range).
     @inlinable @inline(__always)
-    package var _truncatedInt: Int { Int(self) }
+    public var _truncatedInt: Int { Int(self) }
 }
 
 /// PyTorch's CPU bilinear resize (`F.interpolate(x, size, mode="bilinear", align_corners=False)`) of a 1×C×H×W
@@ -106,26 +109,34 @@ extension Double: _TorchFloat {
 /// channels). PyTorch also takes the channels-last kernel for C = 3 when it runs on a single thread; that case
 /// follows the generic kernel here (a last-bit difference).
 ///
-package struct _TorchBilinear<T: _TorchFloat>: Sendable {
+public struct _TorchBilinear<T: _TorchFloat>: Sendable {
     /// Which of PyTorch's kernels the sizes select.
-    package enum Kernel: Sendable, Equatable {
+    public enum Kernel: Sendable, Equatable {
         /// Same size: MMEngine does not interpolate (and PyTorch's identity resize is exact).
         case identity
+        /// Separable: horizontal, then vertical (output H'+W' > 128).
         case generic
         /// `vectorChannels` = C − C mod (lanes): the channels computed with vector arithmetic.
         case channelsLast(vectorChannels: Int)
     }
 
-    package let channels: Int
-    package let height: Int
-    package let width: Int
-    package let outHeight: Int
-    package let outWidth: Int
-    package let kernel: Kernel
+    /// C, and the input and output plane sizes.
+    public let channels: Int
+    /// Input rows.
+    public let height: Int
+    /// Input columns.
+    public let width: Int
+    /// Output rows.
+    public let outHeight: Int
+    /// Output columns.
+    public let outWidth: Int
+    /// The kernel PyTorch takes for these sizes.
+    public let kernel: Kernel
     @usableFromInline let rows: _TorchLinearTaps<T>
     @usableFromInline let columns: _TorchLinearTaps<T>
 
-    package init(channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
+    @inlinable
+    public init(channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
         self.channels = channels
         self.height = height
         self.width = width
@@ -145,7 +156,8 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     }
 
     /// Runs of consecutive output rows that read the same two source rows (all rows for the identity).
-    package var rowGroups: [Range<Int>] {
+    @inlinable
+    public var rowGroups: [Range<Int>] {
         if kernel == .identity { return [0..<outHeight] }
         var groups: [Range<Int>] = []
         var start = 0
@@ -160,7 +172,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     /// `planes` (N·C planes of `height`×`width`, N×C×H×W row-major) resized plane by plane, as one call of
     /// `F.interpolate` on the whole N×C×H×W tensor computes them.
     @inlinable
-    package static func resize(
+    public static func resize(
         _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
     ) -> [T] {
         let resize = _TorchBilinear(
@@ -183,7 +195,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
 
     /// The resized value of `channel` at flat output position `index` (row-major H'×W').
     @inlinable
-    package func value(_ planes: UnsafeBufferPointer<T>, channel: Int, at index: Int) -> T {
+    public func value(_ planes: UnsafeBufferPointer<T>, channel: Int, at index: Int) -> T {
         let (row, column) = index.quotientAndRemainder(dividingBy: outWidth)
         let base = channel * height * width
         switch kernel {
@@ -212,7 +224,8 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     /// A plane resized with these taps in `Double`, each product and sum rounded to `Double`: within a few
     /// `Double` ulps of the real-number value of PyTorch's formula (which is linear, so the resize of a channel
     /// mean is the mean of the resized channels up to rounding).
-    package func approximateResize(_ plane: [Double]) -> [Double] {
+    @inlinable
+    public func approximateResize(_ plane: [Double]) -> [Double] {
         var output = [Double](repeating: 0, count: outHeight * outWidth)
         plane.withUnsafeBufferPointer { input in
             output.withUnsafeMutableBufferPointer { output in
@@ -235,7 +248,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
 
     /// One channel resized: an H'×W' plane.
     @inlinable
-    package func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
+    public func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
         var plane = [T](repeating: 0, count: outHeight * outWidth)
         var scratch = _TorchBilinearScratch<T>(width: outWidth)
         plane.withUnsafeMutableBufferPointer { plane in
@@ -247,7 +260,7 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
     /// Writes the resized rows `rows` of `channel` (one of ``rowGroups`` for the generic kernel, which shares
     /// the two interpolated source rows) into `output`, row after row.
     @inlinable
-    package func fill(
+    public func fill(
         _ planes: UnsafeBufferPointer<T>, channel: Int, rows outputRows: Range<Int>,
         into output: UnsafeMutableBufferPointer<T>, scratch: inout _TorchBilinearScratch<T>
     ) {
@@ -307,12 +320,12 @@ package struct _TorchBilinear<T: _TorchFloat>: Sendable {
 }
 
 /// Per-worker buffers of ``_TorchBilinear``: two horizontally interpolated source rows.
-package struct _TorchBilinearScratch<T: _TorchFloat> {
+public struct _TorchBilinearScratch<T: _TorchFloat> {
     @usableFromInline var upperRow: [T]
     @usableFromInline var lowerRow: [T]
 
     @inlinable
-    package init(width: Int) {
+    public init(width: Int) {
         upperRow = [T](repeating: 0, count: width)
         lowerRow = [T](repeating: 0, count: width)
     }
@@ -321,14 +334,20 @@ package struct _TorchBilinearScratch<T: _TorchFloat> {
 /// PyTorch's per-axis linear interpolation taps for `align_corners=False` (`compute_source_index_and_lambda`),
 /// computed in the map's precision: source `max(in/out·(o + 0.5) − 0.5, 0)` — fused into one FMA except in
 /// the float32 generic kernel — then `lambda1 = source − floor(source)`, `lambda0 = 1 − lambda1`.
-package struct _TorchLinearTaps<T: _TorchFloat>: Sendable {
-    package let input: Int
-    package var lower: [Int] = []
-    package var upper: [Int] = []
-    package var lowerWeight: [T] = []
-    package var upperWeight: [T] = []
+public struct _TorchLinearTaps<T: _TorchFloat>: Sendable {
+    /// The input length.
+    public let input: Int
+    /// Per output index, the lower source index.
+    public var lower: [Int] = []
+    /// Per output index, the upper source index (clamped to the last).
+    public var upper: [Int] = []
+    /// Per output index, the lower source's weight `lambda0`.
+    public var lowerWeight: [T] = []
+    /// Per output index, the upper source's weight `lambda1`.
+    public var upperWeight: [T] = []
 
-    package init(input: Int, output: Int, fusedSourceIndex: Bool) {
+    @inlinable
+    public init(input: Int, output: Int, fusedSourceIndex: Bool) {
         self.input = input
         let scale = T(input) / T(output)
         for index in 0..<output {
@@ -344,7 +363,8 @@ package struct _TorchLinearTaps<T: _TorchFloat>: Sendable {
     }
 
     /// Per source position, the total weight it gets over all outputs.
-    package func totalWeights() -> [Double] {
+    @inlinable
+    public func totalWeights() -> [Double] {
         var totals = [Double](repeating: 0, count: input)
         for index in lower.indices {
             totals[lower[index]] += Double(lowerWeight[index])
