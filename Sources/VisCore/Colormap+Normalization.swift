@@ -10,37 +10,67 @@ extension NDArray {
     public func minMaxNormalizedToUInt8() -> NDArray {
         let normalized: [UInt8]
         if case .float64(let values) = storage {
-            normalized = _minMaxToUInt8(values) { minimum, maximum in
-                let scale = maximum - minimum > Double.ulpOfOne ? 255 * (1 / (maximum - minimum)) : 0
-                return (scale, 0 - minimum * scale)
-            }
+            normalized = _MinMaxNormalizer<Double>.levels(of: values)
         } else {
-            normalized = _minMaxToUInt8(toFloat32()) { minimum, maximum in
-                let range = Double(maximum) - Double(minimum)
-                let scale = Float(range > Double.ulpOfOne ? 255 * (1 / range) : 0)
-                return (scale, 0 - Float(Double(minimum) * Double(scale)))
-            }
+            normalized = _MinMaxNormalizer<Float>.levels(of: toFloat32())
         }
         return NDArray(_unchecked: .uint8(normalized), shape: shape)
     }
 }
 
-/// Applies `value·scale + shift` (fused) and truncates into `0...255`; `coefficients` gets the finite range.
-func _minMaxToUInt8<T: BinaryFloatingPoint>(
-    _ values: [T], coefficients: (_ minimum: T, _ maximum: T) -> (scale: T, shift: T)
-) -> [UInt8] {
-    var minimum = T.infinity
-    var maximum = -T.infinity
-    for value in values where !value.isNaN {
-        minimum = min(minimum, value)
-        maximum = max(maximum, value)
+/// OpenCV's `NORM_MINMAX` normalisation to 0…255 followed by NumPy's truncating `uint8` cast, one value at a
+/// time, so that callers can fuse it with what they do with the levels (colouring, blending).
+public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
+    /// The factor, `255·(1/(max−min))` rounded to `T` (0 for a constant map).
+    public let scale: T
+    /// The offset, `−(min·scale)`.
+    public let shift: T
+
+    /// The normaliser `fma(value, scale, shift)`.
+    @inlinable
+    public init(scale: T, shift: T) {
+        (self.scale, self.shift) = (scale, shift)
     }
-    guard minimum <= maximum else { return [UInt8](repeating: 0, count: values.count) }
-    let (scale, shift) = coefficients(minimum, maximum)
-    return values.map { value in
-        let scaled = shift.addingProduct(value, scale)
-        // NumPy's float → uint8 cast truncates; NaN and out-of-range values are undefined there, 0/255 here.
+
+    /// The normaliser of `values`' finite range; `nil` when every value is NaN (or there are none).
+    @inlinable
+    public init?(_ values: UnsafeBufferPointer<T>) {
+        var minimum = T.infinity
+        var maximum = -T.infinity
+        for value in values where !value.isNaN {
+            minimum = min(minimum, value)
+            maximum = max(maximum, value)
+        }
+        guard minimum <= maximum else { return nil }
+        if T.self == Double.self {
+            let scale = maximum - minimum > T(Double.ulpOfOne) ? 255 * (1 / (maximum - minimum)) : 0
+            (self.scale, shift) = (scale, 0 - minimum * scale)
+        } else {
+            // `float32` input: OpenCV computes the scale in `double`, then the kernel works in `float`.
+            let range = Double(maximum) - Double(minimum)
+            let scale = T(Float(range > Double.ulpOfOne ? 255 * (1 / range) : 0))
+            (self.scale, shift) = (scale, 0 - T(Float(Double(minimum) * Double(scale))))
+        }
+    }
+
+    /// `value`'s level: `fma(value, scale, shift)` truncated; NaN and out-of-range values (undefined in NumPy)
+    /// become 0/255.
+    @inlinable @inline(__always)
+    public func level(_ value: T) -> UInt8 {
+        let scaled = T._fusedMultiplyAdd(value, scale, shift)
         guard scaled > 0 else { return 0 }
-        return scaled >= 255 ? 255 : UInt8(scaled.rounded(.towardZero))
+        return scaled >= 255 ? 255 : UInt8(truncatingIfNeeded: scaled._truncatedInt)
+    }
+
+    /// Every value's level (all 0 when there is no finite range).
+    @inlinable
+    public static func levels(of values: [T]) -> [UInt8] {
+        values.withUnsafeBufferPointer { values in
+            guard let normalizer = _MinMaxNormalizer(values) else { return [UInt8](repeating: 0, count: values.count) }
+            return [UInt8](unsafeUninitializedCapacity: values.count) { output, initialized in
+                for index in values.indices { output[index] = normalizer.level(values[index]) }
+                initialized = values.count
+            }
+        }
     }
 }

@@ -1,12 +1,13 @@
 extension NDArray {
-    /// Resizes the last two axes (H×W of a plane, C×H×W of a feature map, …) with bilinear interpolation exactly
-    /// as PyTorch's `F.interpolate(x, size=(height, width), mode='bilinear', align_corners=False)` does it, which
-    /// is what MMEngine's `draw_featmap` uses.
+    /// Resizes the last two axes (H×W of a plane, C×H×W of a feature map, N×C×H×W, …) with bilinear
+    /// interpolation exactly as PyTorch's `F.interpolate(x, size=(height, width), mode='bilinear',
+    /// align_corners=False)` does it on x86-64 CPUs, to the bit — which is what MMEngine's `draw_featmap` uses.
     ///
     /// Half-pixel centres: output index `o` samples source coordinate `max(scale·(o+0.5)−0.5, 0)` with
     /// `scale = in/out`; the upper neighbour is clamped at the last row/column; no antialiasing when shrinking.
     /// `float64` arrays are computed and returned in `float64`; every other dtype is converted to `float32` and
-    /// computed in `float32` (PyTorch's arithmetic for float tensors, in the same order).
+    /// computed in `float32`, with PyTorch's operation order and fused multiply-adds (see ``_TorchBilinear``).
+    /// The axis before H×W is the channel axis PyTorch's small-output kernel depends on (1 for a plane).
     ///
     /// ```swift
     /// let map = try NDArray([[0, 1], [2, 3]] as [[Float]])
@@ -36,35 +37,322 @@ extension NDArray {
         outputShape[rank - 2] = height
         outputShape[rank - 1] = width
         _ = try NDArray._elementCount(of: outputShape, argument: "height×width")
-        let planes = shape.dropLast(2).reduce(1, *)
+        let channels = rank >= 3 ? shape[rank - 3] : 1
         let storage: Storage
         if case .float64(let values) = self.storage {
-            storage = .float64(
-                _bilinearPlanes(values, planes: planes, inHeight: inHeight, inWidth: inWidth, height: height, width: width))
+            storage = .float64(_TorchBilinear<Double>.resize(
+                values, channels: channels, height: inHeight, width: inWidth, outHeight: height, outWidth: width))
         } else {
-            storage = .float32(
-                _bilinearPlanes(toFloat32(), planes: planes, inHeight: inHeight, inWidth: inWidth, height: height, width: width))
+            storage = .float32(_TorchBilinear<Float>.resize(
+                toFloat32(), channels: channels, height: inHeight, width: inWidth, outHeight: height, outWidth: width))
         }
         return NDArray(_unchecked: storage, shape: outputShape)
     }
 }
 
-/// One axis of PyTorch's linear interpolation: per output index, the two source indices and their weights.
-struct _LinearTaps<T: BinaryFloatingPoint> {
-    var lower: [Int]
-    var upper: [Int]
-    var lowerWeight: [T]
-    var upperWeight: [T]
+/// The precisions PyTorch-exact arithmetic is computed in: `Double` for `float64` maps, `Float` for every other
+/// dtype (PyTorch's arithmetic for float tensors).
+public protocol _TorchFloat: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {
+    /// `a·b + c` with one rounding (PyTorch's and OpenCV's compiler-contracted multiply-adds).
+    static func _fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self
+    /// The value truncated toward zero, for values known to be in `Int`'s range (the concrete conversion: the
+    /// generic `BinaryFloatingPoint` one goes through `significandWidth` and `exponent`, far slower).
+    var _truncatedInt: Int { get }
+}
 
-    init(input: Int, output: Int) {
-        // `area_pixel_compute_scale` and `area_pixel_compute_source_index` (align_corners=False), in T.
+extension Float: _TorchFloat {
+    /// `a·b + c` rounded once, without a libm call: Swift's `addingProduct` becomes a call to `fmaf` on x86-64
+    /// targets without FMA, too slow for millions of pixels. The product of two floats is exact in `Double`, and
+    /// the `Double` sum rounded to `Float` is the correctly rounded result unless that sum is exactly halfway
+    /// between two floats and inexact; then it is nudged by its rounding error (musl's `fmaf` does the same).
+    @inlinable @inline(__always)
+    public static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
+        let product = Double(a) * Double(b)
+        let sum = product + Double(c)
+        // Below the normal range a float rounds at another bit; leave those (rare) cases to libm.
+        guard abs(sum) >= Double(Float.leastNormalMagnitude) else { return c.addingProduct(a, b) }
+        guard sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 else { return Float(sum) }
+        let addend = sum - product
+        let error = (product - (sum - addend)) + (Double(c) - addend)
+        guard error != 0 else { return Float(sum) }
+        return Float(error > 0 ? sum.nextUp : sum.nextDown)
+    }
+
+    /// The value truncated toward zero (in `Int`'s range).
+    @inlinable @inline(__always)
+    public var _truncatedInt: Int { Int(self) }
+}
+
+extension Double: _TorchFloat {
+    /// `a·b + c` rounded once.
+    @inlinable @inline(__always)
+    public static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
+    /// The value truncated toward zero (in `Int`'s range).
+    @inlinable @inline(__always)
+    public var _truncatedInt: Int { Int(self) }
+}
+
+/// PyTorch's CPU bilinear resize (`F.interpolate(x, size, mode="bilinear", align_corners=False)`) of a 1×C×H×W
+/// tensor, as MMEngine's `draw_featmap` calls it, reproduced to the bit, one channel or one run of rows at a time.
+///
+/// PyTorch picks one of two kernels (ATen `UpSampleKernel.cpp`, `upsample_bilinear2d_kernel_impl_float`), and
+/// its x86 build contracts multiply-adds into FMAs, so the rounding depends on the kernel:
+///
+/// - **generic** (output H'+W' > 128): per plane, `top = fma(x00, w0, x01·w1)`, `bottom = fma(x10, w0, x11·w1)`,
+///   `out = fma(top, h0, bottom·h1)`. Horizontal first, so rows can be shared by output rows.
+/// - **channels-last** (output H'+W' ≤ 128): with `w00 = h0·w0` etc., channels in whole AVX2 vectors (8 `Float`s,
+///   4 `Double`s) get `fma(x00, w00, fma(x01, w01, fma(x11, w11, x10·w10)))`, the remaining `C mod 8` channels
+///   `fma(x11, w11, fma(x10, w10, fma(x00, w00, x01·w01)))` — so a channel's values depend on its index and C.
+///
+/// Weights follow `area_pixel_compute_source_index`, `max(in/out·(o+0.5)−0.5, 0)` in the map's precision,
+/// contracted into an FMA everywhere except in the float32 generic kernel (which computes its indices apart). Verified against torch 2.15 on x86-64 (float32 and float64, both kernels, vector and tail
+/// channels). PyTorch also takes the channels-last kernel for C = 3 when it runs on a single thread; that case
+/// follows the generic kernel here (a last-bit difference).
+///
+public struct _TorchBilinear<T: _TorchFloat>: Sendable {
+    /// Which of PyTorch's kernels the sizes select.
+    public enum Kernel: Sendable, Equatable {
+        /// Same size: MMEngine does not interpolate (and PyTorch's identity resize is exact).
+        case identity
+        /// Separable: horizontal, then vertical (output H'+W' > 128).
+        case generic
+        /// `vectorChannels` = C − C mod (lanes): the channels computed with vector arithmetic.
+        case channelsLast(vectorChannels: Int)
+    }
+
+    /// C, and the input and output plane sizes.
+    public let channels: Int
+    /// Input rows.
+    public let height: Int
+    /// Input columns.
+    public let width: Int
+    /// Output rows.
+    public let outHeight: Int
+    /// Output columns.
+    public let outWidth: Int
+    /// The kernel PyTorch takes for these sizes.
+    public let kernel: Kernel
+    @usableFromInline let rows: _TorchLinearTaps<T>
+    @usableFromInline let columns: _TorchLinearTaps<T>
+
+    @inlinable
+    public init(channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+        self.outHeight = outHeight
+        self.outWidth = outWidth
+        if height == outHeight && width == outWidth {
+            kernel = .identity
+        } else if outHeight + outWidth <= 128 {
+            let lanes = 32 / MemoryLayout<T>.size
+            kernel = .channelsLast(vectorChannels: channels - channels % lanes)
+        } else {
+            kernel = .generic
+        }
+        let fused = kernel != .generic || T.self == Double.self
+        rows = _TorchLinearTaps(input: height, output: outHeight, fusedSourceIndex: fused)
+        columns = _TorchLinearTaps(input: width, output: outWidth, fusedSourceIndex: fused)
+    }
+
+    /// Runs of consecutive output rows that read the same two source rows (all rows for the identity).
+    @inlinable
+    public var rowGroups: [Range<Int>] {
+        if kernel == .identity { return [0..<outHeight] }
+        var groups: [Range<Int>] = []
+        var start = 0
+        for row in 1...outHeight
+        where row == outHeight || rows.lower[row] != rows.lower[start] || rows.upper[row] != rows.upper[start] {
+            groups.append(start..<row)
+            start = row
+        }
+        return groups
+    }
+
+    /// `planes` (N·C planes of `height`×`width`, N×C×H×W row-major) resized plane by plane, as one call of
+    /// `F.interpolate` on the whole N×C×H×W tensor computes them.
+    @inlinable
+    public static func resize(
+        _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
+    ) -> [T] {
+        let resize = _TorchBilinear(
+            channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+        let (inPlane, outPlane) = (height * width, outHeight * outWidth)
+        let count = planes.count / inPlane
+        var scratch = _TorchBilinearScratch<T>(width: outWidth)
+        return [T](unsafeUninitializedCapacity: count * outPlane) { output, initialized in
+            planes.withUnsafeBufferPointer { input in
+                for plane in 0..<count {
+                    let batch = plane / channels * channels * inPlane
+                    let tensor = UnsafeBufferPointer(rebasing: input[batch..<(batch + channels * inPlane)])
+                    let target = UnsafeMutableBufferPointer(rebasing: output[(plane * outPlane)..<((plane + 1) * outPlane)])
+                    resize.fill(tensor, channel: plane % channels, rows: 0..<outHeight, into: target, scratch: &scratch)
+                }
+            }
+            initialized = count * outPlane
+        }
+    }
+
+    /// The resized value of `channel` at flat output position `index` (row-major H'×W').
+    @inlinable
+    public func value(_ planes: UnsafeBufferPointer<T>, channel: Int, at index: Int) -> T {
+        let (row, column) = index.quotientAndRemainder(dividingBy: outWidth)
+        let base = channel * height * width
+        switch kernel {
+        case .identity:
+            return planes[base + index]
+        case .generic:
+            let top = horizontal(planes, row: base + rows.lower[row] * width, column: column)
+            let bottom = horizontal(planes, row: base + rows.upper[row] * width, column: column)
+            return vertical(top, bottom, row: row)
+        case .channelsLast(let vectorChannels):
+            let top = base + rows.lower[row] * width
+            let bottom = base + rows.upper[row] * width
+            let (left, right) = (columns.lower[column], columns.upper[column])
+            let (h0, h1) = (rows.lowerWeight[row], rows.upperWeight[row])
+            let (w0, w1) = (columns.lowerWeight[column], columns.upperWeight[column])
+            let (x00, x01, x10, x11) = (planes[top + left], planes[top + right], planes[bottom + left], planes[bottom + right])
+            let (w00, w01, w10, w11) = (h0 * w0, h0 * w1, h1 * w0, h1 * w1)
+            let fma = T._fusedMultiplyAdd
+            if channel < vectorChannels {
+                return fma(x00, w00, fma(x01, w01, fma(x11, w11, x10 * w10)))
+            }
+            return fma(x11, w11, fma(x10, w10, fma(x00, w00, x01 * w01)))
+        }
+    }
+
+    /// A plane resized with these taps in `Double`, each product and sum rounded to `Double`: within a few
+    /// `Double` ulps of the real-number value of PyTorch's formula (which is linear, so the resize of a channel
+    /// mean is the mean of the resized channels up to rounding).
+    @inlinable
+    public func approximateResize(_ plane: [Double]) -> [Double] {
+        var output = [Double](repeating: 0, count: outHeight * outWidth)
+        plane.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                for row in 0..<outHeight {
+                    let top = rows.lower[row] * width
+                    let bottom = rows.upper[row] * width
+                    let (h0, h1) = (Double(rows.lowerWeight[row]), Double(rows.upperWeight[row]))
+                    for column in 0..<outWidth {
+                        let (left, right) = (columns.lower[column], columns.upper[column])
+                        let (w0, w1) = (Double(columns.lowerWeight[column]), Double(columns.upperWeight[column]))
+                        let upper = input[top + left] * w0 + input[top + right] * w1
+                        let lower = input[bottom + left] * w0 + input[bottom + right] * w1
+                        output[row * outWidth + column] = upper * h0 + lower * h1
+                    }
+                }
+            }
+        }
+        return output
+    }
+
+    /// One channel resized: an H'×W' plane.
+    @inlinable
+    public func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
+        var plane = [T](repeating: 0, count: outHeight * outWidth)
+        var scratch = _TorchBilinearScratch<T>(width: outWidth)
+        plane.withUnsafeMutableBufferPointer { plane in
+            fill(planes, channel: channel, rows: 0..<outHeight, into: plane, scratch: &scratch)
+        }
+        return plane
+    }
+
+    /// Writes the resized rows `rows` of `channel` (one of ``rowGroups`` for the generic kernel, which shares
+    /// the two interpolated source rows) into `output`, row after row.
+    @inlinable
+    public func fill(
+        _ planes: UnsafeBufferPointer<T>, channel: Int, rows outputRows: Range<Int>,
+        into output: UnsafeMutableBufferPointer<T>, scratch: inout _TorchBilinearScratch<T>
+    ) {
+        let plane = height * width
+        switch kernel {
+        case .identity:
+            let start = channel * plane + outputRows.lowerBound * width
+            _ = output.initialize(from: planes[start..<(start + outputRows.count * width)])
+        case .generic:
+            var (sharedTop, sharedBottom) = (-1, -1)
+            for (offset, row) in outputRows.enumerated() {
+                let (top, bottom) = (rows.lower[row], rows.upper[row])
+                if top != sharedTop || bottom != sharedBottom {
+                    interpolateRow(planes, at: channel * plane + top * width, into: &scratch.upperRow)
+                    interpolateRow(planes, at: channel * plane + bottom * width, into: &scratch.lowerRow)
+                    (sharedTop, sharedBottom) = (top, bottom)
+                }
+                let (h0, h1) = (rows.lowerWeight[row], rows.upperWeight[row])
+                let base = offset * outWidth
+                scratch.upperRow.withUnsafeBufferPointer { upperRow in
+                    scratch.lowerRow.withUnsafeBufferPointer { lowerRow in
+                        for column in 0..<outWidth {
+                            output[base + column] = T._fusedMultiplyAdd(upperRow[column], h0, lowerRow[column] * h1)
+                        }
+                    }
+                }
+            }
+        case .channelsLast:
+            for (offset, row) in outputRows.enumerated() {
+                for column in 0..<outWidth {
+                    output[offset * outWidth + column] = value(planes, channel: channel, at: row * outWidth + column)
+                }
+            }
+        }
+    }
+
+    /// The generic kernel's horizontal step: `fma(x[left], w0, x[right]·w1)`.
+    @inlinable @inline(__always)
+    func horizontal(_ planes: UnsafeBufferPointer<T>, row start: Int, column: Int) -> T {
+        T._fusedMultiplyAdd(
+            planes[start + columns.lower[column]], columns.lowerWeight[column],
+            planes[start + columns.upper[column]] * columns.upperWeight[column])
+    }
+
+    /// The generic kernel's vertical step: `fma(top, h0, bottom·h1)`.
+    @inlinable @inline(__always)
+    func vertical(_ top: T, _ bottom: T, row: Int) -> T {
+        T._fusedMultiplyAdd(top, rows.lowerWeight[row], bottom * rows.upperWeight[row])
+    }
+
+    @inlinable
+    func interpolateRow(_ planes: UnsafeBufferPointer<T>, at start: Int, into row: inout [T]) {
+        row.withUnsafeMutableBufferPointer { row in
+            for column in 0..<outWidth { row[column] = horizontal(planes, row: start, column: column) }
+        }
+    }
+}
+
+/// Per-worker buffers of ``_TorchBilinear``: two horizontally interpolated source rows.
+public struct _TorchBilinearScratch<T: _TorchFloat> {
+    @usableFromInline var upperRow: [T]
+    @usableFromInline var lowerRow: [T]
+
+    @inlinable
+    public init(width: Int) {
+        upperRow = [T](repeating: 0, count: width)
+        lowerRow = [T](repeating: 0, count: width)
+    }
+}
+
+/// PyTorch's per-axis linear interpolation taps for `align_corners=False` (`compute_source_index_and_lambda`),
+/// computed in the map's precision: source `max(in/out·(o + 0.5) − 0.5, 0)` — fused into one FMA except in
+/// the float32 generic kernel — then `lambda1 = source − floor(source)`, `lambda0 = 1 − lambda1`.
+public struct _TorchLinearTaps<T: _TorchFloat>: Sendable {
+    /// The input length.
+    public let input: Int
+    /// Per output index, the lower source index.
+    public var lower: [Int] = []
+    /// Per output index, the upper source index (clamped to the last).
+    public var upper: [Int] = []
+    /// Per output index, the lower source's weight `lambda0`.
+    public var lowerWeight: [T] = []
+    /// Per output index, the upper source's weight `lambda1`.
+    public var upperWeight: [T] = []
+
+    @inlinable
+    public init(input: Int, output: Int, fusedSourceIndex: Bool) {
+        self.input = input
         let scale = T(input) / T(output)
-        lower = []
-        upper = []
-        lowerWeight = []
-        upperWeight = []
         for index in 0..<output {
-            let source = max(scale * (T(index) + T(0.5)) - T(0.5), 0)
+            let scaled = T(index) + T(0.5)
+            let source = max(fusedSourceIndex ? T._fusedMultiplyAdd(scale, scaled, -0.5) : scale * scaled - T(0.5), 0)
             let low = min(Int(source), input - 1)
             let lambda = min(max(source - T(low), 0), 1)
             lower.append(low)
@@ -73,38 +361,15 @@ struct _LinearTaps<T: BinaryFloatingPoint> {
             lowerWeight.append(1 - lambda)
         }
     }
-}
 
-/// Bilinear resize of `planes` consecutive H×W planes: `(x00·w0 + x01·w1)·h0 + (x10·w0 + x11·w1)·h1`.
-func _bilinearPlanes<T: BinaryFloatingPoint>(
-    _ source: [T], planes: Int, inHeight: Int, inWidth: Int, height: Int, width: Int
-) -> [T] {
-    let rows = _LinearTaps<T>(input: inHeight, output: height)
-    let columns = _LinearTaps<T>(input: inWidth, output: width)
-    let inPlane = inHeight * inWidth
-    let outPlane = height * width
-    return [T](unsafeUninitializedCapacity: planes * outPlane) { output, initialized in
-        source.withUnsafeBufferPointer { input in
-            for plane in 0..<planes {
-                let inBase = plane * inPlane
-                let outBase = plane * outPlane
-                for y in 0..<height {
-                    let top = inBase + rows.lower[y] * inWidth
-                    let bottom = inBase + rows.upper[y] * inWidth
-                    let h0 = rows.lowerWeight[y]
-                    let h1 = rows.upperWeight[y]
-                    for x in 0..<width {
-                        let left = columns.lower[x]
-                        let right = columns.upper[x]
-                        let w0 = columns.lowerWeight[x]
-                        let w1 = columns.upperWeight[x]
-                        let upperRow = input[top + left] * w0 + input[top + right] * w1
-                        let lowerRow = input[bottom + left] * w0 + input[bottom + right] * w1
-                        output[outBase + y * width + x] = upperRow * h0 + lowerRow * h1
-                    }
-                }
-            }
+    /// Per source position, the total weight it gets over all outputs.
+    @inlinable
+    public func totalWeights() -> [Double] {
+        var totals = [Double](repeating: 0, count: input)
+        for index in lower.indices {
+            totals[lower[index]] += Double(lowerWeight[index])
+            totals[upper[index]] += Double(upperWeight[index])
         }
-        initialized = planes * outPlane
+        return totals
     }
 }

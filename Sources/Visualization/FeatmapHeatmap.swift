@@ -1,3 +1,5 @@
+import Foundation
+
 extension Visualizer {
     /// Colours a map as a heatmap and blends it over an image: MMEngine's `convert_overlay_heatmap`, the last
     /// step of ``drawFeatmap(_:overlaidImage:channelReduction:topk:arrangement:resizeShape:alpha:colormap:warningHandler:)``.
@@ -50,22 +52,121 @@ extension Visualizer {
                 argument: "overlaidImage", expected: "the map's size \(height)×\(width) (H×W)",
                 actual: "\(image.height)×\(image.width)")
         }
-        return try _Heatmap.render(map, planes: planes, height: height, width: width, image: image, alpha: alpha, colormap: colormap)
+        let painter = _Heatmap.Painter(image: image, alpha: alpha, colormap: colormap)
+        if case .float64(let values) = map.storage {
+            return try _Heatmap.render(values, planes: planes, height: height, width: width, painter: painter)
+        }
+        return try _Heatmap.render(map.toFloat32(), planes: planes, height: height, width: width, painter: painter)
     }
 }
 
 /// The steps of MMEngine's heatmap and the argument checks shared by the feature-map entry points.
 enum _Heatmap {
-    /// Normalises `map` (`planes` = 1 or 3 planes of `height`×`width`, any numeric dtype), colours it, and
-    /// blends it over `image` (RGB, the same size) when there is one.
-    static func render(
-        _ map: NDArray, planes: Int, height: Int, width: Int, image: Image?, alpha: Double, colormap: Colormap
+    /// Normalises `values` (`planes` = 1 or 3 planes of `height`×`width`), colours them, and blends them over
+    /// the painter's image, in one pass over the pixels for one plane.
+    static func render<T: _TorchFloat>(
+        _ values: [T], planes: Int, height: Int, width: Int, painter: Painter
     ) throws -> Image {
-        let normalized = map.minMaxNormalizedToUInt8().values(as: UInt8.self) ?? []
-        let intensities = planes == 3 ? openCVGray(normalized, pixels: height * width) : normalized
-        let heat = try colormap.apply(to: intensities, width: width, height: height)
-        guard let image else { return heat }
-        return try addWeighted(image, heat, alpha: alpha)
+        let pixels = [UInt8](unsafeUninitializedCapacity: height * width * 3) { output, initialized in
+            values.withUnsafeBufferPointer { values in
+                if planes == 3 {
+                    let gray = openCVGray(_MinMaxNormalizer<T>.levels(of: Array(values)), pixels: height * width)
+                    gray.withUnsafeBufferPointer { gray in
+                        painter.paint(_Intensities(gray), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
+                    }
+                } else {
+                    painter.paint(
+                        _NormalizedPlane(values), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
+                }
+            }
+            initialized = height * width * 3
+        }
+        return try Image(width: width, height: height, layout: .rgb, pixels: pixels)
+    }
+
+    /// Colours intensities and blends them over an image (`cv2.addWeighted(image, 1 − alpha, heat, alpha, 0)`
+    /// for `uint8`: the weights rounded to `Float`, `fma(image, 1 − alpha, heat·alpha)`, rounded half to even and
+    /// saturated — verified against OpenCV 5.0 for every pair of samples and several alphas), writing straight
+    /// into the output.
+    struct Painter: Sendable {
+        /// The RGB image of the heatmap's size to blend over, or `nil`.
+        let image: Image?
+        let colormap: Colormap
+        /// The blend of every pair of samples, `table[image << 8 | heat]` (64 KiB), when there is an image.
+        let blend: [UInt8]
+
+        init(image: Image?, alpha: Double, colormap: Colormap) {
+            self.image = image
+            self.colormap = colormap
+            guard image != nil else {
+                blend = []
+                return
+            }
+            let imageWeight = Float(1 - alpha)
+            let heatWeight = Float(alpha)
+            blend = [UInt8](unsafeUninitializedCapacity: 65536) { table, initialized in
+                for imageSample in 0..<256 {
+                    for heatSample in 0..<256 {
+                        let value = Float._fusedMultiplyAdd(Float(imageSample), imageWeight, Float(heatSample) * heatWeight)
+                            .rounded(.toNearestOrEven)
+                        table[imageSample << 8 | heatSample] = UInt8(min(max(value, 0), 255))
+                    }
+                }
+                initialized = 65536
+            }
+        }
+
+        /// Paints the `width`×`height` heatmap of `source` into the RGB `output` (rows of `outputWidth` pixels)
+        /// with its top-left corner at `origin`. Large heatmaps are painted on all cores.
+        func paint<Source: _HeatmapSource>(
+            _ source: Source, width: Int, height: Int, into output: UnsafeMutableBufferPointer<UInt8>, outputWidth: Int,
+            at origin: (x: Int, y: Int)
+        ) {
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, height, width * height / (1 << 18)))
+            let target = _SharedPointer(output)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                paintRows(
+                    (height * worker / workers)..<(height * (worker + 1) / workers), of: source, width: width,
+                    into: target.value, outputWidth: outputWidth, at: origin)
+            }
+        }
+
+        private func paintRows<Source: _HeatmapSource>(
+            _ rows: Range<Int>, of source: Source, width: Int, into output: UnsafeMutableBufferPointer<UInt8>,
+            outputWidth: Int, at origin: (x: Int, y: Int)
+        ) {
+            colormap.rgbTable.withUnsafeBufferPointer { colors in
+                guard let image else {
+                    for row in rows {
+                        var target = ((origin.y + row) * outputWidth + origin.x) * 3
+                        for column in 0..<width {
+                            let entry = Int(source.intensity(at: row * width + column)) * 3
+                            output[target] = colors[entry]
+                            output[target + 1] = colors[entry + 1]
+                            output[target + 2] = colors[entry + 2]
+                            target += 3
+                        }
+                    }
+                    return
+                }
+                blend.withUnsafeBufferPointer { blend in
+                    image.pixels.withUnsafeBufferPointer { samples in
+                        for row in rows {
+                            var target = ((origin.y + row) * outputWidth + origin.x) * 3
+                            var sample = row * width * 3
+                            for column in 0..<width {
+                                let entry = Int(source.intensity(at: row * width + column)) * 3
+                                output[target] = blend[Int(samples[sample]) << 8 | Int(colors[entry])]
+                                output[target + 1] = blend[Int(samples[sample + 1]) << 8 | Int(colors[entry + 1])]
+                                output[target + 2] = blend[Int(samples[sample + 2]) << 8 | Int(colors[entry + 2])]
+                                target += 3
+                                sample += 3
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// OpenCV's `cvtColor(BGR2GRAY)` for `uint8`: 15-bit fixed-point weights, rounded (verified against OpenCV
@@ -82,36 +183,6 @@ enum _Heatmap {
             }
             initialized = pixels
         }
-    }
-
-    /// `cv2.addWeighted(image, 1 − alpha, heat, alpha, 0)` for `uint8`: the weights rounded to `Float`,
-    /// `fma(image, 1 − alpha, heat·alpha)`, rounded half to even and saturated (verified against OpenCV 5.0 for
-    /// every pair of samples and several alphas). Computed once per pair of samples into a 64 KiB table.
-    static func addWeighted(_ image: Image, _ heat: Image, alpha: Double) throws -> Image {
-        let imageWeight = Float(1 - alpha)
-        let heatWeight = Float(alpha)
-        let table = [UInt8](unsafeUninitializedCapacity: 65536) { table, initialized in
-            for imageSample in 0..<256 {
-                for heatSample in 0..<256 {
-                    let value = Float._fusedMultiplyAdd(Float(imageSample), imageWeight, Float(heatSample) * heatWeight)
-                        .rounded(.toNearestOrEven)
-                    table[imageSample << 8 | heatSample] = UInt8(min(max(value, 0), 255))
-                }
-            }
-            initialized = 65536
-        }
-        let count = heat.pixels.count
-        let blended = [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
-            table.withUnsafeBufferPointer { table in
-                image.pixels.withUnsafeBufferPointer { image in
-                    heat.pixels.withUnsafeBufferPointer { heat in
-                        for index in 0..<count { output[index] = table[Int(image[index]) << 8 | Int(heat[index])] }
-                    }
-                }
-            }
-            initialized = count
-        }
-        return try Image(width: heat.width, height: heat.height, layout: .rgb, pixels: blended)
     }
 
     /// The image as RGB: gray is replicated (MMEngine's `GRAY2RGB`); RGBA is refused.
@@ -145,4 +216,33 @@ enum _Heatmap {
             throw FeatmapError.invalidArgument(argument: "alpha", expected: "a finite number", actual: "\(alpha)")
         }
     }
+}
+
+/// The intensities (0…255) of a heatmap's pixels, by flat index.
+protocol _HeatmapSource: Sendable {
+    func intensity(at index: Int) -> UInt8
+}
+
+/// A plane's min-max normalised, truncated levels, computed as they are painted (all 0 without a finite range).
+struct _NormalizedPlane<T: _TorchFloat>: _HeatmapSource, @unchecked Sendable {
+    let values: UnsafeBufferPointer<T>
+    let normalizer: _MinMaxNormalizer<T>
+
+    init(_ values: UnsafeBufferPointer<T>) {
+        self.values = values
+        normalizer = _MinMaxNormalizer(values) ?? _MinMaxNormalizer(scale: 0, shift: 0)
+    }
+
+    @inline(__always)
+    func intensity(at index: Int) -> UInt8 { normalizer.level(values[index]) }
+}
+
+/// Intensities already computed (the gray of a 3-plane map).
+struct _Intensities: _HeatmapSource, @unchecked Sendable {
+    let values: UnsafeBufferPointer<UInt8>
+
+    init(_ values: UnsafeBufferPointer<UInt8>) { self.values = values }
+
+    @inline(__always)
+    func intensity(at index: Int) -> UInt8 { values[index] }
 }

@@ -11,7 +11,7 @@ enum _FeatmapReduction {
     /// `torch.mean(F.interpolate(x[None], (outHeight, outWidth), mode="bilinear", align_corners=False)[0], dim=0)`
     /// for `x` = `channels` row-major `height`×`width` planes; with the same input and output size there is no
     /// interpolation (MMEngine skips it, and PyTorch's identity resize is exact anyway).
-    static func channelMean<T: _FeatmapScalar>(
+    static func channelMean<T: _TorchFloat>(
         _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
     ) -> [T] {
         let resize = _TorchBilinear<T>(
@@ -52,7 +52,7 @@ enum _FeatmapReduction {
     /// result (the rounding of the resize, the cascade sum and the division) marks the pixels that could fall on
     /// either side of an integer, and the candidates for the minimum and maximum; only those are computed
     /// exactly. When they are many (a near-constant map), the exact mean is computed everywhere.
-    static func channelMeanForHeatmap<T: _FeatmapScalar>(
+    static func channelMeanForHeatmap<T: _TorchFloat>(
         _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
     ) -> [T] {
         let resize = _TorchBilinear<T>(
@@ -63,7 +63,7 @@ enum _FeatmapReduction {
 
     /// See ``channelMeanForHeatmap(_:channels:height:width:outHeight:outWidth:)``; `nil` when too many pixels
     /// would need the exact computation.
-    static func boundedMean<T: _FeatmapScalar>(_ planes: [T], resize: _TorchBilinear<T>) -> [T]? {
+    static func boundedMean<T: _TorchFloat>(_ planes: [T], resize: _TorchBilinear<T>) -> [T]? {
         let (channels, plane) = (resize.channels, resize.height * resize.width)
         var sums = [Double](repeating: 0, count: plane)
         var magnitudes = [Double](repeating: 0, count: plane)
@@ -118,7 +118,7 @@ enum _FeatmapReduction {
     }
 
     /// PyTorch's channel mean of the resized map at the flat output positions `indices`, on all cores.
-    private static func exactMeans<T: _FeatmapScalar>(_ planes: [T], resize: _TorchBilinear<T>, at indices: [Int]) -> [T] {
+    private static func exactMeans<T: _TorchFloat>(_ planes: [T], resize: _TorchBilinear<T>, at indices: [Int]) -> [T] {
         let channels = resize.channels
         let tailStart = resize.outHeight * resize.outWidth / _TorchChannelSum.blockElements(T.self)
             * _TorchChannelSum.blockElements(T.self)
@@ -146,7 +146,7 @@ enum _FeatmapReduction {
 
     /// For each run of output rows in `groups`: resizes every channel's rows, sums them over the channels in
     /// PyTorch's order, divides by `divisor` and writes the rows of `output` (an H'×W' plane).
-    private static func sumChannels<T: _FeatmapScalar>(
+    private static func sumChannels<T: _TorchFloat>(
         _ planes: UnsafeBufferPointer<T>, resize: _TorchBilinear<T>, groups: ArraySlice<Range<Int>>, divisor: T,
         into output: UnsafeMutableBufferPointer<T>
     ) {
@@ -171,7 +171,7 @@ enum _FeatmapReduction {
 
     /// The spatial sum of every channel after resizing to `outHeight`×`outWidth`, in `Double`: what
     /// `torch.sum(F.interpolate(x, size), dim=(1, 2))` computes in `float32`, without rounding error.
-    static func resizedChannelSums<T: _FeatmapScalar>(
+    static func resizedChannelSums<T: _TorchFloat>(
         _ planes: [T], channels: Int, height: Int, width: Int, outHeight: Int, outWidth: Int
     ) -> [Double] {
         let rows = _TorchLinearTaps<T>(input: height, output: outHeight, fusedSourceIndex: true).totalWeights()
@@ -221,7 +221,7 @@ enum _TorchChannelSum {
     }
 
     /// One element's channel values summed in `row_sum`'s order.
-    static func rowSum<T: _FeatmapScalar>(_ values: [T]) -> T {
+    static func rowSum<T: _TorchFloat>(_ values: [T]) -> T {
         let interleaved = values.count / 4
         var partials = (0..<4).map { lane in
             cascade(count: interleaved) { values[4 * $0 + lane] }
@@ -233,7 +233,7 @@ enum _TorchChannelSum {
 
     /// `count` values summed by the cascade of one element (`multi_row_sum` with one row); the same steps as
     /// ``_CascadeAccumulator`` with scalars.
-    static func cascade<T: _FeatmapScalar>(count: Int, _ value: (Int) -> T) -> T {
+    static func cascade<T: _TorchFloat>(count: Int, _ value: (Int) -> T) -> T {
         let power = levelPower(count: count)
         let mask = (1 << power) - 1
         var (level0, level1, level2, level3): (T, T, T, T) = (0, 0, 0, 0)
@@ -259,7 +259,7 @@ enum _TorchChannelSum {
 }
 
 /// ATen's `multi_row_sum` for `elements` sums at once, fed one addend (a plane or part of one) at a time.
-struct _CascadeAccumulator<T: _FeatmapScalar> {
+struct _CascadeAccumulator<T: _TorchFloat> {
     private let elements: Int
     private let levelPower: Int
     private var added = 0
@@ -313,35 +313,4 @@ struct _CascadeAccumulator<T: _FeatmapScalar> {
 struct _SharedPointer<Pointer>: @unchecked Sendable {
     let value: Pointer
     init(_ value: Pointer) { self.value = value }
-}
-
-/// The precisions feature maps are computed in: `Double` for `float64` maps, `Float` for every other dtype
-/// (PyTorch's arithmetic for float tensors).
-protocol _FeatmapScalar: BinaryFloatingPoint, NDArrayElement, Sendable, SendableMetatype {
-    /// `a·b + c` with one rounding (PyTorch's compiler-contracted multiply-adds).
-    static func _fusedMultiplyAdd(_ a: Self, _ b: Self, _ c: Self) -> Self
-}
-
-extension Float: _FeatmapScalar {
-    /// `a·b + c` rounded once, without a libm call: Swift's `addingProduct` becomes a call to `fmaf` on x86-64
-    /// targets without FMA, too slow for millions of pixels. The product of two floats is exact in `Double`, and
-    /// the `Double` sum rounded to `Float` is the correctly rounded result unless that sum is exactly halfway
-    /// between two floats and inexact; then it is nudged by its rounding error (musl's `fmaf` does the same).
-    @inline(__always)
-    static func _fusedMultiplyAdd(_ a: Float, _ b: Float, _ c: Float) -> Float {
-        let product = Double(a) * Double(b)
-        let sum = product + Double(c)
-        // Below the normal range a float rounds at another bit; leave those (rare) cases to libm.
-        guard abs(sum) >= Double(Float.leastNormalMagnitude) else { return c.addingProduct(a, b) }
-        guard sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 else { return Float(sum) }
-        let addend = sum - product
-        let error = (product - (sum - addend)) + (Double(c) - addend)
-        guard error != 0 else { return Float(sum) }
-        return Float(error > 0 ? sum.nextUp : sum.nextDown)
-    }
-}
-
-extension Double: _FeatmapScalar {
-    @inline(__always)
-    static func _fusedMultiplyAdd(_ a: Double, _ b: Double, _ c: Double) -> Double { c.addingProduct(a, b) }
 }

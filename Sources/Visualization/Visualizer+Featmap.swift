@@ -228,7 +228,7 @@ struct _FeatmapRequest {
     }
 
     /// Draws the branch taken, for a map already in its computing precision.
-    func draw<T: _FeatmapScalar>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
+    func draw<T: _TorchFloat>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
         switch reduction {
         case .squeezeMean:
             let mean = _FeatmapReduction.channelMeanForHeatmap(
@@ -244,27 +244,48 @@ struct _FeatmapRequest {
         }
     }
 
-    /// The top-k grid: cells computed concurrently, then pasted and labelled in order, so that a later cell
-    /// covers the spill of an earlier label as in matplotlib, which draws each subplot's image and label in turn.
-    private func grid<T: _FeatmapScalar>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
+    /// The top-k grid. Cells are computed concurrently, each resized channel painted straight into the output;
+    /// then labels are drawn in order, and a label that spills into a later cell has that cell painted again
+    /// over it, as in matplotlib, which draws each subplot's image and label in turn.
+    private func grid<T: _TorchFloat>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
         let shown = Array(ranking(planes, plan: plan).prefix(min(channels, topk)))
-        let cells = _CellResults(count: shown.count)
-        DispatchQueue.concurrentPerform(iterations: shown.count) { index in
-            cells.store(index) {
-                let channel = shown[index]
-                return try heatmap(resizedChannels(planes, channel..<(channel + 1), plan: plan), planes: 1, plan: plan)
+        let (outputWidth, outputHeight) = (plan.width * arrangement.columns, plan.height * arrangement.rows)
+        let painter = _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap)
+        let resize = _TorchBilinear<T>(
+            channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width)
+        let failures = _CellFailures()
+        let cell = _GridCell(
+            shown: shown, resize: resize, painter: painter, columns: arrangement.columns, outputWidth: outputWidth,
+            plan: plan)
+        let pixels = [UInt8](unsafeUninitializedCapacity: outputWidth * outputHeight * 3) { output, initialized in
+            let target = _SharedPointer(output)
+            DispatchQueue.concurrentPerform(iterations: shown.count) { index in
+                do { try cell.paint(index, planes, into: target.value) } catch { failures.record(error) }
             }
+            // Cells beyond the channels drawn are white.
+            for index in shown.count..<(arrangement.rows * arrangement.columns) {
+                let origin = cell.origin(index)
+                for row in origin.y..<(origin.y + plan.height) {
+                    let start = (row * outputWidth + origin.x) * 3
+                    UnsafeMutableBufferPointer(rebasing: output[start..<(start + plan.width * 3)]).initialize(repeating: 255)
+                }
+            }
+            initialized = outputWidth * outputHeight * 3
         }
-        var output = try Image(
-            width: plan.width * arrangement.columns, height: plan.height * arrangement.rows, layout: .rgb,
-            fill: [255, 255, 255])
+        try failures.rethrow()
+        var output = try Image(width: outputWidth, height: outputHeight, layout: .rgb, pixels: pixels)
         for (index, channel) in shown.enumerated() {
-            let (row, column) = index.quotientAndRemainder(dividingBy: arrangement.columns)
-            let (x, y) = (column * plan.width, row * plan.height)
-            output.paste(try cells.result(index), atX: x, y: y)
-            try output.drawText(
-                "channel: \(channel)", x: Double(x) + _featmapLabelOffset.x, y: Double(y) + _featmapLabelOffset.y,
-                style: _featmapLabelStyle)
+            let origin = cell.origin(index)
+            let bounds = try output.drawText(
+                "channel: \(channel)", x: Double(origin.x) + _featmapLabelOffset.x,
+                y: Double(origin.y) + _featmapLabelOffset.y, style: _featmapLabelStyle)
+            guard let bounds else { continue }
+            for later in (index + 1)..<shown.count {
+                let corner = cell.origin(later)
+                let overlaps = bounds.x < Double(corner.x + plan.width) && bounds.x + bounds.width > Double(corner.x)
+                    && bounds.y < Double(corner.y + plan.height) && bounds.y + bounds.height > Double(corner.y)
+                if overlaps { try output.pixels.withUnsafeMutableBufferPointer { try cell.paint(later, planes, into: $0) } }
+            }
         }
         blackenLabelSpills(in: &output, drawnCells: shown.count, plan: plan)
         return output
@@ -293,48 +314,74 @@ struct _FeatmapRequest {
     }
 
     /// Channels by their sum after resizing, largest first.
-    private func ranking<T: _FeatmapScalar>(_ planes: [T], plan: _FeatmapPlan) -> [Int] {
+    private func ranking<T: _TorchFloat>(_ planes: [T], plan: _FeatmapPlan) -> [Int] {
         _FeatmapReduction.ranked(_FeatmapReduction.resizedChannelSums(
             planes, channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width))
     }
 
     /// The `range` of channels, resized to the plan's size as PyTorch resizes them within the whole map.
-    private func resizedChannels<T: _FeatmapScalar>(_ planes: [T], _ range: Range<Int>, plan: _FeatmapPlan) -> [T] {
+    private func resizedChannels<T: _TorchFloat>(_ planes: [T], _ range: Range<Int>, plan: _FeatmapPlan) -> [T] {
         let resize = _TorchBilinear<T>(
             channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width)
         return planes.withUnsafeBufferPointer { input in range.flatMap { resize.resized(input, channel: $0) } }
     }
 
     /// One heatmap of `planes` (1 or 3) planes at the plan's size, over the plan's image.
-    private func heatmap<T: _FeatmapScalar>(_ values: [T], planes: Int, plan: _FeatmapPlan) throws -> Image {
-        // A finite map can still overflow to infinity when averaged or resized (values near the type's limit).
-        guard values.allSatisfy({ $0.isFinite }) else { throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil) }
-        let map = try NDArray(values, shape: [planes, plan.height, plan.width])
+    private func heatmap<T: _TorchFloat>(_ values: [T], planes: Int, plan: _FeatmapPlan) throws -> Image {
+        try Self.checkFinite(values)
         return try _Heatmap.render(
-            map, planes: planes, height: plan.height, width: plan.width, image: plan.image, alpha: alpha, colormap: colormap)
+            values, planes: planes, height: plan.height, width: plan.width,
+            painter: _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap))
+    }
+
+    /// A finite map can still overflow to infinity when averaged or resized (values near the type's limit).
+    static func checkFinite<T: _TorchFloat>(_ values: [T]) throws {
+        guard values.allSatisfy({ $0.isFinite }) else { throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil) }
     }
 }
 
-/// Results of the grid's concurrent cell computations, collected under a lock.
-private final class _CellResults: @unchecked Sendable {
+/// One cell of the top-k grid: the resized channel's heatmap painted into the grid's pixels.
+private struct _GridCell<T: _TorchFloat>: Sendable {
+    let shown: [Int]
+    let resize: _TorchBilinear<T>
+    let painter: _Heatmap.Painter
+    let columns: Int
+    let outputWidth: Int
+    let plan: _FeatmapPlan
+
+    /// The top-left pixel of cell `index` (row-major).
+    func origin(_ index: Int) -> (x: Int, y: Int) {
+        let (row, column) = index.quotientAndRemainder(dividingBy: columns)
+        return (column * plan.width, row * plan.height)
+    }
+
+    /// Paints cell `index` (channel `shown[index]` of `planes`) into the grid `output`.
+    func paint(_ index: Int, _ planes: [T], into output: UnsafeMutableBufferPointer<UInt8>) throws {
+        let values = planes.withUnsafeBufferPointer { resize.resized($0, channel: shown[index]) }
+        try _FeatmapRequest.checkFinite(values)
+        let corner = origin(index)
+        values.withUnsafeBufferPointer { values in
+            painter.paint(
+                _NormalizedPlane(values), width: plan.width, height: plan.height, into: output, outputWidth: outputWidth,
+                at: corner)
+        }
+    }
+}
+
+/// The first error of the grid's concurrent cell computations, kept under a lock.
+private final class _CellFailures: @unchecked Sendable {
     private let lock = NSLock()
-    private var results: [Result<Image, any Error>?]
+    private var first: (any Error)?
 
-    init(count: Int) { results = Array(repeating: nil, count: count) }
-
-    func store(_ index: Int, _ body: () throws -> Image) {
-        let result = Result { try body() }
+    func record(_ error: any Error) {
         lock.lock()
-        results[index] = result
+        if first == nil { first = error }
         lock.unlock()
     }
 
-    func result(_ index: Int) throws -> Image {
+    func rethrow() throws {
         lock.lock()
         defer { lock.unlock() }
-        guard let result = results[index] else {
-            throw FeatmapError.invalidArgument(argument: "featmap", expected: "a drawn cell", actual: "none for cell \(index)")
-        }
-        return try result.get()
+        if let first { throw first }
     }
 }

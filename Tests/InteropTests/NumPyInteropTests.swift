@@ -237,7 +237,9 @@ struct NumPyInteropTests {
 
     @Test func featmapBilinearMatchesTorchFormula() throws {
         // torch is not in the interop venv: this NumPy float32 transcription of ATen's upsample_bilinear2d
-        // (align_corners=False, `area_pixel_compute_source_index`, same operation order) is the reference.
+        // (align_corners=False, `area_pixel_compute_source_index`) rounds every product, where ATen's x86 build
+        // fuses multiply-adds, so it agrees to a few float32 ulps of the values' scale. The bit-exact comparison
+        // with torch's own output is FeatmapParityTests' committed references.
         let directory = try TestSupport.makeTemporaryDirectory("bilinear-interop")
         defer { try? FileManager.default.removeItem(at: directory) }
         try TestSupport.runPython(
@@ -278,7 +280,12 @@ struct NumPyInteropTests {
             let expected = try NDArray(npyFile: directory.appendingPathComponent("\(index).out.npy").path)
             let resized = try map.resizedBilinear(
                 height: try #require(entry["height"] as? Int), width: try #require(entry["width"] as? Int))
-            #expect(resized == expected, "case \(index)")
+            let actual = try #require(resized.values(as: Float.self))
+            let reference = try #require(expected.values(as: Float.self))
+            #expect(resized.shape == expected.shape, "case \(index)")
+            let scale = reference.map(\.magnitude).max() ?? 0
+            let worst = zip(actual, reference).map { ($0 - $1).magnitude }.max() ?? 0
+            #expect(worst <= 4 * scale.ulp, "case \(index): off by \(worst), scale \(scale)")
         }
     }
 }

@@ -27,7 +27,7 @@ struct FeatmapReductionTests {
         check(Float.self)
         check(Double.self)
 
-        func check<T: _FeatmapScalar>(_: T.Type) {
+        func check<T: _TorchFloat>(_: T.Type) {
             let planes: [T] = Self.values(channels * height * width, seed: UInt64(channels * 31 + outWidth))
             let fused = _FeatmapReduction.channelMean(
                 planes, channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
@@ -52,7 +52,7 @@ struct FeatmapReductionTests {
         try check(Float.self)
         try check(Double.self)
 
-        func check<T: _FeatmapScalar>(_: T.Type) throws {
+        func check<T: _TorchFloat>(_: T.Type) throws {
             // Activation-like values (no outliers: the bound scales with the largest magnitude).
             let planes: [T] = Self.values(channels * height * width, seed: UInt64(channels + outHeight)).map {
                 (x: T) in x.magnitude > 10 ? x / 500 : x
