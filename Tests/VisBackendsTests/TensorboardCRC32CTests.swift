@@ -1,4 +1,5 @@
 import Testing
+import VisTestSupport
 
 @testable import VisBackends
 
@@ -27,7 +28,7 @@ struct TensorboardCRC32CTests {
 
     @Test("slicing-by-8 equals the bitwise definition on random inputs of every length and alignment")
     func differential() {
-        var generator = SplitMix64(seed: 0xC0FFEE)
+        var generator = SeededGenerator(seed: 0xC0FFEE)
         for length in Array(0..<80) + [255, 256, 1000, 4097] {
             let bytes = (0..<(length + 7)).map { _ in UInt8.random(in: 0...255, using: &generator) }
             for start in 0..<8 where start + length <= bytes.count {
@@ -42,7 +43,7 @@ struct TensorboardCRC32CTests {
 
     @Test("update continues a checksum across chunks")
     func incremental() {
-        var generator = SplitMix64(seed: 7)
+        var generator = SeededGenerator(seed: 7)
         let bytes = (0..<1000).map { _ in UInt8.random(in: 0...255, using: &generator) }
         for split in [0, 1, 7, 8, 9, 500, 999, 1000] {
             let crc = bytes.withUnsafeBytes { buffer in
@@ -55,15 +56,3 @@ struct TensorboardCRC32CTests {
     }
 }
 
-/// A small deterministic generator so failures reproduce.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -128,7 +128,7 @@ struct TensorboardReaderTests {
 
     @Test("random garbage never traps")
     func fuzz() {
-        var generator = SplitMix64(seed: 99)
+        var generator = SeededGenerator(seed: 99)
         let (bytes, _) = Self.sampleFile()
         for _ in 0..<300 {
             var mutated = bytes

@@ -3,17 +3,6 @@ import Testing
 import VisTestSupport
 @testable import VisCore
 
-/// A deterministic generator for fuzz mutations (a fixed seed, so failures reproduce).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Builds a `.npy` file around a header text, the way a hostile or foreign writer could.
 func npyBytes(header: String, version: UInt8 = 1, data: [UInt8]) -> [UInt8] {
@@ -169,7 +158,7 @@ struct NPYTests {
     }
 
     @Test func truncationsAndBitFlipsNeverCrash() throws {
-        var rng = SplitMix64(state: 0x5EED)
+        var rng = SeededGenerator(seed: 0x5EED)
         for array in Self.samples {
             let bytes = array.npyData()
             // Every truncation of a valid file is an error (the data is always needed in full).

@@ -89,7 +89,7 @@ struct NPZTests {
     }
 
     @Test func truncationsAndBitFlipsNeverCrash() throws {
-        var rng = SplitMix64(state: 0xC0FFEE)
+        var rng = SeededGenerator(seed: 0xC0FFEE)
         for archive in [NumPyArchives.bytes(NumPyArchives.compressedHex), NumPyArchives.bytes(NumPyArchives.storedHex)] {
             // Any truncation loses the end record (it is the last 22 bytes), so each must fail, typed.
             for length in 0..<archive.count {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VisTestSupport
 import VisCore
 @testable import VisDraw
 
