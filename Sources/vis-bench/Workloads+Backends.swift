@@ -49,18 +49,6 @@ extension Workloads {
     }
 }
 
-/// A step number shared by the runs of one workload.
-private final class StepCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
-
 /// A local backend whose writer thread is blocked until this object is released, then drained and closed.
 private final class HeldBackend: @unchecked Sendable {
     let backend: LocalVisBackend

@@ -40,29 +40,6 @@ private struct DetectionBenchSample: Codable {
     }
 }
 
-private struct BenchRandom {
-    var state: UInt64
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
-}
-
-/// Counts the stored steps so that every run writes a new file.
-private final class DatasampleStep: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
-}
-
 extension Workloads {
     /// Visualization: `addDatasample` with the detection visualizer, storing into a local backend.
     static let datasample: [Workload] = [
@@ -89,7 +66,7 @@ extension Workloads {
                 name: "bench-datasample", backends: [.backend(try LocalVisBackend(saveDir: saveDir))], rank: 0)
             visualizer.taskVisualizer = DetectionVisualizer()
             visualizer.setDatasetMeta(DatasetMeta(classes: (0..<80).map { "class_\($0)" }, palette: .coco))
-            let step = DatasampleStep()
+            let step = StepCounter()
             return {
                 try visualizer.addDatasample(
                     name: "detection", image: scene, dataSample: sample, drawGT: false, step: step.next())

@@ -9,7 +9,7 @@ private struct DrawGeometry: Codable {
     var circles: [[Double]]
 
     static func make(width: Double, height: Double, count: Int) -> DrawGeometry {
-        var generator = SplitMix(state: 2024)
+        var generator = BenchRandom(state: 2024)
         var rectangles: [[Double]] = []
         var circles: [[Double]] = []
         for _ in 0..<count {
@@ -26,17 +26,6 @@ private struct DrawGeometry: Codable {
         let data = try JSONEncoder().encode(geometry)
         try data.write(to: context.workDirectory.appendingPathComponent("draw-geometry.json"))
         return geometry
-    }
-}
-
-private struct SplitMix {
-    var state: UInt64
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }
 
