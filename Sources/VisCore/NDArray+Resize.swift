@@ -249,12 +249,12 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
     /// One channel resized: an H'×W' plane.
     @inlinable
     public func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
-        var plane = [T](repeating: 0, count: outHeight * outWidth)
         var scratch = _TorchBilinearScratch<T>(width: outWidth)
-        plane.withUnsafeMutableBufferPointer { plane in
+        // `fill` writes every row, so the plane is not zeroed first.
+        return [T](unsafeUninitializedCapacity: outHeight * outWidth) { plane, initialized in
             fill(planes, channel: channel, rows: 0..<outHeight, into: plane, scratch: &scratch)
+            initialized = outHeight * outWidth
         }
-        return plane
     }
 
     /// Writes the resized rows `rows` of `channel` (one of ``rowGroups`` for the generic kernel, which shares

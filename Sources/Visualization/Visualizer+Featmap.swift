@@ -328,10 +328,11 @@ struct _FeatmapRequest {
 
     /// One heatmap of `planes` (1 or 3) planes at the plan's size, over the plan's image.
     private func heatmap<T: _TorchFloat>(_ values: [T], planes: Int, plan: _FeatmapPlan) throws -> Image {
-        try Self.checkFinite(values)
+        // One plane is checked while its range is found; three are normalised jointly, so checked here.
+        if planes == 3 { try Self.checkFinite(values) }
         return try _Heatmap.render(
             values, planes: planes, height: plan.height, width: plan.width,
-            painter: _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap))
+            painter: _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap), argument: "featmap")
     }
 
     /// A finite map can still overflow to infinity when averaged or resized (values near the type's limit).
@@ -358,12 +359,12 @@ private struct _GridCell<T: _TorchFloat>: Sendable {
     /// Paints cell `index` (channel `shown[index]` of `planes`) into the grid `output`.
     func paint(_ index: Int, _ planes: [T], into output: UnsafeMutableBufferPointer<UInt8>) throws {
         let values = planes.withUnsafeBufferPointer { resize.resized($0, channel: shown[index]) }
-        try _FeatmapRequest.checkFinite(values)
         let corner = origin(index)
-        values.withUnsafeBufferPointer { values in
-            painter.paint(
-                _NormalizedPlane(values), width: plan.width, height: plan.height, into: output, outputWidth: outputWidth,
-                at: corner)
+        try values.withUnsafeBufferPointer { values in
+            guard let plane = _NormalizedPlane(finite: values) else {
+                throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil)
+            }
+            painter.paint(plane, width: plan.width, height: plan.height, into: output, outputWidth: outputWidth, at: corner)
         }
     }
 }
