@@ -34,7 +34,7 @@ enum _FeatmapReduction {
                 let block = _TorchChannelSum.blockElements(T.self)
                 var column = [T](repeating: 0, count: channels)
                 for index in (outPlane / block * block)..<outPlane {
-                    for channel in 0..<channels { column[channel] = resize.value(input, channel: channel, at: index) }
+                    column.withUnsafeMutableBufferPointer { resize.values(input, at: index, into: $0) }
                     output[index] = _TorchChannelSum.rowSum(column) / divisor
                 }
             }
@@ -166,9 +166,7 @@ enum _FeatmapReduction {
                     var column = [T](repeating: 0, count: channels)
                     for position in (indices.count * worker / workers)..<(indices.count * (worker + 1) / workers) {
                         let index = indices[position]
-                        for channel in 0..<channels {
-                            column[channel] = resize.value(source.value, channel: channel, at: index)
-                        }
+                        column.withUnsafeMutableBufferPointer { resize.values(source.value, at: index, into: $0) }
                         let sum = index >= tailStart
                             ? _TorchChannelSum.rowSum(column) : _TorchChannelSum.cascade(count: channels) { column[$0] }
                         target.value[position] = sum / T(channels)
