@@ -42,6 +42,12 @@ public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
             maximum = max(maximum, value)
         }
         guard minimum <= maximum else { return nil }
+        self.init(minimum: minimum, maximum: maximum)
+    }
+
+    /// The normaliser of the range `minimum...maximum` (`minimum <= maximum`), as OpenCV computes it.
+    @inlinable
+    public init(minimum: T, maximum: T) {
         if T.self == Double.self {
             let scale = maximum - minimum > T(Double.ulpOfOne) ? 255 * (1 / (maximum - minimum)) : 0
             (self.scale, shift) = (scale, 0 - minimum * scale)
@@ -51,6 +57,42 @@ public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
             let scale = T(Float(range > Double.ulpOfOne ? 255 * (1 / range) : 0))
             (self.scale, shift) = (scale, 0 - T(Float(Double(minimum) * Double(scale))))
         }
+    }
+
+    /// The smallest and largest of `values`, or `nil` when one is NaN or infinite or there are none: one pass
+    /// over four independent lanes (the comparisons do not wait on each other, and no value is tested for NaN:
+    /// `x − x` is 0 for a finite `x` and NaN otherwise, and a NaN poisons the running sum).
+    @inlinable
+    public static func _finiteRange(_ values: UnsafeBufferPointer<T>) -> (minimum: T, maximum: T)? {
+        guard let first = values.first else { return nil }
+        var (low0, low1, low2, low3) = (first, first, first, first)
+        var (high0, high1, high2, high3) = (first, first, first, first)
+        var poison: T = 0
+        let count = values.count
+        var index = 0
+        while index + 4 <= count {
+            let (a, b, c, d) = (values[index], values[index + 1], values[index + 2], values[index + 3])
+            low0 = a < low0 ? a : low0
+            low1 = b < low1 ? b : low1
+            low2 = c < low2 ? c : low2
+            low3 = d < low3 ? d : low3
+            high0 = a > high0 ? a : high0
+            high1 = b > high1 ? b : high1
+            high2 = c > high2 ? c : high2
+            high3 = d > high3 ? d : high3
+            poison += ((a - a) + (b - b)) + ((c - c) + (d - d))
+            index += 4
+        }
+        while index < count {
+            let value = values[index]
+            low0 = value < low0 ? value : low0
+            high0 = value > high0 ? value : high0
+            poison += value - value
+            index += 1
+        }
+        guard poison == 0 else { return nil }
+        return (Swift.min(Swift.min(low0, low1), Swift.min(low2, low3)),
+                Swift.max(Swift.max(high0, high1), Swift.max(high2, high3)))
     }
 
     /// `value`'s level: `fma(value, scale, shift)` truncated; NaN and out-of-range values (undefined in NumPy)

@@ -221,14 +221,37 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
         }
     }
 
+    /// Every channel's resized value at flat output position `index` (row-major H'×W'), written to
+    /// `output[0..<channels]`: ``value(_:channel:at:)`` for each channel, with the position's taps looked up once.
+    @inlinable
+    public func values(_ planes: UnsafeBufferPointer<T>, at index: Int, into output: UnsafeMutableBufferPointer<T>) {
+        guard kernel == .generic else {
+            for channel in 0..<channels { output[channel] = value(planes, channel: channel, at: index) }
+            return
+        }
+        let (row, column) = index.quotientAndRemainder(dividingBy: outWidth)
+        let (top, bottom) = (rows.lower[row] * width, rows.upper[row] * width)
+        let (left, right) = (columns.lower[column], columns.upper[column])
+        let (w0, w1) = (columns.lowerWeight[column], columns.upperWeight[column])
+        let (h0, h1) = (rows.lowerWeight[row], rows.upperWeight[row])
+        let fma = T._fusedMultiplyAdd
+        var base = 0
+        for channel in 0..<channels {
+            let upper = fma(planes[base + top + left], w0, planes[base + top + right] * w1)
+            let lower = fma(planes[base + bottom + left], w0, planes[base + bottom + right] * w1)
+            output[channel] = fma(upper, h0, lower * h1)
+            base += height * width
+        }
+    }
+
     /// A plane resized with these taps in `Double`, each product and sum rounded to `Double`: within a few
     /// `Double` ulps of the real-number value of PyTorch's formula (which is linear, so the resize of a channel
     /// mean is the mean of the resized channels up to rounding).
     @inlinable
     public func approximateResize(_ plane: [Double]) -> [Double] {
-        var output = [Double](repeating: 0, count: outHeight * outWidth)
-        plane.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { output in
+        // Every element is written below, so the output is not zeroed first.
+        [Double](unsafeUninitializedCapacity: outHeight * outWidth) { output, initialized in
+            plane.withUnsafeBufferPointer { input in
                 for row in 0..<outHeight {
                     let top = rows.lower[row] * width
                     let bottom = rows.upper[row] * width
@@ -242,19 +265,19 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
                     }
                 }
             }
+            initialized = outHeight * outWidth
         }
-        return output
     }
 
     /// One channel resized: an H'×W' plane.
     @inlinable
     public func resized(_ planes: UnsafeBufferPointer<T>, channel: Int) -> [T] {
-        var plane = [T](repeating: 0, count: outHeight * outWidth)
         var scratch = _TorchBilinearScratch<T>(width: outWidth)
-        plane.withUnsafeMutableBufferPointer { plane in
+        // `fill` writes every row, so the plane is not zeroed first.
+        return [T](unsafeUninitializedCapacity: outHeight * outWidth) { plane, initialized in
             fill(planes, channel: channel, rows: 0..<outHeight, into: plane, scratch: &scratch)
+            initialized = outHeight * outWidth
         }
-        return plane
     }
 
     /// Writes the resized rows `rows` of `channel` (one of ``rowGroups`` for the generic kernel, which shares

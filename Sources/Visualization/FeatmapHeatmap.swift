@@ -54,19 +54,23 @@ extension Visualizer {
         }
         let painter = _Heatmap.Painter(image: image, alpha: alpha, colormap: colormap)
         if case .float64(let values) = map.storage {
-            return try _Heatmap.render(values, planes: planes, height: height, width: width, painter: painter)
+            return try _Heatmap.render(values, planes: planes, height: height, width: width, painter: painter, argument: "map")
         }
-        return try _Heatmap.render(map.toFloat32(), planes: planes, height: height, width: width, painter: painter)
+        return try _Heatmap.render(
+            map.toFloat32(), planes: planes, height: height, width: width, painter: painter, argument: "map")
     }
 }
 
 /// The steps of MMEngine's heatmap and the argument checks shared by the feature-map entry points.
 enum _Heatmap {
     /// Normalises `values` (`planes` = 1 or 3 planes of `height`×`width`), colours them, and blends them over
-    /// the painter's image, in one pass over the pixels for one plane.
+    /// the painter's image, in one pass over the pixels for one plane. A NaN or infinity among the values of
+    /// one plane is reported as ``FeatmapError/nonFiniteValues(argument:index:)`` naming `argument` (the caller
+    /// checks three planes).
     static func render<T: _TorchFloat>(
-        _ values: [T], planes: Int, height: Int, width: Int, painter: Painter
+        _ values: [T], planes: Int, height: Int, width: Int, painter: Painter, argument: String
     ) throws -> Image {
+        var finite = true
         let pixels = [UInt8](unsafeUninitializedCapacity: height * width * 3) { output, initialized in
             values.withUnsafeBufferPointer { values in
                 if planes == 3 {
@@ -74,13 +78,15 @@ enum _Heatmap {
                     gray.withUnsafeBufferPointer { gray in
                         painter.paint(_Intensities(gray), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
                     }
+                } else if let plane = _NormalizedPlane(finite: values) {
+                    painter.paint(plane, width: width, height: height, into: output, outputWidth: width, at: (0, 0))
                 } else {
-                    painter.paint(
-                        _NormalizedPlane(values), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
+                    finite = false
                 }
             }
-            initialized = height * width * 3
+            initialized = finite ? height * width * 3 : 0
         }
+        guard finite else { throw FeatmapError.nonFiniteValues(argument: argument, index: nil) }
         return try Image(width: width, height: height, layout: .rgb, pixels: pixels)
     }
 
@@ -223,14 +229,16 @@ protocol _HeatmapSource: Sendable {
     func intensity(at index: Int) -> UInt8
 }
 
-/// A plane's min-max normalised, truncated levels, computed as they are painted (all 0 without a finite range).
+/// A finite plane's min-max normalised, truncated levels, computed as they are painted (all 0 for a constant plane).
 struct _NormalizedPlane<T: _TorchFloat>: _HeatmapSource, @unchecked Sendable {
     let values: UnsafeBufferPointer<T>
     let normalizer: _MinMaxNormalizer<T>
 
-    init(_ values: UnsafeBufferPointer<T>) {
+    /// The plane of finite `values`; `nil` when one is NaN or infinite (or there are none).
+    init?(finite values: UnsafeBufferPointer<T>) {
+        guard let range = _MinMaxNormalizer<T>._finiteRange(values) else { return nil }
         self.values = values
-        normalizer = _MinMaxNormalizer(values) ?? _MinMaxNormalizer(scale: 0, shift: 0)
+        normalizer = _MinMaxNormalizer(minimum: range.minimum, maximum: range.maximum)
     }
 
     @inline(__always)

@@ -34,7 +34,7 @@ enum _FeatmapReduction {
                 let block = _TorchChannelSum.blockElements(T.self)
                 var column = [T](repeating: 0, count: channels)
                 for index in (outPlane / block * block)..<outPlane {
-                    for channel in 0..<channels { column[channel] = resize.value(input, channel: channel, at: index) }
+                    column.withUnsafeMutableBufferPointer { resize.values(input, at: index, into: $0) }
                     output[index] = _TorchChannelSum.rowSum(column) / divisor
                 }
             }
@@ -68,32 +68,50 @@ enum _FeatmapReduction {
         var sums = [Double](repeating: 0, count: plane)
         var magnitudes = [Double](repeating: 0, count: plane)
         planes.withUnsafeBufferPointer { input in
-            for channel in 0..<channels {
-                for index in 0..<plane {
-                    let value = Double(input[channel * plane + index])
-                    sums[index] += value
-                    magnitudes[index] += abs(value)
+            sums.withUnsafeMutableBufferPointer { sums in
+                magnitudes.withUnsafeMutableBufferPointer { magnitudes in
+                    for channel in 0..<channels {
+                        let base = channel * plane
+                        for index in 0..<plane {
+                            let value = Double(input[base + index])
+                            sums[index] += value
+                            magnitudes[index] += abs(value)
+                        }
+                    }
                 }
             }
         }
         let count = Double(channels)
-        let approximate = resize.approximateResize(sums.map { $0 / count })
+        for index in sums.indices { sums[index] /= count }
+        let approximate = resize.approximateResize(sums)
         // Error bound per pixel: every resized value is within 4 roundings of Σ weights·|x|, and in the cascade
         // sum a term meets at most 16 roundings per level (C/4096 at the top level) and 3 to combine levels; so
         // |PyTorch's sum − exact sum| ≤ (56 + C/4096)·u·Σc Σ weights·|xc| (the resized magnitude sums); the
         // division adds u·|mean|. Doubled for the Double approximation and safety.
         let unit = Double(T.ulpOfOne) / 2
         let factor = 2 * (56 + count / 4096) * unit / count
-        let errors = zip(resize.approximateResize(magnitudes), approximate).map { factor * $0 + 2 * unit * abs($1) }
-        guard let approximateMinimum = approximate.min(), let approximateMaximum = approximate.max(),
-            let largestError = errors.max()
-        else { return nil }
-        let limit = approximate.count / 10
-        let extremes = approximate.indices.filter {
-            approximate[$0] <= approximateMinimum + 2 * largestError
-                || approximate[$0] >= approximateMaximum - 2 * largestError
+        var errors = resize.approximateResize(magnitudes)
+        guard var approximateMinimum = approximate.first else { return nil }
+        var (approximateMaximum, largestError) = (approximateMinimum, -Double.infinity)
+        approximate.withUnsafeBufferPointer { approximate in
+            errors.withUnsafeMutableBufferPointer { errors in
+                for index in 0..<approximate.count {
+                    let value = approximate[index]
+                    let error = factor * errors[index] + 2 * unit * abs(value)
+                    errors[index] = error
+                    largestError = error > largestError ? error : largestError
+                    approximateMinimum = value < approximateMinimum ? value : approximateMinimum
+                    approximateMaximum = value > approximateMaximum ? value : approximateMaximum
+                }
+            }
         }
-        guard extremes.count <= limit else { return nil }
+        let limit = approximate.count / 10
+        let (lowCut, highCut) = (approximateMinimum + 2 * largestError, approximateMaximum - 2 * largestError)
+        var extremes = [Int]()
+        for index in approximate.indices where approximate[index] <= lowCut || approximate[index] >= highCut {
+            guard extremes.count < limit else { return nil }
+            extremes.append(index)
+        }
         let extremeValues = exactMeans(planes, resize: resize, at: extremes)
         guard let minimum = extremeValues.min(), let maximum = extremeValues.max(), minimum.isFinite, maximum.isFinite,
             maximum > minimum
@@ -102,18 +120,35 @@ enum _FeatmapReduction {
         // Besides the error bound: rounding the approximation to T, and the float evaluation of the normaliser
         // `fma(v, scale, shift)` (the same monotone function for both values) move a level by a few ulps.
         let evaluation = 16 * unit * (abs(Double(minimum)) + abs(Double(maximum))) * scale + 1e-4
-        let isExtreme = Set(extremes)
-        let uncertain = approximate.indices.filter { index in
-            guard !isExtreme.contains(index) else { return false }
-            let level = (approximate[index] - Double(minimum)) * scale
-            let margin = 2 * scale * (errors[index] + 2 * unit * abs(approximate[index])) + evaluation
-            return abs(level - level.rounded()) < margin
+        // One pass: the clamped approximation, the exact extremes, and the pixels whose level is uncertain.
+        var uncertain = [Int]()
+        var mean = [T](unsafeUninitializedCapacity: approximate.count) { mean, initialized in
+            var nextExtreme = 0
+            for index in 0..<approximate.count {
+                if nextExtreme < extremes.count, extremes[nextExtreme] == index {
+                    mean[index] = extremeValues[nextExtreme]
+                    nextExtreme += 1
+                    continue
+                }
+                let value = approximate[index]
+                mean[index] = min(max(T(value), minimum), maximum)
+                let level = (value - Double(minimum)) * scale
+                // The distance to the nearest integer; by truncation when it is in `Int`'s range, which stays
+                // inline (`rounded()` is a libm call).
+                let distance: Double
+                if abs(level) < 0x1p52 {
+                    let fraction = abs(level - Double(Int(level)))
+                    distance = min(fraction, 1 - fraction)
+                } else {
+                    distance = abs(level - level.rounded())
+                }
+                let margin = 2 * scale * (errors[index] + 2 * unit * abs(value)) + evaluation
+                if distance < margin { uncertain.append(index) }
+            }
+            initialized = approximate.count
         }
         guard uncertain.count <= limit else { return nil }
-        let uncertainValues = exactMeans(planes, resize: resize, at: uncertain)
-        var mean = approximate.map { min(max(T($0), minimum), maximum) }
-        for (index, value) in zip(extremes, extremeValues) { mean[index] = value }
-        for (index, value) in zip(uncertain, uncertainValues) { mean[index] = value }
+        for (index, value) in zip(uncertain, exactMeans(planes, resize: resize, at: uncertain)) { mean[index] = value }
         return mean
     }
 
@@ -131,9 +166,7 @@ enum _FeatmapReduction {
                     var column = [T](repeating: 0, count: channels)
                     for position in (indices.count * worker / workers)..<(indices.count * (worker + 1) / workers) {
                         let index = indices[position]
-                        for channel in 0..<channels {
-                            column[channel] = resize.value(source.value, channel: channel, at: index)
-                        }
+                        column.withUnsafeMutableBufferPointer { resize.values(source.value, at: index, into: $0) }
                         let sum = index >= tailStart
                             ? _TorchChannelSum.rowSum(column) : _TorchChannelSum.cascade(count: channels) { column[$0] }
                         target.value[position] = sum / T(channels)

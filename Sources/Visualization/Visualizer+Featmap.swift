@@ -259,8 +259,13 @@ struct _FeatmapRequest {
             plan: plan)
         let pixels = [UInt8](unsafeUninitializedCapacity: outputWidth * outputHeight * 3) { output, initialized in
             let target = _SharedPointer(output)
-            DispatchQueue.concurrentPerform(iterations: shown.count) { index in
-                do { try cell.paint(index, planes, into: target.value) } catch { failures.record(error) }
+            // Each worker paints every `workers`-th cell, reusing one resized plane (fresh planes cost page faults).
+            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, shown.count))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var plane = _GridCell<T>.Plane(cell: cell)
+                for index in stride(from: worker, to: shown.count, by: workers) {
+                    do { try cell.paint(index, planes, into: target.value, plane: &plane) } catch { failures.record(error) }
+                }
             }
             // Cells beyond the channels drawn are white.
             for index in shown.count..<(arrangement.rows * arrangement.columns) {
@@ -284,7 +289,10 @@ struct _FeatmapRequest {
                 let corner = cell.origin(later)
                 let overlaps = bounds.x < Double(corner.x + plan.width) && bounds.x + bounds.width > Double(corner.x)
                     && bounds.y < Double(corner.y + plan.height) && bounds.y + bounds.height > Double(corner.y)
-                if overlaps { try output.pixels.withUnsafeMutableBufferPointer { try cell.paint(later, planes, into: $0) } }
+                if overlaps {
+                    var plane = _GridCell<T>.Plane(cell: cell)
+                    try output.pixels.withUnsafeMutableBufferPointer { try cell.paint(later, planes, into: $0, plane: &plane) }
+                }
             }
         }
         blackenLabelSpills(in: &output, drawnCells: shown.count, plan: plan)
@@ -328,10 +336,11 @@ struct _FeatmapRequest {
 
     /// One heatmap of `planes` (1 or 3) planes at the plan's size, over the plan's image.
     private func heatmap<T: _TorchFloat>(_ values: [T], planes: Int, plan: _FeatmapPlan) throws -> Image {
-        try Self.checkFinite(values)
+        // One plane is checked while its range is found; three are normalised jointly, so checked here.
+        if planes == 3 { try Self.checkFinite(values) }
         return try _Heatmap.render(
             values, planes: planes, height: plan.height, width: plan.width,
-            painter: _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap))
+            painter: _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap), argument: "featmap")
     }
 
     /// A finite map can still overflow to infinity when averaged or resized (values near the type's limit).
@@ -355,15 +364,30 @@ private struct _GridCell<T: _TorchFloat>: Sendable {
         return (column * plan.width, row * plan.height)
     }
 
-    /// Paints cell `index` (channel `shown[index]` of `planes`) into the grid `output`.
-    func paint(_ index: Int, _ planes: [T], into output: UnsafeMutableBufferPointer<UInt8>) throws {
-        let values = planes.withUnsafeBufferPointer { resize.resized($0, channel: shown[index]) }
-        try _FeatmapRequest.checkFinite(values)
+    /// A worker's buffers: one resized channel and the resize's scratch rows.
+    struct Plane {
+        var values: [T]
+        var scratch: _TorchBilinearScratch<T>
+
+        init(cell: _GridCell) {
+            values = [T](repeating: 0, count: cell.plan.height * cell.plan.width)
+            scratch = _TorchBilinearScratch(width: cell.plan.width)
+        }
+    }
+
+    /// Paints cell `index` (channel `shown[index]` of `planes`) into the grid `output`, resizing it into `plane`.
+    func paint(_ index: Int, _ planes: [T], into output: UnsafeMutableBufferPointer<UInt8>, plane: inout Plane) throws {
+        planes.withUnsafeBufferPointer { input in
+            plane.values.withUnsafeMutableBufferPointer { values in
+                resize.fill(input, channel: shown[index], rows: 0..<plan.height, into: values, scratch: &plane.scratch)
+            }
+        }
         let corner = origin(index)
-        values.withUnsafeBufferPointer { values in
-            painter.paint(
-                _NormalizedPlane(values), width: plan.width, height: plan.height, into: output, outputWidth: outputWidth,
-                at: corner)
+        try plane.values.withUnsafeBufferPointer { values in
+            guard let plane = _NormalizedPlane(finite: values) else {
+                throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil)
+            }
+            painter.paint(plane, width: plan.width, height: plan.height, into: output, outputWidth: outputWidth, at: corner)
         }
     }
 }

@@ -88,4 +88,28 @@ struct ColormapTests {
         #expect(try NDArray([Int64(10), 20], shape: [2]).minMaxNormalizedToUInt8().values(as: UInt8.self) == [0, 255])
         #expect(try NDArray([Float](), shape: [0]).minMaxNormalizedToUInt8().count == 0)
     }
+
+    @Test("the one-pass finite range equals a plain scan, and is nil for NaN, infinity or no values")
+    func finiteRangeMatchesPlainScan() {
+        var state: UInt64 = 7
+        func next() -> Float {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Float(Int64(bitPattern: state) >> 40) / 1000
+        }
+        for count in 0..<40 {
+            let values = (0..<count).map { _ in next() }
+            let range = values.withUnsafeBufferPointer { _MinMaxNormalizer<Float>._finiteRange($0) }
+            #expect(range?.minimum == values.min() && range?.maximum == values.max(), "\(count) values")
+            for poison in [Float.nan, .infinity, -.infinity] where count > 0 {
+                for position in [0, count / 2, count - 1] {
+                    var poisoned = values
+                    poisoned[position] = poison
+                    #expect(poisoned.withUnsafeBufferPointer { _MinMaxNormalizer<Float>._finiteRange($0) } == nil)
+                }
+            }
+        }
+        let doubles: [Double] = [3, -0.5, 1e300, -1e300, 2, 7]
+        let range = doubles.withUnsafeBufferPointer { _MinMaxNormalizer<Double>._finiteRange($0) }
+        #expect(range?.minimum == -1e300 && range?.maximum == 1e300)
+    }
 }

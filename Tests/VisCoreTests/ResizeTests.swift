@@ -86,4 +86,30 @@ struct ResizeTests {
         #expect(throws: VisCoreError.self) { try image.resized(width: 1 << 20, height: 1 << 20) }
         #expect(throws: VisCoreError.self) { try Image(width: 0, height: 3, layout: .rgb).resized(width: 2, height: 2) }
     }
+
+    @Test("every channel's value at a position equals the value of each channel, for every kernel")
+    func allChannelValuesEqualEachChannelsValue() {
+        check(Float.self)
+        check(Double.self)
+
+        func check<T: _TorchFloat>(_: T.Type) {
+            // Generic (H'+W' > 128), channels-last (with a scalar tail), identity.
+            for (channels, height, width, outHeight, outWidth) in [(5, 4, 6, 100, 90), (11, 4, 6, 30, 40), (3, 4, 6, 4, 6)] {
+                let planes = (0..<(channels * height * width)).map { T(($0 * 7919) % 1009) / 97 - 5 }
+                let resize = _TorchBilinear<T>(
+                    channels: channels, height: height, width: width, outHeight: outHeight, outWidth: outWidth)
+                var column = [T](repeating: 0, count: channels)
+                var mismatches = 0
+                planes.withUnsafeBufferPointer { input in
+                    for index in 0..<(outHeight * outWidth) {
+                        column.withUnsafeMutableBufferPointer { resize.values(input, at: index, into: $0) }
+                        for channel in 0..<channels where column[channel] != resize.value(input, channel: channel, at: index) {
+                            mismatches += 1
+                        }
+                    }
+                }
+                #expect(mismatches == 0, "\(T.self) \(resize.kernel)")
+            }
+        }
+    }
 }
