@@ -18,13 +18,30 @@ enum _FileIO {
         var status = stat()
         guard fstat(descriptor, &status) == 0 else { throw error(path) }
         guard (status.st_mode & S_IFMT) != S_IFDIR else {
-            throw VisCoreError.io(path: path, reason: "is a directory, expected an image file")
+            throw VisCoreError.io(path: path, reason: "is a directory, expected a file")
         }
-        // The size is a hint only (the file may change while we read); reading goes on to end of file.
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(max(Int(status.st_size), 0) + 1)
+        // The size is a hint only (the file may change while we read): read that much straight into the result,
+        // then go on to end of file in chunks.
+        let expected = max(Int(status.st_size), 0)
+        var failed = false
+        var bytes = [UInt8](unsafeUninitializedCapacity: expected) { buffer, initialized in
+            var total = 0
+            while total < expected {
+                let count = systemRead(descriptor, buffer.baseAddress.map { UnsafeMutableRawPointer($0 + total) }, expected - total)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    failed = true
+                    break
+                }
+                if count == 0 { break }
+                total += count
+            }
+            initialized = total
+        }
+        if failed { throw error(path) }
+        // A short read means end of file; a full one may have more behind it if the file grew.
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
+        while bytes.count >= expected {
             let count = chunk.withUnsafeMutableBytes { systemRead(descriptor, $0.baseAddress, $0.count) }
             if count < 0 {
                 if errno == EINTR { continue }
