@@ -104,6 +104,36 @@ public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
         return scaled >= 255 ? 255 : UInt8(truncatingIfNeeded: scaled._truncatedInt)
     }
 
+    /// The ``level(_:)`` of `values[i]` in `output[i]`, for as many values as `output` holds. For `Float`, in two
+    /// passes so that the common case runs without branches: every `fma` evaluated in `Double` and rounded to
+    /// `Float`, with a flag for the values ``level(_:)`` would evaluate otherwise (see
+    /// ``_TorchFloat/_fusedMultiplyAdd(_:_:_:)``), which are then recomputed by it.
+    @inlinable
+    public func _levels(_ values: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<UInt8>) {
+        let count = output.count
+        guard T.self == Float.self, let start = values.baseAddress else {
+            for index in 0..<count { output[index] = level(values[index]) }
+            return
+        }
+        let floats = UnsafeRawPointer(start).assumingMemoryBound(to: Float.self)
+        let (wideScale, wideShift) = (Double(scale), Double(shift))
+        var special: UInt64 = 0
+        for index in 0..<count {
+            let sum = Double(floats[index]) * wideScale + wideShift
+            special |= sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 ? 1 : 0
+            special |= abs(sum) >= Double(Float.leastNormalMagnitude) ? 0 : 1
+            let scaled = Float(sum)
+            output[index] = UInt8(truncatingIfNeeded: Int32(scaled > 0 ? min(scaled, 255) : 0))
+        }
+        guard special != 0 else { return }
+        for index in 0..<count {
+            let sum = Double(floats[index]) * wideScale + wideShift
+            if sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 || !(abs(sum) >= Double(Float.leastNormalMagnitude)) {
+                output[index] = level(values[index])
+            }
+        }
+    }
+
     /// Every value's level (all 0 when there is no finite range).
     @inlinable
     public static func levels(of values: [T]) -> [UInt8] {

@@ -58,6 +58,11 @@ public protocol _TorchFloat: BinaryFloatingPoint, NDArrayElement, Sendable, Send
     /// The value truncated toward zero, for values known to be in `Int`'s range (the concrete conversion: the
     /// generic `BinaryFloatingPoint` one goes through `significandWidth` and `exponent`, far slower).
     var _truncatedInt: Int { get }
+    /// `output[i] = fma(a[i], b, c[i]·d)` for every `i` (the buffers have `output.count` elements): the generic
+    /// kernel's vertical step over one row.
+    static func _fusedMultiplyAddRow(
+        _ a: UnsafeBufferPointer<Self>, _ b: Self, _ c: UnsafeBufferPointer<Self>, _ d: Self,
+        into output: UnsafeMutableBufferPointer<Self>)
 }
 
 extension Float: _TorchFloat {
@@ -81,6 +86,32 @@ extension Float: _TorchFloat {
     /// The value truncated toward zero (in `Int`'s range).
     @inlinable @inline(__always)
     public var _truncatedInt: Int { Int(self) }
+
+    /// ``_fusedMultiplyAdd(_:_:_:)`` over a row, in two passes so that the common case vectorises: every sum in
+    /// `Double` rounded to `Float`, with a flag for the elements that ``_fusedMultiplyAdd(_:_:_:)`` would not
+    /// round that way (halfway sums, results below the normal range), which are then recomputed by it.
+    @inlinable
+    public static func _fusedMultiplyAddRow(
+        _ a: UnsafeBufferPointer<Float>, _ b: Float, _ c: UnsafeBufferPointer<Float>, _ d: Float,
+        into output: UnsafeMutableBufferPointer<Float>
+    ) {
+        let count = output.count
+        let weight = Double(b)
+        var special: UInt64 = 0
+        for index in 0..<count {
+            let sum = Double(a[index]) * weight + Double(c[index] * d)
+            special |= sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 ? 1 : 0
+            special |= abs(sum) >= Double(Float.leastNormalMagnitude) ? 0 : 1
+            output[index] = Float(sum)
+        }
+        guard special != 0 else { return }
+        for index in 0..<count {
+            let sum = Double(a[index]) * weight + Double(c[index] * d)
+            if sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 || !(abs(sum) >= Double(Float.leastNormalMagnitude)) {
+                output[index] = _fusedMultiplyAdd(a[index], b, c[index] * d)
+            }
+        }
+    }
 }
 
 extension Double: _TorchFloat {
@@ -90,6 +121,15 @@ extension Double: _TorchFloat {
     /// The value truncated toward zero (in `Int`'s range).
     @inlinable @inline(__always)
     public var _truncatedInt: Int { Int(self) }
+
+    /// ``_fusedMultiplyAdd(_:_:_:)`` over a row.
+    @inlinable
+    public static func _fusedMultiplyAddRow(
+        _ a: UnsafeBufferPointer<Double>, _ b: Double, _ c: UnsafeBufferPointer<Double>, _ d: Double,
+        into output: UnsafeMutableBufferPointer<Double>
+    ) {
+        for index in 0..<output.count { output[index] = _fusedMultiplyAdd(a[index], b, c[index] * d) }
+    }
 }
 
 /// PyTorch's CPU bilinear resize (`F.interpolate(x, size, mode="bilinear", align_corners=False)`) of a 1×C×H×W
@@ -244,28 +284,30 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
         }
     }
 
-    /// A plane resized with these taps in `Double`, each product and sum rounded to `Double`: within a few
-    /// `Double` ulps of the real-number value of PyTorch's formula (which is linear, so the resize of a channel
-    /// mean is the mean of the resized channels up to rounding).
+    /// The output rows `outputRows` of two planes resized with these taps in `Double`, each product and sum
+    /// rounded to `Double`: within a few `Double` ulps of the real-number value of PyTorch's formula (which is
+    /// linear, so the resize of a channel mean is the mean of the resized channels up to rounding). Both planes
+    /// share one pass over the taps; row `r` goes to `output[(r − outputRows.lowerBound)·W' ...]` of each.
     @inlinable
-    public func approximateResize(_ plane: [Double]) -> [Double] {
-        // Every element is written below, so the output is not zeroed first.
-        [Double](unsafeUninitializedCapacity: outHeight * outWidth) { output, initialized in
-            plane.withUnsafeBufferPointer { input in
-                for row in 0..<outHeight {
-                    let top = rows.lower[row] * width
-                    let bottom = rows.upper[row] * width
-                    let (h0, h1) = (Double(rows.lowerWeight[row]), Double(rows.upperWeight[row]))
-                    for column in 0..<outWidth {
-                        let (left, right) = (columns.lower[column], columns.upper[column])
-                        let (w0, w1) = (Double(columns.lowerWeight[column]), Double(columns.upperWeight[column]))
-                        let upper = input[top + left] * w0 + input[top + right] * w1
-                        let lower = input[bottom + left] * w0 + input[bottom + right] * w1
-                        output[row * outWidth + column] = upper * h0 + lower * h1
-                    }
-                }
+    public func _approximateResize(
+        _ first: UnsafeBufferPointer<Double>, _ second: UnsafeBufferPointer<Double>, rows outputRows: Range<Int>,
+        into firstOutput: UnsafeMutableBufferPointer<Double>, _ secondOutput: UnsafeMutableBufferPointer<Double>
+    ) {
+        for row in outputRows {
+            let top = rows.lower[row] * width
+            let bottom = rows.upper[row] * width
+            let (h0, h1) = (Double(rows.lowerWeight[row]), Double(rows.upperWeight[row]))
+            let base = (row - outputRows.lowerBound) * outWidth
+            for column in 0..<outWidth {
+                let (left, right) = (columns.lower[column], columns.upper[column])
+                let (w0, w1) = (Double(columns.lowerWeight[column]), Double(columns.upperWeight[column]))
+                let upper = first[top + left] * w0 + first[top + right] * w1
+                let lower = first[bottom + left] * w0 + first[bottom + right] * w1
+                firstOutput[base + column] = upper * h0 + lower * h1
+                let upper2 = second[top + left] * w0 + second[top + right] * w1
+                let lower2 = second[bottom + left] * w0 + second[bottom + right] * w1
+                secondOutput[base + column] = upper2 * h0 + lower2 * h1
             }
-            initialized = outHeight * outWidth
         }
     }
 
@@ -305,9 +347,9 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
                 let base = offset * outWidth
                 scratch.upperRow.withUnsafeBufferPointer { upperRow in
                     scratch.lowerRow.withUnsafeBufferPointer { lowerRow in
-                        for column in 0..<outWidth {
-                            output[base + column] = T._fusedMultiplyAdd(upperRow[column], h0, lowerRow[column] * h1)
-                        }
+                        T._fusedMultiplyAddRow(
+                            upperRow, h0, lowerRow, h1,
+                            into: UnsafeMutableBufferPointer(rebasing: output[base..<(base + outWidth)]))
                     }
                 }
             }

@@ -98,7 +98,9 @@ enum _Heatmap {
         /// The RGB image of the heatmap's size to blend over, or `nil`.
         let image: Image?
         let colormap: Colormap
-        /// The blend of every pair of samples, `table[image << 8 | heat]` (64 KiB), when there is an image.
+        /// When there is an image, the blended sample of every channel, level and image sample,
+        /// `table[channel << 16 | level << 8 | image]` (192 KiB): the colour lookup composed with the blend, so a
+        /// pixel costs one lookup per sample.
         let blend: [UInt8]
 
         init(image: Image?, alpha: Double, colormap: Colormap) {
@@ -110,15 +112,30 @@ enum _Heatmap {
             }
             let imageWeight = Float(1 - alpha)
             let heatWeight = Float(alpha)
-            blend = [UInt8](unsafeUninitializedCapacity: 65536) { table, initialized in
-                for imageSample in 0..<256 {
-                    for heatSample in 0..<256 {
+            // `pairs[heat << 8 | image]`: the blend of every pair of samples.
+            let pairs = [UInt8](unsafeUninitializedCapacity: 65536) { table, initialized in
+                for heatSample in 0..<256 {
+                    for imageSample in 0..<256 {
                         let value = Float._fusedMultiplyAdd(Float(imageSample), imageWeight, Float(heatSample) * heatWeight)
                             .rounded(.toNearestOrEven)
-                        table[imageSample << 8 | heatSample] = UInt8(min(max(value, 0), 255))
+                        table[heatSample << 8 | imageSample] = UInt8(min(max(value, 0), 255))
                     }
                 }
                 initialized = 65536
+            }
+            blend = [UInt8](unsafeUninitializedCapacity: 3 << 16) { table, initialized in
+                pairs.withUnsafeBufferPointer { pairs in
+                    colormap.rgbTable.withUnsafeBufferPointer { colors in
+                        for channel in 0..<3 {
+                            for level in 0..<256 {
+                                let heat = Int(colors[level * 3 + channel]) << 8
+                                let start = channel << 16 | level << 8
+                                for imageSample in 0..<256 { table[start + imageSample] = pairs[heat + imageSample] }
+                            }
+                        }
+                    }
+                }
+                initialized = 3 << 16
             }
         }
 
@@ -141,12 +158,16 @@ enum _Heatmap {
             _ rows: Range<Int>, of source: Source, width: Int, into output: UnsafeMutableBufferPointer<UInt8>,
             outputWidth: Int, at origin: (x: Int, y: Int)
         ) {
+            // One row's intensities at a time, computed in one pass before they are painted.
+            let rowIntensities = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width)
+            defer { rowIntensities.deallocate() }
             colormap.rgbTable.withUnsafeBufferPointer { colors in
                 guard let image else {
                     for row in rows {
                         var target = ((origin.y + row) * outputWidth + origin.x) * 3
+                        source.intensities(from: row * width, into: rowIntensities)
                         for column in 0..<width {
-                            let entry = Int(source.intensity(at: row * width + column)) * 3
+                            let entry = Int(rowIntensities[column]) * 3
                             output[target] = colors[entry]
                             output[target + 1] = colors[entry + 1]
                             output[target + 2] = colors[entry + 2]
@@ -160,11 +181,12 @@ enum _Heatmap {
                         for row in rows {
                             var target = ((origin.y + row) * outputWidth + origin.x) * 3
                             var sample = row * width * 3
+                            source.intensities(from: row * width, into: rowIntensities)
                             for column in 0..<width {
-                                let entry = Int(source.intensity(at: row * width + column)) * 3
-                                output[target] = blend[Int(samples[sample]) << 8 | Int(colors[entry])]
-                                output[target + 1] = blend[Int(samples[sample + 1]) << 8 | Int(colors[entry + 1])]
-                                output[target + 2] = blend[Int(samples[sample + 2]) << 8 | Int(colors[entry + 2])]
+                                let entry = Int(rowIntensities[column]) << 8
+                                output[target] = blend[entry | Int(samples[sample])]
+                                output[target + 1] = blend[1 << 16 | entry | Int(samples[sample + 1])]
+                                output[target + 2] = blend[2 << 16 | entry | Int(samples[sample + 2])]
                                 target += 3
                                 sample += 3
                             }
@@ -226,7 +248,8 @@ enum _Heatmap {
 
 /// The intensities (0…255) of a heatmap's pixels, by flat index.
 protocol _HeatmapSource: Sendable {
-    func intensity(at index: Int) -> UInt8
+    /// The intensities of the pixels `start ..< start + output.count`, written to `output`.
+    func intensities(from start: Int, into output: UnsafeMutableBufferPointer<UInt8>)
 }
 
 /// A finite plane's min-max normalised, truncated levels, computed as they are painted (all 0 for a constant plane).
@@ -242,7 +265,9 @@ struct _NormalizedPlane<T: _TorchFloat>: _HeatmapSource, @unchecked Sendable {
     }
 
     @inline(__always)
-    func intensity(at index: Int) -> UInt8 { normalizer.level(values[index]) }
+    func intensities(from start: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+        normalizer._levels(UnsafeBufferPointer(rebasing: values[start..<(start + output.count)]), into: output)
+    }
 }
 
 /// Intensities already computed (the gray of a 3-plane map).
@@ -252,5 +277,7 @@ struct _Intensities: _HeatmapSource, @unchecked Sendable {
     init(_ values: UnsafeBufferPointer<UInt8>) { self.values = values }
 
     @inline(__always)
-    func intensity(at index: Int) -> UInt8 { values[index] }
+    func intensities(from start: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+        _ = output.initialize(from: values[start..<(start + output.count)])
+    }
 }

@@ -83,28 +83,62 @@ enum _FeatmapReduction {
         }
         let count = Double(channels)
         for index in sums.indices { sums[index] /= count }
-        let approximate = resize.approximateResize(sums)
         // Error bound per pixel: every resized value is within 4 roundings of Σ weights·|x|, and in the cascade
         // sum a term meets at most 16 roundings per level (C/4096 at the top level) and 3 to combine levels; so
         // |PyTorch's sum − exact sum| ≤ (56 + C/4096)·u·Σc Σ weights·|xc| (the resized magnitude sums); the
         // division adds u·|mean|. Doubled for the Double approximation and safety.
         let unit = Double(T.ulpOfOne) / 2
         let factor = 2 * (56 + count / 4096) * unit / count
-        var errors = resize.approximateResize(magnitudes)
-        guard var approximateMinimum = approximate.first else { return nil }
-        var (approximateMaximum, largestError) = (approximateMinimum, -Double.infinity)
-        approximate.withUnsafeBufferPointer { approximate in
-            errors.withUnsafeMutableBufferPointer { errors in
-                for index in 0..<approximate.count {
-                    let value = approximate[index]
-                    let error = factor * errors[index] + 2 * unit * abs(value)
-                    errors[index] = error
-                    largestError = error > largestError ? error : largestError
-                    approximateMinimum = value < approximateMinimum ? value : approximateMinimum
-                    approximateMaximum = value > approximateMaximum ? value : approximateMaximum
+        let (outHeight, outWidth) = (resize.outHeight, resize.outWidth)
+        let outPlane = outHeight * outWidth
+        guard outPlane > 0 else { return nil }
+        // Runs of output rows on all cores; each pass below writes every element of its rows.
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, outHeight, outPlane / (1 << 16)))
+        let spans = (0..<workers).map { worker in
+            (outHeight * worker / workers * outWidth)..<(outHeight * (worker + 1) / workers * outWidth)
+        }
+        var approximate = [Double](unsafeUninitializedCapacity: outPlane) { $1 = outPlane }
+        var errors = [Double](unsafeUninitializedCapacity: outPlane) { $1 = outPlane }
+        // Per worker: the smallest and largest approximation, the largest error bound, and whether a value is NaN.
+        var ranges = [(minimum: Double, maximum: Double, largestError: Double, poisoned: Bool)](
+            repeating: (.infinity, -.infinity, -.infinity, false), count: workers)
+        sums.withUnsafeBufferPointer { sums in
+            magnitudes.withUnsafeBufferPointer { magnitudes in
+                approximate.withUnsafeMutableBufferPointer { approximate in
+                    errors.withUnsafeMutableBufferPointer { errors in
+                        ranges.withUnsafeMutableBufferPointer { ranges in
+                            let shared = _SharedPointer((sums, magnitudes, approximate, errors, ranges))
+                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                let (sums, magnitudes, approximate, errors, ranges) = shared.value
+                                let span = spans[worker]
+                                let values = UnsafeMutableBufferPointer(rebasing: approximate[span])
+                                let bounds = UnsafeMutableBufferPointer(rebasing: errors[span])
+                                resize._approximateResize(
+                                    sums, magnitudes, rows: (span.lowerBound / outWidth)..<(span.upperBound / outWidth),
+                                    into: values, bounds)
+                                var (minimum, maximum, largestError) = (Double.infinity, -Double.infinity, -Double.infinity)
+                                var poison = 0.0
+                                for index in 0..<values.count {
+                                    let value = values[index]
+                                    let error = factor * bounds[index] + 2 * unit * abs(value)
+                                    bounds[index] = error
+                                    largestError = error > largestError ? error : largestError
+                                    minimum = value < minimum ? value : minimum
+                                    maximum = value > maximum ? value : maximum
+                                    poison += value - value
+                                }
+                                ranges[worker] = (minimum, maximum, largestError, poison != 0 || largestError.isNaN)
+                            }
+                        }
+                    }
                 }
             }
         }
+        // A NaN (a `Double` map near its limits overflowing) leaves the decision to the exact mean.
+        guard !ranges.contains(where: { $0.poisoned }) else { return nil }
+        let approximateMinimum = ranges.map(\.minimum).min() ?? .infinity
+        let approximateMaximum = ranges.map(\.maximum).max() ?? -.infinity
+        let largestError = ranges.map(\.largestError).max() ?? -.infinity
         let limit = approximate.count / 10
         let (lowCut, highCut) = (approximateMinimum + 2 * largestError, approximateMaximum - 2 * largestError)
         var extremes = [Int]()
@@ -112,7 +146,8 @@ enum _FeatmapReduction {
             guard extremes.count < limit else { return nil }
             extremes.append(index)
         }
-        let extremeValues = exactMeans(planes, resize: resize, at: extremes)
+        let extremeIndices = extremes
+        let extremeValues = exactMeans(planes, resize: resize, at: extremeIndices)
         guard let minimum = extremeValues.min(), let maximum = extremeValues.max(), minimum.isFinite, maximum.isFinite,
             maximum > minimum
         else { return nil }
@@ -120,33 +155,48 @@ enum _FeatmapReduction {
         // Besides the error bound: rounding the approximation to T, and the float evaluation of the normaliser
         // `fma(v, scale, shift)` (the same monotone function for both values) move a level by a few ulps.
         let evaluation = 16 * unit * (abs(Double(minimum)) + abs(Double(maximum))) * scale + 1e-4
-        // One pass: the clamped approximation, the exact extremes, and the pixels whose level is uncertain.
-        var uncertain = [Int]()
-        var mean = [T](unsafeUninitializedCapacity: approximate.count) { mean, initialized in
-            var nextExtreme = 0
-            for index in 0..<approximate.count {
-                if nextExtreme < extremes.count, extremes[nextExtreme] == index {
-                    mean[index] = extremeValues[nextExtreme]
-                    nextExtreme += 1
-                    continue
+        // One pass per run of rows: the clamped approximation, the exact extremes, and the pixels whose level is
+        // uncertain (collected per run, in order).
+        var uncertainRuns = [[Int]](repeating: [], count: workers)
+        var mean = [T](unsafeUninitializedCapacity: outPlane) { $1 = outPlane }
+        approximate.withUnsafeBufferPointer { approximate in
+            errors.withUnsafeBufferPointer { errors in
+                mean.withUnsafeMutableBufferPointer { mean in
+                    uncertainRuns.withUnsafeMutableBufferPointer { uncertainRuns in
+                        let shared = _SharedPointer((approximate, errors, mean, uncertainRuns))
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            let (approximate, errors, mean, uncertainRuns) = shared.value
+                            let span = spans[worker]
+                            var nextExtreme = extremeIndices.partitioningIndex { $0 >= span.lowerBound }
+                            var uncertain = [Int]()
+                            for index in span {
+                                if nextExtreme < extremeIndices.count, extremeIndices[nextExtreme] == index {
+                                    mean[index] = extremeValues[nextExtreme]
+                                    nextExtreme += 1
+                                    continue
+                                }
+                                let value = approximate[index]
+                                mean[index] = min(max(T(value), minimum), maximum)
+                                let level = (value - Double(minimum)) * scale
+                                // The distance to the nearest integer; by truncation when it is in `Int`'s range,
+                                // which stays inline (`rounded()` is a libm call).
+                                let distance: Double
+                                if abs(level) < 0x1p52 {
+                                    let fraction = abs(level - Double(Int(level)))
+                                    distance = min(fraction, 1 - fraction)
+                                } else {
+                                    distance = abs(level - level.rounded())
+                                }
+                                let margin = 2 * scale * (errors[index] + 2 * unit * abs(value)) + evaluation
+                                if distance < margin { uncertain.append(index) }
+                            }
+                            uncertainRuns[worker] = uncertain
+                        }
+                    }
                 }
-                let value = approximate[index]
-                mean[index] = min(max(T(value), minimum), maximum)
-                let level = (value - Double(minimum)) * scale
-                // The distance to the nearest integer; by truncation when it is in `Int`'s range, which stays
-                // inline (`rounded()` is a libm call).
-                let distance: Double
-                if abs(level) < 0x1p52 {
-                    let fraction = abs(level - Double(Int(level)))
-                    distance = min(fraction, 1 - fraction)
-                } else {
-                    distance = abs(level - level.rounded())
-                }
-                let margin = 2 * scale * (errors[index] + 2 * unit * abs(value)) + evaluation
-                if distance < margin { uncertain.append(index) }
             }
-            initialized = approximate.count
         }
+        let uncertain = uncertainRuns.flatMap { $0 }
         guard uncertain.count <= limit else { return nil }
         for (index, value) in zip(uncertain, exactMeans(planes, resize: resize, at: uncertain)) { mean[index] = value }
         return mean
@@ -339,6 +389,18 @@ struct _CascadeAccumulator<T: _TorchFloat> {
                 output[index] = divisor.map { sum / $0 } ?? sum
             }
         }
+    }
+}
+
+extension Array where Element == Int {
+    /// The first position whose element satisfies `belongs`, for a sorted array partitioned by it (binary search).
+    fileprivate func partitioningIndex(where belongs: (Int) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
 
