@@ -112,4 +112,36 @@ struct ResizeTests {
             }
         }
     }
+
+    @Test("the row-wise multiply-add and levels equal the element-wise ones, halfway and subnormal sums included")
+    func rowWiseMultiplyAddAndLevelsEqualElementWise() {
+        // 2 + 2^-23 − 2^-69 rounds to the halfway `Double` 2 + 2^-23 (the fix-up path); 0 and 1e-30·1e-10 are
+        // below the normal range; the rest are ordinary.
+        let halfway = (a: Float(1) + .ulpOfOne, b: Float(0x1p-23) * (1 - Float.ulpOfOne), c: Float(2))
+        let sum = Double(halfway.a) * Double(halfway.b) + Double(halfway.c)
+        #expect(sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000)
+        var a: [Float] = [halfway.a, 0, 1e-30, 3, -1]
+        var c: [Float] = [halfway.c, 0, 0, -3, 1]
+        let (b, d): (Float, Float) = (halfway.b, 1)
+        for index in 0..<3000 {
+            a.append(Float((index * 7919) % 2003) / 37 - 27)
+            c.append(Float((index * 104_729) % 1999) / 41 - 24)
+        }
+        var rowWise = [Float](repeating: 0, count: a.count)
+        a.withUnsafeBufferPointer { a in
+            c.withUnsafeBufferPointer { c in
+                rowWise.withUnsafeMutableBufferPointer { Float._fusedMultiplyAddRow(a, b, c, d, into: $0) }
+            }
+        }
+        let elementWise = a.indices.map { Float._fusedMultiplyAdd(a[$0], b, c[$0] * d) }
+        #expect(rowWise.map(\.bitPattern) == elementWise.map(\.bitPattern))
+
+        let normalizer = _MinMaxNormalizer<Float>(minimum: -27, maximum: 27.1)
+        let values = a + c + [-27, 27.1, Float(-27).nextUp]
+        var levels = [UInt8](repeating: 0, count: values.count)
+        values.withUnsafeBufferPointer { values in
+            levels.withUnsafeMutableBufferPointer { normalizer._levels(values, into: $0) }
+        }
+        #expect(levels == values.map(normalizer.level))
+    }
 }
