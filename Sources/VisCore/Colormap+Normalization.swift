@@ -123,7 +123,11 @@ public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
             special |= sum.bitPattern & 0x1FFF_FFFF == 0x1000_0000 ? 1 : 0
             special |= abs(sum) >= Double(Float.leastNormalMagnitude) ? 0 : 1
             let scaled = Float(sum)
-            output[index] = UInt8(truncatingIfNeeded: Int32(scaled > 0 ? min(scaled, 255) : 0))
+            let clamped = scaled > 0 ? min(scaled, 255) : 0
+            // Truncation without a trapping conversion (which keeps the loop scalar): adding 2^23 rounds to the
+            // nearest integer, left in the low bits; one less when that rounded up.
+            let nearest = Int32(bitPattern: (clamped + 0x1p23).bitPattern) &- 0x4B00_0000
+            output[index] = UInt8(truncatingIfNeeded: nearest &- (Float(nearest) > clamped ? 1 : 0))
         }
         guard special != 0 else { return }
         for index in 0..<count {

@@ -339,7 +339,12 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
             for (offset, row) in outputRows.enumerated() {
                 let (top, bottom) = (rows.lower[row], rows.upper[row])
                 if top != sharedTop || bottom != sharedBottom {
-                    interpolateRow(planes, at: channel * plane + top * width, into: &scratch.upperRow)
+                    // Upsampling moves down one source row at a time: the last lower row is the next upper one.
+                    if top == sharedBottom {
+                        swap(&scratch.upperRow, &scratch.lowerRow)
+                    } else {
+                        interpolateRow(planes, at: channel * plane + top * width, into: &scratch.upperRow)
+                    }
                     interpolateRow(planes, at: channel * plane + bottom * width, into: &scratch.lowerRow)
                     (sharedTop, sharedBottom) = (top, bottom)
                 }
