@@ -146,6 +146,48 @@ public struct ProtobufReader: Sendable {
         }
     }
 
+    /// Reads a string field after checking that its wire type is length-delimited; `field` names it in errors.
+    public mutating func readString(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> String {
+        try expect(wireType, .lengthDelimited, field: field)
+        return try readString()
+    }
+
+    /// Reads a bytes field after checking that its wire type is length-delimited.
+    public mutating func readBytes(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> [UInt8] {
+        try expect(wireType, .lengthDelimited, field: field)
+        return try readBytes()
+    }
+
+    /// Opens an embedded message after checking that its wire type is length-delimited.
+    public mutating func message(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> ProtobufReader {
+        try expect(wireType, .lengthDelimited, field: field)
+        return try message()
+    }
+
+    /// Reads an int64/int32/enum field after checking that its wire type is varint.
+    public mutating func readInt64(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> Int64 {
+        try expect(wireType, .varint, field: field)
+        return try readInt64()
+    }
+
+    /// Reads a raw varint field after checking its wire type.
+    public mutating func readVarint(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> UInt64 {
+        try expect(wireType, .varint, field: field)
+        return try readVarint()
+    }
+
+    /// Reads a double field after checking that its wire type is fixed64.
+    public mutating func readDouble(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> Double {
+        try expect(wireType, .fixed64, field: field)
+        return try readDouble()
+    }
+
+    /// Reads a float field after checking that its wire type is fixed32.
+    public mutating func readFloat(_ wireType: ProtobufWireType, field: String) throws(ProtobufDecodingError) -> Float {
+        try expect(wireType, .fixed32, field: field)
+        return try readFloat()
+    }
+
     /// Reads a repeated scalar field that may be packed (length-delimited) or not, calling `element` per value.
     public mutating func readRepeated(
         _ wireType: ProtobufWireType, elementType: ProtobufWireType, field: String,

@@ -15,17 +15,13 @@ extension TensorboardEvent {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .fixed64, field: "Event.wall_time")
-                wallTime = try reader.readDouble()
+                wallTime = try reader.readDouble(wireType, field: "Event.wall_time")
             case 2:
-                try reader.expect(wireType, .varint, field: "Event.step")
-                step = try reader.readInt64()
+                step = try reader.readInt64(wireType, field: "Event.step")
             case 3:
-                try reader.expect(wireType, .lengthDelimited, field: "Event.file_version")
-                content = .fileVersion(try reader.readString())
+                content = .fileVersion(try reader.readString(wireType, field: "Event.file_version"))
             case 5:
-                try reader.expect(wireType, .lengthDelimited, field: "Event.summary")
-                var summary = try reader.message()
+                var summary = try reader.message(wireType, field: "Event.summary")
                 content = .summary(try TensorboardSummary(reader: &summary))
             case 4, 6, 7, 8, 9:
                 try reader.skip(wireType)
@@ -42,8 +38,7 @@ extension TensorboardSummary {
         self.init(values: [])
         while let (field, wireType) = try reader.nextField() {
             if field == 1 {
-                try reader.expect(wireType, .lengthDelimited, field: "Summary.value")
-                var value = try reader.message()
+                var value = try reader.message(wireType, field: "Summary.value")
                 values.append(try Value(reader: &value))
             } else {
                 try reader.skip(wireType)
@@ -58,22 +53,17 @@ extension TensorboardSummary.Value {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .lengthDelimited, field: "Summary.Value.tag")
-                tag = try reader.readString()
+                tag = try reader.readString(wireType, field: "Summary.Value.tag")
             case 2:
-                try reader.expect(wireType, .fixed32, field: "Summary.Value.simple_value")
-                kind = .simpleValue(try reader.readFloat())
+                kind = .simpleValue(try reader.readFloat(wireType, field: "Summary.Value.simple_value"))
             case 4:
-                try reader.expect(wireType, .lengthDelimited, field: "Summary.Value.image")
-                var image = try reader.message()
+                var image = try reader.message(wireType, field: "Summary.Value.image")
                 kind = .image(try TensorboardSummary.Image(reader: &image))
             case 8:
-                try reader.expect(wireType, .lengthDelimited, field: "Summary.Value.tensor")
-                var tensor = try reader.message()
+                var tensor = try reader.message(wireType, field: "Summary.Value.tensor")
                 kind = .tensor(try TensorboardTensor(reader: &tensor))
             case 9:
-                try reader.expect(wireType, .lengthDelimited, field: "Summary.Value.metadata")
-                var metadata = try reader.message()
+                var metadata = try reader.message(wireType, field: "Summary.Value.metadata")
                 self.metadata = try TensorboardSummary.Metadata(reader: &metadata)
             case 3, 5, 6:
                 try reader.skip(wireType)
@@ -91,12 +81,10 @@ extension TensorboardSummary.Image {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1, 2, 3:
-                try reader.expect(wireType, .varint, field: "Summary.Image field \(field)")
-                let value = Int32(truncatingIfNeeded: try reader.readInt64())
+                let value = Int32(truncatingIfNeeded: try reader.readInt64(wireType, field: "Summary.Image field \(field)"))
                 if field == 1 { height = value } else if field == 2 { width = value } else { colorspace = value }
             case 4:
-                try reader.expect(wireType, .lengthDelimited, field: "Summary.Image.encoded_image_string")
-                encoded = try reader.readBytes()
+                encoded = try reader.readBytes(wireType, field: "Summary.Image.encoded_image_string")
             default:
                 try reader.skip(wireType)
             }
@@ -110,29 +98,23 @@ extension TensorboardSummary.Metadata {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .lengthDelimited, field: "SummaryMetadata.plugin_data")
-                var pluginData = try reader.message()
+                var pluginData = try reader.message(wireType, field: "SummaryMetadata.plugin_data")
                 while let (inner, innerType) = try pluginData.nextField() {
                     switch inner {
                     case 1:
-                        try pluginData.expect(innerType, .lengthDelimited, field: "PluginData.plugin_name")
-                        pluginName = try pluginData.readString()
+                        pluginName = try pluginData.readString(innerType, field: "PluginData.plugin_name")
                     case 2:
-                        try pluginData.expect(innerType, .lengthDelimited, field: "PluginData.content")
-                        pluginContent = try pluginData.readBytes()
+                        pluginContent = try pluginData.readBytes(innerType, field: "PluginData.content")
                     default:
                         try pluginData.skip(innerType)
                     }
                 }
             case 2:
-                try reader.expect(wireType, .lengthDelimited, field: "SummaryMetadata.display_name")
-                displayName = try reader.readString()
+                displayName = try reader.readString(wireType, field: "SummaryMetadata.display_name")
             case 3:
-                try reader.expect(wireType, .lengthDelimited, field: "SummaryMetadata.summary_description")
-                summaryDescription = try reader.readString()
+                summaryDescription = try reader.readString(wireType, field: "SummaryMetadata.summary_description")
             case 4:
-                try reader.expect(wireType, .varint, field: "SummaryMetadata.data_class")
-                dataClass = Int32(truncatingIfNeeded: try reader.readInt64())
+                dataClass = Int32(truncatingIfNeeded: try reader.readInt64(wireType, field: "SummaryMetadata.data_class"))
             default:
                 try reader.skip(wireType)
             }
@@ -146,24 +128,20 @@ extension TensorboardTensor {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .varint, field: "TensorProto.dtype")
-                dataType = DataType(rawValue: Int32(truncatingIfNeeded: try reader.readInt64()))
+                dataType = DataType(rawValue: Int32(truncatingIfNeeded: try reader.readInt64(wireType, field: "TensorProto.dtype")))
             case 2:
-                try reader.expect(wireType, .lengthDelimited, field: "TensorProto.tensor_shape")
-                var shapeReader = try reader.message()
+                var shapeReader = try reader.message(wireType, field: "TensorProto.tensor_shape")
                 var dimensions: [Int64] = []
                 while let (inner, innerType) = try shapeReader.nextField() {
                     guard inner == 2 else {
                         try shapeReader.skip(innerType)
                         continue
                     }
-                    try shapeReader.expect(innerType, .lengthDelimited, field: "TensorShapeProto.dim")
-                    var dim = try shapeReader.message()
+                    var dim = try shapeReader.message(innerType, field: "TensorShapeProto.dim")
                     var size: Int64 = 0
                     while let (dimField, dimType) = try dim.nextField() {
                         if dimField == 1 {
-                            try dim.expect(dimType, .varint, field: "TensorShapeProto.Dim.size")
-                            size = try dim.readInt64()
+                            size = try dim.readInt64(dimType, field: "TensorShapeProto.Dim.size")
                         } else {
                             try dim.skip(dimType)
                         }
@@ -172,8 +150,7 @@ extension TensorboardTensor {
                 }
                 shape = dimensions
             case 4:
-                try reader.expect(wireType, .lengthDelimited, field: "TensorProto.tensor_content")
-                content = try reader.readBytes()
+                content = try reader.readBytes(wireType, field: "TensorProto.tensor_content")
             case 5:
                 try reader.readRepeated(wireType, elementType: .fixed32, field: "TensorProto.float_val") {
                     element throws(ProtobufDecodingError) in
@@ -190,8 +167,7 @@ extension TensorboardTensor {
                     intValues.append(Int32(truncatingIfNeeded: try element.readInt64()))
                 }
             case 8:
-                try reader.expect(wireType, .lengthDelimited, field: "TensorProto.string_val")
-                stringValues.append(try reader.readBytes())
+                stringValues.append(try reader.readBytes(wireType, field: "TensorProto.string_val"))
             case 10:
                 try reader.readRepeated(wireType, elementType: .varint, field: "TensorProto.int64_val") {
                     element throws(ProtobufDecodingError) in

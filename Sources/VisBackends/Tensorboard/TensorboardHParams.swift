@@ -92,12 +92,10 @@ public enum TensorboardHParams: Sendable, Equatable {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 3:
-                try reader.expect(wireType, .lengthDelimited, field: "HParamsPluginData.session_start_info")
-                var start = try reader.message()
+                var start = try reader.message(wireType, field: "HParamsPluginData.session_start_info")
                 result = .sessionStart(try SessionStart(reader: &start))
             case 4:
-                try reader.expect(wireType, .lengthDelimited, field: "HParamsPluginData.session_end_info")
-                var end = try reader.message()
+                var end = try reader.message(wireType, field: "HParamsPluginData.session_end_info")
                 result = .sessionEnd(try SessionEnd(reader: &end))
             default:
                 try reader.skip(wireType)
@@ -146,14 +144,11 @@ extension TensorboardHParams.Value: _ProtobufEncodable {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 2:
-                try reader.expect(wireType, .fixed64, field: "Value.number_value")
-                self = .number(try reader.readDouble())
+                self = .number(try reader.readDouble(wireType, field: "Value.number_value"))
             case 3:
-                try reader.expect(wireType, .lengthDelimited, field: "Value.string_value")
-                self = .string(try reader.readString())
+                self = .string(try reader.readString(wireType, field: "Value.string_value"))
             case 4:
-                try reader.expect(wireType, .varint, field: "Value.bool_value")
-                self = .bool(try reader.readVarint() != 0)
+                self = .bool(try reader.readVarint(wireType, field: "Value.bool_value") != 0)
             default:
                 try reader.skip(wireType)
             }
@@ -192,18 +187,15 @@ extension TensorboardHParams.SessionStart: _ProtobufEncodable {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .lengthDelimited, field: "SessionStartInfo.hparams")
-                var entry = try reader.message()
+                var entry = try reader.message(wireType, field: "SessionStartInfo.hparams")
                 var name = ""
                 var value = TensorboardHParams.Value.string("")
                 while let (inner, innerType) = try entry.nextField() {
                     switch inner {
                     case 1:
-                        try entry.expect(innerType, .lengthDelimited, field: "hparams key")
-                        name = try entry.readString()
+                        name = try entry.readString(innerType, field: "hparams key")
                     case 2:
-                        try entry.expect(innerType, .lengthDelimited, field: "hparams value")
-                        var valueReader = try entry.message()
+                        var valueReader = try entry.message(innerType, field: "hparams value")
                         value = try TensorboardHParams.Value(reader: &valueReader)
                     default:
                         try entry.skip(innerType)
@@ -211,8 +203,7 @@ extension TensorboardHParams.SessionStart: _ProtobufEncodable {
                 }
                 hparams.append((name, value))
             case 5:
-                try reader.expect(wireType, .fixed64, field: "SessionStartInfo.start_time_secs")
-                startTimeSeconds = try reader.readDouble()
+                startTimeSeconds = try reader.readDouble(wireType, field: "SessionStartInfo.start_time_secs")
             default:
                 try reader.skip(wireType)
             }
@@ -235,12 +226,10 @@ extension TensorboardHParams.SessionEnd: _ProtobufEncodable {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .varint, field: "SessionEndInfo.status")
-                status =
-                    TensorboardHParams.Status(rawValue: Int32(truncatingIfNeeded: try reader.readInt64())) ?? .unknown
+                let raw = try reader.readInt64(wireType, field: "SessionEndInfo.status")
+                status = TensorboardHParams.Status(rawValue: Int32(truncatingIfNeeded: raw)) ?? .unknown
             case 2:
-                try reader.expect(wireType, .fixed64, field: "SessionEndInfo.end_time_secs")
-                endTimeSeconds = try reader.readDouble()
+                endTimeSeconds = try reader.readDouble(wireType, field: "SessionEndInfo.end_time_secs")
             default:
                 try reader.skip(wireType)
             }

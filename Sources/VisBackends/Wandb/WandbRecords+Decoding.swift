@@ -11,11 +11,9 @@ extension WandbRecord {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .varint, field: "Record.num")
-                number = try reader.readInt64()
+                number = try reader.readInt64(wireType, field: "Record.num")
             case 2, 3, 5, 6, 12, 17, 18, 21:
-                try reader.expect(wireType, .lengthDelimited, field: "Record.\(field)")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "Record.\(field)")
                 content = try Self.decodeContent(field: field, &body)
             case 16, 19, 200:
                 // control, uuid, _info: bookkeeping beside the record type.
@@ -42,8 +40,7 @@ extension WandbRecord {
             var files: [WandbFileItem] = []
             while let (inner, wireType) = try body.nextField() {
                 if inner == 1 {
-                    try body.expect(wireType, .lengthDelimited, field: "FilesRecord.files")
-                    var item = try body.message()
+                    var item = try body.message(wireType, field: "FilesRecord.files")
                     files.append(try WandbFileItem(&item))
                 } else {
                     try body.skip(wireType)
@@ -66,12 +63,11 @@ extension WandbHeaderRecord {
                 try reader.skip(wireType)
                 continue
             }
-            try reader.expect(wireType, .lengthDelimited, field: "HeaderRecord.version_info")
-            var info = try reader.message()
+            var info = try reader.message(wireType, field: "HeaderRecord.version_info")
             while let (inner, innerType) = try info.nextField() {
                 switch inner {
-                case 1: producer = try info._string(innerType, "VersionInfo.producer")
-                case 2: minimumConsumer = try info._string(innerType, "VersionInfo.min_consumer")
+                case 1: producer = try info.readString(innerType, field: "VersionInfo.producer")
+                case 2: minimumConsumer = try info.readString(innerType, field: "VersionInfo.min_consumer")
                 default: try info.skip(innerType)
                 }
             }
@@ -84,9 +80,9 @@ extension WandbItem {
         self.init(key: "", valueJSON: "")
         while let (field, wireType) = try reader.nextField() {
             switch field {
-            case 1: key = try reader._string(wireType, "Item.key")
-            case 2: nestedKey.append(try reader._string(wireType, "Item.nested_key"))
-            case 16: valueJSON = try reader._string(wireType, "Item.value_json")
+            case 1: key = try reader.readString(wireType, field: "Item.key")
+            case 2: nestedKey.append(try reader.readString(wireType, field: "Item.nested_key"))
+            case 16: valueJSON = try reader.readString(wireType, field: "Item.value_json")
             default: try reader.skip(wireType)
             }
         }
@@ -99,8 +95,7 @@ extension WandbItemsRecord {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1, 2:
-                try reader.expect(wireType, .lengthDelimited, field: field == 1 ? "update" : "remove")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: field == 1 ? "update" : "remove")
                 let item = try WandbItem(&body)
                 if field == 1 { update.append(item) } else { remove.append(item) }
             default:
@@ -116,16 +111,13 @@ extension WandbHistoryRecord {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .lengthDelimited, field: "HistoryRecord.item")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "HistoryRecord.item")
                 items.append(try WandbItem(&body))
             case 2:
-                try reader.expect(wireType, .lengthDelimited, field: "HistoryRecord.step")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "HistoryRecord.step")
                 while let (inner, innerType) = try body.nextField() {
                     if inner == 1 {
-                        try body.expect(innerType, .varint, field: "HistoryStep.num")
-                        step = try body.readInt64()
+                        step = try body.readInt64(innerType, field: "HistoryStep.num")
                     } else {
                         try body.skip(innerType)
                     }
@@ -142,32 +134,28 @@ extension WandbRunRecord {
         self.init(runID: "")
         while let (field, wireType) = try reader.nextField() {
             switch field {
-            case 1: runID = try reader._string(wireType, "RunRecord.run_id")
-            case 2: entity = try reader._string(wireType, "RunRecord.entity")
-            case 3: project = try reader._string(wireType, "RunRecord.project")
+            case 1: runID = try reader.readString(wireType, field: "RunRecord.run_id")
+            case 2: entity = try reader.readString(wireType, field: "RunRecord.entity")
+            case 3: project = try reader.readString(wireType, field: "RunRecord.project")
             case 4:
-                try reader.expect(wireType, .lengthDelimited, field: "RunRecord.config")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "RunRecord.config")
                 config = try WandbItemsRecord(&body).update
-            case 6: group = try reader._string(wireType, "RunRecord.run_group")
-            case 7: jobType = try reader._string(wireType, "RunRecord.job_type")
-            case 8: displayName = try reader._string(wireType, "RunRecord.display_name")
-            case 9: notes = try reader._string(wireType, "RunRecord.notes")
-            case 10: tags.append(try reader._string(wireType, "RunRecord.tags"))
-            case 13: host = try reader._string(wireType, "RunRecord.host")
+            case 6: group = try reader.readString(wireType, field: "RunRecord.run_group")
+            case 7: jobType = try reader.readString(wireType, field: "RunRecord.job_type")
+            case 8: displayName = try reader.readString(wireType, field: "RunRecord.display_name")
+            case 9: notes = try reader.readString(wireType, field: "RunRecord.notes")
+            case 10: tags.append(try reader.readString(wireType, field: "RunRecord.tags"))
+            case 13: host = try reader.readString(wireType, field: "RunRecord.host")
             case 17:
-                try reader.expect(wireType, .lengthDelimited, field: "RunRecord.start_time")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "RunRecord.start_time")
                 var seconds: Int64 = 0
                 var nanos: Int64 = 0
                 while let (inner, innerType) = try body.nextField() {
                     switch inner {
                     case 1:
-                        try body.expect(innerType, .varint, field: "Timestamp.seconds")
-                        seconds = try body.readInt64()
+                        seconds = try body.readInt64(innerType, field: "Timestamp.seconds")
                     case 2:
-                        try body.expect(innerType, .varint, field: "Timestamp.nanos")
-                        nanos = try body.readInt64()
+                        nanos = try body.readInt64(innerType, field: "Timestamp.nanos")
                     default: try body.skip(innerType)
                     }
                 }
@@ -184,13 +172,11 @@ extension WandbFileItem {
         self.init(path: "")
         while let (field, wireType) = try reader.nextField() {
             switch field {
-            case 1: path = try reader._string(wireType, "FilesItem.path")
+            case 1: path = try reader.readString(wireType, field: "FilesItem.path")
             case 2:
-                try reader.expect(wireType, .varint, field: "FilesItem.policy")
-                policy = Policy(rawValue: Int(truncatingIfNeeded: try reader.readInt64())) ?? .now
+                policy = Policy(rawValue: Int(truncatingIfNeeded: try reader.readInt64(wireType, field: "FilesItem.policy"))) ?? .now
             case 3:
-                try reader.expect(wireType, .varint, field: "FilesItem.type")
-                kind = Kind(rawValue: Int(truncatingIfNeeded: try reader.readInt64())) ?? .other
+                kind = Kind(rawValue: Int(truncatingIfNeeded: try reader.readInt64(wireType, field: "FilesItem.type"))) ?? .other
             default: try reader.skip(wireType)
             }
         }
@@ -202,25 +188,22 @@ extension WandbMetricRecord {
         self.init()
         while let (field, wireType) = try reader.nextField() {
             switch field {
-            case 1: name = try reader._string(wireType, "MetricRecord.name")
-            case 2: globName = try reader._string(wireType, "MetricRecord.glob_name")
-            case 4: stepMetric = try reader._string(wireType, "MetricRecord.step_metric")
+            case 1: name = try reader.readString(wireType, field: "MetricRecord.name")
+            case 2: globName = try reader.readString(wireType, field: "MetricRecord.glob_name")
+            case 4: stepMetric = try reader.readString(wireType, field: "MetricRecord.step_metric")
             case 6:
-                try reader.expect(wireType, .lengthDelimited, field: "MetricRecord.options")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "MetricRecord.options")
                 for (flag, value) in try Self.flags(&body) {
                     if flag == 1 { stepSync = value }
                     if flag == 2 { hidden = value }
                 }
             case 7:
-                try reader.expect(wireType, .lengthDelimited, field: "MetricRecord.summary")
-                var body = try reader.message()
+                var body = try reader.message(wireType, field: "MetricRecord.summary")
                 for (flag, value) in try Self.flags(&body) where value {
                     if let kind = WandbMetricSummary(rawValue: flag) { summary.insert(kind) }
                 }
             case 8:
-                try reader.expect(wireType, .varint, field: "MetricRecord.goal")
-                goal = WandbMetricGoal(rawValue: Int(truncatingIfNeeded: try reader.readInt64())) ?? .unset
+                goal = WandbMetricGoal(rawValue: Int(truncatingIfNeeded: try reader.readInt64(wireType, field: "MetricRecord.goal"))) ?? .unset
             default: try reader.skip(wireType)
             }
         }
@@ -245,21 +228,12 @@ extension WandbExitRecord {
         while let (field, wireType) = try reader.nextField() {
             switch field {
             case 1:
-                try reader.expect(wireType, .varint, field: "RunExitRecord.exit_code")
-                exitCode = Int32(truncatingIfNeeded: try reader.readInt64())
+                exitCode = Int32(truncatingIfNeeded: try reader.readInt64(wireType, field: "RunExitRecord.exit_code"))
             case 2:
-                try reader.expect(wireType, .varint, field: "RunExitRecord.runtime")
-                runtime = Int32(truncatingIfNeeded: try reader.readInt64())
+                runtime = Int32(truncatingIfNeeded: try reader.readInt64(wireType, field: "RunExitRecord.runtime"))
             default: try reader.skip(wireType)
             }
         }
     }
 }
 
-extension ProtobufReader {
-    /// Reads a string field after checking its wire type.
-    mutating func _string(_ wireType: ProtobufWireType, _ field: String) throws(ProtobufDecodingError) -> String {
-        try expect(wireType, .lengthDelimited, field: field)
-        return try readString()
-    }
-}
