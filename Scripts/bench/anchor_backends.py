@@ -34,34 +34,6 @@ class _Steps:
         return self.value
 
 
-def mmengine_add_scalar_10k(workdir):
-    backend = _backend(workdir, "scalars-10k")
-
-    def run():
-        for step in range(10_000):
-            backend.add_scalar("loss", 1.0 / (step + 1), step=step)
-    return run
-
-
-def mmengine_add_scalar_call(workdir):
-    backend = _backend(workdir, "scalars-call")
-    steps = _Steps()
-
-    def run():
-        backend.add_scalar("loss", 0.25, step=steps.next())
-    return run
-
-
-def mmengine_add_image(workdir):
-    backend = _backend(workdir, "image")
-    image = _scene(workdir)
-    steps = _Steps()
-
-    def run():
-        backend.add_image("scene", image, step=steps.next())
-    return run
-
-
 class _MMEngineIO:
     """MMEngine 0.10.7 LocalVisBackend's per-call file operations."""
 
@@ -82,37 +54,45 @@ class _MMEngineIO:
         cv2.imwrite(os.path.join(self.img_dir, f"{name}_{step}.png"), drawn_image)
 
 
-def io_add_scalar_10k(workdir):
-    backend = _MMEngineIO(workdir, "scalars-10k")
+def _add_scalar_10k(make_backend):
+    def factory(workdir):
+        backend = make_backend(workdir, "scalars-10k")
 
-    def run():
-        for step in range(10_000):
-            backend.add_scalar("loss", 1.0 / (step + 1), step=step)
-    return run
-
-
-def io_add_scalar_call(workdir):
-    backend = _MMEngineIO(workdir, "scalars-call")
-    steps = _Steps()
-
-    def run():
-        backend.add_scalar("loss", 0.25, step=steps.next())
-    return run
+        def run():
+            for step in range(10_000):
+                backend.add_scalar("loss", 1.0 / (step + 1), step=step)
+        return run
+    return factory
 
 
-def io_add_image(workdir):
-    backend = _MMEngineIO(workdir, "image")
-    image = _scene(workdir)
-    steps = _Steps()
+def _add_scalar_call(make_backend):
+    def factory(workdir):
+        backend = make_backend(workdir, "scalars-call")
+        steps = _Steps()
 
-    def run():
-        backend.add_image("scene", image, step=steps.next())
-    return run
+        def run():
+            backend.add_scalar("loss", 0.25, step=steps.next())
+        return run
+    return factory
 
+
+def _add_image(make_backend):
+    def factory(workdir):
+        backend = make_backend(workdir, "image")
+        image = _scene(workdir)
+        steps = _Steps()
+
+        def run():
+            backend.add_image("scene", image, step=steps.next())
+        return run
+    return factory
+
+
+ANCHORS = {"mmengine": _backend, "mmengine-io": _MMEngineIO}
 
 WORKLOADS = {
-    "backends.local.add_scalar.10k": {"mmengine": mmengine_add_scalar_10k, "mmengine-io": io_add_scalar_10k},
-    "backends.local.add_scalar.call": {"mmengine": mmengine_add_scalar_call, "mmengine-io": io_add_scalar_call},
-    "backends.local.add_image.1333x800.total": {"mmengine": mmengine_add_image, "mmengine-io": io_add_image},
-    "backends.local.add_image.1333x800.caller": {"mmengine": mmengine_add_image, "mmengine-io": io_add_image},
+    "backends.local.add_scalar.10k": {name: _add_scalar_10k(make) for name, make in ANCHORS.items()},
+    "backends.local.add_scalar.call": {name: _add_scalar_call(make) for name, make in ANCHORS.items()},
+    "backends.local.add_image.1333x800.total": {name: _add_image(make) for name, make in ANCHORS.items()},
+    "backends.local.add_image.1333x800.caller": {name: _add_image(make) for name, make in ANCHORS.items()},
 }

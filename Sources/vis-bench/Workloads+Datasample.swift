@@ -1,12 +1,13 @@
 import Foundation
 import Visualization
 
-/// A detection sample shared with the Python anchor: boxes, labels and scores in `datasample-detection.json`, the
-/// masks in `datasample-masks.npy` (20×800×1333 bool), both in the work directory.
+/// A detection sample shared with the Python anchor: boxes, labels, scores and the class palette (COCO) in
+/// `datasample-detection.json`, the masks in `datasample-masks.npy` (20×800×1333 bool), both in the work directory.
 private struct DetectionBenchSample: Codable {
     var boxes: [[Double]]
     var labels: [Int]
     var scores: [Double]
+    var palette = ColorPalette.coco.colors.map { [Int($0.red), Int($0.green), Int($0.blue)] }
 
     static func make(width: Int, height: Int, boxCount: Int, maskCount: Int) throws -> (DetectionBenchSample, InstanceMasks) {
         var generator = BenchRandom(state: 99)
