@@ -43,10 +43,13 @@ let package = Package(
 
         // C shims that catch libpng/libjpeg longjmp errors so Swift never sees one.
         .target(name: "CVisCodecs", dependencies: ["CLibPNG", "CLibJPEG", "CZlib"]),
+        // Row kernels of the feature-map heatmap with hardware FMA and 8-lane vectors, chosen at run time (AVX2+FMA
+        // on x86-64, NEON on AArch64); Swift has no per-function target features. Twins in VisCore are the reference.
+        .target(name: "CVisKernels"),
 
         .target(
             name: "VisCore",
-            dependencies: ["CVisCodecs", "CZlib"],
+            dependencies: ["CVisCodecs", "CVisKernels", "CZlib"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "VisDraw",
@@ -90,7 +93,7 @@ let package = Package(
             name: "VisTestSupport", dependencies: ["VisCore", "VisBackends"], path: "Tests/VisTestSupport",
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
-            name: "VisCoreTests", dependencies: ["VisCore", "VisTestSupport"],
+            name: "VisCoreTests", dependencies: ["VisCore", "CVisKernels", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisDrawTests", dependencies: ["VisDraw", "VisTestSupport"],

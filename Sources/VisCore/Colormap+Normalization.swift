@@ -1,3 +1,5 @@
+import CVisKernels
+
 extension NDArray {
     /// Min-max normalises the whole array to `0...255` and truncates to `uint8`, exactly as MMEngine's heatmap
     /// does it (`cv2.normalize(x, None, 0, 255, cv2.NORM_MINMAX)` then `astype(np.uint8)`): 76.5 becomes 76, and
@@ -64,6 +66,18 @@ public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
     /// `x − x` is 0 for a finite `x` and NaN otherwise, and a NaN poisons the running sum).
     @inlinable
     public static func _finiteRange(_ values: UnsafeBufferPointer<T>) -> (minimum: T, maximum: T)? {
+        guard T.self == Float.self, _VectorKernels.available, let start = values.baseAddress, !values.isEmpty else {
+            return _portableFiniteRange(values)
+        }
+        var (minimum, maximum) = (Float.infinity, -Float.infinity)
+        let floats = UnsafeRawPointer(start).assumingMemoryBound(to: Float.self)
+        guard vis_range_f32(floats, values.count, &minimum, &maximum) != 0 else { return nil }
+        return (T(minimum), T(maximum))
+    }
+
+    /// ``_finiteRange(_:)`` without the vector kernel.
+    @inlinable
+    public static func _portableFiniteRange(_ values: UnsafeBufferPointer<T>) -> (minimum: T, maximum: T)? {
         guard let first = values.first else { return nil }
         var (low0, low1, low2, low3) = (first, first, first, first)
         var (high0, high1, high2, high3) = (first, first, first, first)
@@ -104,12 +118,45 @@ public struct _MinMaxNormalizer<T: _TorchFloat>: Sendable {
         return scaled >= 255 ? 255 : UInt8(truncatingIfNeeded: scaled._truncatedInt)
     }
 
-    /// The ``level(_:)`` of `values[i]` in `output[i]`, for as many values as `output` holds. For `Float`, in two
-    /// passes so that the common case runs without branches: every `fma` evaluated in `Double` and rounded to
-    /// `Float`, with a flag for the values ``level(_:)`` would evaluate otherwise (see
-    /// ``_TorchFloat/_fusedMultiplyAdd(_:_:_:)``), which are then recomputed by it.
+    /// The ``level(_:)`` of `values[i]` in `output[i]`, for as many values as `output` holds: the vector kernel
+    /// for `Float` when ``_VectorKernels/available``, else ``_portableLevels(_:into:)``.
     @inlinable
     public func _levels(_ values: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<UInt8>) {
+        guard T.self == Float.self, _VectorKernels.available, let start = values.baseAddress,
+            let target = output.baseAddress
+        else { return _portableLevels(values, into: output) }
+        let floats = UnsafeRawPointer(start).assumingMemoryBound(to: Float.self)
+        vis_levels_f32(floats, Float(scale), Float(shift), target, output.count)
+    }
+
+    /// The levels of a resized row, `level(fma(upper[i], upperWeight, lower[i]·lowerWeight))` in `output[i]`
+    /// (PyTorch's vertical bilinear step, then ``level(_:)``), without storing the row.
+    @inlinable
+    public func _levels(
+        upper: UnsafeBufferPointer<T>, _ upperWeight: T, lower: UnsafeBufferPointer<T>, _ lowerWeight: T,
+        into output: UnsafeMutableBufferPointer<UInt8>
+    ) {
+        if T.self == Float.self, _VectorKernels.available, let first = upper.baseAddress,
+            let second = lower.baseAddress, let target = output.baseAddress
+        {
+            vis_fma_row_levels_f32(
+                UnsafeRawPointer(first).assumingMemoryBound(to: Float.self), Float(upperWeight),
+                UnsafeRawPointer(second).assumingMemoryBound(to: Float.self), Float(lowerWeight), Float(scale),
+                Float(shift), target, output.count)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: T.self, capacity: output.count) { row in
+            T._fusedMultiplyAddRow(upper, upperWeight, lower, lowerWeight, into: row)
+            _levels(UnsafeBufferPointer(row), into: output)
+        }
+    }
+
+    /// ``_levels(_:into:)`` without the vector kernel. For `Float`, in two passes so that the common case runs
+    /// without branches: every `fma` evaluated in `Double` and rounded to `Float`, with a flag for the values
+    /// ``level(_:)`` would evaluate otherwise (see ``_TorchFloat/_fusedMultiplyAdd(_:_:_:)``), which are then
+    /// recomputed by it.
+    @inlinable
+    public func _portableLevels(_ values: UnsafeBufferPointer<T>, into output: UnsafeMutableBufferPointer<UInt8>) {
         let count = output.count
         guard T.self == Float.self, let start = values.baseAddress else {
             for index in 0..<count { output[index] = level(values[index]) }

@@ -1,3 +1,5 @@
+import CVisKernels
+
 extension NDArray {
     /// Resizes the last two axes (H×W of a plane, C×H×W of a feature map, N×C×H×W, …) with bilinear
     /// interpolation exactly as PyTorch's `F.interpolate(x, size=(height, width), mode='bilinear',
@@ -63,6 +65,31 @@ public protocol _TorchFloat: BinaryFloatingPoint, NDArrayElement, Sendable, Send
     static func _fusedMultiplyAddRow(
         _ a: UnsafeBufferPointer<Self>, _ b: Self, _ c: UnsafeBufferPointer<Self>, _ d: Self,
         into output: UnsafeMutableBufferPointer<Self>)
+    /// The smallest and largest of `fma(a[i], b, c[i]·d)` for `i < count`, folded into `minimum` and `maximum`;
+    /// `false` when one of those values is NaN or infinite.
+    static func _fusedMultiplyAddRowRange(
+        _ a: UnsafeBufferPointer<Self>, _ b: Self, _ c: UnsafeBufferPointer<Self>, _ d: Self, count: Int,
+        minimum: inout Self, maximum: inout Self) -> Bool
+}
+
+extension _TorchFloat {
+    /// ``_fusedMultiplyAddRowRange(_:_:_:_:count:minimum:maximum:)`` one element at a time: the reference, and
+    /// the code wherever no vector kernel applies.
+    @inlinable
+    public static func _portableFusedMultiplyAddRowRange(
+        _ a: UnsafeBufferPointer<Self>, _ b: Self, _ c: UnsafeBufferPointer<Self>, _ d: Self, count: Int,
+        minimum: inout Self, maximum: inout Self
+    ) -> Bool {
+        var (low, high, poison) = (minimum, maximum, Self(0))
+        for index in 0..<count {
+            let value = _fusedMultiplyAdd(a[index], b, c[index] * d)
+            low = value < low ? value : low
+            high = value > high ? value : high
+            poison += value - value
+        }
+        (minimum, maximum) = (low, high)
+        return poison == 0
+    }
 }
 
 extension Float: _TorchFloat {
@@ -87,11 +114,38 @@ extension Float: _TorchFloat {
     @inlinable @inline(__always)
     public var _truncatedInt: Int { Int(self) }
 
-    /// ``_fusedMultiplyAdd(_:_:_:)`` over a row, in two passes so that the common case vectorises: every sum in
-    /// `Double` rounded to `Float`, with a flag for the elements that ``_fusedMultiplyAdd(_:_:_:)`` would not
-    /// round that way (halfway sums, results below the normal range), which are then recomputed by it.
+    /// ``_fusedMultiplyAdd(_:_:_:)`` over a row: the vector kernel when ``_VectorKernels/available``, else
+    /// ``_portableFusedMultiplyAddRow(_:_:_:_:into:)``.
     @inlinable
     public static func _fusedMultiplyAddRow(
+        _ a: UnsafeBufferPointer<Float>, _ b: Float, _ c: UnsafeBufferPointer<Float>, _ d: Float,
+        into output: UnsafeMutableBufferPointer<Float>
+    ) {
+        guard _VectorKernels.available, let first = a.baseAddress, let third = c.baseAddress,
+            let target = output.baseAddress
+        else { return _portableFusedMultiplyAddRow(a, b, c, d, into: output) }
+        vis_fma_row_f32(first, b, third, d, target, output.count)
+    }
+
+    /// The vector kernel when ``_VectorKernels/available``, else
+    /// ``_TorchFloat/_portableFusedMultiplyAddRowRange(_:_:_:_:count:minimum:maximum:)``.
+    @inlinable
+    public static func _fusedMultiplyAddRowRange(
+        _ a: UnsafeBufferPointer<Float>, _ b: Float, _ c: UnsafeBufferPointer<Float>, _ d: Float, count: Int,
+        minimum: inout Float, maximum: inout Float
+    ) -> Bool {
+        guard _VectorKernels.available, let first = a.baseAddress, let third = c.baseAddress else {
+            return _portableFusedMultiplyAddRowRange(a, b, c, d, count: count, minimum: &minimum, maximum: &maximum)
+        }
+        return vis_fma_row_range_f32(first, b, third, d, count, &minimum, &maximum) != 0
+    }
+
+    /// ``_fusedMultiplyAdd(_:_:_:)`` over a row without FMA instructions, in two passes so that the common case
+    /// vectorises: every sum in `Double` rounded to `Float`, with a flag for the elements that
+    /// ``_fusedMultiplyAdd(_:_:_:)`` would not round that way (halfway sums, results below the normal range),
+    /// which are then recomputed by it.
+    @inlinable
+    public static func _portableFusedMultiplyAddRow(
         _ a: UnsafeBufferPointer<Float>, _ b: Float, _ c: UnsafeBufferPointer<Float>, _ d: Float,
         into output: UnsafeMutableBufferPointer<Float>
     ) {
@@ -129,6 +183,15 @@ extension Double: _TorchFloat {
         into output: UnsafeMutableBufferPointer<Double>
     ) {
         for index in 0..<output.count { output[index] = _fusedMultiplyAdd(a[index], b, c[index] * d) }
+    }
+
+    /// ``_TorchFloat/_portableFusedMultiplyAddRowRange(_:_:_:_:count:minimum:maximum:)``.
+    @inlinable
+    public static func _fusedMultiplyAddRowRange(
+        _ a: UnsafeBufferPointer<Double>, _ b: Double, _ c: UnsafeBufferPointer<Double>, _ d: Double, count: Int,
+        minimum: inout Double, maximum: inout Double
+    ) -> Bool {
+        _portableFusedMultiplyAddRowRange(a, b, c, d, count: count, minimum: &minimum, maximum: &maximum)
     }
 }
 
@@ -274,6 +337,15 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
         let (left, right) = (columns.lower[column], columns.upper[column])
         let (w0, w1) = (columns.lowerWeight[column], columns.upperWeight[column])
         let (h0, h1) = (rows.lowerWeight[row], rows.upperWeight[row])
+        if T.self == Float.self, _VectorKernels.available, let input = planes.baseAddress, let target = output.baseAddress,
+            planes.count >= channels * height * width, output.count >= channels
+        {
+            vis_bilinear_channels_f32(
+                UnsafeRawPointer(input).assumingMemoryBound(to: Float.self), height * width, channels, top, bottom,
+                left, right, Float(w0), Float(w1), Float(h0), Float(h1),
+                UnsafeMutableRawPointer(target).assumingMemoryBound(to: Float.self))
+            return
+        }
         let fma = T._fusedMultiplyAdd
         var base = 0
         for channel in 0..<channels {
@@ -284,31 +356,19 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
         }
     }
 
-    /// The output rows `outputRows` of two planes resized with these taps in `Double`, each product and sum
-    /// rounded to `Double`: within a few `Double` ulps of the real-number value of PyTorch's formula (which is
-    /// linear, so the resize of a channel mean is the mean of the resized channels up to rounding). Both planes
-    /// share one pass over the taps; row `r` goes to `output[(r − outputRows.lowerBound)·W' ...]` of each.
+    /// Per source row, its position among the source rows some output row reads (−1 when none does), and how
+    /// many rows are read.
     @inlinable
-    public func _approximateResize(
-        _ first: UnsafeBufferPointer<Double>, _ second: UnsafeBufferPointer<Double>, rows outputRows: Range<Int>,
-        into firstOutput: UnsafeMutableBufferPointer<Double>, _ secondOutput: UnsafeMutableBufferPointer<Double>
-    ) {
-        for row in outputRows {
-            let top = rows.lower[row] * width
-            let bottom = rows.upper[row] * width
-            let (h0, h1) = (Double(rows.lowerWeight[row]), Double(rows.upperWeight[row]))
-            let base = (row - outputRows.lowerBound) * outWidth
-            for column in 0..<outWidth {
-                let (left, right) = (columns.lower[column], columns.upper[column])
-                let (w0, w1) = (Double(columns.lowerWeight[column]), Double(columns.upperWeight[column]))
-                let upper = first[top + left] * w0 + first[top + right] * w1
-                let lower = first[bottom + left] * w0 + first[bottom + right] * w1
-                firstOutput[base + column] = upper * h0 + lower * h1
-                let upper2 = second[top + left] * w0 + second[top + right] * w1
-                let lower2 = second[bottom + left] * w0 + second[bottom + right] * w1
-                secondOutput[base + column] = upper2 * h0 + lower2 * h1
+    public var _sourceRowSlots: (slots: [Int], used: Int) {
+        var slots = [Int](repeating: -1, count: height)
+        var used = 0
+        for row in 0..<outHeight {
+            for source in [rows.lower[row], rows.upper[row]] where slots[source] < 0 {
+                slots[source] = used
+                used += 1
             }
         }
+        return (slots, used)
     }
 
     /// One channel resized: an H'×W' plane.

@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 
 extension Visualizer {
@@ -21,11 +22,13 @@ extension Visualizer {
     ///   - map: H×W, or 1×H×W / 3×H×W, of any numeric dtype (`float64` is computed in `Double`, everything
     ///     else in `Float`).
     ///   - overlaidImage: An RGB or gray image of the map's size, or `nil` for the heatmap alone.
-    ///   - alpha: The heatmap's weight in the blend (finite; values outside 0…1 extrapolate and saturate).
+    ///   - alpha: The heatmap's weight in the blend (finite, at most 1e30 in magnitude; values outside 0…1
+    ///     extrapolate and saturate).
     ///   - colormap: The colour table.
     /// - Returns: An H×W RGB image.
     /// - Throws: ``FeatmapError/invalidArgument(argument:expected:actual:)`` naming `map` for another shape, an
-    ///   empty map or a `bool` map, `overlaidImage` for a size other than the map's, `alpha` when not finite;
+    ///   empty map or a `bool` map, `overlaidImage` for a size other than the map's, `alpha` when not finite or
+    ///   beyond ±1e30;
     ///   ``FeatmapError/unsupportedOverlaidImage(layout:)`` for an RGBA image;
     ///   ``FeatmapError/nonFiniteValues(argument:index:)`` for NaN or infinity in the map.
     public static func convertOverlayHeatmap(
@@ -98,20 +101,35 @@ enum _Heatmap {
         /// The RGB image of the heatmap's size to blend over, or `nil`.
         let image: Image?
         let colormap: Colormap
-        /// When there is an image, the blended sample of every channel, level and image sample,
-        /// `table[channel << 16 | level << 8 | image]` (192 KiB): the colour lookup composed with the blend, so a
-        /// pixel costs one lookup per sample.
+        /// The blend's weights, as OpenCV rounds them.
+        let imageWeight: Float
+        let heatWeight: Float
+        /// The colours packed `R | G << 8 | B << 16`, for the vector kernels.
+        let packedColors: [UInt32]
+        /// Without the vector kernels and with an image, the blended sample of every channel, level and image
+        /// sample, `table[channel << 16 | level << 8 | image]` (192 KiB): the colour lookup composed with the
+        /// blend, so a pixel costs one lookup per sample.
         let blend: [UInt8]
 
-        init(image: Image?, alpha: Double, colormap: Colormap) {
+        /// Whether rows are painted by the vector kernels (`vis_color_row`, `vis_blend_row`).
+        let vectorized: Bool
+
+        /// `vectorized` selects the vector kernels (for their differential tests; the default is the fastest).
+        init(image: Image?, alpha: Double, colormap: Colormap, vectorized: Bool = _VectorKernels.available) {
+            self.vectorized = vectorized
             self.image = image
             self.colormap = colormap
-            guard image != nil else {
+            imageWeight = Float(1 - alpha)
+            heatWeight = Float(alpha)
+            packedColors = (0..<256).map { level in
+                let rgb = colormap.rgbTable[(level * 3)..<(level * 3 + 3)].map(UInt32.init)
+                return rgb[0] | rgb[1] << 8 | rgb[2] << 16
+            }
+            guard image != nil, !vectorized else {
                 blend = []
                 return
             }
-            let imageWeight = Float(1 - alpha)
-            let heatWeight = Float(alpha)
+            let (imageWeight, heatWeight) = (self.imageWeight, self.heatWeight)
             // `pairs[heat << 8 | image]`: the blend of every pair of samples.
             let pairs = [UInt8](unsafeUninitializedCapacity: 65536) { table, initialized in
                 for heatSample in 0..<256 {
@@ -161,6 +179,25 @@ enum _Heatmap {
             // One row's intensities at a time, computed in one pass before they are painted.
             let rowIntensities = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: width)
             defer { rowIntensities.deallocate() }
+            if vectorized, let levels = rowIntensities.baseAddress, let target = output.baseAddress {
+                packedColors.withUnsafeBufferPointer { colors in
+                    let colors = colors.baseAddress.unsafelyUnwrapped
+                    for row in rows {
+                        let start = target + ((origin.y + row) * outputWidth + origin.x) * 3
+                        source.intensities(from: row * width, into: rowIntensities)
+                        guard let image else {
+                            vis_color_row(levels, colors, start, width)
+                            continue
+                        }
+                        image.pixels.withUnsafeBufferPointer { samples in
+                            vis_blend_row(
+                                levels, colors, samples.baseAddress.unsafelyUnwrapped + row * width * 3, imageWeight,
+                                heatWeight, start, width)
+                        }
+                    }
+                }
+                return
+            }
             colormap.rgbTable.withUnsafeBufferPointer { colors in
                 guard let image else {
                     for row in rows {
@@ -232,16 +269,21 @@ enum _Heatmap {
     static func checkFinite(_ map: NDArray, argument: String) throws {
         let index: Int?
         switch map.storage {
-        case .float32(let values): index = values.firstIndex { !$0.isFinite }
+        case .float32(let values):
+            // The vector range check first: finite maps (the rule) are then not searched one value at a time.
+            let finite = values.withUnsafeBufferPointer { _MinMaxNormalizer<Float>._finiteRange($0) != nil }
+            index = finite ? nil : values.firstIndex { !$0.isFinite }
         case .float64(let values): index = values.firstIndex { !$0.isFinite }
         default: index = nil
         }
         if let index { throw FeatmapError.nonFiniteValues(argument: argument, index: index) }
     }
 
+    /// A finite `alpha` whose blend stays finite in `Float` arithmetic (beyond 1e30 every sample saturates anyway).
     static func checkAlpha(_ alpha: Double) throws {
-        guard alpha.isFinite else {
-            throw FeatmapError.invalidArgument(argument: "alpha", expected: "a finite number", actual: "\(alpha)")
+        guard alpha.isFinite, abs(alpha) <= 1e30 else {
+            throw FeatmapError.invalidArgument(
+                argument: "alpha", expected: "a finite number of magnitude at most 1e30", actual: "\(alpha)")
         }
     }
 }
@@ -267,6 +309,17 @@ struct _NormalizedPlane<T: _TorchFloat>: _HeatmapSource, @unchecked Sendable {
     @inline(__always)
     func intensities(from start: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
         normalizer._levels(UnsafeBufferPointer(rebasing: values[start..<(start + output.count)]), into: output)
+    }
+}
+
+/// The levels of a channel resized row by row, computed as they are painted (whole rows only).
+struct _ResizedRows<T: _TorchFloat>: _HeatmapSource {
+    let rows: _TorchBilinearRows<T>
+    let normalizer: _MinMaxNormalizer<T>
+
+    @inline(__always)
+    func intensities(from start: Int, into output: UnsafeMutableBufferPointer<UInt8>) {
+        rows.levels(row: start / rows.resize.outWidth, normalizer: normalizer, into: output)
     }
 }
 

@@ -63,90 +63,68 @@ enum _FeatmapReduction {
 
     /// See ``channelMeanForHeatmap(_:channels:height:width:outHeight:outWidth:)``; `nil` when too many pixels
     /// would need the exact computation.
+    ///
+    /// The approximation is recomputed row by row in each pass (from the horizontally interpolated rows of the
+    /// channel sum and magnitude planes) rather than stored: three passes over two cheap rows cost less than
+    /// writing and reading back two `Double` planes of the output's size.
     static func boundedMean<T: _TorchFloat>(_ planes: [T], resize: _TorchBilinear<T>) -> [T]? {
-        let (channels, plane) = (resize.channels, resize.height * resize.width)
-        var sums = [Double](repeating: 0, count: plane)
-        var magnitudes = [Double](repeating: 0, count: plane)
-        planes.withUnsafeBufferPointer { input in
-            sums.withUnsafeMutableBufferPointer { sums in
-                magnitudes.withUnsafeMutableBufferPointer { magnitudes in
-                    for channel in 0..<channels {
-                        let base = channel * plane
-                        for index in 0..<plane {
-                            let value = Double(input[base + index])
-                            sums[index] += value
-                            magnitudes[index] += abs(value)
-                        }
-                    }
-                }
+        let (outHeight, outWidth) = (resize.outHeight, resize.outWidth)
+        let outPlane = outHeight * outWidth
+        guard outPlane > 0 else { return nil }
+        let (sums, magnitudes) = channelMeansAndMagnitudes(planes, channels: resize.channels, plane: resize.height * resize.width)
+        let approximation = sums.withUnsafeBufferPointer { sums in
+            magnitudes.withUnsafeBufferPointer { magnitudes in
+                _ApproximateBilinearRows(resize: resize, values: sums, bounds: magnitudes)
             }
         }
-        let count = Double(channels)
-        for index in sums.indices { sums[index] /= count }
         // Error bound per pixel: every resized value is within 4 roundings of Σ weights·|x|, and in the cascade
         // sum a term meets at most 16 roundings per level (C/4096 at the top level) and 3 to combine levels; so
         // |PyTorch's sum − exact sum| ≤ (56 + C/4096)·u·Σc Σ weights·|xc| (the resized magnitude sums); the
         // division adds u·|mean|. Doubled for the Double approximation and safety.
+        let count = Double(resize.channels)
         let unit = Double(T.ulpOfOne) / 2
         let factor = 2 * (56 + count / 4096) * unit / count
-        let (outHeight, outWidth) = (resize.outHeight, resize.outWidth)
-        let outPlane = outHeight * outWidth
-        guard outPlane > 0 else { return nil }
-        // Runs of output rows on all cores; each pass below writes every element of its rows.
+        // Runs of output rows on all cores.
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, outHeight, outPlane / (1 << 16)))
-        let spans = (0..<workers).map { worker in
-            (outHeight * worker / workers * outWidth)..<(outHeight * (worker + 1) / workers * outWidth)
-        }
-        var approximate = [Double](unsafeUninitializedCapacity: outPlane) { $1 = outPlane }
-        var errors = [Double](unsafeUninitializedCapacity: outPlane) { $1 = outPlane }
-        // Per worker: the smallest and largest approximation, the largest error bound, and whether a value is NaN.
-        var ranges = [(minimum: Double, maximum: Double, largestError: Double, poisoned: Bool)](
-            repeating: (.infinity, -.infinity, -.infinity, false), count: workers)
-        sums.withUnsafeBufferPointer { sums in
-            magnitudes.withUnsafeBufferPointer { magnitudes in
-                approximate.withUnsafeMutableBufferPointer { approximate in
-                    errors.withUnsafeMutableBufferPointer { errors in
-                        ranges.withUnsafeMutableBufferPointer { ranges in
-                            let shared = _SharedPointer((sums, magnitudes, approximate, errors, ranges))
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                let (sums, magnitudes, approximate, errors, ranges) = shared.value
-                                let span = spans[worker]
-                                let values = UnsafeMutableBufferPointer(rebasing: approximate[span])
-                                let bounds = UnsafeMutableBufferPointer(rebasing: errors[span])
-                                resize._approximateResize(
-                                    sums, magnitudes, rows: (span.lowerBound / outWidth)..<(span.upperBound / outWidth),
-                                    into: values, bounds)
-                                var (minimum, maximum, largestError) = (Double.infinity, -Double.infinity, -Double.infinity)
-                                var poison = 0.0
-                                for index in 0..<values.count {
-                                    let value = values[index]
-                                    let error = factor * bounds[index] + 2 * unit * abs(value)
-                                    bounds[index] = error
-                                    largestError = error > largestError ? error : largestError
-                                    minimum = value < minimum ? value : minimum
-                                    maximum = value > maximum ? value : maximum
-                                    poison += value - value
-                                }
-                                ranges[worker] = (minimum, maximum, largestError, poison != 0 || largestError.isNaN)
-                            }
-                        }
-                    }
+        let spans = (0..<workers).map { (outHeight * $0 / workers)..<(outHeight * ($0 + 1) / workers) }
+
+        // The approximation's range and largest error bound, and each row's range.
+        var rowRanges = [(minimum: Double, maximum: Double)](repeating: (0, 0), count: outHeight)
+        let ranges = rowRanges.withUnsafeMutableBufferPointer { rowRanges in
+            let target = _SharedPointer(rowRanges)
+            return onAllCores(workers) { worker in
+                var (minimum, maximum, largestError, finite) = (Double.infinity, -Double.infinity, -Double.infinity, true)
+                for row in spans[worker] {
+                    var (rowMinimum, rowMaximum) = (Double.infinity, -Double.infinity)
+                    finite = approximation.foldRange(
+                        row: row, factor: factor, twoUnit: 2 * unit, minimum: &rowMinimum, maximum: &rowMaximum,
+                        largestError: &largestError) && finite
+                    target.value[row] = (rowMinimum, rowMaximum)
+                    (minimum, maximum) = (Swift.min(minimum, rowMinimum), Swift.max(maximum, rowMaximum))
                 }
+                return (minimum, maximum, largestError, finite)
             }
         }
         // A NaN (a `Double` map near its limits overflowing) leaves the decision to the exact mean.
-        guard !ranges.contains(where: { $0.poisoned }) else { return nil }
-        let approximateMinimum = ranges.map(\.minimum).min() ?? .infinity
-        let approximateMaximum = ranges.map(\.maximum).max() ?? -.infinity
-        let largestError = ranges.map(\.largestError).max() ?? -.infinity
-        let limit = approximate.count / 10
+        guard ranges.allSatisfy({ $0.3 }) else { return nil }
+        let approximateMinimum = ranges.map(\.0).min() ?? .infinity
+        let approximateMaximum = ranges.map(\.1).max() ?? -.infinity
+        let largestError = ranges.map(\.2).max() ?? -.infinity
+
+        // The candidates for the exact minimum and maximum, in order, from the rows that reach the cuts.
+        let limit = outPlane / 10
         let (lowCut, highCut) = (approximateMinimum + 2 * largestError, approximateMaximum - 2 * largestError)
-        var extremes = [Int]()
-        for index in approximate.indices where approximate[index] <= lowCut || approximate[index] >= highCut {
-            guard extremes.count < limit else { return nil }
-            extremes.append(index)
+        var extremeIndices = [Int]()
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: outWidth) { values in
+            for row in 0..<outHeight where rowRanges[row].minimum <= lowCut || rowRanges[row].maximum >= highCut {
+                approximation.values(row: row, into: values)
+                for column in 0..<outWidth where values[column] <= lowCut || values[column] >= highCut {
+                    guard extremeIndices.count <= limit else { return }
+                    extremeIndices.append(row * outWidth + column)
+                }
+            }
         }
-        let extremeIndices = extremes
+        guard extremeIndices.count <= limit else { return nil }
         let extremeValues = exactMeans(planes, resize: resize, at: extremeIndices)
         guard let minimum = extremeValues.min(), let maximum = extremeValues.max(), minimum.isFinite, maximum.isFinite,
             maximum > minimum
@@ -155,51 +133,84 @@ enum _FeatmapReduction {
         // Besides the error bound: rounding the approximation to T, and the float evaluation of the normaliser
         // `fma(v, scale, shift)` (the same monotone function for both values) move a level by a few ulps.
         let evaluation = 16 * unit * (abs(Double(minimum)) + abs(Double(maximum))) * scale + 1e-4
-        // One pass per run of rows: the clamped approximation, the exact extremes, and the pixels whose level is
-        // uncertain (collected per run, in order).
-        var uncertainRuns = [[Int]](repeating: [], count: workers)
+
+        // The clamped approximation with the exact extremes, and the pixels whose level is uncertain, in order.
         var mean = [T](unsafeUninitializedCapacity: outPlane) { $1 = outPlane }
-        approximate.withUnsafeBufferPointer { approximate in
-            errors.withUnsafeBufferPointer { errors in
-                mean.withUnsafeMutableBufferPointer { mean in
-                    uncertainRuns.withUnsafeMutableBufferPointer { uncertainRuns in
-                        let shared = _SharedPointer((approximate, errors, mean, uncertainRuns))
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                            let (approximate, errors, mean, uncertainRuns) = shared.value
-                            let span = spans[worker]
-                            var nextExtreme = extremeIndices.partitioningIndex { $0 >= span.lowerBound }
-                            var uncertain = [Int]()
-                            for index in span {
-                                if nextExtreme < extremeIndices.count, extremeIndices[nextExtreme] == index {
-                                    mean[index] = extremeValues[nextExtreme]
-                                    nextExtreme += 1
-                                    continue
-                                }
-                                let value = approximate[index]
-                                mean[index] = min(max(T(value), minimum), maximum)
-                                let level = (value - Double(minimum)) * scale
-                                // The distance to the nearest integer; by truncation when it is in `Int`'s range,
-                                // which stays inline (`rounded()` is a libm call).
-                                let distance: Double
-                                if abs(level) < 0x1p52 {
-                                    let fraction = abs(level - Double(Int(level)))
-                                    distance = min(fraction, 1 - fraction)
-                                } else {
-                                    distance = abs(level - level.rounded())
-                                }
-                                let margin = 2 * scale * (errors[index] + 2 * unit * abs(value)) + evaluation
-                                if distance < margin { uncertain.append(index) }
-                            }
-                            uncertainRuns[worker] = uncertain
+        let uncertainRuns = mean.withUnsafeMutableBufferPointer { mean in
+            let target = _SharedPointer(mean)
+            return onAllCores(workers) { worker in
+                let mean = target.value
+                let span = spans[worker]
+                var nextExtreme = extremeIndices.partitioningIndex { $0 >= span.lowerBound * outWidth }
+                var uncertain = [Int]()
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: outWidth) { flags in
+                    for row in span {
+                        let base = row * outWidth
+                        approximation.meanLevels(
+                            row: row, origin: Double(minimum), scale: scale, twoScale: 2 * scale, factor: factor,
+                            fourUnit: 4 * unit, evaluation: evaluation, low: minimum, high: maximum,
+                            mean: UnsafeMutableBufferPointer(rebasing: mean[base..<(base + outWidth)]), uncertain: flags)
+                        while nextExtreme < extremeIndices.count, extremeIndices[nextExtreme] < base + outWidth {
+                            let index = extremeIndices[nextExtreme]
+                            mean[index] = extremeValues[nextExtreme]
+                            flags[index - base] = 0
+                            nextExtreme += 1
                         }
+                        for column in 0..<outWidth where flags[column] != 0 { uncertain.append(base + column) }
                     }
                 }
+                return uncertain
             }
         }
         let uncertain = uncertainRuns.flatMap { $0 }
         guard uncertain.count <= limit else { return nil }
         for (index, value) in zip(uncertain, exactMeans(planes, resize: resize, at: uncertain)) { mean[index] = value }
         return mean
+    }
+
+    /// Per source pixel, the mean of the channels and the sum of their magnitudes, in `Double`, on all cores.
+    private static func channelMeansAndMagnitudes<T: _TorchFloat>(
+        _ planes: [T], channels: Int, plane: Int
+    ) -> (means: [Double], magnitudes: [Double]) {
+        var means = [Double](repeating: 0, count: plane)
+        var magnitudes = [Double](repeating: 0, count: plane)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, channels * plane / (1 << 18)))
+        planes.withUnsafeBufferPointer { input in
+            means.withUnsafeMutableBufferPointer { means in
+                magnitudes.withUnsafeMutableBufferPointer { magnitudes in
+                    let shared = _SharedPointer((input, means, magnitudes))
+                    _ = onAllCores(workers) { worker in
+                        let (input, means, magnitudes) = shared.value
+                        let span = (plane * worker / workers)..<(plane * (worker + 1) / workers)
+                        for channel in 0..<channels {
+                            let base = channel * plane
+                            for index in span {
+                                let value = Double(input[base + index])
+                                means[index] += value
+                                magnitudes[index] += abs(value)
+                            }
+                        }
+                        for index in span { means[index] /= Double(channels) }
+                    }
+                }
+            }
+        }
+        return (means, magnitudes)
+    }
+
+    /// `body(worker)` for `workers` workers on all cores; the results in worker order.
+    static func onAllCores<Result>(_ workers: Int, _ body: (Int) -> Result) -> [Result] {
+        var results = [Result?](repeating: nil, count: workers)
+        results.withUnsafeMutableBufferPointer { results in
+            let target = _SharedPointer(results)
+            withoutActuallyEscaping(body) { body in
+                let shared = _SharedPointer(body)
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    target.value[worker] = shared.value(worker)
+                }
+            }
+        }
+        return results.compactMap { $0 }
     }
 
     /// PyTorch's channel mean of the resized map at the flat output positions `indices`, on all cores.
@@ -260,17 +271,21 @@ enum _FeatmapReduction {
         let rows = _TorchLinearTaps<T>(input: height, output: outHeight, fusedSourceIndex: true).totalWeights()
         let columns = _TorchLinearTaps<T>(input: width, output: outWidth, fusedSourceIndex: true).totalWeights()
         let plane = height * width
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, channels, channels * plane / (1 << 18)))
         return planes.withUnsafeBufferPointer { input in
-            (0..<channels).map { channel in
-                var total = 0.0
-                for row in 0..<height {
-                    let base = channel * plane + row * width
-                    var rowTotal = 0.0
-                    for column in 0..<width { rowTotal += Double(input[base + column]) * columns[column] }
-                    total += rowTotal * rows[row]
+            let source = _SharedPointer(input)
+            return onAllCores(workers) { worker in
+                ((channels * worker / workers)..<(channels * (worker + 1) / workers)).map { channel in
+                    var total = 0.0
+                    for row in 0..<height {
+                        let base = channel * plane + row * width
+                        var rowTotal = 0.0
+                        for column in 0..<width { rowTotal += Double(source.value[base + column]) * columns[column] }
+                        total += rowTotal * rows[row]
+                    }
+                    return total
                 }
-                return total
-            }
+            }.flatMap { $0 }
         }
     }
 

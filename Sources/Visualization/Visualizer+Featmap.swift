@@ -60,7 +60,8 @@ extension Visualizer {
     ///   ``FeatmapError/unsupportedOverlaidImage(layout:)`` for an RGBA image;
     ///   ``FeatmapError/nonFiniteValues(argument:index:)`` for NaN or infinity;
     ///   ``FeatmapError/invalidArgument(argument:expected:actual:)`` for an empty or `bool` map, a non-positive
-    ///   `resizeShape` or `arrangement`, a non-finite `alpha`, or an output over ``Image/maximumSampleCount``.
+    ///   `resizeShape` or `arrangement`, an `alpha` that is not finite or beyond ±1e30, or an output over
+    ///   ``Image/maximumSampleCount``.
     ///   Label rendering can throw `TextError` when no font is available.
     public static func drawFeatmap(
         _ featmap: NDArray,
@@ -364,25 +365,40 @@ private struct _GridCell<T: _TorchFloat>: Sendable {
         return (column * plan.width, row * plan.height)
     }
 
-    /// A worker's buffers: one resized channel and the resize's scratch rows.
+    /// A worker's buffers: the interpolated source rows of one channel for PyTorch's generic kernel; otherwise
+    /// one resized channel and the resize's scratch rows.
     struct Plane {
+        var rows: _TorchBilinearRows<T>?
         var values: [T]
         var scratch: _TorchBilinearScratch<T>
 
         init(cell: _GridCell) {
-            values = [T](repeating: 0, count: cell.plan.height * cell.plan.width)
-            scratch = _TorchBilinearScratch(width: cell.plan.width)
+            rows = _TorchBilinearRows(resize: cell.resize)
+            values = rows == nil ? [T](repeating: 0, count: cell.plan.height * cell.plan.width) : []
+            scratch = _TorchBilinearScratch(width: rows == nil ? cell.plan.width : 0)
         }
     }
 
     /// Paints cell `index` (channel `shown[index]` of `planes`) into the grid `output`, resizing it into `plane`.
     func paint(_ index: Int, _ planes: [T], into output: UnsafeMutableBufferPointer<UInt8>, plane: inout Plane) throws {
+        let corner = origin(index)
+        if var rows = plane.rows {
+            // Taken out of `plane` while loaded, so that the buffer is not copied.
+            plane.rows = nil
+            defer { plane.rows = rows }
+            planes.withUnsafeBufferPointer { rows.load($0, channel: shown[index]) }
+            guard let range = rows.finiteRange(rows: 0..<plan.height) else {
+                throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil)
+            }
+            let source = _ResizedRows(rows: rows, normalizer: _MinMaxNormalizer(minimum: range.minimum, maximum: range.maximum))
+            painter.paint(source, width: plan.width, height: plan.height, into: output, outputWidth: outputWidth, at: corner)
+            return
+        }
         planes.withUnsafeBufferPointer { input in
             plane.values.withUnsafeMutableBufferPointer { values in
                 resize.fill(input, channel: shown[index], rows: 0..<plan.height, into: values, scratch: &plane.scratch)
             }
         }
-        let corner = origin(index)
         try plane.values.withUnsafeBufferPointer { values in
             guard let plane = _NormalizedPlane(finite: values) else {
                 throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil)

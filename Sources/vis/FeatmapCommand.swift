@@ -48,7 +48,9 @@ struct FeatmapCommand: ParsableCommand {
         _ = try parsedReduction()
         _ = try FeatmapCommand.pair(arrangement, option: "--arrangement", names: "ROWS,COLS")
         if let resize { _ = try FeatmapCommand.pair(resize, option: "--resize", names: "H,W") }
-        guard alpha.isFinite else { throw ValidationError("--alpha must be a finite number, got \(alpha)") }
+        guard alpha.isFinite, abs(alpha) <= 1e30 else {
+            throw ValidationError("--alpha must be a finite number of magnitude at most 1e30, got \(alpha)")
+        }
         _ = try parsedColormap()
         guard (try? ImageFormat(pathExtensionOf: out)) != nil else {
             throw ValidationError("--out `\(out)` must end in .png, .jpg or .jpeg")

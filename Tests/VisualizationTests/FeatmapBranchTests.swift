@@ -299,6 +299,9 @@ struct FeatmapBranchTests {
         #expect(throws: FeatmapError.self) { try Visualizer.drawFeatmap(map, resizeShape: (0, 5)) }
         #expect(throws: FeatmapError.self) { try Visualizer.drawFeatmap(map, resizeShape: (1 << 40, 1 << 40)) }
         #expect(throws: FeatmapError.self) { try Visualizer.drawFeatmap(map, alpha: .nan) }
+        // Beyond 1e30 the Float blend would overflow (and every sample saturates long before).
+        #expect(throws: FeatmapError.self) { try Visualizer.drawFeatmap(map, alpha: 1e39) }
+        #expect(throws: FeatmapError.self) { try Visualizer.convertOverlayHeatmap(map, alpha: -1e31) }
         #expect(throws: FeatmapError.self) {
             try Visualizer.drawFeatmap(map, channelReduction: .none, topk: 2, arrangement: (0, 5))
         }

@@ -144,3 +144,60 @@ struct FeatmapReductionTests {
         #expect(_FeatmapReduction.ranked([1, 3, 3, -2, 5]) == [4, 1, 2, 0, 3])
     }
 }
+
+/// The heatmap painter's vector kernels (`vis_color_row`, `vis_blend_row`) against its table of OpenCV's
+/// `addWeighted` results.
+@Suite("Heatmap painting")
+struct HeatmapPaintingTests {
+    @Test(
+        "the vector blend equals the table for every level and image sample, at many alphas",
+        arguments: [0.5, 0, 1, 0.3, 0.7, 0.25, -0.7, 2.5, 1e30, -1e30])
+    func blend(alpha: Double) throws {
+        // Every (level, sample) pair: 256 levels × 256 samples, one per pixel of a 256×256 image, per channel.
+        let (width, height) = (256, 256)
+        let levels = (0..<(width * height)).map { UInt8(truncatingIfNeeded: $0 >> 8) }
+        let pixels = (0..<(width * height * 3)).map { UInt8(truncatingIfNeeded: ($0 / 3) &+ ($0 % 3) &* 85) }
+        let image = try Image(width: width, height: height, layout: .rgb, pixels: pixels)
+        for colormap in Colormap.builtIn {
+            for painted in [image, nil] as [Image?] {
+                let outputs = [true, false].map { vectorized in
+                    let painter = _Heatmap.Painter(image: painted, alpha: alpha, colormap: colormap, vectorized: vectorized)
+                    return levels.withUnsafeBufferPointer { levels in
+                        [UInt8](unsafeUninitializedCapacity: width * height * 3) { output, initialized in
+                            painter.paint(_Intensities(levels), width: width, height: height, into: output, outputWidth: width, at: (0, 0))
+                            initialized = width * height * 3
+                        }
+                    }
+                }
+                let mismatches = zip(outputs[0], outputs[1]).filter { $0 != $1 }.count
+                #expect(mismatches == 0, "\(colormap.name), image: \(painted != nil)")
+            }
+        }
+    }
+
+    @Test("cells painted side by side leave their neighbours alone (the kernels' wide stores stay in the row)")
+    func neighbours() throws {
+        for width in [1, 8, 11, 12, 19, 23] {
+            let height = 3
+            let levels = (0..<(width * height)).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+            let image = try Image(
+                width: width, height: height, layout: .rgb,
+                pixels: (0..<(width * height * 3)).map { UInt8(truncatingIfNeeded: $0 &* 11) })
+            let painter = _Heatmap.Painter(image: image, alpha: 0.4, colormap: .jet)
+            // A grid of 3 cells in one row; the middle one is painted last, over a pattern in its neighbours.
+            let gridWidth = 3 * width
+            var output = [UInt8](repeating: 7, count: gridWidth * height * 3)
+            output.withUnsafeMutableBufferPointer { output in
+                levels.withUnsafeBufferPointer { levels in
+                    painter.paint(_Intensities(levels), width: width, height: height, into: output, outputWidth: gridWidth, at: (width, 0))
+                }
+            }
+            for y in 0..<height {
+                for x in 0..<gridWidth where x < width || x >= 2 * width {
+                    let offset = (y * gridWidth + x) * 3
+                    #expect(output[offset..<(offset + 3)].allSatisfy { $0 == 7 }, "width \(width): pixel (\(x), \(y))")
+                }
+            }
+        }
+    }
+}

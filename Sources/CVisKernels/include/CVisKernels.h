@@ -1,0 +1,75 @@
+#ifndef CVIS_KERNELS_H
+#define CVIS_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+// Row kernels of the feature-map heatmap (PyTorch's bilinear resize and OpenCV's min-max normalisation), with
+// hardware fused multiply-adds and 8-lane vectors. Each computes exactly what its portable Swift twin in VisCore
+// computes (checked by randomized differential tests); Swift calls them only when `vis_kernels_available()`.
+// Every `fma` below is one rounding, as in PyTorch's and OpenCV's x86-64 builds.
+
+/// 1 when the kernels run natively on this CPU: x86-64 with AVX2 and FMA enabled by the OS, or AArch64; else 0
+/// (then they still compute the right values, through libm's `fmaf`, but slowly).
+int vis_kernels_available(void);
+
+/// `out[i] = fma(a[i], b, c[i]·d)`: the vertical step of PyTorch's separable bilinear kernel.
+void vis_fma_row_f32(const float *a, float b, const float *c, float d, float *out, size_t count);
+
+/// The smallest and largest of `fma(a[i], b, c[i]·d)`, folded into `*minimum` and `*maximum`; returns 0 when
+/// one of those values is NaN or infinite (the extremes are then meaningless), else 1.
+int vis_fma_row_range_f32(const float *a, float b, const float *c, float d, size_t count, float *minimum,
+                          float *maximum);
+
+/// The smallest and largest of `values`, folded into `*minimum` and `*maximum`; returns 0 when one is NaN or
+/// infinite, else 1.
+int vis_range_f32(const float *values, size_t count, float *minimum, float *maximum);
+
+/// `out[i]` = the level of `fma(values[i], scale, shift)`: 0 when not above 0 (or NaN), 255 from 255 up, else
+/// truncated toward zero (OpenCV's `NORM_MINMAX` kernel, then NumPy's `astype(uint8)`).
+void vis_levels_f32(const float *values, float scale, float shift, uint8_t *out, size_t count);
+
+/// `vis_levels_f32` of `fma(a[i], b, c[i]·d)`: a resized row's levels without storing the row.
+void vis_fma_row_levels_f32(const float *a, float b, const float *c, float d, float scale, float shift, uint8_t *out,
+                            size_t count);
+
+/// One output position of PyTorch's generic bilinear kernel in every channel: for channel `k` (plane
+/// `planes + k·plane`), `out[k] = fma(fma(x[top+left], w0, x[top+right]·w1), h0, fma(x[bottom+left], w0,
+/// x[bottom+right]·w1)·h1)`, where `top`, `bottom` are offsets of source rows in the plane and `left`, `right`
+/// columns.
+void vis_bilinear_channels_f32(const float *planes, size_t plane, size_t channels, size_t top, size_t bottom,
+                               size_t left, size_t right, float w0, float w1, float h0, float h1, float *out);
+
+// The bounded feature-map mean (Visualization's `_FeatmapReduction.boundedMean`): an approximation of a
+// resized channel mean in `double`, from two interpolated source rows `s0`, `s1` of the mean and two `m0`, `m1`
+// of the magnitudes, weighted `h0`, `h1`: `value = s0[i]·h0 + s1[i]·h1`, `bound = m0[i]·h0 + m1[i]·h1`, each
+// product and sum rounded (no fused operations here: the error analysis counts every rounding).
+
+/// Folds the values' range into `*minimum`, `*maximum` and their largest error bound
+/// `factor·bound + twoUnit·|value|` into `*largest_error`; returns 0 when a value or bound is NaN or infinite.
+int vis_mean_range_f64(const double *s0, const double *s1, const double *m0, const double *m1, double h0, double h1,
+                       size_t count, double factor, double two_unit, double *minimum, double *maximum,
+                       double *largest_error);
+
+/// `out[i] = a[i]·wa + b[i]·wb`.
+void vis_lerp_f64(const double *a, double wa, const double *b, double wb, double *out, size_t count);
+
+/// Per pixel: `mean[i]` = the value rounded to `float` and clamped to `low...high`, and `uncertain[i]` = 1 when
+/// its level `(value − origin)·scale` may be on either side of an integer: its distance to the nearest integer
+/// is below `two_scale·(factor·bound + four_unit·|value|) + evaluation`, or `|level| ≥ 2^51`; else 0.
+void vis_mean_levels_f64(const double *s0, const double *s1, const double *m0, const double *m1, double h0, double h1,
+                         size_t count, double origin, double scale, double two_scale, double factor, double four_unit,
+                         double evaluation, float low, float high, float *mean, uint8_t *uncertain);
+
+// Heatmap painting: `colors` holds 256 colours packed as `R | G << 8 | B << 16`; `out` is RGB.
+
+/// `out[3i...3i+2]` = the colour of `levels[i]`.
+void vis_color_row(const uint8_t *levels, const uint32_t *colors, uint8_t *out, size_t count);
+
+/// Per sample, OpenCV's `addWeighted(image, image_weight, heat, heat_weight, 0)` for `uint8`:
+/// `fma(image, image_weight, heat·heat_weight)` clamped to 0…255 and rounded half to even, where `heat` is
+/// the sample of `levels[i]`'s colour. The weights must keep every result finite.
+void vis_blend_row(const uint8_t *levels, const uint32_t *colors, const uint8_t *image, float image_weight,
+                   float heat_weight, uint8_t *out, size_t count);
+
+#endif
