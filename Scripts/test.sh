@@ -34,3 +34,9 @@ export VIS_PYTHON="$PWD/$venv/bin/python"
 
 swift build --build-tests
 swift test --skip-build "$@"
+
+# The feature-map tests again on the portable Swift twins of the vector kernels (what CPUs without AVX2+FMA run).
+if [ $# -eq 0 ]; then
+  VIS_PORTABLE_KERNELS=1 swift test --skip-build \
+    --filter 'VectorKernelTests|HeatmapPaintingTests|Featmap|Resize|Colormap'
+fi

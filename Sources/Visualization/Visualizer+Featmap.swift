@@ -365,15 +365,16 @@ private struct _GridCell<T: _TorchFloat>: Sendable {
         return (column * plan.width, row * plan.height)
     }
 
-    /// A worker's buffers: the interpolated source rows of one channel for PyTorch's generic kernel; otherwise
-    /// one resized channel and the resize's scratch rows.
+    /// A worker's buffers: the interpolated source rows of one channel for PyTorch's generic kernel with the
+    /// vector kernels (each output row is computed twice, for the range and for the levels, which only hardware
+    /// FMA makes cheaper than storing the plane); otherwise one resized channel and the resize's scratch rows.
     struct Plane {
         var rows: _TorchBilinearRows<T>?
         var values: [T]
         var scratch: _TorchBilinearScratch<T>
 
         init(cell: _GridCell) {
-            rows = _TorchBilinearRows(resize: cell.resize)
+            rows = T.self == Float.self && _VectorKernels.available ? _TorchBilinearRows(resize: cell.resize) : nil
             values = rows == nil ? [T](repeating: 0, count: cell.plan.height * cell.plan.width) : []
             scratch = _TorchBilinearScratch(width: rows == nil ? cell.plan.width : 0)
         }
