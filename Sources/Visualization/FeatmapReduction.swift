@@ -65,16 +65,17 @@ enum _FeatmapReduction {
     /// would need the exact computation.
     ///
     /// The approximation is recomputed row by row in each pass (from the horizontally interpolated rows of the
-    /// channel sum and magnitude planes) rather than stored: three passes over two cheap rows cost less than
+    /// channel mean and magnitude planes) rather than stored: three passes over two cheap rows cost less than
     /// writing and reading back two `Double` planes of the output's size.
     static func boundedMean<T: _TorchFloat>(_ planes: [T], resize: _TorchBilinear<T>) -> [T]? {
         let (outHeight, outWidth) = (resize.outHeight, resize.outWidth)
         let outPlane = outHeight * outWidth
         guard outPlane > 0 else { return nil }
-        let (sums, magnitudes) = channelMeansAndMagnitudes(planes, channels: resize.channels, plane: resize.height * resize.width)
-        let approximation = sums.withUnsafeBufferPointer { sums in
+        let (means, magnitudes) = channelMeansAndMagnitudes(
+            planes, channels: resize.channels, plane: resize.height * resize.width)
+        let approximation = means.withUnsafeBufferPointer { means in
             magnitudes.withUnsafeBufferPointer { magnitudes in
-                _ApproximateBilinearRows(resize: resize, values: sums, bounds: magnitudes)
+                _ApproximateBilinearRows(resize: resize, values: means, bounds: magnitudes)
             }
         }
         // Error bound per pixel: every resized value is within 4 roundings of Σ weights·|x|, and in the cascade
