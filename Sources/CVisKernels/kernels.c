@@ -208,35 +208,44 @@ VIS_AVX2 static void avx2_fma_row(const float *a, float b, const float *c, float
     tail_fma_row(a + i, b, c + i, d, out + i, count - i);
 }
 
+// A running range of eight lanes, the vector form of `struct vis_range`.
+struct vis_range8 {
+    __m256 low, high, poison;
+};
+
+VIS_AVX2 static inline struct vis_range8 vis_range8_start(const float *minimum, const float *maximum) {
+    struct vis_range8 range = {_mm256_set1_ps(*minimum), _mm256_set1_ps(*maximum), _mm256_setzero_ps()};
+    return range;
+}
+
+VIS_AVX2 static inline void vis_fold8(struct vis_range8 *range, __m256 value) {
+    range->low = _mm256_min_ps(range->low, value);
+    range->high = _mm256_max_ps(range->high, value);
+    range->poison = _mm256_add_ps(range->poison, _mm256_sub_ps(value, value));
+}
+
+// Writes the lanes' extremes; 0 when a lane was poisoned.
+VIS_AVX2 static int vis_unfold8(struct vis_range8 range, float *minimum, float *maximum) {
+    *minimum = vis_horizontal_min(range.low);
+    *maximum = vis_horizontal_max(range.high);
+    return vis_unpoisoned(range.poison);
+}
+
 VIS_AVX2 static int avx2_fma_row_range(const float *a, float b, const float *c, float d, size_t count,
                                        float *minimum, float *maximum) {
     const __m256 vb = _mm256_set1_ps(b), vd = _mm256_set1_ps(d);
-    __m256 low = _mm256_set1_ps(*minimum), high = _mm256_set1_ps(*maximum), poison = _mm256_setzero_ps();
+    struct vis_range8 range = vis_range8_start(minimum, maximum);
     size_t i = 0;
-    for (; i + 8 <= count; i += 8) {
-        __m256 value = vis_fma8(a + i, vb, c + i, vd);
-        low = _mm256_min_ps(low, value);
-        high = _mm256_max_ps(high, value);
-        poison = _mm256_add_ps(poison, _mm256_sub_ps(value, value));
-    }
-    *minimum = vis_horizontal_min(low);
-    *maximum = vis_horizontal_max(high);
-    int finite = vis_unpoisoned(poison);
+    for (; i + 8 <= count; i += 8) vis_fold8(&range, vis_fma8(a + i, vb, c + i, vd));
+    int finite = vis_unfold8(range, minimum, maximum);
     return tail_fma_row_range(a + i, b, c + i, d, count - i, minimum, maximum) && finite;
 }
 
 VIS_AVX2 static int avx2_range(const float *values, size_t count, float *minimum, float *maximum) {
-    __m256 low = _mm256_set1_ps(*minimum), high = _mm256_set1_ps(*maximum), poison = _mm256_setzero_ps();
+    struct vis_range8 range = vis_range8_start(minimum, maximum);
     size_t i = 0;
-    for (; i + 8 <= count; i += 8) {
-        __m256 value = _mm256_loadu_ps(values + i);
-        low = _mm256_min_ps(low, value);
-        high = _mm256_max_ps(high, value);
-        poison = _mm256_add_ps(poison, _mm256_sub_ps(value, value));
-    }
-    *minimum = vis_horizontal_min(low);
-    *maximum = vis_horizontal_max(high);
-    int finite = vis_unpoisoned(poison);
+    for (; i + 8 <= count; i += 8) vis_fold8(&range, _mm256_loadu_ps(values + i));
+    int finite = vis_unfold8(range, minimum, maximum);
     return tail_range(values + i, count - i, minimum, maximum) && finite;
 }
 
@@ -270,6 +279,16 @@ VIS_AVX2 static inline __m256d vis_abs4(__m256d x) {
     return _mm256_andnot_pd(_mm256_set1_pd(-0.0), x);
 }
 
+VIS_AVX2 static double vis_lanes_min(__m256d v) {
+    __m128d x = _mm_min_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_min_sd(x, _mm_unpackhi_pd(x, x)));
+}
+
+VIS_AVX2 static double vis_lanes_max(__m256d v) {
+    __m128d x = _mm_max_pd(_mm256_castpd256_pd128(v), _mm256_extractf128_pd(v, 1));
+    return _mm_cvtsd_f64(_mm_max_sd(x, _mm_unpackhi_pd(x, x)));
+}
+
 VIS_AVX2 static int avx2_mean_range(const double *s0, const double *s1, const double *m0, const double *m1, double h0,
                                     double h1, size_t count, double factor, double two_unit, double *minimum,
                                     double *maximum, double *largest_error) {
@@ -287,21 +306,10 @@ VIS_AVX2 static int avx2_mean_range(const double *s0, const double *s1, const do
         high = _mm256_max_pd(high, value);
         poison = _mm256_add_pd(poison, _mm256_add_pd(_mm256_sub_pd(value, value), _mm256_sub_pd(error, error)));
     }
-    double lanes[4];
-    _mm256_storeu_pd(lanes, low);
-    double fold_low = lanes[0];
-    for (int k = 1; k < 4; k++) fold_low = lanes[k] < fold_low ? lanes[k] : fold_low;
-    _mm256_storeu_pd(lanes, high);
-    double fold_high = lanes[0];
-    for (int k = 1; k < 4; k++) fold_high = lanes[k] > fold_high ? lanes[k] : fold_high;
-    _mm256_storeu_pd(lanes, largest);
-    double fold_largest = lanes[0];
-    for (int k = 1; k < 4; k++) fold_largest = lanes[k] > fold_largest ? lanes[k] : fold_largest;
-    _mm256_storeu_pd(lanes, poison);
-    int finite = lanes[0] == 0.0 && lanes[1] == 0.0 && lanes[2] == 0.0 && lanes[3] == 0.0;
-    *minimum = fold_low;
-    *maximum = fold_high;
-    *largest_error = fold_largest;
+    *minimum = vis_lanes_min(low);
+    *maximum = vis_lanes_max(high);
+    *largest_error = vis_lanes_max(largest);
+    int finite = _mm256_movemask_pd(_mm256_cmp_pd(poison, _mm256_setzero_pd(), _CMP_EQ_OQ)) == 0xF;
     return tail_mean_range(s0 + i, s1 + i, m0 + i, m1 + i, h0, h1, count - i, factor, two_unit, minimum, maximum,
                            largest_error) && finite;
 }

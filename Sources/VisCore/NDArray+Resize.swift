@@ -403,9 +403,13 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
                     if top == sharedBottom {
                         swap(&scratch.upperRow, &scratch.lowerRow)
                     } else {
-                        interpolateRow(planes, at: channel * plane + top * width, into: &scratch.upperRow)
+                        scratch.upperRow.withUnsafeMutableBufferPointer {
+                            interpolateRow(planes, at: channel * plane + top * width, into: $0)
+                        }
                     }
-                    interpolateRow(planes, at: channel * plane + bottom * width, into: &scratch.lowerRow)
+                    scratch.lowerRow.withUnsafeMutableBufferPointer {
+                        interpolateRow(planes, at: channel * plane + bottom * width, into: $0)
+                    }
                     (sharedTop, sharedBottom) = (top, bottom)
                 }
                 let (h0, h1) = (rows.lowerWeight[row], rows.upperWeight[row])
@@ -441,11 +445,10 @@ public struct _TorchBilinear<T: _TorchFloat>: Sendable {
         T._fusedMultiplyAdd(top, rows.lowerWeight[row], bottom * rows.upperWeight[row])
     }
 
+    /// The generic kernel's horizontal step over the source row at `start`: ``outWidth`` values into `row`.
     @inlinable
-    func interpolateRow(_ planes: UnsafeBufferPointer<T>, at start: Int, into row: inout [T]) {
-        row.withUnsafeMutableBufferPointer { row in
-            for column in 0..<outWidth { row[column] = horizontal(planes, row: start, column: column) }
-        }
+    func interpolateRow(_ planes: UnsafeBufferPointer<T>, at start: Int, into row: UnsafeMutableBufferPointer<T>) {
+        for column in 0..<outWidth { row[column] = horizontal(planes, row: start, column: column) }
     }
 }
 

@@ -31,10 +31,9 @@ public struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
         let slots = self.slots
         interpolated.withUnsafeMutableBufferPointer { rows in
             for (source, slot) in slots.enumerated() where slot >= 0 {
-                let start = base + source * width
-                for column in 0..<outWidth {
-                    rows[slot * outWidth + column] = resize.horizontal(planes, row: start, column: column)
-                }
+                resize.interpolateRow(
+                    planes, at: base + source * width,
+                    into: UnsafeMutableBufferPointer(rebasing: rows[(slot * outWidth)..<((slot + 1) * outWidth)]))
             }
         }
     }
