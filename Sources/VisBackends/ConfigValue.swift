@@ -129,9 +129,5 @@ extension ConfigValue: ExpressibleByDictionaryLiteral {
 
 extension ConfigValue: CustomStringConvertible {
     /// Compact JSON text of the value.
-    public var description: String {
-        var output: [UInt8] = []
-        ConfigJSON.write(self, indent: nil, level: 0, to: &output)
-        return String(decoding: output, as: UTF8.self)
-    }
+    public var description: String { jsonText() }
 }
