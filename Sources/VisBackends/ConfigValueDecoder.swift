@@ -113,6 +113,17 @@ extension KeyedDecodingContainer {
         return value
     }
 
+    /// The required value at `key`; when it is absent or `null` the error expects `whenMissing` (`"a backend type
+    /// name"`), while a value of the wrong type still says which type was expected.
+    ///
+    /// - Throws: ``ConfigDecodingError`` of kind ``ConfigDecodingError/Kind/missing`` or a decoding error of the value.
+    public func decode<Value: Decodable>(_ type: Value.Type, forKey key: Key, whenMissing: String) throws -> Value {
+        guard let value = try decodeIfPresent(type, forKey: key) else {
+            throw ConfigDecodingError(.missing, codingPath: codingPath + [key], expected: whenMissing, actual: "nothing")
+        }
+        return value
+    }
+
     /// The value at `key` when present and not `null`; a type mismatch at `key` itself expects `expected`
     /// (`"an array of names"`) instead of the bare kind.
     public func decodeIfPresent<Value: Decodable>(_ type: Value.Type, forKey key: Key, expecting expected: String)

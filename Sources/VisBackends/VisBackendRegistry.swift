@@ -230,12 +230,7 @@ struct _BackendConfigHeader: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let type = try container.decodeIfPresent(String.self, forKey: .type) else {
-            throw ConfigDecodingError(
-                .missing, codingPath: decoder.codingPath + [CodingKeys.type], expected: "a backend type name",
-                actual: "nothing")
-        }
-        self.type = type
+        type = try container.decode(String.self, forKey: .type, whenMissing: "a backend type name")
         name = try container.decodeIfPresent(String.self, forKey: .name)
         if name?.isEmpty == true {
             throw ConfigDecodingError(

@@ -60,23 +60,14 @@ struct _VisualizerConfigHeader: Decodable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let type = try container.decodeIfPresent(String.self, forKey: .type) else {
-            throw ConfigDecodingError(
-                .missing, codingPath: container.codingPath + [CodingKeys.type], expected: "a visualizer type name",
-                actual: "nothing")
-        }
-        guard let name = try container.decodeIfPresent(String.self, forKey: .name) else {
-            throw ConfigDecodingError(
-                .missing, codingPath: container.codingPath + [CodingKeys.name],
-                expected: "the instance name (visualizers are built through getInstance)", actual: "nothing")
-        }
+        type = try container.decode(String.self, forKey: .type, whenMissing: "a visualizer type name")
+        name = try container.decode(
+            String.self, forKey: .name, whenMissing: "the instance name (visualizers are built through getInstance)")
         guard !name.isEmpty else {
             throw ConfigDecodingError(
                 .invalidValue, codingPath: container.codingPath + [CodingKeys.name], expected: "a non-empty string",
                 actual: "\"\"")
         }
-        self.type = type
-        self.name = name
     }
 }
 

@@ -169,11 +169,7 @@ struct DrawOperation: Decodable {
                 actual: object.kindDescription)
         }
         let container = try decoder.container(keyedBy: Key.self)
-        guard let name = try container.decodeIfPresent(String.self, forKey: .op) else {
-            throw ConfigDecodingError(
-                .missing, codingPath: decoder.codingPath + [Key.op], expected: "the call's name, e.g. \"draw_bboxes\"",
-                actual: "nothing")
-        }
+        let name = try container.decode(String.self, forKey: .op, whenMissing: "the call's name, e.g. \"draw_bboxes\"")
         arguments.removeValue(forKey: Key.op.rawValue)
         self.name = name
         self.arguments = arguments

@@ -5,18 +5,7 @@ import Testing
 /// The sample JSON follows the config's JSON rules (key order, Python's NaN) and its errors name the field.
 @Suite("DataSample JSON rules")
 struct DataSampleJSONRulesTests {
-    static func error(_ json: String) -> DataSampleError? {
-        do {
-            _ = try DataSample(jsonData: Data(json.utf8))
-            Issue.record("\(json) should not decode")
-            return nil
-        } catch let error as DataSampleError {
-            return error
-        } catch {
-            Issue.record("unexpected error type: \(error)")
-            return nil
-        }
-    }
+    static func error(_ json: String) -> DataSampleError? { DataSampleJSONTests.error(json) }
 
     @Test("a sample that is not a JSON object says so, without Swift's decoding jargon")
     func notAnObject() throws {
