@@ -47,6 +47,8 @@ final class _ConfigNode {
         var entries: OrderedDictionary<String, _ConfigNode> = [:]
         if case .dictionary(let existing) = content { entries = existing }
         if let node = entries[key] { return node }
+        // Drop the stored copy first, so that the insertion below does not copy every entry.
+        content = .value(.null)
         let node = _ConfigNode()
         entries[key] = node
         content = .dictionary(entries)
@@ -57,6 +59,7 @@ final class _ConfigNode {
     func append() -> _ConfigNode {
         var elements: [_ConfigNode] = []
         if case .array(let existing) = content { elements = existing }
+        content = .value(.null)
         let node = _ConfigNode()
         elements.append(node)
         content = .array(elements)
