@@ -130,7 +130,9 @@ extension ConfigDecodingError {
             self.init(.typeMismatch, codingPath: context.codingPath, expected: Self.expectation(context, type: type),
                 actual: "another kind of value")
         case let .valueNotFound(type, context):
-            self.init(.typeMismatch, codingPath: context.codingPath, expected: "\(type)", actual: "null")
+            self.init(
+                .typeMismatch, codingPath: context.codingPath, expected: _ConfigValueDecoding.expectation(of: type),
+                actual: "null")
         case let .keyNotFound(key, context):
             self.init(.missing, codingPath: context.codingPath + [key], expected: "a value", actual: "nothing")
         case let .dataCorrupted(context):

@@ -35,18 +35,7 @@ public struct ConfigValueDecoder {
         _ type: Value.Type, from value: ConfigValue, codingPath: [ConfigDecodingError.PathComponent] = []
     ) throws -> Value {
         let decoder = _ConfigValueDecoding(value: value, codingPath: codingPath.map(_ConfigKey.init), userInfo: userInfo)
-        do {
-            return try decoder.decodeValue(Value.self)
-        } catch let error as DecodingError {
-            var converted = ConfigDecodingError(error)
-            // A DecodingError cannot say what it found; the tree can.
-            if converted.kind == .typeMismatch, converted.path.starts(with: codingPath),
-                let found = value.node(at: converted.path.dropFirst(codingPath.count))
-            {
-                converted.actual = found.kindDescription
-            }
-            throw converted
-        }
+        return try decoder.decodeValue(Value.self)
     }
 }
 
@@ -75,6 +64,15 @@ extension ConfigValue {
     /// - Throws: ``ConfigDecodingError`` naming the key path at fault.
     public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws -> Value {
         try ConfigValueDecoder().decode(type, from: self)
+    }
+}
+
+extension Config {
+    /// Decodes `type` from the whole config (its top-level dictionary) with a ``ConfigValueDecoder``.
+    ///
+    /// - Throws: ``ConfigDecodingError`` naming the key path at fault.
+    public func decode<Value: Decodable>(_ type: Value.Type = Value.self) throws -> Value {
+        try root.decode(type)
     }
 }
 
@@ -200,7 +198,21 @@ struct _ConfigValueDecoding: Decoder {
         case is Double.Type: return try cast(decode(Double.self))
         case is Float.Type: return try cast(decode(Float.self))
         case is Int.Type: return try cast(decode(Int.self))
-        default: return try Value(from: self)
+        default: break
+        }
+        do {
+            return try Value(from: self)
+        } catch let error as DecodingError {
+            // A `DecodingError` of a nested initialiser (`Color` throws them) becomes a key-path error here, where
+            // the tree can tell what was found.
+            var converted = ConfigDecodingError(error)
+            let prefix = codingPath.map(ConfigDecodingError.PathComponent.init)
+            if converted.kind == .typeMismatch, converted.path.starts(with: prefix),
+                let found = value.node(at: converted.path.dropFirst(prefix.count))
+            {
+                converted.actual = found.kindDescription
+            }
+            throw converted
         }
     }
 

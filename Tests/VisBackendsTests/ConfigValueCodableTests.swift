@@ -49,6 +49,9 @@ struct ConfigValueCodableTests {
         #expect(decoded.backends[1].initKwargs == ["project": "p"])
         #expect(decoded.note == nil)
         #expect(try ConfigValueDecoder().decode(RunConfig.self, from: ConfigValueEncoder().encode(decoded)) == decoded)
+        let config = try Config(text: run.jsonText(indent: 2), format: .json)
+        #expect(try config.decode(RunConfig.self) == decoded)
+        #expect(try Config(text: try config.dumped(as: .yaml), format: .yaml).decode(RunConfig.self) == decoded)
 
         // Other Codable formats read and write the tree (their decoders do not report key order: keys come back
         // sorted); the config's own JSON text keeps the order.
