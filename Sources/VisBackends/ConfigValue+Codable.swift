@@ -68,7 +68,9 @@ extension ConfigValue {
     /// Parses JSON text with the config's rules: key order kept, `NaN`, `Infinity` and `-Infinity` (what Python's
     /// `json` writes) read as numbers, a repeated key keeps its first position and its last value.
     ///
-    /// - Parameter source: The name used in error messages (a path, or `"<string>"`).
+    /// - Parameters:
+    ///   - jsonText: The text of one JSON value.
+    ///   - source: The name used in error messages (a path, or `"<string>"`).
     /// - Throws: ``VisBackendError/corruptConfig(source:line:reason:)`` naming the line of the first error.
     public init(jsonText: String, source: String = "<string>") throws {
         self = try ConfigJSON.parse(jsonText, source: source)

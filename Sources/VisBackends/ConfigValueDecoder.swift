@@ -28,8 +28,10 @@ public struct ConfigValueDecoder {
 
     /// Decodes `type` from `value`.
     ///
-    /// - Parameter codingPath: Where `value` sits in a larger tree; error key paths start with it
-    ///   (`ops[2]` + `bboxes`).
+    /// - Parameters:
+    ///   - type: The type to decode.
+    ///   - value: The tree to decode it from.
+    ///   - codingPath: Where `value` sits in a larger tree; error key paths start with it (`ops[2]` + `bboxes`).
     /// - Throws: ``ConfigDecodingError``, and what the type's initialiser throws besides decoding errors.
     public func decode<Value: Decodable>(
         _ type: Value.Type, from value: ConfigValue, codingPath: [ConfigDecodingError.PathComponent] = []

@@ -30,8 +30,8 @@ extension DataSample: Codable {
     /// ``init(jsonData:baseDirectory:source:)`` (or the current directory with a plain `JSONDecoder`).
     ///
     /// - Throws: ``DataSampleError`` naming the field for a wrong shape or an unreadable array file; the
-    ///   decoder's errors for an unknown key or a value of the wrong kind (``ConfigDecodingError`` from a
-    ///   ``ConfigValueDecoder``).
+    ///   decoder's errors for an unknown key or a value of the wrong kind (`ConfigDecodingError` from a
+    ///   `ConfigValueDecoder`).
     public init(from decoder: any Decoder) throws {
         let resolver = decoder.userInfo[._arrayFileResolver] as? _ArrayFileResolver
             ?? _ArrayFileResolver(baseDirectory: nil)
@@ -107,7 +107,7 @@ extension DataSample: Codable {
     }
 
     /// Decodes the JSON form from bytes; `source` names them in errors. The text is read with the rules of
-    /// ``Config`` JSON: key order is kept, and `NaN`, `Infinity` and `-Infinity` are numbers (as Python's `json`
+    /// `Config` JSON: key order is kept, and `NaN`, `Infinity` and `-Infinity` are numbers (as Python's `json`
     /// writes them).
     ///
     /// - Throws: As ``init(contentsOfJSONFile:)``; a top level that is not a JSON object is
@@ -134,7 +134,7 @@ extension DataSample: Codable {
         }
     }
 
-    /// The JSON form, arrays inline, written with the rules of ``Config`` JSON: non-finite numbers as `NaN`,
+    /// The JSON form, arrays inline, written with the rules of `Config` JSON: non-finite numbers as `NaN`,
     /// `Infinity` and `-Infinity` (which ``init(jsonData:baseDirectory:source:)`` and Python's `json` read back),
     /// non-ASCII characters escaped; indented by 4 spaces when `prettyPrinted`.
     public func jsonData(prettyPrinted: Bool = false) throws -> Data {

@@ -102,10 +102,10 @@ extension DatasetMeta: Codable {
         }
     }
 
-    /// Decodes the config form (see ``DatasetMeta``) from a ``ConfigValueDecoder``, JSON or any `Codable` format;
+    /// Decodes the config form (see ``DatasetMeta``) from a `ConfigValueDecoder`, JSON or any `Codable` format;
     /// other keys (`sigmas`, ...) are ignored.
     ///
-    /// - Throws: Decoding errors naming the key path (``ConfigDecodingError`` from a ``ConfigValueDecoder``), and
+    /// - Throws: Decoding errors naming the key path (`ConfigDecodingError` from a `ConfigValueDecoder`), and
     ///   the errors of ``validate()``.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: _Keys.self)

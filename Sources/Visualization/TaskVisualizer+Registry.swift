@@ -47,7 +47,7 @@ extension VisualizerRegistry {
     }
 }
 
-/// The task-specific keys of a visualizer config, decoded with ``ConfigValueDecoder``; errors name the key path.
+/// The task-specific keys of a visualizer config, decoded with `ConfigValueDecoder`; errors name the key path.
 public struct TaskVisualizerOptions: Sendable {
     /// The keys and their values.
     public var values: OrderedDictionary<String, ConfigValue>

@@ -108,7 +108,7 @@ public final class Visualizer: @unchecked Sendable {
     ///     backends built from configs).
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for an empty name,
     ///   ``VisBackendError/duplicateBackendName(_:)`` for two backends with one name, registry errors for a bad
-    ///   backend config (a ``VisBackendError/configValue(key:expected:actual:)`` key path starts with the spec's
+    ///   backend config (a `VisBackendError.configValue` key path starts with the spec's
     ///   place, `backends[1].init_kwargs.project`), ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for a malformed rank
     ///   variable.
     public init(
