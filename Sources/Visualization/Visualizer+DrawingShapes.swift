@@ -3,10 +3,10 @@ import VisDraw
 
 /// Bounding boxes, polygons and circles: MMEngine's `draw_bboxes`, `draw_polygons`, `draw_circles`.
 ///
-/// Shared rules (spec §1.8–1.10, §8): widths are in points and clamped to `min(max(w, 1), defaultFontSize / 4)`;
-/// `alpha` (default 0.8) replaces the alpha of both the edge and the face colour; faces are `Color.none` (no fill)
-/// by default; each item's face is drawn, then its edge, with round joins and butt caps (matplotlib's collection
-/// defaults), so a box outline has slightly rounded outer corners.
+/// Shared rules (MMEngine's, with matplotlib's defaults): widths are in points and clamped to
+/// `min(max(w, 1), defaultFontSize / 4)`; `alpha` (default 0.8) replaces the alpha of both the edge and the face
+/// colour; faces are `Color.none` (no fill) by default; each item's face is drawn, then its edge, with round joins
+/// and butt caps (matplotlib's collection defaults), so a box outline has slightly rounded outer corners.
 extension Visualizer {
     /// Draws axis-aligned boxes (MMEngine's `draw_bboxes`).
     ///

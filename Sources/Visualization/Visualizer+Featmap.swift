@@ -62,7 +62,7 @@ extension Visualizer {
     ///   ``FeatmapError/invalidArgument(argument:expected:actual:)`` for an empty or `bool` map, a non-positive
     ///   `resizeShape` or `arrangement`, an `alpha` that is not finite or beyond ±1e30, or an output over
     ///   ``Image/maximumSampleCount``.
-    ///   Label rendering can throw `TextError` when no font is available.
+    ///   Label rendering can throw ``VisDrawError`` when no font is available.
     public static func drawFeatmap(
         _ featmap: NDArray,
         overlaidImage: Image? = nil,
@@ -160,8 +160,9 @@ struct _FeatmapRequest {
     let alpha: Double
     let colormap: Colormap
 
-    /// MMEngine's §2.2: gray images become RGB; an image of another size warns and, without `resizeShape`, sets
-    /// the size; `resizeShape` sets it otherwise and the image is resized to it with OpenCV `INTER_LINEAR`.
+    /// As MMEngine's `draw_featmap`: gray images become RGB; an image of another size warns and, without
+    /// `resizeShape`, sets the size; `resizeShape` sets it otherwise and the image is resized to it with OpenCV
+    /// `INTER_LINEAR`.
     func plan(overlaidImage: Image?, resizeShape: (height: Int, width: Int)?) throws -> _FeatmapPlan {
         var plan = _FeatmapPlan(height: height, width: width)
         if let resizeShape {

@@ -40,7 +40,7 @@ public typealias VisualizerWarningHandler = @Sendable (String) -> Void
 ///   ``show(image:windowName:waitTime:target:)`` displays it.
 /// - **Backends** are kept in insertion order and named uniquely (default: the type name). Built from configs,
 ///   they write into `<saveDir>/vis_data` unless their config has its own `save_dir`; a backend that needs a save
-///   directory and gets none is skipped with a warning (MMEngine's rules, §1.1 of the spec).
+///   directory and gets none is skipped with a warning (MMEngine's rules).
 /// - **Storage calls never throw and never stop training**: a failing backend is reported to the `Logger` and the
 ///   error handler, and the other backends still store the data. They return the visualizer for chaining.
 /// - **Ranks.** Only rank 0 stores: on other ranks (``rank``, detected from `RANK`/`SLURM_PROCID`/`LOCAL_RANK`)
