@@ -3,7 +3,7 @@ import Logging
 import VisBackends
 import VisCore
 
-/// A backend for a ``Visualizer``: a config to build through ``VisBackendRegistry`` or a ready instance.
+/// A backend for a ``Visualizer``: a config to build through `VisBackendRegistry` or a ready instance.
 public enum VisBackendSpec: Sendable {
     /// A config such as `["type": "LocalVisBackend", "name": "local"]`; it gets the visualizer's
     /// `<saveDir>/vis_data` unless it has its own `save_dir`.
@@ -101,13 +101,13 @@ public final class Visualizer: @unchecked Sendable {
     ///   - backends: Configs and instances, in order.
     ///   - saveDir: The run directory; backends built from configs write into `<saveDir>/vis_data`.
     ///   - rank: This process's rank; `nil` detects it with ``ProcessRank/detect(environment:)``.
-    ///   - registry: Builds the config backends (default: ``VisBackendRegistry/shared``).
+    ///   - registry: Builds the config backends (default: `VisBackendRegistry.shared`).
     ///   - logger: Receives warnings and failures.
     ///   - warningHandler: Also receives each warning.
     ///   - errorHandler: Also receives each backend failure (synchronous ones, and the asynchronous ones of
     ///     backends built from configs).
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for an empty name,
-    ///   ``VisBackendError/duplicateBackendName(_:)`` for two backends with one name, registry errors for a bad
+    ///   `VisBackendError.duplicateBackendName(_:)` for two backends with one name, registry errors for a bad
     ///   backend config, ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for a malformed rank
     ///   variable.
     public init(
