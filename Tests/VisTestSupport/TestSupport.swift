@@ -123,17 +123,17 @@ public enum TestSupport {
     /// written when they differ (`<name>.actual.png` in a temporary directory of this run, never in `Tests/`;
     /// the path is also printed).
     ///
-    /// With `VIS_REGENERATE_GOLDEN=1` the golden is rewritten instead and a test issue is recorded, so a run that
-    /// regenerates can never pass: look at the new PNGs, commit them, and rerun without the flag.
+    /// With `VIS_REGENERATE_GOLDEN=1` (`regenerate`) the golden is rewritten instead and a test issue is recorded,
+    /// so a run that regenerates can never pass: look at the new PNGs, commit them, and rerun without the flag.
     ///
     /// - Throws: ``TestSupportError/missingGolden(_:)`` when the golden file does not exist and regeneration is
     ///   off.
     public static func compareWithGolden(
-        _ image: Image, name: String, directory: URL, tolerance: Int = 0,
+        _ image: Image, name: String, directory: URL, tolerance: Int = 0, regenerate: Bool = regenerateGoldens,
         sourceLocation: SourceLocation = #_sourceLocation
     ) throws -> (maxDifference: Int, differingSamples: Int, actualPath: String?) {
         let url = directory.appendingPathComponent(name)
-        if regenerateGoldens {
+        if regenerate {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try ImageGoldenIO.write(image, to: url.path)
             let note = "regenerated golden image \(url.path) (VIS_REGENERATE_GOLDEN=1): look at it, commit it and "
