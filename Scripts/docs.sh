@@ -23,12 +23,15 @@ fi
 # dump-symbol-graph prints the folder it wrote; the graphs of all modules land in it together.
 log="$(mktemp)"
 trap 'rm -rf "$log" "${graphs:-}"' EXIT
+rm -rf .build/*/symbolgraph  # no stale graphs of symbols since removed
 swift package dump-symbol-graph --minimum-access-level public --skip-synthesized-members >"$log" 2>&1 || {
   cat "$log" >&2
   echo "docs.sh: swift package dump-symbol-graph failed" >&2
   exit 1
 }
 all="$(sed -n 's/^.*Files written to \(.*\)$/\1/p' "$log" | tail -1)"
+# Older or newer SwiftPM may word it differently; the folder is .build/<triple>/symbolgraph either way.
+[ -d "$all" ] || all="$(find .build -maxdepth 3 -type d -name symbolgraph 2>/dev/null | head -1)"
 [ -d "$all" ] || { cat "$log" >&2; echo "docs.sh: no symbol graph folder in the output above" >&2; exit 1; }
 
 graphs="$(mktemp -d)"
