@@ -87,11 +87,11 @@ struct DatasampleCommand: ParsableCommand {
         } catch let error as DataSampleError {
             switch error {
             case .unreadableFile:
-                throw CommandFailure("\(flag): \(error)")
+                throw CommandFailure("\(flag): \(CommandFailure.message(for: error))")
             case let .invalidField(field, expected, actual) where flag == "--meta":
                 throw CommandFailure("\(flag) \(path): field `\(field)`: expected \(expected), got \(actual)")
             default:
-                throw CommandFailure("\(flag) \(path): \(error)")
+                throw CommandFailure("\(flag) \(path): \(CommandFailure.message(for: error))")
             }
         }
     }
