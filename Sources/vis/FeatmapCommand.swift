@@ -14,7 +14,8 @@ struct FeatmapCommand: ParsableCommand {
             resized to --resize or to the image's size, reduced (--reduction), min-max normalised, coloured \
             (OpenCV JET by default) and blended over the image with weight --alpha. With --reduction none and \
             --topk > 0 the output is a grid of the top-k channels by activation sum (--arrangement cells); with \
-            --topk 0 the map must have 1 or 3 channels. The output is written atomically: a failure leaves no file.
+            --topk <= 0 (MMEngine's topk=-1: `--topk -1`) the map must have 1 or 3 channels. The output is \
+            written atomically: a failure leaves no file.
             """)
 
     @Argument(help: "The feature map: a .npy file of shape (C, H, W) or (1, C, H, W).")
