@@ -52,7 +52,7 @@ package enum AtomicFileWrite {
         do {
             try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         } catch {
-            throw VisBackendError.io(path: path, reason: Config.systemMessage(error))
+            throw VisBackendError.io(path: path, reason: _systemMessage(of: error))
         }
     }
 

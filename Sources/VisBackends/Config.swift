@@ -67,7 +67,7 @@ public struct Config: Sendable, Hashable {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw VisBackendError.io(path: path, reason: Config.systemMessage(error))
+            throw VisBackendError.io(path: path, reason: _systemMessage(of: error))
         }
         try self.init(text: String(decoding: data, as: UTF8.self), format: format, source: path)
     }
@@ -101,10 +101,7 @@ public struct Config: Sendable, Hashable {
     public func dumped(as format: Format) throws -> String {
         switch format {
         case .json:
-            var output: [UInt8] = []
-            ConfigJSON.write(root, indent: 4, level: 0, to: &output)
-            output.append(UInt8(ascii: "\n"))
-            return String(decoding: output, as: UTF8.self)
+            return root.jsonText(indent: 4) + "\n"
         case .yaml:
             return try ConfigYAML.dump(root)
         }
@@ -112,10 +109,6 @@ public struct Config: Sendable, Hashable {
 
     /// The text of the config in its ``sourceFormat``.
     public func dumped() throws -> String { try dumped(as: sourceFormat) }
-
-    static func systemMessage(_ error: any Error) -> String {
-        (error as NSError).localizedDescription
-    }
 }
 
 extension Config: ExpressibleByDictionaryLiteral {

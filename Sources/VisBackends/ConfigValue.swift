@@ -7,6 +7,10 @@ import OrderedCollections
 /// ```swift
 /// let model: ConfigValue = ["type": "ResNet", "depth": 50, "frozen_stages": [1, 2], "pretrained": nil]
 /// ```
+///
+/// Typed values come out through `Decodable` (``decode(_:)``, ``ConfigValueDecoder``), with errors that name the
+/// key path (`backends[1].init_kwargs.project: expected a string, found an integer`); ``init(jsonText:source:)``
+/// and ``jsonText(indent:)`` read and write JSON with the config's rules (key order, `NaN`).
 public indirect enum ConfigValue: Sendable, Hashable {
     /// JSON `null`, YAML `~`/`null`.
     case null
@@ -129,9 +133,5 @@ extension ConfigValue: ExpressibleByDictionaryLiteral {
 
 extension ConfigValue: CustomStringConvertible {
     /// Compact JSON text of the value.
-    public var description: String {
-        var output: [UInt8] = []
-        ConfigJSON.write(self, indent: nil, level: 0, to: &output)
-        return String(decoding: output, as: UTF8.self)
-    }
+    public var description: String { jsonText() }
 }

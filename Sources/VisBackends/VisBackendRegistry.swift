@@ -27,59 +27,60 @@ public struct VisBackendBuildArguments: Sendable {
         self.errorHandler = errorHandler
     }
 
+    /// The options decoded as `type`, typically a `Decodable` struct whose coding keys are the snake_case option
+    /// names and whose initialiser calls `decoder.rejectUnknownKeys(_:)`.
+    ///
+    /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` naming the key path at fault
+    ///   (`init_kwargs.tags[1]`); an unknown key expects `"one of <known> for <typeName>"`.
+    public func decodeOptions<Options: Decodable>(_ type: Options.Type) throws -> Options {
+        do {
+            return try ConfigValueDecoder().decode(type, from: .dictionary(options))
+        } catch let error as ConfigDecodingError {
+            throw VisBackendError(error, typeName: typeName)
+        }
+    }
+
+    /// The option `key` decoded as `type`, or `nil` when absent or `null`.
+    ///
+    /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
+    public func option<Value: Decodable>(_ key: String, as type: Value.Type) throws -> Value? {
+        guard let value = options[key], !value.isNull else { return nil }
+        do {
+            return try ConfigValueDecoder().decode(type, from: value, codingPath: [.key(key)])
+        } catch let error as ConfigDecodingError {
+            throw VisBackendError(error, typeName: typeName)
+        }
+    }
+
     /// The string option `key` (snake_case, as in MMEngine configs), or `nil` when absent or `null`.
     ///
     /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
-    public func string(_ key: String) throws -> String? {
-        guard let value = options[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else {
-            throw VisBackendError.configValue(key: key, expected: "a string", actual: value.kindDescription)
-        }
-        return text
-    }
+    public func string(_ key: String) throws -> String? { try option(key, as: String.self) }
 
     /// The integer option `key`, or `nil` when absent or `null`.
     ///
     /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
-    public func int(_ key: String) throws -> Int? {
-        guard let value = options[key], !value.isNull else { return nil }
-        guard let number = value.intValue else {
-            throw VisBackendError.configValue(key: key, expected: "an integer", actual: value.kindDescription)
-        }
-        return number
-    }
+    public func int(_ key: String) throws -> Int? { try option(key, as: Int.self) }
 
     /// The boolean option `key`, or `nil` when absent or `null`.
     ///
     /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
-    public func bool(_ key: String) throws -> Bool? {
-        guard let value = options[key], !value.isNull else { return nil }
-        guard let flag = value.boolValue else {
-            throw VisBackendError.configValue(key: key, expected: "true or false", actual: value.kindDescription)
-        }
-        return flag
-    }
+    public func bool(_ key: String) throws -> Bool? { try option(key, as: Bool.self) }
 
     /// The numeric option `key`, or `nil` when absent or `null`.
     ///
     /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` when present with another type.
-    public func double(_ key: String) throws -> Double? {
-        guard let value = options[key], !value.isNull else { return nil }
-        guard let number = value.doubleValue else {
-            throw VisBackendError.configValue(key: key, expected: "a number", actual: value.kindDescription)
-        }
-        return number
-    }
+    public func double(_ key: String) throws -> Double? { try option(key, as: Double.self) }
 
     /// Throws when the config has keys outside `known` (Python raises `TypeError` for unexpected keyword
     /// arguments; a typo in a config should not pass silently).
     ///
     /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` naming the first unknown key.
     public func rejectUnknownOptions(known: [String]) throws {
-        if let unknown = options.keys.first(where: { !known.contains($0) }) {
-            throw VisBackendError.configValue(
-                key: unknown, expected: "one of \(known.isEmpty ? "no options" : known.joined(separator: ", ")) "
-                    + "for \(typeName)", actual: "an unknown option")
+        do {
+            try _ConfigValueDecoding(value: .dictionary(options), codingPath: [], userInfo: [:]).rejectUnknownKeys(known)
+        } catch let error as ConfigDecodingError {
+            throw VisBackendError(error, typeName: typeName)
         }
     }
 
@@ -171,29 +172,16 @@ public final class VisBackendRegistry: @unchecked Sendable {
         _ config: OrderedDictionary<String, ConfigValue>, defaultSaveDir: String? = nil, logger: Logger? = nil,
         errorHandler: VisBackendErrorHandler? = nil
     ) throws -> (name: String, backend: any VisBackend) {
+        let header: _BackendConfigHeader
+        do {
+            header = try ConfigValueDecoder().decode(_BackendConfigHeader.self, from: .dictionary(config))
+        } catch let error as ConfigDecodingError {
+            throw VisBackendError(error)
+        }
+        let typeName = header.type
         var options = config
-        guard let typeValue = options.removeValue(forKey: "type") else {
-            throw VisBackendError.configValue(key: "type", expected: "a backend type name", actual: "nothing")
-        }
-        guard let typeName = typeValue.stringValue else {
-            throw VisBackendError.configValue(key: "type", expected: "a string", actual: typeValue.kindDescription)
-        }
-        var name: String?
-        if let nameValue = options.removeValue(forKey: "name"), !nameValue.isNull {
-            guard let text = nameValue.stringValue, !text.isEmpty else {
-                throw VisBackendError.configValue(
-                    key: "name", expected: "a non-empty string", actual: nameValue.kindDescription)
-            }
-            name = text
-        }
-        var saveDir = defaultSaveDir
-        if let saveDirValue = options.removeValue(forKey: "save_dir"), !saveDirValue.isNull {
-            guard let text = saveDirValue.stringValue else {
-                throw VisBackendError.configValue(
-                    key: "save_dir", expected: "a directory path string", actual: saveDirValue.kindDescription)
-            }
-            saveDir = text
-        }
+        for key in _BackendConfigHeader.CodingKeys.allCases { options.removeValue(forKey: key.rawValue) }
+        let saveDir = header.saveDir ?? defaultSaveDir
         lock.lock()
         let entry = entries[typeName]
         let known = Array(entries.keys)
@@ -204,7 +192,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
         if entry.requiresSaveDir && saveDir == nil { throw VisBackendError.missingSaveDir(type: typeName) }
         let arguments = VisBackendBuildArguments(
             typeName: typeName, saveDir: saveDir, options: options, logger: logger, errorHandler: errorHandler)
-        return (name ?? typeName, try entry.factory(arguments))
+        return (header.name ?? typeName, try entry.factory(arguments))
     }
 
     /// Builds a backend from a ``Config`` (its top-level entries are the backend's config).
@@ -214,15 +202,12 @@ public final class VisBackendRegistry: @unchecked Sendable {
 
     private func registerBuiltIns() {
         register("LocalVisBackend", requiresSaveDir: true) { arguments in
-            try arguments.rejectUnknownOptions(
-                known: ["img_save_dir", "config_save_file", "scalar_save_file", "png_compression_level"])
+            let options = try arguments.decodeOptions(_LocalVisBackendOptions.self)
             return try LocalVisBackend(
-                saveDir: arguments.requiredSaveDir(),
-                imgSaveDir: arguments.string("img_save_dir") ?? "vis_image",
-                configSaveFile: arguments.string("config_save_file"),
-                scalarSaveFile: arguments.string("scalar_save_file") ?? "scalars.json",
-                pngCompressionLevel: arguments.int("png_compression_level") ?? 1,
-                logger: arguments.logger, errorHandler: arguments.errorHandler)
+                saveDir: arguments.requiredSaveDir(), imgSaveDir: options.imgSaveDir ?? "vis_image",
+                configSaveFile: options.configSaveFile, scalarSaveFile: options.scalarSaveFile ?? "scalars.json",
+                pngCompressionLevel: options.pngCompressionLevel ?? 1, logger: arguments.logger,
+                errorHandler: arguments.errorHandler)
         }
         register("InMemoryVisBackend", requiresSaveDir: false) { arguments in
             try arguments.rejectUnknownOptions(known: [])
@@ -230,5 +215,65 @@ public final class VisBackendRegistry: @unchecked Sendable {
         }
         registerTensorboard()
         registerWandb()
+    }
+}
+
+/// The keys of a backend config the registry reads itself; the rest are the backend's options.
+struct _BackendConfigHeader: Decodable {
+    var type: String
+    var name: String?
+    var saveDir: String?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case type, name, saveDir = "save_dir"
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        type = try container.decode(String.self, forKey: .type, whenMissing: "a backend type name")
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        if name?.isEmpty == true {
+            throw ConfigDecodingError(
+                .invalidValue, codingPath: decoder.codingPath + [CodingKeys.name], expected: "a non-empty string",
+                actual: "\"\"")
+        }
+        saveDir = try container.decodeIfPresent(String.self, forKey: .saveDir, expecting: "a directory path string")
+    }
+}
+
+/// The config options of ``LocalVisBackend`` (MMEngine's argument names).
+struct _LocalVisBackendOptions: Decodable {
+    var imgSaveDir: String?
+    var configSaveFile: String?
+    var scalarSaveFile: String?
+    var pngCompressionLevel: Int?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case imgSaveDir = "img_save_dir", configSaveFile = "config_save_file", scalarSaveFile = "scalar_save_file"
+        case pngCompressionLevel = "png_compression_level"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        imgSaveDir = try container.decodeIfPresent(String.self, forKey: .imgSaveDir)
+        configSaveFile = try container.decodeIfPresent(String.self, forKey: .configSaveFile)
+        scalarSaveFile = try container.decodeIfPresent(String.self, forKey: .scalarSaveFile)
+        pngCompressionLevel = try container.decodeIfPresent(Int.self, forKey: .pngCompressionLevel)
+    }
+}
+
+extension VisBackendError {
+    /// The registry's form of a config decoding error: ``configValue(key:expected:actual:)`` with the key path;
+    /// an unknown key of a backend's options says which backend (`one of img_save_dir, ... for LocalVisBackend`).
+    init(_ error: ConfigDecodingError, typeName: String? = nil) {
+        switch error.kind {
+        case .unknownKey:
+            self = .configValue(
+                key: error.keyPath, expected: error.expected + (typeName.map { " for \($0)" } ?? ""),
+                actual: "an unknown option")
+        case .typeMismatch, .missing, .invalidValue:
+            self = .configValue(key: error.keyPath, expected: error.expected, actual: error.actual)
+        }
     }
 }

@@ -4,24 +4,84 @@ import VisCore
 /// The numeric fields of the JSON form: each is either nested JSON arrays of numbers (or booleans) or a string
 /// naming an array file — `"masks.npy"`, `"arrays.npz#gt_masks"`, or `"masks.npz"` when it holds a single array —
 /// resolved against the JSON file's directory.
-enum _ArrayField {
+package enum _ArrayField {
     /// Decodes the array at `key`: inline nested arrays, or a file reference loaded through `resolver`.
     static func decode<Key: CodingKey>(
         _ container: KeyedDecodingContainer<Key>, forKey key: Key, resolver: _ArrayFileResolver
     ) throws -> NDArray {
-        let field = _fieldPath(container.codingPath + [key])
-        if let reference = try? container.decode(String.self, forKey: key) {
+        let value = try container.decode(ConfigValue.self, forKey: key)
+        return try array(value, field: ConfigDecodingError.keyPath(of: container.codingPath + [key]), resolver: resolver)
+    }
+
+    /// The array `value` stands for: nested arrays of numbers (`float64`) or of booleans (`bool`), or a string
+    /// naming an array file, loaded through `resolver`. The strings `"NaN"`, `"Infinity"` and `"-Infinity"` count
+    /// as numbers (JSON writers that cannot write bare non-finite numbers write them so).
+    ///
+    /// - Throws: ``DataSampleError/invalidField(field:expected:actual:)`` naming `field` for anything else or a
+    ///   ragged array; ``DataSampleError/arrayFile(field:path:reason:)`` for a file that cannot be loaded.
+    package static func array(_ value: ConfigValue, field: String, resolver: _ArrayFileResolver) throws -> NDArray {
+        if case .string(let reference) = value, _nonFinite(reference) == nil {
             return try resolver.load(reference, field: field)
         }
-        let tree: _NumberTree
-        do {
-            tree = try container.decode(_NumberTree.self, forKey: key)
-        } catch let error as DecodingError {
+        var shape: [Int] = []
+        var node = value
+        while case .array(let children) = node {
+            shape.append(children.count)
+            guard let first = children.first else { break }
+            node = first
+        }
+        var values: [Double] = []
+        var allFlags = true
+        var sawLeaf = false
+        try _flatten(value, depth: 0, shape: shape, field: field, into: &values, allFlags: &allFlags, sawLeaf: &sawLeaf)
+        if allFlags && sawLeaf {
+            return try NDArray(values.map { $0 != 0 }, shape: shape)
+        }
+        return try NDArray(values, shape: shape)
+    }
+
+    private static func _nonFinite(_ text: String) -> Double? {
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: return nil
+        }
+    }
+
+    private static func _flatten(
+        _ node: ConfigValue, depth: Int, shape: [Int], field: String, into values: inout [Double],
+        allFlags: inout Bool, sawLeaf: inout Bool
+    ) throws {
+        func leaf(_ value: Double, flag: Bool) throws {
+            guard depth == shape.count else { throw _ragged(field) }
+            values.append(value)
+            allFlags = allFlags && flag
+            sawLeaf = true
+        }
+        switch node {
+        case .int, .double:
+            try leaf(node.doubleValue ?? .nan, flag: false)
+        case .bool(let flag):
+            try leaf(flag ? 1 : 0, flag: true)
+        case .string(let text) where _nonFinite(text) != nil:
+            try leaf(_nonFinite(text) ?? .nan, flag: false)
+        case .array(let children):
+            guard depth < shape.count, children.count == shape[depth] else { throw _ragged(field) }
+            for child in children {
+                try _flatten(
+                    child, depth: depth + 1, shape: shape, field: field, into: &values, allFlags: &allFlags,
+                    sawLeaf: &sawLeaf)
+            }
+        default:
             throw DataSampleError.invalidField(
                 field: field, expected: "nested arrays of numbers or an array file name (.npy, .npz, .npz#key)",
-                actual: _describe(error))
+                actual: depth == 0 ? node.kindDescription : "\(node.kindDescription) inside the array")
         }
-        return try tree.array(field: field)
+    }
+
+    private static func _ragged(_ field: String) -> DataSampleError {
+        .invalidField(field: field, expected: "a rectangular array (all rows of one length)", actual: "ragged rows")
     }
 
     /// The elements of a 1-D array (a scalar counts as one element; an empty array as none) as doubles.
@@ -59,112 +119,22 @@ enum _ArrayField {
         let flat = array.toDouble()
         return (0..<array.shape[0]).map { row in Array(flat[row * width..<(row + 1) * width]) }
     }
-
-    /// `codingPath` as the dotted JSON path used in error messages (`pred_instances.bboxes[2]`).
-    static func _fieldPath(_ path: [any CodingKey]) -> String {
-        var text = ""
-        for key in path {
-            if let index = key.intValue {
-                text += "[\(index)]"
-            } else {
-                text += text.isEmpty ? key.stringValue : "." + key.stringValue
-            }
-        }
-        return text.isEmpty ? "<root>" : text
-    }
-
-    /// A short description of a decoding error: what was expected where.
-    static func _describe(_ error: DecodingError) -> String {
-        switch error {
-        case let .typeMismatch(_, context), let .valueNotFound(_, context), let .dataCorrupted(context):
-            let path = _fieldPath(context.codingPath)
-            return "\(context.debugDescription) (at \(path))"
-        case let .keyNotFound(key, context):
-            return "a missing key `\(key.stringValue)` (at \(_fieldPath(context.codingPath)))"
-        @unknown default:
-            return "\(error)"
-        }
-    }
-}
-
-/// Nested JSON arrays of numbers or booleans, decoded before their shape is known.
-indirect enum _NumberTree: Decodable {
-    case number(Double)
-    case flag(Bool)
-    case list([_NumberTree])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(Bool.self) {
-            self = .flag(value)
-        } else {
-            self = .list(try container.decode([_NumberTree].self))
-        }
-    }
-
-    /// The tree as a rectangular array: `float64`, or `bool` when every leaf is a boolean.
-    func array(field: String) throws -> NDArray {
-        var shape: [Int] = []
-        var node = self
-        while case .list(let children) = node {
-            shape.append(children.count)
-            guard let first = children.first else { break }
-            node = first
-        }
-        var values: [Double] = []
-        var allFlags = true
-        var sawLeaf = false
-        try _flatten(self, depth: 0, shape: shape, field: field, into: &values, allFlags: &allFlags, sawLeaf: &sawLeaf)
-        if allFlags && sawLeaf {
-            return try NDArray(values.map { $0 != 0 }, shape: shape)
-        }
-        return try NDArray(values, shape: shape)
-    }
-
-    private func _flatten(
-        _ node: _NumberTree, depth: Int, shape: [Int], field: String, into values: inout [Double],
-        allFlags: inout Bool, sawLeaf: inout Bool
-    ) throws {
-        switch node {
-        case .number(let value):
-            guard depth == shape.count else { throw _ragged(field) }
-            values.append(value)
-            allFlags = false
-            sawLeaf = true
-        case .flag(let value):
-            guard depth == shape.count else { throw _ragged(field) }
-            values.append(value ? 1 : 0)
-            sawLeaf = true
-        case .list(let children):
-            guard depth < shape.count, children.count == shape[depth] else { throw _ragged(field) }
-            for child in children {
-                try _flatten(
-                    child, depth: depth + 1, shape: shape, field: field, into: &values, allFlags: &allFlags,
-                    sawLeaf: &sawLeaf)
-            }
-        }
-    }
-
-    private func _ragged(_ field: String) -> DataSampleError {
-        .invalidField(field: field, expected: "a rectangular array (all rows of one length)", actual: "ragged rows")
-    }
 }
 
 /// Loads the array files a sample's JSON refers to, relative to the JSON file's directory, reading each `.npz`
 /// once per decode.
-final class _ArrayFileResolver: @unchecked Sendable {
-    let baseDirectory: String?
+package final class _ArrayFileResolver: @unchecked Sendable {
+    /// The directory relative references resolve against; `nil` leaves them relative to the current directory.
+    package let baseDirectory: String?
     private let lock = NSLock()
     private var archives: [String: [String: NDArray]] = [:]
 
-    init(baseDirectory: String?) {
+    package init(baseDirectory: String?) {
         self.baseDirectory = baseDirectory
     }
 
     /// The array a reference names: `file.npy`, `file.npz#key`, or `file.npz` holding exactly one array.
-    func load(_ reference: String, field: String) throws -> NDArray {
+    package func load(_ reference: String, field: String) throws -> NDArray {
         var path = reference
         var key: String?
         if let hash = reference.lastIndex(of: "#") {
@@ -225,9 +195,10 @@ final class _ArrayFileResolver: @unchecked Sendable {
 }
 
 extension CodingUserInfoKey {
-    /// The ``_ArrayFileResolver`` a sample's array file references go through.
-    static let _dataSampleArrayResolver: CodingUserInfoKey = {
-        guard let key = CodingUserInfoKey(rawValue: "Visualization.DataSample.arrayResolver") else {
+    /// The ``_ArrayFileResolver`` the array file references of a decoded sample (or `vis draw` ops file) go
+    /// through.
+    package static let _arrayFileResolver: CodingUserInfoKey = {
+        guard let key = CodingUserInfoKey(rawValue: "Visualization.arrayFileResolver") else {
             preconditionFailure("a non-empty user-info key")
         }
         return key

@@ -29,16 +29,17 @@ extension DataSample: Codable {
     /// Decodes the JSON form. Array file references resolve against the directory given to
     /// ``init(jsonData:baseDirectory:source:)`` (or the current directory with a plain `JSONDecoder`).
     ///
-    /// - Throws: ``DataSampleError`` naming the field for an unknown key, a wrong shape or an unreadable array
-    ///   file; `DecodingError` for JSON that is not an object.
+    /// - Throws: ``DataSampleError`` naming the field for a wrong shape or an unreadable array file; the
+    ///   decoder's errors for an unknown key or a value of the wrong kind (`ConfigDecodingError` from a
+    ///   `ConfigValueDecoder`).
     public init(from decoder: any Decoder) throws {
-        let resolver = decoder.userInfo[._dataSampleArrayResolver] as? _ArrayFileResolver
+        let resolver = decoder.userInfo[._arrayFileResolver] as? _ArrayFileResolver
             ?? _ArrayFileResolver(baseDirectory: nil)
-        try _DynamicKey.rejectUnknown(in: decoder, known: _Keys.allCases.map(\.rawValue), field: nil)
+        try decoder.rejectUnknownKeys(_Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: _Keys.self)
         self.init()
         if container.contains(.metainfo) {
-            metainfo = try container.decode([String: _CodableConfigValue].self, forKey: .metainfo).mapValues(\.value)
+            metainfo = try container.decode([String: ConfigValue].self, forKey: .metainfo)
         }
         if container.contains(.gtInstances) {
             groundTruth.instances = try InstanceData._decode(
@@ -68,7 +69,9 @@ extension DataSample: Codable {
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: _Keys.self)
         if !metainfo.isEmpty {
-            try container.encode(metainfo.mapValues(_CodableConfigValue.init), forKey: .metainfo)
+            // Sorted, so that the text does not depend on the dictionary's hashing.
+            let entries = OrderedDictionary(uniqueKeysWithValues: metainfo.sorted { $0.key < $1.key })
+            try container.encode(ConfigValue.dictionary(entries), forKey: .metainfo)
         }
         try groundTruth.instances.map { try $0._encode(to: container.superEncoder(forKey: .gtInstances)) }
         try prediction.instances.map { try $0._encode(to: container.superEncoder(forKey: .predInstances)) }
@@ -103,31 +106,55 @@ extension DataSample: Codable {
         try self.init(jsonData: data, baseDirectory: (path as NSString).deletingLastPathComponent, source: path)
     }
 
-    /// Decodes the JSON form from bytes; `source` names them in errors.
+    /// Decodes the JSON form from bytes; `source` names them in errors. The text is read with the rules of
+    /// `Config` JSON: key order is kept, and `NaN`, `Infinity` and `-Infinity` are numbers (as Python's `json`
+    /// writes them).
     ///
-    /// - Throws: As ``init(contentsOfJSONFile:)``.
+    /// - Throws: As ``init(contentsOfJSONFile:)``; a top level that is not a JSON object is
+    ///   ``DataSampleError/invalidField(field:expected:actual:)`` for the field `<root>`.
     public init(jsonData: Data, baseDirectory: String? = nil, source: String = "<json>") throws {
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        let base = baseDirectory.map { $0.isEmpty ? "." : $0 }
-        decoder.userInfo[._dataSampleArrayResolver] = _ArrayFileResolver(baseDirectory: base)
+        let root: ConfigValue
         do {
-            self = try decoder.decode(DataSample.self, from: jsonData)
-        } catch let error as DecodingError {
+            root = try ConfigValue(jsonText: String(decoding: jsonData, as: UTF8.self), source: source)
+        } catch VisBackendError.corruptConfig(_, let line, let reason) {
             throw DataSampleError.unreadableFile(
-                path: source, reason: "not a data sample JSON object: \(_ArrayField._describe(error))")
+                path: source, reason: "invalid JSON\(line.map { " at line \($0)" } ?? ""): \(reason)")
+        }
+        guard root.dictionaryValue != nil else {
+            throw DataSampleError.invalidField(
+                field: "<root>", expected: "a JSON object", actual: root.kindDescription
+                    + " (a data sample is an object such as {\"gt_instances\": {...}})")
+        }
+        let base = baseDirectory.map { $0.isEmpty ? "." : $0 }
+        let decoder = ConfigValueDecoder(userInfo: [._arrayFileResolver: _ArrayFileResolver(baseDirectory: base)])
+        do {
+            self = try decoder.decode(DataSample.self, from: root)
+        } catch let error as ConfigDecodingError {
+            throw DataSampleError(error, root: "<root>")
         }
     }
 
-    /// The JSON form, arrays inline; non-finite numbers are written as the strings `"NaN"`, `"Infinity"`,
-    /// `"-Infinity"` (which ``init(jsonData:baseDirectory:source:)`` reads back).
+    /// The JSON form, arrays inline, written with the rules of `Config` JSON: non-finite numbers as `NaN`,
+    /// `Infinity` and `-Infinity` (which ``init(jsonData:baseDirectory:source:)`` and Python's `json` read back),
+    /// non-ASCII characters escaped; indented by 4 spaces when `prettyPrinted`.
     public func jsonData(prettyPrinted: Bool = false) throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = prettyPrinted ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(
-            positiveInfinity: "Infinity", negativeInfinity: "-Infinity", nan: "NaN")
-        return try encoder.encode(self)
+        let tree = try ConfigValueEncoder().encode(self)
+        return Data(tree.jsonText(indent: prettyPrinted ? 4 : nil).utf8)
+    }
+}
+
+extension DataSampleError {
+    /// A config decoding error of a sample or metadata as ``invalidField(field:expected:actual:)``; `root` names
+    /// the top level.
+    init(_ error: ConfigDecodingError, root: String) {
+        let field = error.path.isEmpty ? root : error.keyPath
+        switch error.kind {
+        case .unknownKey:
+            let known = error.expected.hasPrefix("one of ") ? String(error.expected.dropFirst("one of ".count)) : ""
+            self = .invalidField(field: field, expected: "one of the fields " + known, actual: "an unknown field")
+        case .typeMismatch, .missing, .invalidValue:
+            self = .invalidField(field: field, expected: error.expected, actual: error.actual)
+        }
     }
 }
 
@@ -138,8 +165,8 @@ extension InstanceData {
     }
 
     static func _decode(_ decoder: any Decoder, resolver: _ArrayFileResolver) throws -> InstanceData {
-        let field = _ArrayField._fieldPath(decoder.codingPath)
-        try _DynamicKey.rejectUnknown(in: decoder, known: _Keys.allCases.map(\.rawValue), field: field)
+        let field = ConfigDecodingError.keyPath(of: decoder.codingPath)
+        try decoder.rejectUnknownKeys(_Keys.allCases.map(\.rawValue))
         let container = try decoder.container(keyedBy: _Keys.self)
         func path(_ key: _Keys) -> String { "\(field).\(key.rawValue)" }
         func array(_ key: _Keys) throws -> NDArray? {
@@ -160,15 +187,7 @@ extension InstanceData {
                 : try InstanceMasks(masks, field: path(.masks))
         }
         if container.contains(.polygons) {
-            let nested: [[[Double]]]
-            do {
-                nested = try container.decode([[[Double]]].self, forKey: .polygons)
-            } catch let error as DecodingError {
-                throw DataSampleError.invalidField(
-                    field: path(.polygons),
-                    expected: "per instance, a list of polygons, each a flat list x0, y0, x1, y1, ...",
-                    actual: _ArrayField._describe(error))
-            }
+            let nested = try container.decode([[[Double]]].self, forKey: .polygons)
             instances.polygons = try nested.enumerated().map { instance, polygons in
                 try polygons.enumerated().map { part, flat in
                     guard flat.count % 2 == 0, flat.count >= 6 else {
@@ -226,97 +245,5 @@ extension InstanceData {
         try container.encodeIfPresent(keypoints?.map { $0.map { [$0.x, $0.y] } }, forKey: .keypoints)
         try container.encodeIfPresent(keypointsVisible, forKey: .keypointsVisible)
         try container.encodeIfPresent(keypointScores, forKey: .keypointScores)
-    }
-}
-
-/// Any string key, to list the keys of a JSON object and reject unknown ones.
-struct _DynamicKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-
-    /// Throws ``DataSampleError/invalidField(field:expected:actual:)`` for the first key of the object at
-    /// `decoder` that is not in `known` (in sorted order, so the message is stable).
-    static func rejectUnknown(in decoder: any Decoder, known: [String], field: String?) throws {
-        let container: KeyedDecodingContainer<_DynamicKey>
-        do {
-            container = try decoder.container(keyedBy: _DynamicKey.self)
-        } catch let error as DecodingError {
-            throw DataSampleError.invalidField(
-                field: field ?? "<root>", expected: "a JSON object", actual: _ArrayField._describe(error))
-        }
-        if let unknown = container.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw DataSampleError.invalidField(
-                field: field.map { "\($0).\(unknown)" } ?? unknown,
-                expected: "one of the fields \(known.joined(separator: ", "))", actual: "an unknown field")
-        }
-    }
-}
-
-/// A ``ConfigValue`` read from or written to any `Codable` format (JSON objects, arrays, strings, numbers,
-/// booleans, null). Object keys are sorted, since decoders do not report their order.
-struct _CodableConfigValue: Codable {
-    let value: ConfigValue
-
-    init(_ value: ConfigValue) {
-        self.value = value
-    }
-
-    init(from decoder: any Decoder) throws {
-        if let container = try? decoder.container(keyedBy: _DynamicKey.self) {
-            var entries = OrderedDictionary<String, ConfigValue>()
-            for key in container.allKeys.sorted(by: { $0.stringValue < $1.stringValue }) {
-                entries[key.stringValue] = try container.decode(_CodableConfigValue.self, forKey: key).value
-            }
-            value = .dictionary(entries)
-            return
-        }
-        if var container = try? decoder.unkeyedContainer() {
-            var elements: [ConfigValue] = []
-            while !container.isAtEnd { elements.append(try container.decode(_CodableConfigValue.self).value) }
-            value = .array(elements)
-            return
-        }
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            value = .null
-        } else if let flag = try? container.decode(Bool.self) {
-            value = .bool(flag)
-        } else if let integer = try? container.decode(Int.self) {
-            value = .int(integer)
-        } else if let number = try? container.decode(Double.self) {
-            value = .double(number)
-        } else {
-            value = .string(try container.decode(String.self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        switch value {
-        case .null:
-            var container = encoder.singleValueContainer()
-            try container.encodeNil()
-        case .bool(let flag):
-            var container = encoder.singleValueContainer()
-            try container.encode(flag)
-        case .int(let integer):
-            var container = encoder.singleValueContainer()
-            try container.encode(integer)
-        case .double(let number):
-            var container = encoder.singleValueContainer()
-            try container.encode(number)
-        case .string(let text):
-            var container = encoder.singleValueContainer()
-            try container.encode(text)
-        case .array(let elements):
-            var container = encoder.unkeyedContainer()
-            for element in elements { try container.encode(_CodableConfigValue(element)) }
-        case .dictionary(let entries):
-            var container = encoder.container(keyedBy: _DynamicKey.self)
-            for (key, element) in entries {
-                try container.encode(_CodableConfigValue(element), forKey: _DynamicKey(stringValue: key))
-            }
-        }
     }
 }

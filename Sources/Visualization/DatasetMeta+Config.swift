@@ -11,45 +11,11 @@ extension DatasetMeta {
     ///   form (a class name that is not a string, an unknown palette name, a link that is not two indices, a
     ///   link to a keypoint beyond `keypoint_names`).
     public init(configValue: ConfigValue) throws {
-        guard let entries = configValue.dictionaryValue else {
-            throw DataSampleError.invalidField(
-                field: "dataset_meta", expected: "a dictionary such as {\"classes\": [...]}",
-                actual: configValue.kindDescription)
+        do {
+            self = try ConfigValueDecoder().decode(DatasetMeta.self, from: configValue)
+        } catch let error as ConfigDecodingError {
+            throw DataSampleError(error, root: "dataset_meta")
         }
-        self.init()
-        if let value = entries["classes"] ?? entries["CLASSES"] {
-            classes = try Self._strings(value, field: "classes")
-        }
-        if let value = entries["palette"] ?? entries["PALETTE"], !value.isNull {
-            palette = try Self._palette(value)
-        }
-        if let value = entries["keypoint_names"] {
-            keypointNames = try Self._strings(value, field: "keypoint_names")
-        }
-        if let value = entries["skeleton_links"] {
-            guard let links = value.arrayValue else {
-                throw DataSampleError.invalidField(
-                    field: "skeleton_links", expected: "an array of [from, to] keypoint index pairs",
-                    actual: value.kindDescription)
-            }
-            skeletonLinks = try links.enumerated().map { index, link in
-                guard let pair = link.arrayValue, pair.count == 2, let from = pair[0].intValue,
-                    let to = pair[1].intValue, from >= 0, to >= 0
-                else {
-                    throw DataSampleError.invalidField(
-                        field: "skeleton_links[\(index)]", expected: "two non-negative keypoint indices [from, to]",
-                        actual: link.description)
-                }
-                return SkeletonLink(from, to)
-            }
-        }
-        if let value = entries["keypoint_colors"] {
-            keypointColors = try Self._colors(value, field: "keypoint_colors")
-        }
-        if let value = entries["skeleton_link_colors"] {
-            skeletonLinkColors = try Self._colors(value, field: "skeleton_link_colors")
-        }
-        try validate()
     }
 
     /// Reads a JSON or YAML file of the config form (the format follows the extension: `.json`, `.yaml`, `.yml`).
@@ -97,59 +63,82 @@ extension DatasetMeta {
         }
     }
 
-    private static func _strings(_ value: ConfigValue, field: String) throws -> [String] {
-        guard let elements = value.arrayValue else {
-            throw DataSampleError.invalidField(field: field, expected: "an array of names", actual: value.kindDescription)
+    /// A palette name of the config form.
+    private static func _palette(named name: String, codingPath: [any CodingKey]) throws -> ColorPalette {
+        switch name {
+        case "coco": return .coco
+        case "tab10": return .tab10
+        case "tab20": return .tab20
+        case "random": return _randomPalette
+        default:
+            throw ConfigDecodingError(
+                .invalidValue, codingPath: codingPath, expected: "coco, tab10, tab20, random or an array of colours",
+                actual: "\"\(name)\"")
         }
-        return try elements.enumerated().map { index, element in
-            guard let text = element.stringValue else {
-                throw DataSampleError.invalidField(
-                    field: "\(field)[\(index)]", expected: "a string", actual: element.kindDescription)
-            }
-            return text
-        }
-    }
-
-    private static func _colors(_ value: ConfigValue, field: String) throws -> [Color] {
-        guard let elements = value.arrayValue else {
-            throw DataSampleError.invalidField(
-                field: field, expected: "an array of colours ([r, g, b] or colour names)", actual: value.kindDescription)
-        }
-        return try elements.enumerated().map { index, element in try _parseColor(element, field: "\(field)[\(index)]") }
-    }
-
-    private static func _palette(_ value: ConfigValue) throws -> ColorPalette {
-        if let name = value.stringValue {
-            switch name {
-            case "coco": return .coco
-            case "tab10": return .tab10
-            case "tab20": return .tab20
-            case "random": return _randomPalette
-            default:
-                throw DataSampleError.invalidField(
-                    field: "palette", expected: "coco, tab10, tab20, random or an array of colours",
-                    actual: "\"\(name)\"")
-            }
-        }
-        let colors = try _colors(value, field: "palette")
-        guard !colors.isEmpty else {
-            throw DataSampleError.invalidField(field: "palette", expected: "at least one colour", actual: "an empty array")
-        }
-        return try ColorPalette(colors: colors)
     }
 }
 
 extension DatasetMeta: Codable {
-    /// Decodes the config form from JSON (or any `Codable` format).
+    private enum _Keys: String, CodingKey {
+        case classes, legacyClasses = "CLASSES", palette, legacyPalette = "PALETTE", keypointNames = "keypoint_names"
+        case skeletonLinks = "skeleton_links", keypointColors = "keypoint_colors"
+        case skeletonLinkColors = "skeleton_link_colors"
+    }
+
+    /// One `[from, to]` pair of `skeleton_links`.
+    private struct _Link: Decodable {
+        let link: SkeletonLink
+
+        init(from decoder: any Decoder) throws {
+            let value = try ConfigValue(from: decoder)
+            guard let pair = value.arrayValue, pair.count == 2, let from = pair[0].intValue, let to = pair[1].intValue,
+                from >= 0, to >= 0
+            else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath, expected: "two non-negative keypoint indices [from, to]",
+                    actual: value.description)
+            }
+            link = SkeletonLink(from, to)
+        }
+    }
+
+    /// Decodes the config form (see ``DatasetMeta``) from a `ConfigValueDecoder`, JSON or any `Codable` format;
+    /// other keys (`sigmas`, ...) are ignored.
     ///
-    /// - Throws: The errors of ``init(configValue:)``.
+    /// - Throws: Decoding errors naming the key path (`ConfigDecodingError` from a `ConfigValueDecoder`), and
+    ///   the errors of ``validate()``.
     public init(from decoder: any Decoder) throws {
-        try self.init(configValue: try _CodableConfigValue(from: decoder).value)
+        let container = try decoder.container(keyedBy: _Keys.self)
+        func either(_ key: _Keys, _ legacy: _Keys) -> _Keys { container.contains(key) ? key : legacy }
+        let names = "an array of names"
+        let colors = "an array of colours ([r, g, b] or colour names)"
+        self.init()
+        classes = try container.decodeIfPresent([String].self, forKey: either(.classes, .legacyClasses), expecting: names)
+            ?? []
+        let paletteKey = either(.palette, .legacyPalette)
+        if case .string(let name)? = try container.decodeIfPresent(ConfigValue.self, forKey: paletteKey) {
+            palette = try Self._palette(named: name, codingPath: container.codingPath + [paletteKey])
+        } else if let entries = try container.decodeIfPresent([Color].self, forKey: paletteKey, expecting: colors) {
+            guard !entries.isEmpty else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: container.codingPath + [paletteKey], expected: "at least one colour",
+                    actual: "an empty array")
+            }
+            palette = try ColorPalette(colors: entries)
+        }
+        keypointNames = try container.decodeIfPresent([String].self, forKey: .keypointNames, expecting: names) ?? []
+        skeletonLinks = try container.decodeIfPresent(
+            [_Link].self, forKey: .skeletonLinks, expecting: "an array of [from, to] keypoint index pairs"
+        )?.map(\.link) ?? []
+        keypointColors = try container.decodeIfPresent([Color].self, forKey: .keypointColors, expecting: colors) ?? []
+        skeletonLinkColors = try container.decodeIfPresent([Color].self, forKey: .skeletonLinkColors, expecting: colors)
+            ?? []
+        try validate()
     }
 
     /// Encodes ``configValue``.
     public func encode(to encoder: any Encoder) throws {
-        try _CodableConfigValue(configValue).encode(to: encoder)
+        try configValue.encode(to: encoder)
     }
 }
 
@@ -168,23 +157,4 @@ extension Visualizer {
         guard let value = datasetMeta, !value.isNull else { return DatasetMeta() }
         return try DatasetMeta(configValue: value)
     }
-}
-
-/// A colour from the config form: a colour string (`"red"`, `"#ff8000"`, `"tab:blue"`) or `[r, g, b]` /
-/// `[r, g, b, a]` on the 0-255 scale.
-///
-/// - Throws: ``DataSampleError/invalidField(field:expected:actual:)`` naming `field`.
-func _parseColor(_ value: ConfigValue, field: String) throws -> Color {
-    do {
-        if let text = value.stringValue { return try Color(parsing: text, argument: field) }
-        if let channels = value.arrayValue {
-            let numbers = channels.compactMap(\.doubleValue)
-            if numbers.count == channels.count { return try Color(rgbTuple: numbers, argument: field) }
-        }
-    } catch let error as VisCoreError {
-        throw DataSampleError.invalidField(
-            field: field, expected: "a colour ([r, g, b] in 0...255 or a name)", actual: error.description)
-    }
-    throw DataSampleError.invalidField(
-        field: field, expected: "a colour ([r, g, b] in 0...255 or a name)", actual: value.description)
 }

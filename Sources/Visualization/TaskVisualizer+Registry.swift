@@ -47,7 +47,7 @@ extension VisualizerRegistry {
     }
 }
 
-/// The task-specific keys of a visualizer config, with typed accessors whose errors name the key.
+/// The task-specific keys of a visualizer config, decoded with `ConfigValueDecoder`; errors name the key path.
 public struct TaskVisualizerOptions: Sendable {
     /// The keys and their values.
     public var values: OrderedDictionary<String, ConfigValue>
@@ -57,19 +57,37 @@ public struct TaskVisualizerOptions: Sendable {
         self.values = values
     }
 
+    /// All the options decoded as `type` (a `Decodable` struct with the option names as coding keys).
+    ///
+    /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` naming the key path at fault.
+    public func decode<Options: Decodable>(_ type: Options.Type) throws -> Options {
+        do {
+            return try ConfigValueDecoder().decode(type, from: .dictionary(values))
+        } catch let error as ConfigDecodingError {
+            throw VisualizerError(error)
+        }
+    }
+
+    /// The option `key` decoded as `type`, or nil when it is absent or null.
+    ///
+    /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` naming the key path.
+    public func value<Value: Decodable>(_ key: String, as type: Value.Type) throws -> Value? {
+        guard let value = values[key], !value.isNull else { return nil }
+        do {
+            return try ConfigValueDecoder().decode(type, from: value, codingPath: [.key(key)])
+        } catch let error as ConfigDecodingError {
+            throw VisualizerError(error)
+        }
+    }
+
     /// The number at `key`, or nil when it is absent or null.
     ///
-    /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for a value that is not a finite number
-    ///   in `range`.
+    /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for a value that is not a number in
+    ///   `range` (NaN never is).
     public func double(_ key: String, in range: ClosedRange<Double> = -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
         throws -> Double?
     {
-        guard let value = values[key], !value.isNull else { return nil }
-        guard let number = value.doubleValue, number.isFinite, range.contains(number) else {
-            throw VisualizerError.configValue(
-                key: key, expected: "a number in \(range.lowerBound)...\(range.upperBound)", actual: value.description)
-        }
-        return number
+        try value(key, in: range)
     }
 
     /// The whole number at `key`, or nil when it is absent or null.
@@ -77,10 +95,15 @@ public struct TaskVisualizerOptions: Sendable {
     /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for a value that is not an integer in
     ///   `range`.
     public func int(_ key: String, in range: ClosedRange<Int>) throws -> Int? {
-        guard let value = values[key], !value.isNull else { return nil }
-        guard let number = value.intValue, range.contains(number) else {
-            throw VisualizerError.configValue(
-                key: key, expected: "an integer in \(range.lowerBound)...\(range.upperBound)", actual: value.description)
+        try value(key, in: range)
+    }
+
+    private func value<Value: Decodable & Comparable & CustomStringConvertible>(
+        _ key: String, in range: ClosedRange<Value>
+    ) throws -> Value? {
+        guard let number = try value(key, as: Value.self) else { return nil }
+        guard range.contains(number) else {
+            throw VisualizerError(ConfigDecodingError.outOfRange(number, range, path: [.key(key)], written: values[key]))
         }
         return number
     }
@@ -88,25 +111,12 @@ public struct TaskVisualizerOptions: Sendable {
     /// The flag at `key`, or nil when it is absent or null.
     ///
     /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for a value that is not a bool.
-    public func bool(_ key: String) throws -> Bool? {
-        guard let value = values[key], !value.isNull else { return nil }
-        guard let flag = value.boolValue else {
-            throw VisualizerError.configValue(key: key, expected: "true or false", actual: value.description)
-        }
-        return flag
-    }
+    public func bool(_ key: String) throws -> Bool? { try value(key, as: Bool.self) }
 
     /// The colour at `key` (a colour string or `[r, g, b]` on the 0-255 scale), or nil when absent or null.
     ///
     /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for anything else.
-    public func color(_ key: String) throws -> Color? {
-        guard let value = values[key], !value.isNull else { return nil }
-        do {
-            return try _parseColor(value, field: key)
-        } catch let error as DataSampleError {
-            throw VisualizerError.configValue(key: key, expected: "a colour ([r, g, b] or a name)", actual: "\(error)")
-        }
-    }
+    public func color(_ key: String) throws -> Color? { try value(key, as: Color.self) }
 }
 
 extension TaskKind {
@@ -146,35 +156,76 @@ extension TaskKind {
     /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` for a value of the wrong type or range.
     public func makeVisualizer(options: TaskVisualizerOptions) throws -> any TaskVisualizer {
         switch self {
-        case .detection:
-            var visualizer = DetectionVisualizer()
-            visualizer.boxColor = try options.color("bbox_color")
-            visualizer.textColor = try options.color("text_color") ?? visualizer.textColor
-            visualizer.maskColor = try options.color("mask_color")
-            visualizer.lineWidth = try options.double("line_width", in: 0...100) ?? visualizer.lineWidth
-            visualizer.alpha = try options.double("alpha", in: 0...1) ?? visualizer.alpha
-            visualizer.fontSize = try options.double("font_size", in: 1...200) ?? visualizer.fontSize
-            return visualizer
-        case .segmentation:
-            var visualizer = SegmentationVisualizer()
-            visualizer.alpha = try options.double("alpha", in: 0...1) ?? visualizer.alpha
-            visualizer.showLegend = try options.bool("with_labels") ?? visualizer.showLegend
-            visualizer.fontSize = try options.double("font_size", in: 1...200) ?? visualizer.fontSize
-            return visualizer
-        case .classification:
-            var visualizer = ClassificationVisualizer()
-            visualizer.topK = try options.int("topk", in: 1...1000) ?? visualizer.topK
-            visualizer.fontSize = try options.double("font_size", in: 1...200)
-            visualizer.textColor = try options.color("text_color") ?? visualizer.textColor
-            return visualizer
-        case .pose:
-            var visualizer = PoseVisualizer()
-            visualizer.keypointThreshold = try options.double("kpt_thr") ?? visualizer.keypointThreshold
-            visualizer.radius = try options.double("radius", in: 0...1000) ?? visualizer.radius
-            visualizer.lineWidth = try options.double("line_width", in: 0...100) ?? visualizer.lineWidth
-            visualizer.alpha = try options.double("alpha", in: 0...1) ?? visualizer.alpha
-            visualizer.drawBoxes = try options.bool("draw_bbox") ?? visualizer.drawBoxes
-            return visualizer
+        case .detection: return try options.decode(_DetectionOptions.self).visualizer
+        case .segmentation: return try options.decode(_SegmentationOptions.self).visualizer
+        case .classification: return try options.decode(_ClassificationOptions.self).visualizer
+        case .pose: return try options.decode(_PoseOptions.self).visualizer
         }
+    }
+}
+
+/// The OpenMMLab option names of the built-in task visualizers.
+private enum _TaskOptionKey: String, CodingKey {
+    case bboxColor = "bbox_color", textColor = "text_color", maskColor = "mask_color", lineWidth = "line_width"
+    case alpha, fontSize = "font_size", withLabels = "with_labels", topK = "topk", keypointThreshold = "kpt_thr"
+    case radius, drawBoxes = "draw_bbox"
+}
+
+/// MMDetection's `DetLocalVisualizer` options on a ``DetectionVisualizer`` with its defaults.
+private struct _DetectionOptions: Decodable {
+    var visualizer = DetectionVisualizer()
+
+    init(from decoder: any Decoder) throws {
+        let options = try decoder.container(keyedBy: _TaskOptionKey.self)
+        visualizer.boxColor = try options.decodeIfPresent(Color.self, forKey: .bboxColor)
+        visualizer.textColor = try options.decodeIfPresent(Color.self, forKey: .textColor) ?? visualizer.textColor
+        visualizer.maskColor = try options.decodeIfPresent(Color.self, forKey: .maskColor)
+        visualizer.lineWidth = try options.decodeIfPresent(Double.self, forKey: .lineWidth, in: 0...100)
+            ?? visualizer.lineWidth
+        visualizer.alpha = try options.decodeIfPresent(Double.self, forKey: .alpha, in: 0...1) ?? visualizer.alpha
+        visualizer.fontSize = try options.decodeIfPresent(Double.self, forKey: .fontSize, in: 1...200)
+            ?? visualizer.fontSize
+    }
+}
+
+/// MMSegmentation's `SegLocalVisualizer` options on a ``SegmentationVisualizer`` with its defaults.
+private struct _SegmentationOptions: Decodable {
+    var visualizer = SegmentationVisualizer()
+
+    init(from decoder: any Decoder) throws {
+        let options = try decoder.container(keyedBy: _TaskOptionKey.self)
+        visualizer.alpha = try options.decodeIfPresent(Double.self, forKey: .alpha, in: 0...1) ?? visualizer.alpha
+        visualizer.showLegend = try options.decodeIfPresent(Bool.self, forKey: .withLabels) ?? visualizer.showLegend
+        visualizer.fontSize = try options.decodeIfPresent(Double.self, forKey: .fontSize, in: 1...200)
+            ?? visualizer.fontSize
+    }
+}
+
+/// MMPretrain's `UniversalVisualizer` options on a ``ClassificationVisualizer`` with its defaults.
+private struct _ClassificationOptions: Decodable {
+    var visualizer = ClassificationVisualizer()
+
+    init(from decoder: any Decoder) throws {
+        let options = try decoder.container(keyedBy: _TaskOptionKey.self)
+        visualizer.topK = try options.decodeIfPresent(Int.self, forKey: .topK, in: 1...1000) ?? visualizer.topK
+        visualizer.fontSize = try options.decodeIfPresent(Double.self, forKey: .fontSize, in: 1...200)
+        visualizer.textColor = try options.decodeIfPresent(Color.self, forKey: .textColor) ?? visualizer.textColor
+    }
+}
+
+/// MMPose's `PoseLocalVisualizer` options on a ``PoseVisualizer`` with its defaults.
+private struct _PoseOptions: Decodable {
+    var visualizer = PoseVisualizer()
+
+    init(from decoder: any Decoder) throws {
+        let options = try decoder.container(keyedBy: _TaskOptionKey.self)
+        visualizer.keypointThreshold = try options.decodeIfPresent(
+            Double.self, forKey: .keypointThreshold, in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            ?? visualizer.keypointThreshold
+        visualizer.radius = try options.decodeIfPresent(Double.self, forKey: .radius, in: 0...1000) ?? visualizer.radius
+        visualizer.lineWidth = try options.decodeIfPresent(Double.self, forKey: .lineWidth, in: 0...100)
+            ?? visualizer.lineWidth
+        visualizer.alpha = try options.decodeIfPresent(Double.self, forKey: .alpha, in: 0...1) ?? visualizer.alpha
+        visualizer.drawBoxes = try options.decodeIfPresent(Bool.self, forKey: .drawBoxes) ?? visualizer.drawBoxes
     }
 }

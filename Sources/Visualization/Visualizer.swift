@@ -108,8 +108,9 @@ public final class Visualizer: @unchecked Sendable {
     ///     backends built from configs).
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for an empty name,
     ///   `VisBackendError.duplicateBackendName(_:)` for two backends with one name, registry errors for a bad
-    ///   backend config, ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for a malformed rank
-    ///   variable.
+    ///   backend config (a `VisBackendError.configValue` key path starts with the spec's place,
+    ///   `backends[1].init_kwargs.project`), ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for
+    ///   a malformed rank variable.
     public init(
         name: String = "visualizer", image: Image? = nil, backends: [VisBackendSpec] = [], saveDir: String? = nil,
         rank: Int? = nil, registry: VisBackendRegistry = .shared, logger: Logger? = nil,
@@ -131,20 +132,29 @@ public final class Visualizer: @unchecked Sendable {
         self.state = State(
             canvas: image.map { Canvas(image: Visualizer._drawable($0)) }, datasetMeta: nil,
             rank: try rank ?? ProcessRank.detect())
-        for spec in backends {
+        try addBackends(backends, argument: "backends", registry: registry)
+    }
+
+    /// Builds and adds `specs` in order. A config error names the spec's key path under `argument`
+    /// (`backends[1].init_kwargs.project`).
+    private func addBackends(_ specs: [VisBackendSpec], argument: String, registry: VisBackendRegistry) throws {
+        for (index, spec) in specs.enumerated() {
             switch spec {
             case .config(let config):
                 let built: (name: String, backend: any VisBackend)
                 do {
                     built = try registry.build(
-                        config, defaultSaveDir: self.saveDir, logger: logger, errorHandler: errorHandler)
+                        config, defaultSaveDir: saveDir, logger: logger, errorHandler: errorHandler)
                 } catch VisBackendError.missingSaveDir(let type) {
                     warn("Failed to add \(type), please provide the `save_dir` argument.")
                     continue
+                } catch VisBackendError.configValue(let key, let expected, let actual) {
+                    throw VisBackendError.configValue(
+                        key: "\(argument)[\(index)].\(key)", expected: expected, actual: actual)
                 }
-                try self.backends.add(built.backend, name: built.name)
+                try backends.add(built.backend, name: built.name)
             case .backend(let backend, let name):
-                try self.backends.add(backend, name: name)
+                try backends.add(backend, name: name)
             }
         }
     }
@@ -161,49 +171,19 @@ public final class Visualizer: @unchecked Sendable {
         config: Config, rank: Int? = nil, registry: VisBackendRegistry = .shared, logger: Logger? = nil,
         warningHandler: VisualizerWarningHandler? = nil, errorHandler: VisBackendErrorHandler? = nil
     ) throws {
-        let known = ["type", "name", "vis_backends", "save_dir", "fig_save_cfg", "fig_show_cfg"]
-        if let unknown = config.values.keys.first(where: { !known.contains($0) }) {
-            throw VisualizerError.configValue(
-                key: unknown, expected: "one of \(known.joined(separator: ", "))", actual: "an unknown key")
+        let decoded: _VisualizerConfig
+        do {
+            decoded = try ConfigValueDecoder().decode(_VisualizerConfig.self, from: config.root)
+        } catch let error as ConfigDecodingError {
+            throw VisualizerError(error)
         }
-        var name = "visualizer"
-        if let value = config.values["name"] {
-            guard let text = value.stringValue else {
-                throw VisualizerError.configValue(key: "name", expected: "a string", actual: value.kindDescription)
-            }
-            name = text
-        }
-        var saveDir: String?
-        if let value = config.values["save_dir"], !value.isNull {
-            guard let text = value.stringValue else {
-                throw VisualizerError.configValue(
-                    key: "save_dir", expected: "a directory path string", actual: value.kindDescription)
-            }
-            saveDir = text
-        }
-        var specs: [VisBackendSpec] = []
-        switch config.values["vis_backends"] {
-        case nil, .null?:
-            break
-        case .dictionary(let entries)?:
-            specs = [.config(entries)]
-        case .array(let elements)?:
-            for (index, element) in elements.enumerated() {
-                guard let entries = element.dictionaryValue else {
-                    throw VisualizerError.configValue(
-                        key: "vis_backends.\(index)", expected: "a backend config dictionary",
-                        actual: element.kindDescription)
-                }
-                specs.append(.config(entries))
-            }
-        case let other?:
-            throw VisualizerError.configValue(
-                key: "vis_backends", expected: "a backend config dictionary or an array of them",
-                actual: other.kindDescription)
-        }
+        let name = decoded.name ?? "visualizer"
+        let saveDir = decoded.saveDir
+        let specs = decoded.backends.map(VisBackendSpec.config)
         try self.init(
-            name: name, backends: specs, saveDir: saveDir, rank: rank, registry: registry, logger: logger,
+            name: name, backends: [], saveDir: saveDir, rank: rank, registry: registry, logger: logger,
             warningHandler: warningHandler, errorHandler: errorHandler)
+        try addBackends(specs, argument: "vis_backends", registry: registry)
     }
 
     // MARK: - State

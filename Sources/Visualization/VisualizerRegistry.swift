@@ -46,20 +46,13 @@ public final class VisualizerRegistry: @unchecked Sendable {
     /// - Throws: ``VisualizerError/configValue(key:expected:actual:)`` when `type` or `name` is missing or not a
     ///   string, ``VisualizerError/unknownType(type:known:)``, and what the factory throws.
     public func build(_ config: Config) throws -> Visualizer {
-        guard let typeValue = config.values["type"] else {
-            throw VisualizerError.configValue(key: "type", expected: "a visualizer type name", actual: "nothing")
+        let header: _VisualizerConfigHeader
+        do {
+            header = try ConfigValueDecoder().decode(_VisualizerConfigHeader.self, from: config.root)
+        } catch let error as ConfigDecodingError {
+            throw VisualizerError(error)
         }
-        guard let typeName = typeValue.stringValue else {
-            throw VisualizerError.configValue(key: "type", expected: "a string", actual: typeValue.kindDescription)
-        }
-        guard let nameValue = config.values["name"] else {
-            throw VisualizerError.configValue(
-                key: "name", expected: "the instance name (visualizers are built through getInstance)",
-                actual: "nothing")
-        }
-        guard let name = nameValue.stringValue, !name.isEmpty else {
-            throw VisualizerError.configValue(key: "name", expected: "a non-empty string", actual: nameValue.kindDescription)
-        }
+        let (typeName, name) = (header.type, header.name)
         lock.lock()
         let factory = factories[typeName]
         let known = Array(factories.keys)

@@ -24,7 +24,8 @@ struct DrawCommand: ParsableCommand {
             positions, font_sizes, colors, vertical_alignments, horizontal_alignments, font_families, \
             font_properties = font file paths, bboxes = dicts of facecolor/fc, edgecolor/ec, alpha, pad, \
             linewidth); draw_binary_masks (binary_masks, colors, alphas).
-            Arrays are inline JSON or paths of .npy files, relative to OPS. Colours are strings ("g", "red", \
+            Arrays are inline JSON or array files relative to OPS: "a.npy", "arrays.npz#key", or a .npz holding \
+            one array. Colours are strings ("g", "red", \
             "#ff8000", "none") or [r, g, b] on the 0-255 scale; style arguments take one value or a list with \
             one per item. Errors name the call and argument (ops[2].bboxes: ...); on any error nothing is \
             written.
@@ -75,16 +76,64 @@ struct DrawOpsError: Error, CustomStringConvertible {
     var description: String { "\(location): \(message)" }
 }
 
-/// One drawing call of an ops file.
-struct DrawOperation {
+/// One drawing call of an ops file, decoded (with ``ConfigValueDecoder``) from its JSON object.
+struct DrawOperation: Decodable {
     /// The call's position in the file.
     let index: Int
     /// The MMEngine method name.
     let name: String
-    /// The call's arguments (without `op`).
+    /// The call's arguments as written (without `op`), to name them in the library's errors.
     let arguments: OrderedDictionary<String, ConfigValue>
-    /// The folder relative `.npy` paths are resolved against.
-    let baseDirectory: URL
+    /// The decoded arguments.
+    private let call: Call
+
+    private enum Call {
+        case boxes(NDArray, ShapeStyle)
+        case polygons([NDArray], ShapeStyle)
+        case circles(centers: NDArray, radii: NDArray, ShapeStyle)
+        case lines(x: NDArray, y: NDArray, colors: PerItem<Color>?, lineStyles: PerItem<LineStyle>?,
+            lineWidths: PerItem<Double>?)
+        case points(NDArray, colors: PerItem<Color>?, marker: PointMarker?, sizes: PerItem<Double>?)
+        case texts(TextsArguments)
+        case masks(NDArray, colors: PerItem<MaskColor>?, alphas: PerItem<Double>?)
+    }
+
+    /// The style arguments of `draw_bboxes`, `draw_polygons` and `draw_circles`.
+    private struct ShapeStyle {
+        var edgeColors: PerItem<Color>?
+        var lineStyles: PerItem<LineStyle>?
+        var lineWidths: PerItem<Double>?
+        var faceColors: PerItem<Color>?
+        var alpha: Double?
+
+        init(_ container: KeyedDecodingContainer<Key>) throws {
+            edgeColors = try container.perItem(Color.self, forKey: .edgeColors, single: isOneColor)
+            lineStyles = try container.perItem(Parsed<LineStyle>.self, forKey: .lineStyles)?.map(\.value)
+            lineWidths = try container.perItem(Double.self, forKey: .lineWidths)
+            faceColors = try container.perItem(Color.self, forKey: .faceColors, single: isOneColor)
+            alpha = try container.decodeIfPresent(Double.self, forKey: .alpha)
+        }
+    }
+
+    private struct TextsArguments {
+        var texts: [String]
+        var positions: NDArray
+        var fontSizes: PerItem<Double>?
+        var colors: PerItem<Color>?
+        var verticalAlignments: PerItem<VerticalTextAlignment>?
+        var horizontalAlignments: PerItem<HorizontalTextAlignment>?
+        var fonts: PerItem<FontSpec>?
+        var backgrounds: PerItem<TextBackground>?
+    }
+
+    /// MMEngine's argument names, the coding keys of every call.
+    enum Key: String, CodingKey {
+        case op, bboxes, polygons, center, radius, alpha, colors, positions, marker, sizes, texts, alphas
+        case edgeColors = "edge_colors", lineStyles = "line_styles", lineWidths = "line_widths"
+        case faceColors = "face_colors", xDatas = "x_datas", yDatas = "y_datas", fontSizes = "font_sizes"
+        case verticalAlignments = "vertical_alignments", horizontalAlignments = "horizontal_alignments"
+        case fontFamilies = "font_families", fontProperties = "font_properties", binaryMasks = "binary_masks"
+    }
 
     /// Each call's arguments, and the Swift argument names (in library errors) they correspond to.
     static let signatures: [String: [(mmengine: String, swift: String)]] = {
@@ -112,15 +161,109 @@ struct DrawOperation {
         ]
     }()
 
-    func unknownCall() -> DrawOpsError {
-        let known = DrawOperation.signatures.keys.sorted().joined(separator: ", ")
-        return fail("op", "unknown drawing call \"\(name)\"; expected one of \(known)")
+    init(from decoder: any Decoder) throws {
+        index = decoder.codingPath.last?.intValue ?? 0
+        let object = try ConfigValue(from: decoder)
+        guard var arguments = object.dictionaryValue else {
+            throw ConfigDecodingError(
+                .typeMismatch, codingPath: decoder.codingPath, expected: "an object with \"op\"",
+                actual: object.kindDescription)
+        }
+        let container = try decoder.container(keyedBy: Key.self)
+        let name = try container.decode(String.self, forKey: .op, whenMissing: "the call's name, e.g. \"draw_bboxes\"")
+        arguments.removeValue(forKey: Key.op.rawValue)
+        self.name = name
+        self.arguments = arguments
+        guard let signature = Self.signatures[name] else {
+            let known = Self.signatures.keys.sorted().joined(separator: ", ")
+            throw DrawOpsError(
+                location: "ops[\(index)].op", message: "unknown drawing call \"\(name)\"; expected one of \(known)")
+        }
+        do {
+            try decoder.rejectUnknownKeys([Key.op.rawValue] + signature.map(\.mmengine))
+            call = try Self.call(name, container)
+        } catch let error as ConfigDecodingError where error.path.count == decoder.codingPath.count + 1 {
+            switch error.kind {
+            case .unknownKey:
+                throw DrawOpsError(
+                    location: error.keyPath,
+                    message: "unknown argument of \(name); expected \(signature.map(\.mmengine).joined(separator: ", "))")
+            case .missing:
+                throw DrawOpsError(location: error.keyPath, message: "missing (required by \(name))")
+            case .typeMismatch, .invalidValue:
+                throw error
+            }
+        }
     }
 
-    func location(_ argument: String) -> String { "ops[\(index)].\(argument)" }
+    private static func call(_ name: String, _ container: KeyedDecodingContainer<Key>) throws -> Call {
+        func array(_ key: Key) throws -> NDArray { try container.decode(ArrayArgument.self, forKey: key).array }
+        let colors = { try container.perItem(Color.self, forKey: .colors, single: isOneColor) }
+        switch name {
+        case "draw_bboxes":
+            return .boxes(try array(.bboxes), try ShapeStyle(container))
+        case "draw_polygons":
+            let polygons: [NDArray]
+            if case .string? = try container.decodeIfPresent(ConfigValue.self, forKey: .polygons) {
+                // One file: a K×2 polygon or N×K×2 polygons.
+                let stacked = try array(.polygons)
+                polygons = stacked.rank == 3
+                    ? try (0..<stacked.shape[0]).map { try stacked.subarray(at: $0) } : [stacked]
+            } else {
+                polygons = try container.decode([ArrayArgument].self, forKey: .polygons).map(\.array)
+            }
+            return .polygons(polygons, try ShapeStyle(container))
+        case "draw_circles":
+            return .circles(centers: try array(.center), radii: try array(.radius), try ShapeStyle(container))
+        case "draw_lines":
+            return .lines(
+                x: try array(.xDatas), y: try array(.yDatas), colors: try colors(),
+                lineStyles: try container.perItem(Parsed<LineStyle>.self, forKey: .lineStyles)?.map(\.value),
+                lineWidths: try container.perItem(Double.self, forKey: .lineWidths))
+        case "draw_points":
+            return .points(
+                try array(.positions), colors: try colors(),
+                marker: try container.decodeIfPresent(Parsed<PointMarker>.self, forKey: .marker)?.value,
+                sizes: try container.perItem(Double.self, forKey: .sizes))
+        case "draw_texts":
+            let texts: [String]
+            if case .string(let text)? = try container.decodeIfPresent(ConfigValue.self, forKey: .texts) {
+                texts = [text]
+            } else {
+                texts = try container.decode([String].self, forKey: .texts)
+            }
+            let fonts: PerItem<FontSpec>?
+            if let files = try container.perItem(FontFile.self, forKey: .fontProperties) {
+                // Font files win over family names, as in MMEngine.
+                fonts = files.map(\.spec)
+            } else {
+                fonts = try container.perItem(String.self, forKey: .fontFamilies)?.map { FontSpec(family: $0) }
+            }
+            return .texts(
+                TextsArguments(
+                    texts: texts, positions: try array(.positions),
+                    fontSizes: try container.perItem(Double.self, forKey: .fontSizes), colors: try colors(),
+                    verticalAlignments: try container.perItem(
+                        Parsed<VerticalTextAlignment>.self, forKey: .verticalAlignments)?.map(\.value),
+                    horizontalAlignments: try container.perItem(
+                        Parsed<HorizontalTextAlignment>.self, forKey: .horizontalAlignments)?.map(\.value),
+                    fonts: fonts, backgrounds: try container.perItem(Background.self, forKey: .bboxes)?.map(\.value)))
+        case "draw_binary_masks":
+            let masks = try container.decode(ArrayArgument.self, forKey: .binaryMasks)
+            return .masks(
+                try masks.mask(location: ConfigDecodingError.keyPath(of: container.codingPath + [Key.binaryMasks])),
+                colors: try container.perItem(MaskColorArgument.self, forKey: .colors, single: isOneColor)?
+                    .map(\.value),
+                alphas: try container.perItem(Double.self, forKey: .alphas))
+        default:
+            throw ConfigDecodingError(
+                .invalidValue, codingPath: container.codingPath + [Key.op], expected: "a drawing call",
+                actual: "\"\(name)\"")
+        }
+    }
 
     func fail(_ argument: String, _ message: String) -> DrawOpsError {
-        DrawOpsError(location: location(argument), message: message)
+        DrawOpsError(location: "ops[\(index)].\(argument)", message: message)
     }
 
     /// Runs the call, translating the library's errors (which name Swift arguments) into the file's names.
@@ -156,290 +299,34 @@ struct DrawOperation {
     }
 
     private func perform(on visualizer: Visualizer) throws {
-        switch name {
-        case "draw_bboxes":
+        switch call {
+        case .boxes(let boxes, let style):
             try visualizer.drawBoundingBoxes(
-                try array("bboxes"), edgeColors: try colors("edge_colors") ?? "g",
-                lineStyles: try lineStyles("line_styles") ?? .all(.solid), lineWidths: try numbers("line_widths") ?? 2,
-                faceColors: try colors("face_colors") ?? .all(.none), alpha: try number("alpha") ?? 0.8)
-        case "draw_polygons":
+                boxes, edgeColors: style.edgeColors ?? "g", lineStyles: style.lineStyles ?? .all(.solid),
+                lineWidths: style.lineWidths ?? 2, faceColors: style.faceColors ?? .all(.none), alpha: style.alpha ?? 0.8)
+        case .polygons(let polygons, let style):
             try visualizer.drawPolygons(
-                try polygons("polygons"), edgeColors: try colors("edge_colors") ?? "g",
-                lineStyles: try lineStyles("line_styles") ?? .all(.solid), lineWidths: try numbers("line_widths") ?? 2,
-                faceColors: try colors("face_colors") ?? .all(.none), alpha: try number("alpha") ?? 0.8)
-        case "draw_circles":
+                polygons, edgeColors: style.edgeColors ?? "g", lineStyles: style.lineStyles ?? .all(.solid),
+                lineWidths: style.lineWidths ?? 2, faceColors: style.faceColors ?? .all(.none), alpha: style.alpha ?? 0.8)
+        case .circles(let centers, let radii, let style):
             try visualizer.drawCircles(
-                centers: try array("center"), radii: try array("radius"), edgeColors: try colors("edge_colors") ?? "g",
-                lineStyles: try lineStyles("line_styles") ?? .all(.solid), lineWidths: try numbers("line_widths") ?? 2,
-                faceColors: try colors("face_colors") ?? .all(.none), alpha: try number("alpha") ?? 0.8)
-        case "draw_lines":
+                centers: centers, radii: radii, edgeColors: style.edgeColors ?? "g",
+                lineStyles: style.lineStyles ?? .all(.solid), lineWidths: style.lineWidths ?? 2,
+                faceColors: style.faceColors ?? .all(.none), alpha: style.alpha ?? 0.8)
+        case .lines(let x, let y, let colors, let lineStyles, let lineWidths):
             try visualizer.drawLines(
-                xData: try array("x_datas"), yData: try array("y_datas"), colors: try colors("colors") ?? "g",
-                lineStyles: try lineStyles("line_styles") ?? .all(.solid), lineWidths: try numbers("line_widths") ?? 2)
-        case "draw_points":
-            let marker = try string("marker").map { symbol in
-                do { return try PointMarker(parsing: symbol) } catch {
-                    throw fail("marker", "expected one of o . s ^ v x + * D, got \"\(symbol)\"")
-                }
-            }
-            try visualizer.drawPoints(
-                try array("positions"), colors: try colors("colors") ?? "g", marker: marker ?? .circle,
-                sizes: try numbers("sizes") ?? 36)
-        case "draw_texts":
+                xData: x, yData: y, colors: colors ?? "g", lineStyles: lineStyles ?? .all(.solid),
+                lineWidths: lineWidths ?? 2)
+        case .points(let positions, let colors, let marker, let sizes):
+            try visualizer.drawPoints(positions, colors: colors ?? "g", marker: marker ?? .circle, sizes: sizes ?? 36)
+        case .texts(let arguments):
             try visualizer.drawTexts(
-                try texts("texts"), at: try array("positions"), fontSizes: try numbers("font_sizes"),
-                colors: try colors("colors") ?? "g",
-                verticalAlignments: try parsed("vertical_alignments") { try VerticalTextAlignment(parsing: $0) }
-                    ?? .all(.top),
-                horizontalAlignments: try parsed("horizontal_alignments") { try HorizontalTextAlignment(parsing: $0) }
-                    ?? .all(.left),
-                fonts: try fonts() ?? "sans-serif", backgrounds: try backgrounds("bboxes"))
-        case "draw_binary_masks":
-            try visualizer.drawBinaryMasks(
-                try array("binary_masks", booleans: true), colors: try maskColors("colors") ?? "g",
-                alphas: try numbers("alphas") ?? 0.8)
-        default:
-            throw unknownCall()
-        }
-    }
-
-    // MARK: - Argument readers
-
-    private func required(_ key: String) throws -> ConfigValue {
-        guard let value = arguments[key], !value.isNull else { throw fail(key, "missing (required by \(name))") }
-        return value
-    }
-
-    /// An inline nested array of numbers (or booleans for masks), or the path of a `.npy` file.
-    private func array(_ key: String, booleans: Bool = false) throws -> NDArray {
-        let value = try required(key)
-        if let path = value.stringValue {
-            let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
-            guard url.pathExtension == "npy" else {
-                throw fail(key, "expected an inline array or a .npy path, got \"\(path)\"")
-            }
-            do {
-                return try NDArray(npyFile: url.path)
-            } catch {
-                throw fail(key, "cannot read \(url.path): \(error)")
-            }
-        }
-        var numbers: [Double] = []
-        var flags: [Bool] = []
-        /// Collects the values in row-major order and appends the shape of `node` to `current`.
-        func walk(_ node: ConfigValue, into current: inout [Int]) throws {
-            switch node {
-            case .array(let elements):
-                current.append(elements.count)
-                var childShape: [Int]?
-                for element in elements {
-                    var inner: [Int] = []
-                    try walk(element, into: &inner)
-                    if let childShape, childShape != inner {
-                        throw fail(key, "expected a rectangular array (rows of equal length)")
-                    }
-                    childShape = inner
-                }
-                current += childShape ?? []
-            case .int, .double:
-                guard let number = node.doubleValue else { return }
-                numbers.append(number)
-            case .bool(let flag) where booleans:
-                flags.append(flag)
-            default:
-                throw fail(
-                    key,
-                    "expected numbers\(booleans ? " or booleans" : "") in a nested array, found \(node.kindDescription)"
-                )
-            }
-        }
-        var shape: [Int] = []
-        try walk(value, into: &shape)
-        if !flags.isEmpty && !numbers.isEmpty { throw fail(key, "expected all booleans or all numbers, found both") }
-        if !flags.isEmpty { return try NDArray(flags, shape: shape) }
-        if booleans {
-            // 0/1 numbers make a uint8 mask (the library rejects other values).
-            guard numbers.allSatisfy({ $0 >= 0 && $0 <= 255 && $0.rounded() == $0 }) else {
-                throw fail(key, "expected booleans or 0/1 in a nested array")
-            }
-            return try NDArray(numbers.map { UInt8($0) }, shape: shape)
-        }
-        return try NDArray(numbers, shape: shape)
-    }
-
-    /// Polygons: a list of K×2 arrays (inline, or `.npy` paths), or one `.npy` path of a K×2 or N×K×2 array.
-    private func polygons(_ key: String) throws -> [NDArray] {
-        let value = try required(key)
-        if value.stringValue != nil {
-            let array = try self.array(key)
-            if array.rank == 3 { return try (0..<array.shape[0]).map { try array.subarray(at: $0) } }
-            return [array]
-        }
-        guard let elements = value.arrayValue else {
-            throw fail(key, "expected a list of K×2 arrays, found \(value.kindDescription)")
-        }
-        return try elements.enumerated().map { index, element in
-            let reader = DrawOperation(
-                index: self.index, name: name, arguments: ["\(key)[\(index)]": element], baseDirectory: baseDirectory)
-            return try reader.array("\(key)[\(index)]")
-        }
-    }
-
-    private func number(_ key: String) throws -> Double? {
-        guard let value = arguments[key], !value.isNull else { return nil }
-        guard let number = value.doubleValue else {
-            throw fail(key, "expected a number, found \(value.kindDescription)")
-        }
-        return number
-    }
-
-    private func string(_ key: String) throws -> String? {
-        guard let value = arguments[key], !value.isNull else { return nil }
-        guard let text = value.stringValue else { throw fail(key, "expected a string, found \(value.kindDescription)") }
-        return text
-    }
-
-    /// One value or a list, each element read by `read`.
-    private func perItem<Value>(_ key: String, _ read: (ConfigValue, String) throws -> Value) throws -> PerItem<Value>?
-    {
-        guard let value = arguments[key], !value.isNull else { return nil }
-        if let elements = value.arrayValue {
-            return .each(try elements.enumerated().map { try read($1, "\(key)[\($0)]") })
-        }
-        return .all(try read(value, key))
-    }
-
-    private func numbers(_ key: String) throws -> PerItem<Double>? {
-        try perItem(key) { value, location in
-            guard let number = value.doubleValue else {
-                throw fail(location, "expected a number, found \(value.kindDescription)")
-            }
-            return number
-        }
-    }
-
-    private func parsed<Value>(_ key: String, _ parse: (String) throws -> Value) throws -> PerItem<Value>? {
-        try perItem(key) { value, location in
-            guard let text = value.stringValue else {
-                throw fail(location, "expected a string, found \(value.kindDescription)")
-            }
-            do {
-                return try parse(text)
-            } catch {
-                throw fail(location, Self.expectation(of: error))
-            }
-        }
-    }
-
-    private func lineStyles(_ key: String) throws -> PerItem<LineStyle>? {
-        try parsed(key) { try LineStyle(parsing: $0) }
-    }
-
-    /// `[r, g, b]` (3 or 4 numbers) is one colour; any other list is one colour per item.
-    private func isColorTuple(_ value: ConfigValue) -> Bool {
-        guard let elements = value.arrayValue, elements.count == 3 || elements.count == 4 else { return false }
-        return elements.allSatisfy { $0.doubleValue != nil }
-    }
-
-    private func colors(_ key: String) throws -> PerItem<Color>? {
-        guard let value = arguments[key], !value.isNull else { return nil }
-        func read(_ node: ConfigValue, _ location: String) throws -> Color {
-            do {
-                if let text = node.stringValue { return try Color(parsing: text, argument: location) }
-                if isColorTuple(node), let channels = node.arrayValue?.compactMap(\.doubleValue) {
-                    return try Color(rgbTuple: channels, argument: location)
-                }
-            } catch {
-                throw fail(location, Self.expectation(of: error))
-            }
-            throw fail(
-                location, "expected a colour string or [r, g, b] with channels 0-255, found \(node.kindDescription)")
-        }
-        if isColorTuple(value) { return .all(try read(value, key)) }
-        return try perItem(key, read)
-    }
-
-    /// Mask colours: strings truncate as MMEngine's `color_str2rgb`; `[r, g, b]` channels are cast to uint8.
-    private func maskColors(_ key: String) throws -> PerItem<MaskColor>? {
-        guard let value = arguments[key], !value.isNull else { return nil }
-        func read(_ node: ConfigValue, _ location: String) throws -> MaskColor {
-            if let text = node.stringValue { return .named(text) }
-            if let elements = node.arrayValue, elements.count == 3, elements.allSatisfy({ $0.doubleValue != nil }) {
-                let channels = elements.compactMap(\.doubleValue)
-                guard channels.allSatisfy({ $0 >= 0 && $0 <= 255 }) else {
-                    throw fail(location, "expected [r, g, b] with channels 0-255, got \(channels)")
-                }
-                return .rgb(Color(red: UInt8(channels[0]), green: UInt8(channels[1]), blue: UInt8(channels[2])))
-            }
-            throw fail(
-                location, "expected a colour string or [r, g, b] with channels 0-255, found \(node.kindDescription)")
-        }
-        if isColorTuple(value) { return .all(try read(value, key)) }
-        return try perItem(key, read)
-    }
-
-    private func texts(_ key: String) throws -> [String] {
-        let value = try required(key)
-        if let text = value.stringValue { return [text] }
-        guard let elements = value.arrayValue else {
-            throw fail(key, "expected a string or a list of strings, found \(value.kindDescription)")
-        }
-        return try elements.enumerated().map { index, element in
-            guard let text = element.stringValue else {
-                throw fail("\(key)[\(index)]", "expected a string, found \(element.kindDescription)")
-            }
-            return text
-        }
-    }
-
-    /// `font_properties` (font file paths, relative to the ops file) wins over `font_families`.
-    private func fonts() throws -> PerItem<FontSpec>? {
-        if let files = try perItem(
-            "font_properties",
-            { value, location -> FontSpec in
-                guard let path = value.stringValue else {
-                    throw fail(location, "expected a font file path, found \(value.kindDescription)")
-                }
-                let url = path.hasPrefix("/") ? URL(fileURLWithPath: path) : baseDirectory.appendingPathComponent(path)
-                return .file(url.path)
-            })
-        {
-            return files
-        }
-        return try parsed("font_families") { FontSpec(family: $0) }
-    }
-
-    /// MMEngine's `bboxes` dicts: `facecolor`/`fc`, `edgecolor`/`ec`, `alpha`, `pad` (points), `linewidth`.
-    private func backgrounds(_ key: String) throws -> PerItem<TextBackground>? {
-        try perItem(key) { value, location in
-            guard let entries = value.dictionaryValue else {
-                throw fail(
-                    location, "expected a dict of facecolor, edgecolor, alpha, pad, found \(value.kindDescription)")
-            }
-            let known = ["facecolor", "fc", "edgecolor", "ec", "alpha", "pad", "linewidth", "lw", "boxstyle"]
-            if let unknown = entries.keys.first(where: { !known.contains($0) }) {
-                throw fail("\(location).\(unknown)", "unknown key; expected one of \(known.joined(separator: ", "))")
-            }
-            if let style = entries["boxstyle"], style.stringValue != "square" {
-                throw fail("\(location).boxstyle", "only \"square\" (the default) is supported")
-            }
-            let reader = DrawOperation(index: index, name: name, arguments: entries, baseDirectory: baseDirectory)
-            func color(_ keys: [String]) throws -> Color? {
-                guard let key = keys.first(where: { entries[$0] != nil }) else { return nil }
-                let colors = try DrawOperation(
-                    index: index, name: name, arguments: ["\(location).\(key)": entries[key] ?? .null],
-                    baseDirectory: baseDirectory
-                ).colors("\(location).\(key)")
-                guard case .all(let color)? = colors else { throw fail("\(location).\(key)", "expected one colour") }
-                return color
-            }
-            var background = TextBackground()
-            if let face = try color(["facecolor", "fc"]) { background.faceColor = face }
-            if let edge = try color(["edgecolor", "ec"]) { background.edgeColor = edge }
-            background.alpha = try reader.number("alpha")
-            if let pad = try reader.number("pad") { background.padPoints = pad }
-            if let width = try reader.number("linewidth") ?? reader.number("lw") { background.lineWidthPoints = width }
-            return background
+                arguments.texts, at: arguments.positions, fontSizes: arguments.fontSizes, colors: arguments.colors ?? "g",
+                verticalAlignments: arguments.verticalAlignments ?? .all(.top),
+                horizontalAlignments: arguments.horizontalAlignments ?? .all(.left),
+                fonts: arguments.fonts ?? "sans-serif", backgrounds: arguments.backgrounds)
+        case .masks(let masks, let colors, let alphas):
+            try visualizer.drawBinaryMasks(masks, colors: colors ?? "g", alphas: alphas ?? 0.8)
         }
     }
 
@@ -456,11 +343,165 @@ struct DrawOperation {
     }
 }
 
+// MARK: - Argument types
+
+/// A colour string or `[r, g, b]` (3 or 4 numbers) is one colour; any other list is one colour per item.
+private func isOneColor(_ value: ConfigValue) -> Bool {
+    guard let elements = value.arrayValue else { return true }
+    return (elements.count == 3 || elements.count == 4) && elements.allSatisfy { $0.doubleValue != nil }
+}
+
+extension KeyedDecodingContainer {
+    /// One value for every item, or a list with one per item; `single` tells a lone value from a list.
+    fileprivate func perItem<Value: Decodable & Sendable>(
+        _ type: Value.Type, forKey key: Key, single: (ConfigValue) -> Bool = { $0.arrayValue == nil }
+    ) throws -> PerItem<Value>? {
+        guard let value = try decodeIfPresent(ConfigValue.self, forKey: key) else { return nil }
+        return single(value) ? .all(try decode(type, forKey: key)) : .each(try decode([Value].self, forKey: key))
+    }
+}
+
+extension PerItem {
+    fileprivate func map<Other>(_ transform: (Value) throws -> Other) rethrows -> PerItem<Other> {
+        switch self {
+        case .all(let value): return .all(try transform(value))
+        case .each(let values): return .each(try values.map(transform))
+        }
+    }
+}
+
+/// An array argument: inline nested JSON arrays, or an array file (`.npy`, `.npz#key`, or a `.npz` holding one
+/// array) relative to the ops file — read as `vis datasample` reads a sample's arrays.
+private struct ArrayArgument: Decodable, Sendable {
+    let array: NDArray
+    let isInline: Bool
+
+    init(from decoder: any Decoder) throws {
+        let value = try ConfigValue(from: decoder)
+        let resolver = decoder.userInfo[._arrayFileResolver] as? _ArrayFileResolver
+            ?? _ArrayFileResolver(baseDirectory: nil)
+        array = try _ArrayField.array(value, field: ConfigDecodingError.keyPath(of: decoder.codingPath), resolver: resolver)
+        isInline = value.stringValue == nil
+    }
+
+    /// The array as masks: inline 0/1 numbers make a `uint8` mask (the library rejects other values).
+    func mask(location: String) throws -> NDArray {
+        guard isInline, case .float64(let numbers) = array.storage else { return array }
+        guard numbers.allSatisfy({ $0 >= 0 && $0 <= 255 && $0.rounded() == $0 }) else {
+            throw DrawOpsError(location: location, message: "expected booleans or 0/1 in a nested array")
+        }
+        return try NDArray(numbers.map { UInt8($0) }, shape: array.shape)
+    }
+}
+
+/// Symbols the library parses (`"--"`, `"s"`, `"center"`).
+private protocol ParsableArgument: Sendable {
+    init(parsing text: String) throws
+}
+
+extension LineStyle: ParsableArgument {}
+extension PointMarker: ParsableArgument {}
+extension VerticalTextAlignment: ParsableArgument {}
+extension HorizontalTextAlignment: ParsableArgument {}
+
+/// A string argument parsed by the library, its errors at the argument's key path.
+private struct Parsed<Value: ParsableArgument>: Decodable, Sendable {
+    let value: Value
+
+    init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        do {
+            value = try Value(parsing: text)
+        } catch {
+            throw DrawOpsError(
+                location: ConfigDecodingError.keyPath(of: decoder.codingPath),
+                message: DrawOperation.expectation(of: error))
+        }
+    }
+}
+
+/// A `font_properties` entry: a font file path, relative to the ops file.
+private struct FontFile: Decodable, Sendable {
+    let spec: FontSpec
+
+    init(from decoder: any Decoder) throws {
+        let path = try decoder.singleValueContainer().decode(String.self)
+        let base = (decoder.userInfo[._arrayFileResolver] as? _ArrayFileResolver)?.baseDirectory
+        spec = .file(path.hasPrefix("/") || base == nil ? path : ((base ?? "") as NSString).appendingPathComponent(path))
+    }
+}
+
+/// Mask colours: strings truncate as MMEngine's `color_str2rgb`; `[r, g, b]` channels are cast to uint8.
+private struct MaskColorArgument: Decodable, Sendable {
+    let value: MaskColor
+
+    init(from decoder: any Decoder) throws {
+        let node = try ConfigValue(from: decoder)
+        if let text = node.stringValue {
+            value = .named(text)
+            return
+        }
+        let channels = node.arrayValue?.compactMap(\.doubleValue) ?? []
+        guard channels.count == 3, node.arrayValue?.count == 3 else {
+            throw ConfigDecodingError(
+                .typeMismatch, codingPath: decoder.codingPath,
+                expected: "a colour string or [r, g, b] with channels 0-255", actual: node.kindDescription)
+        }
+        guard channels.allSatisfy({ $0 >= 0 && $0 <= 255 }) else {
+            throw ConfigDecodingError(
+                .invalidValue, codingPath: decoder.codingPath, expected: "[r, g, b] with channels 0-255",
+                actual: node.description)
+        }
+        value = .rgb(Color(red: UInt8(channels[0]), green: UInt8(channels[1]), blue: UInt8(channels[2])))
+    }
+}
+
+/// MMEngine's text `bboxes` dicts: `facecolor`/`fc`, `edgecolor`/`ec`, `alpha`, `pad` (points), `linewidth`/`lw`,
+/// `boxstyle` (only `"square"`).
+private struct Background: Decodable, Sendable {
+    let value: TextBackground
+
+    enum Key: String, CodingKey, CaseIterable {
+        case facecolor, fc, edgecolor, ec, alpha, pad, linewidth, lw, boxstyle
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container: KeyedDecodingContainer<Key>
+        do {
+            container = try decoder.container(keyedBy: Key.self)
+        } catch var error as ConfigDecodingError where error.kind == .typeMismatch {
+            error.expected = "a dict of facecolor, edgecolor, alpha, pad"
+            throw error
+        }
+        try decoder.rejectUnknownKeys(Key.allCases.map(\.rawValue))
+        if let style = try container.decodeIfPresent(String.self, forKey: .boxstyle), style != "square" {
+            throw ConfigDecodingError(
+                .invalidValue, codingPath: decoder.codingPath + [Key.boxstyle],
+                expected: "only \"square\" (the default)", actual: "\"\(style)\"")
+        }
+        func color(_ keys: Key...) throws -> Color? {
+            guard let key = keys.first(where: container.contains) else { return nil }
+            return try container.decodeIfPresent(Color.self, forKey: key)
+        }
+        var background = TextBackground()
+        if let face = try color(.facecolor, .fc) { background.faceColor = face }
+        if let edge = try color(.edgecolor, .ec) { background.edgeColor = edge }
+        background.alpha = try container.decodeIfPresent(Double.self, forKey: .alpha)
+        if let pad = try container.decodeIfPresent(Double.self, forKey: .pad) { background.padPoints = pad }
+        if let width = try container.decodeIfPresent(Double.self, forKey: container.contains(.linewidth) ? .linewidth : .lw)
+        {
+            background.lineWidthPoints = width
+        }
+        value = background
+    }
+}
+
 /// Reading an ops file.
 enum DrawOperations {
     /// The calls of the ops file at `path`.
     ///
-    /// - Throws: ``DrawOpsError`` naming the file for unreadable or invalid JSON, or the call at fault.
+    /// - Throws: ``DrawOpsError`` naming the file for unreadable or invalid JSON, or the call and argument at
+    ///   fault (`ops[2].bboxes`).
     static func load(path: String) throws -> [DrawOperation] {
         let text: String
         do {
@@ -468,40 +509,26 @@ enum DrawOperations {
         } catch {
             throw DrawOpsError(location: "--ops", message: "cannot read \(path): \(error.localizedDescription)")
         }
-        // The config parser wants a mapping at the top: wrap the array on its first line, so line numbers hold.
         let root: ConfigValue
         do {
-            let config = try Config(text: "{\"ops\": " + text + "\n}", format: .json, source: path)
-            root = config.values["ops"] ?? .null
+            root = try ConfigValue(jsonText: text, source: path)
         } catch {
             throw DrawOpsError(location: "--ops", message: "\(error)")
         }
-        guard let elements = root.arrayValue else {
+        guard case .array = root else {
             throw DrawOpsError(
                 location: path, message: "expected a JSON array of drawing calls, found \(root.kindDescription)")
         }
-        let base = URL(fileURLWithPath: path).deletingLastPathComponent()
-        return try elements.enumerated().map { index, element in
-            guard var arguments = element.dictionaryValue else {
-                throw DrawOpsError(
-                    location: "ops[\(index)]",
-                    message: "expected an object with \"op\", found \(element.kindDescription)")
-            }
-            guard let name = arguments.removeValue(forKey: "op")?.stringValue else {
-                throw DrawOpsError(
-                    location: "ops[\(index)].op", message: "missing: name the call, e.g. \"draw_bboxes\"")
-            }
-            let operation = DrawOperation(index: index, name: name, arguments: arguments, baseDirectory: base)
-            guard let signature = DrawOperation.signatures[name] else {
-                throw operation.unknownCall()
-            }
-            let known = Set(signature.map(\.mmengine))
-            if let unknown = arguments.keys.first(where: { !known.contains($0) }) {
-                throw operation.fail(
-                    unknown,
-                    "unknown argument of \(name); expected one of \(signature.map(\.mmengine).joined(separator: ", "))")
-            }
-            return operation
+        let base = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        let userInfo: [CodingUserInfoKey: Any] = [._arrayFileResolver: _ArrayFileResolver(baseDirectory: base)]
+        do {
+            return try ConfigValueDecoder(userInfo: userInfo).decode([DrawOperation].self, from: root, codingPath: [.key("ops")])
+        } catch let error as ConfigDecodingError {
+            throw DrawOpsError(location: error.keyPath, message: error.message)
+        } catch DataSampleError.invalidField(let field, let expected, let actual) {
+            throw DrawOpsError(location: field, message: "expected \(expected), got \(actual)")
+        } catch DataSampleError.arrayFile(let field, let path, let reason) {
+            throw DrawOpsError(location: field, message: "cannot read \(path): \(reason)")
         }
     }
 }

@@ -15,6 +15,19 @@ struct DrawCommandTests {
             try Data(ops.utf8).write(to: directory.appendingPathComponent("ops.json"))
         }
 
+        /// Runs each ops file and expects it to fail with `message` on stderr (and no Swift decoding jargon),
+        /// leaving no output file.
+        func expectRejected(_ cases: [(ops: String, message: String)]) throws {
+            for (ops, message) in cases {
+                try write(ops: ops)
+                let result = try draw()
+                #expect(result.status != 0, "\(ops)")
+                #expect(result.stderr.contains(message), "\(ops): \(result.stderr)")
+                #expect(!result.stderr.contains("Expected to decode"), "\(ops): \(result.stderr)")
+                #expect(try files() == ["in.png", "ops.json"], "\(ops): no partial output")
+            }
+        }
+
         /// Runs `vis draw` on `in.png` with `ops.json`, writing `out.png`.
         func draw() throws -> (status: Int32, stdout: String, stderr: String) {
             try TestSupport.runCapturing(
@@ -121,15 +134,7 @@ struct DrawCommandTests {
             (#"{"op": "draw_bboxes"}"#, "expected a JSON array of drawing calls"),
             (#"[{"op": "draw_bboxes", "bboxes": [[1, 2, 3, 4]]"#, "--ops:"),
         ]
-        try Self.withWorkspace { workspace in
-            for (ops, message) in cases {
-                try workspace.write(ops: ops)
-                let result = try workspace.draw()
-                #expect(result.status != 0, "\(ops)")
-                #expect(result.stderr.contains(message), "\(ops): \(result.stderr)")
-                #expect(try workspace.files() == ["in.png", "ops.json"], "\(ops): no partial output")
-            }
-        }
+        try Self.withWorkspace { try $0.expectRejected(cases) }
     }
 
     @Test("A missing image or ops file, or an unsupported output extension, is an error before drawing")

@@ -185,12 +185,27 @@ extension VisBackendRegistry {
     /// `flush_interval` (seconds, default 5) and `log_hparams` (bool, default false).
     func registerTensorboard() {
         register(TensorboardVisBackend.typeName, requiresSaveDir: true) { arguments in
-            try arguments.rejectUnknownOptions(known: ["flush_interval", "log_hparams"])
-            let flushInterval = try arguments.double("flush_interval") ?? 5
-            let logHParams = try arguments.bool("log_hparams") ?? false
+            let options = try arguments.decodeOptions(_TensorboardOptions.self)
             return try TensorboardVisBackend(
-                saveDir: arguments.requiredSaveDir(), flushInterval: flushInterval, logHParams: logHParams,
-                logger: arguments.logger, errorHandler: arguments.errorHandler)
+                saveDir: arguments.requiredSaveDir(), flushInterval: options.flushInterval ?? 5,
+                logHParams: options.logHParams ?? false, logger: arguments.logger, errorHandler: arguments.errorHandler)
         }
+    }
+}
+
+/// The config options of ``TensorboardVisBackend``.
+struct _TensorboardOptions: Decodable {
+    var flushInterval: Double?
+    var logHParams: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case flushInterval = "flush_interval", logHParams = "log_hparams"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        flushInterval = try container.decodeIfPresent(Double.self, forKey: .flushInterval)
+        logHParams = try container.decodeIfPresent(Bool.self, forKey: .logHParams)
     }
 }

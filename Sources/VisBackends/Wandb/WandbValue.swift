@@ -186,17 +186,18 @@ extension WandbMetricDefinition {
                 definitions.append(definition)
             }
             return definitions
-        case .array(let elements):
-            var definitions: [WandbMetricDefinition] = []
-            for element in elements {
-                guard let arguments = element.dictionaryValue else {
-                    throw .invalidArgument(
-                        argument: "define_metric_cfg", expected: "a list of dictionaries of define_metric arguments",
-                        actual: "a list holding \(element.kindDescription)")
-                }
-                definitions.append(try definition(arguments: arguments))
+        case .array:
+            do {
+                return try ConfigValueDecoder().decode(
+                    [_DefineMetricArguments].self, from: value, codingPath: [.key("define_metric_cfg")]
+                ).map(\.definition)
+            } catch let error as ConfigDecodingError {
+                throw VisBackendError(error)
+            } catch let error as VisBackendError {
+                throw error
+            } catch {
+                throw .invalidArgument(argument: "define_metric_cfg", expected: "define_metric arguments", actual: "\(error)")
             }
-            return definitions
         default:
             throw .invalidArgument(
                 argument: "define_metric_cfg", expected: "a dictionary {metric: summary} or a list of dictionaries",
@@ -204,47 +205,38 @@ extension WandbMetricDefinition {
         }
     }
 
-    private static func definition(
-        arguments: OrderedDictionary<String, ConfigValue>
-    ) throws(VisBackendError) -> WandbMetricDefinition {
-        func string(_ key: String) throws(VisBackendError) -> String? {
-            guard let value = arguments[key], !value.isNull else { return nil }
-            guard let text = value.stringValue else {
-                throw .invalidArgument(argument: key, expected: "a string", actual: value.kindDescription)
-            }
-            return text
-        }
-        func flag(_ key: String) throws(VisBackendError) -> Bool? {
-            guard let value = arguments[key], !value.isNull else { return nil }
-            guard let flag = value.boolValue else {
-                throw .invalidArgument(argument: key, expected: "true or false", actual: value.kindDescription)
-            }
-            return flag
-        }
-        let known: Set<String> = ["name", "step_metric", "step_sync", "hidden", "summary", "goal", "overwrite"]
-        if let unknown = arguments.keys.first(where: { !known.contains($0) }) {
-            throw .invalidArgument(
-                argument: "define_metric_cfg", expected: "arguments among \(known.sorted().joined(separator: ", "))",
-                actual: unknown)
-        }
-        guard let name = try string("name") else {
-            throw .invalidArgument(
-                argument: "name", expected: "a metric name in every define_metric_cfg entry", actual: "none")
-        }
+}
+
+/// One entry of MMEngine's list form of `define_metric_cfg`: the arguments of `wandb.define_metric`.
+struct _DefineMetricArguments: Decodable {
+    let definition: WandbMetricDefinition
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case name, goal, hidden, overwrite, summary
+        case stepMetric = "step_metric", stepSync = "step_sync"
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.allCases.map(\.rawValue).sorted())
+        let container = try decoder.container(keyedBy: CodingKeys.self)
         var definition = WandbMetricDefinition(
-            name, stepMetric: try string("step_metric"), stepSync: try flag("step_sync") ?? true,
-            hidden: try flag("hidden") ?? false,
-            summary: try string("summary").map { text throws(VisBackendError) in
-                try summaries(parsing: text)
+            try container.decode(String.self, forKey: .name, whenMissing: "a metric name in every define_metric_cfg entry"),
+            stepMetric: try container.decodeIfPresent(String.self, forKey: .stepMetric),
+            stepSync: try container.decodeIfPresent(Bool.self, forKey: .stepSync) ?? true,
+            hidden: try container.decodeIfPresent(Bool.self, forKey: .hidden) ?? false,
+            summary: try container.decodeIfPresent(String.self, forKey: .summary).map {
+                try WandbMetricDefinition.summaries(parsing: $0)
             } ?? [])
-        switch try string("goal")?.lowercased() {
+        switch try container.decodeIfPresent(String.self, forKey: .goal)?.lowercased() {
         case nil: break
         case "min", "minimize": definition.goal = .minimize
         case "max", "maximize": definition.goal = .maximize
         case let other?:
-            throw .invalidArgument(argument: "goal", expected: "\"min\" or \"max\"", actual: other.debugDescription)
+            throw ConfigDecodingError(
+                .invalidValue, codingPath: container.codingPath + [CodingKeys.goal], expected: "\"min\" or \"max\"",
+                actual: other.debugDescription)
         }
         try definition.validate()
-        return definition
+        self.definition = definition
     }
 }

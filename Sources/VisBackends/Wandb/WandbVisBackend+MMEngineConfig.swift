@@ -15,73 +15,93 @@ extension WandbVisBackend {
     /// `allow_val_change` and `dir` (which replaces `saveDir`, as in MMEngine); the arguments in
     /// `ignoredInitArguments` are ignored with a warning.
     ///
-    /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` or
-    ///   ``VisBackendError/configValue(key:expected:actual:)`` naming the offending `init_kwargs` entry, and the
-    ///   errors of ``WandbMetricDefinition/definitions(fromMMEngineConfig:)``.
+    /// - Throws: ``VisBackendError/configValue(key:expected:actual:)`` naming the offending `init_kwargs` entry
+    ///   (`init_kwargs.tags[1]`), and the errors of ``WandbMetricDefinition/definitions(fromMMEngineConfig:)``.
     public convenience init(
         saveDir: String, initKwargs: ConfigValue?, defineMetricConfig: ConfigValue? = nil, commit: Bool = true,
         logger: Logger? = nil, errorHandler: VisBackendErrorHandler? = nil
     ) throws(VisBackendError) {
-        let arguments: OrderedDictionary<String, ConfigValue>
-        switch initKwargs {
-        case nil, .null?: arguments = [:]
-        case .dictionary(let entries)?: arguments = entries
-        case let other?:
-            throw .invalidArgument(
-                argument: "init_kwargs", expected: "a dictionary of wandb.init arguments", actual: other.kindDescription
-            )
+        let arguments: _WandbInitArguments
+        do {
+            arguments = try ConfigValueDecoder().decode(
+                _WandbInitArguments.self, from: initKwargs ?? .null, codingPath: [.key("init_kwargs")])
+        } catch let error as ConfigDecodingError {
+            throw VisBackendError(error)
+        } catch {
+            throw .invalidArgument(argument: "init_kwargs", expected: "wandb.init arguments", actual: "\(error)")
         }
-        func string(_ key: String) throws(VisBackendError) -> String? {
-            guard let value = arguments[key], !value.isNull else { return nil }
-            guard let text = value.stringValue else {
-                throw .configValue(key: "init_kwargs.\(key)", expected: "a string", actual: value.kindDescription)
-            }
-            return text
-        }
-        let supported: Set<String> = [
-            "project", "entity", "name", "group", "job_type", "notes", "tags", "config", "id", "allow_val_change",
-            "dir",
-        ]
         let log = logger ?? Logger(label: "VisBackends.WandbVisBackend")
-        for key in arguments.keys where !supported.contains(key) {
-            guard Self.ignoredInitArguments.contains(key) else {
-                throw .invalidArgument(
-                    argument: "init_kwargs.\(key)",
-                    expected: "one of \((supported.union(Self.ignoredInitArguments)).sorted().joined(separator: ", "))",
-                    actual: key)
-            }
+        for key in arguments.ignored {
             log.warning("WandbVisBackend: init_kwargs.\(key) has no effect on an offline run written natively; ignored")
         }
-        var tags: [String] = []
-        if let value = arguments["tags"], !value.isNull {
-            let elements = value.arrayValue ?? []
-            tags = elements.compactMap(\.stringValue)
-            guard value.arrayValue != nil, tags.count == elements.count else {
-                throw .configValue(key: "init_kwargs.tags", expected: "a list of strings", actual: value.description)
-            }
-        }
-        var config = Config([:])
-        if let value = arguments["config"], !value.isNull {
-            guard let entries = value.dictionaryValue else {
-                throw .configValue(key: "init_kwargs.config", expected: "a dictionary", actual: value.kindDescription)
-            }
-            config = Config(entries)
-        }
-        var allowValueChange = false
-        if let value = arguments["allow_val_change"], !value.isNull {
-            guard let flag = value.boolValue else {
-                throw .configValue(
-                    key: "init_kwargs.allow_val_change", expected: "true or false", actual: value.kindDescription)
-            }
-            allowValueChange = flag
-        }
         try self.init(
-            saveDir: try string("dir") ?? saveDir, project: try string("project"), entity: try string("entity"),
-            name: try string("name"), config: config, tags: tags, group: try string("group"),
-            jobType: try string("job_type"), notes: try string("notes"), id: try string("id"),
-            allowValueChange: allowValueChange,
+            saveDir: arguments.dir ?? saveDir, project: arguments.project, entity: arguments.entity,
+            name: arguments.name, config: Config(arguments.config ?? [:]), tags: arguments.tags ?? [],
+            group: arguments.group, jobType: arguments.jobType, notes: arguments.notes, id: arguments.id,
+            allowValueChange: arguments.allowValueChange ?? false,
             defineMetrics: try WandbMetricDefinition.definitions(fromMMEngineConfig: defineMetricConfig ?? .null),
             commit: commit, logger: logger, errorHandler: errorHandler)
+    }
+}
+
+/// MMEngine's `init_kwargs` (the arguments of `wandb.init`); `null` means none.
+struct _WandbInitArguments: Decodable {
+    var project, entity, name, group, jobType, notes, id, dir: String?
+    var tags: [String]?
+    var config: OrderedDictionary<String, ConfigValue>?
+    var allowValueChange: Bool?
+    /// The keys of ``WandbVisBackend/ignoredInitArguments`` that were given.
+    var ignored: [String] = []
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case project, entity, name, group, jobType = "job_type", notes, tags, config, id
+        case allowValueChange = "allow_val_change", dir
+    }
+
+    init(from decoder: any Decoder) throws {
+        if try decoder.singleValueContainer().decodeNil() { return }
+        let supported = CodingKeys.allCases.map(\.rawValue)
+        try decoder.rejectUnknownKeys((supported + WandbVisBackend.ignoredInitArguments).sorted())
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        project = try container.decodeIfPresent(String.self, forKey: .project)
+        entity = try container.decodeIfPresent(String.self, forKey: .entity)
+        name = try container.decodeIfPresent(String.self, forKey: .name)
+        group = try container.decodeIfPresent(String.self, forKey: .group)
+        jobType = try container.decodeIfPresent(String.self, forKey: .jobType)
+        notes = try container.decodeIfPresent(String.self, forKey: .notes)
+        id = try container.decodeIfPresent(String.self, forKey: .id)
+        dir = try container.decodeIfPresent(String.self, forKey: .dir)
+        tags = try container.decodeIfPresent([String].self, forKey: .tags, expecting: "a list of strings")
+        config = try container.decodeIfPresent(ConfigValue.self, forKey: .config).map { value in
+            guard let entries = value.dictionaryValue else {
+                throw ConfigDecodingError(
+                    .typeMismatch, codingPath: decoder.codingPath + [CodingKeys.config], expected: "a dictionary",
+                    actual: value.kindDescription)
+            }
+            return entries
+        }
+        allowValueChange = try container.decodeIfPresent(Bool.self, forKey: .allowValueChange)
+        let given = try decoder.container(keyedBy: _ConfigKey.self).allKeys.map(\.stringValue)
+        ignored = given.filter { WandbVisBackend.ignoredInitArguments.contains($0) }
+    }
+}
+
+/// The config options of ``WandbVisBackend``.
+struct _WandbOptions: Decodable {
+    var initKwargs: ConfigValue?
+    var defineMetricConfig: ConfigValue?
+    var commit: Bool?
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case initKwargs = "init_kwargs", defineMetricConfig = "define_metric_cfg", commit
+    }
+
+    init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        initKwargs = try container.decodeIfPresent(ConfigValue.self, forKey: .initKwargs)
+        defineMetricConfig = try container.decodeIfPresent(ConfigValue.self, forKey: .defineMetricConfig)
+        commit = try container.decodeIfPresent(Bool.self, forKey: .commit)
     }
 }
 
@@ -90,10 +110,10 @@ extension VisBackendRegistry {
     /// `define_metric_cfg` and `commit`.
     func registerWandb() {
         register("WandbVisBackend", requiresSaveDir: true) { arguments in
-            try arguments.rejectUnknownOptions(known: ["init_kwargs", "define_metric_cfg", "commit"])
+            let options = try arguments.decodeOptions(_WandbOptions.self)
             return try WandbVisBackend(
-                saveDir: arguments.requiredSaveDir(), initKwargs: arguments.options["init_kwargs"],
-                defineMetricConfig: arguments.options["define_metric_cfg"], commit: arguments.bool("commit") ?? true,
+                saveDir: arguments.requiredSaveDir(), initKwargs: options.initKwargs,
+                defineMetricConfig: options.defineMetricConfig, commit: options.commit ?? true,
                 logger: arguments.logger, errorHandler: arguments.errorHandler)
         }
     }
