@@ -107,7 +107,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisPlotTests", dependencies: ["VisPlot", "VisTestSupport"],
-            resources: [.copy("Golden")],
+            exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],

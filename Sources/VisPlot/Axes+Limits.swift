@@ -216,3 +216,13 @@ func _decadeGreater(_ x: Double) -> Double {
     if decade <= x { decade *= 10 }
     return decade
 }
+
+extension Axes {
+    /// The view limits of the x axis (`horizontal`) or y axis as drawn: the fixed limits, or the autoscaled
+    /// data range with margins (matplotlib's `get_xlim`/`get_ylim`).
+    ///
+    /// - Throws: nothing for valid axes; kept throwing for future scales.
+    public func viewLimits(horizontal: Bool) throws -> (Double, Double) {
+        try viewInterval(horizontal: horizontal)
+    }
+}
