@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VisCore", targets: ["VisCore"]),
         .library(name: "VisDraw", targets: ["VisDraw"]),
         .library(name: "VisBackends", targets: ["VisBackends"]),
+        .library(name: "VisPlot", targets: ["VisPlot"]),
         .library(name: "VisTools", targets: ["VisTools"]),
         .executable(name: "vis", targets: ["vis"]),
         .executable(name: "vis-bench", targets: ["vis-bench"]),
@@ -55,6 +56,11 @@ let package = Package(
         .target(
             name: "VisDraw",
             dependencies: ["VisCore", "CFreeType", "CFontconfig"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Figures, axes, ticks and legends in matplotlib's style, drawn to PNG (VisDraw) or SVG.
+        .target(
+            name: "VisPlot",
+            dependencies: ["VisCore", "VisDraw"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "VisBackends",
@@ -106,6 +112,10 @@ let package = Package(
         .testTarget(
             name: "VisDrawTests", dependencies: ["VisDraw", "VisTestSupport"],
             resources: [.copy("Golden")],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisPlotTests", dependencies: ["VisPlot", "VisTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
