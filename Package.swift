@@ -77,7 +77,7 @@ let package = Package(
         .target(
             name: "VisTools",
             dependencies: [
-                "VisCore", "VisBackends", .product(name: "OrderedCollections", package: "swift-collections"),
+                "VisCore", "VisBackends", "VisPlot", .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(

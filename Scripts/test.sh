@@ -30,6 +30,18 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$stamp"; then
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
   cp "$requirements" "$stamp"
 fi
+# PyTorch's SummaryWriter (curve interop tests): the CPU wheel kept on the machine, never the CUDA build.
+torch_wheel=/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl
+if ! "$venv/bin/python" -c "import torch.utils.tensorboard" >/dev/null 2>&1; then
+  if [ -f "$torch_wheel" ]; then
+    "$venv/bin/pip" install -q --disable-pip-version-check "$torch_wheel"
+  elif [ "${CI:-}" = true ]; then
+    echo "missing $torch_wheel: the PyTorch CPU wheel the curve interop tests write TensorBoard runs with" >&2
+    exit 1
+  else
+    echo "warning: $torch_wheel not found; the PyTorch interop test will fail" >&2
+  fi
+fi
 export VIS_PYTHON="$PWD/$venv/bin/python"
 
 swift build --build-tests

@@ -110,9 +110,11 @@ public enum Curves {
 
     private static func _isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
 
-    /// The directory's name, skipping a trailing `vis_data`.
+    /// The directory's name (of the folder a link points at), skipping a trailing `vis_data`.
     static func _runName(forDirectory directory: String) -> String {
-        let components = URL(fileURLWithPath: directory).standardizedFileURL.pathComponents.filter { $0 != "/" }
+        // A link such as W&B's `latest-run` is named by the run it points at.
+        let components = URL(fileURLWithPath: directory).resolvingSymlinksInPath().standardizedFileURL.pathComponents
+            .filter { $0 != "/" }
         let named = components.last == "vis_data" ? components.dropLast() : components[...]
         return named.last ?? (directory.isEmpty ? "." : directory)
     }

@@ -15,6 +15,7 @@ struct VisCommand: AsyncParsableCommand {
             FeatmapCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
+            PlotCommand.self,
             TensorboardWriteLoopCommand.self,
         ])
 }

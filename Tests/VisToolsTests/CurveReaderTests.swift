@@ -115,7 +115,11 @@ struct CurveReaderTests {
         let image = try Image(width: 2, height: 2, layout: .gray, pixels: [0, 1, 2, 3])
         try run.log(["sample": .image(image, caption: nil)])
         run.finish()
-        for path in [run.directory, root.path, (run.directory as NSString).deletingLastPathComponent] {
+        let wandbDirectory = (run.directory as NSString).deletingLastPathComponent
+        let latest = (wandbDirectory as NSString).appendingPathComponent("latest-run")
+        #expect(FileManager.default.fileExists(atPath: latest))
+        // The run folder, the save directory, the wandb folder and the latest-run link all read the one run.
+        for path in [run.directory, root.path, wandbDirectory, latest] {
             let runs = try Curves.readRuns(at: path)
             #expect(runs.count == 1)
             let curves = try #require(runs.first)
