@@ -145,15 +145,15 @@ extension Curves {
             for line in panel {
                 let color = ColorPalette.tab10.colors[colorIndex % ColorPalette.tab10.colors.count]
                 colorIndex += 1
+                // A lone point would be an invisible zero-length line: mark it.
+                let marker: Marker = line.x.count == 1 ? .circle : .none
                 if options.smoothing > 0 {
                     try axes.plot(x: line.x, y: line.y, color: color, lineWidth: 1, alpha: rawCurveAlpha)
                     let smoothed = try smoothed(line.y, weight: options.smoothing)
-                    try axes.plot(x: line.x, y: smoothed, color: color, lineWidth: 1.5, label: line.label)
-                } else {
-                    // A lone point would be an invisible zero-length line: mark it.
                     try axes.plot(
-                        x: line.x, y: line.y, color: color, lineWidth: 1.5,
-                        marker: line.x.count == 1 ? .circle : .none, label: line.label)
+                        x: line.x, y: smoothed, color: color, lineWidth: 1.5, marker: marker, label: line.label)
+                } else {
+                    try axes.plot(x: line.x, y: line.y, color: color, lineWidth: 1.5, marker: marker, label: line.label)
                 }
             }
             try axes.legend()

@@ -62,6 +62,35 @@ struct PlotCommandTests {
         #expect(json.stderr.contains("plot: \(png)"), "with a JSON summary the figure's path goes to stderr")
     }
 
+    @Test("--smooth draws the smoothed curve in C0 over the raw one, faint (alpha 0.25) behind it")
+    func smoothingKeepsRawCurveFaint() throws {
+        let root = try TestSupport.makeTemporaryDirectory("vis-plot")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let noisy = (0..<200).map { "{\"loss\": \(1 + 0.5 * sin(Double($0) * 1.3)), \"step\": \($0)}" }
+        let run = try Self.run(root, "noisy", noisy)
+        func counts(_ extra: [String]) throws -> (full: Int, faint: Int) {
+            let out = root.appendingPathComponent("n\(extra.count).png").path
+            let result = try Self.vis(["plot", run, "--keys", "loss", "--out", out] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let image = try Image(contentsOfFile: out)
+            var full = 0
+            var faint = 0
+            for offset in stride(from: 0, to: image.pixels.count, by: 3) {
+                let pixel = (Int(image.pixels[offset]), Int(image.pixels[offset + 1]), Int(image.pixels[offset + 2]))
+                // tab10's C0 #1f77b4, and C0 at alpha 0.25 over white.
+                if abs(pixel.0 - 31) <= 3 && abs(pixel.1 - 119) <= 3 && abs(pixel.2 - 180) <= 3 { full += 1 }
+                if abs(pixel.0 - 199) <= 3 && abs(pixel.1 - 221) <= 3 && abs(pixel.2 - 236) <= 3 { faint += 1 }
+            }
+            return (full, faint)
+        }
+        let raw = try counts([])
+        let smooth = try counts(["--smooth", "0.9"])
+        #expect(raw.full > 1000 && smooth.full > 300, "both draw a full-colour curve: \(raw), \(smooth)")
+        #expect(smooth.faint > 1000 && smooth.faint > 5 * raw.faint, "the raw curve stays faint: \(raw), \(smooth)")
+        // The smoothed curve swings far less than the raw one, so it covers fewer full-colour pixels.
+        #expect(smooth.full * 2 < raw.full, "\(raw), \(smooth)")
+    }
+
     @Test("usage errors exit 64 and name the flag; negative numbers parse as values")
     func usageErrors() throws {
         let root = try TestSupport.makeTemporaryDirectory("vis-plot")
