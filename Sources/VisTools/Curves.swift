@@ -50,11 +50,11 @@ public enum Curves {
             }
         }
         let wandbRuns = _wandbRunDirectories(in: path, entries: entries)
-        if !wandbRuns.isEmpty { return try readRuns(at: wandbRuns) }
+        if !wandbRuns.isEmpty { return try readRuns(atPaths: wandbRuns) }
         // A W&B save directory (the SDK's and WandbVisBackend's `<dir>/wandb/offline-run-*`).
         if entries.contains("wandb"), _isDirectory(join("wandb")) {
             let nested = _wandbRunDirectories(in: join("wandb"), entries: (try? _listDirectory(join("wandb"))) ?? [])
-            if !nested.isEmpty { return try readRuns(at: nested) }
+            if !nested.isEmpty { return try readRuns(atPaths: nested) }
         }
         let tensorboardRuns: [TensorboardLogDirectory.Run]
         do {
@@ -76,7 +76,7 @@ public enum Curves {
     }
 
     /// The runs at each of `paths`, in order.
-    public static func readRuns(at paths: [String]) throws(CurvesError) -> [CurveRun] {
+    public static func readRuns(atPaths paths: [String]) throws(CurvesError) -> [CurveRun] {
         var runs: [CurveRun] = []
         for path in paths { runs += try readRuns(at: path) }
         return runs

@@ -121,7 +121,7 @@ struct PlotCommand: ParsableCommand {
     func run() throws {
         let curves: [CurveRun]
         do {
-            curves = try Curves.readRuns(at: runs)
+            curves = try Curves.readRuns(atPaths: runs)
         } catch {
             throw PlotCommandError(error.description)
         }

@@ -13,9 +13,9 @@ struct VisCommand: AsyncParsableCommand {
             DrawCommand.self,
             DatasampleCommand.self,
             FeatmapCommand.self,
+            PlotCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
-            PlotCommand.self,
             TensorboardWriteLoopCommand.self,
         ])
 }
