@@ -2,8 +2,9 @@
 public enum CurveXAxis: String, Sendable, Hashable, CaseIterable {
     /// The logged step.
     case step
-    /// The epoch. Points that share an epoch are spread evenly over it, the last at the epoch itself, so a
-    /// train curve logged many times per epoch and a validation curve logged once per epoch line up.
+    /// The epoch, counted from 1 as MMEngine does. The points that share epoch `e` are spread evenly over
+    /// (e − 1, e], the last at `e` itself, so a train curve logged many times per epoch and a validation curve
+    /// logged once after each epoch line up.
     case epoch
     /// Wall time since the run's first logged point, in seconds, minutes or hours (see ``WallTimeUnit``).
     case wall

@@ -48,7 +48,11 @@ struct PlotCommand: ParsableCommand {
         help: "Legend names: one per run (the key is appended when there are several keys) or one per curve.")
     var legend: [String] = []
 
-    @Option(help: "The x axis: step, epoch (points of one epoch spread over it) or wall (time since the run's start).")
+    @Option(
+        help: """
+            The x axis: step, epoch (MMEngine's 1-based epochs: the points of epoch e spread over (e-1, e]) or wall \
+            (time since the run's first point).
+            """)
     var x: XAxis = .step
 
     @Option(

@@ -132,6 +132,28 @@ struct CurveReaderTests {
         }
     }
 
+    @Test("logs cut short by a writer still running keep every whole record before the cut")
+    func truncatedLogs() throws {
+        let root = try TestSupport.makeTemporaryDirectory("curves")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let writer = try TensorboardWriter(logDirectory: root.appendingPathComponent("tb").path)
+        for step in 0..<5 { try writer.addScalar("loss", Double(step), step: step) }
+        writer.close()
+        let wandb = try WandbRun(saveDir: root.appendingPathComponent("wb").path)
+        for step in 0..<5 { try wandb.log(["loss": WandbValue(ScalarValue(Double(step)))]) }
+        wandb.finish()
+        for path in [writer.filePath, wandb.logPath] {
+            let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+            try handle.truncate(atOffset: try handle.seekToEnd() - 9)
+            try handle.close()
+        }
+        let tb = try #require(try Curves.readRuns(at: writer.filePath).first)
+        #expect(try tb.points(of: "loss").map(\.value) == [0, 1, 2, 3])
+        let runs = try Curves.readRuns(at: wandb.directory)
+        let loss = try #require(try runs.first?.points(of: "loss"))
+        #expect(loss.map(\.value) == [0, 1, 2, 3, 4], "the cut only takes the run's closing records")
+    }
+
     @Test("bad input: missing keys list what the run has; corrupt lines name their line; empty runs")
     func badInput() throws {
         let root = try TestSupport.makeTemporaryDirectory("curves")
