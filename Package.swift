@@ -102,16 +102,18 @@ let package = Package(
             name: "vis-crashtest", dependencies: ["VisBackends"], path: "Tests/CrashTestHelper",
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
-        // Shared test helpers: temporary directories, the interop Python, golden-image comparison.
+        // Shared test helpers: temporary directories, the interop Python, golden-image comparison, the test fonts.
+        // Golden images are read and written by path in each test target's `Golden` folder (never as resources).
         .target(
             name: "VisTestSupport", dependencies: ["VisCore", "VisBackends"], path: "Tests/VisTestSupport",
+            resources: [.copy("Fonts")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisCoreTests", dependencies: ["VisCore", "CVisKernels", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisDrawTests", dependencies: ["VisDraw", "VisTestSupport"],
-            resources: [.copy("Golden")],
+            exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisPlotTests", dependencies: ["VisPlot", "VisTestSupport"],

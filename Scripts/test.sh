@@ -52,3 +52,8 @@ if [ $# -eq 0 ]; then
   VIS_PORTABLE_KERNELS=1 swift test --skip-build \
     --filter 'VectorKernelTests|HeatmapPaintingTests|Featmap|Resize|Colormap'
 fi
+
+# Documentation: DocC builds for every library module with no warnings (unresolved links fail the run).
+if [ $# -eq 0 ]; then
+  Scripts/docs.sh
+fi

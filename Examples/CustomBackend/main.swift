@@ -11,6 +11,7 @@
 import Foundation
 import VisBackends
 
+// snippet.begin: csv-backend
 /// Stores scalars as CSV rows in `<saveDir>/scalars.csv`.
 final class CSVScalarBackend: VisBackend, @unchecked Sendable {
     let saveDir: String?
@@ -56,6 +57,7 @@ final class CSVScalarBackend: VisBackend, @unchecked Sendable {
 
     func close() { writer.close() }
 }
+// snippet.end: csv-backend
 
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {
@@ -63,10 +65,12 @@ guard arguments.count == 2 else {
     exit(2)
 }
 do {
+    // snippet.begin: register
     VisBackendRegistry.shared.register("CSVScalarBackend", requiresSaveDir: true) { arguments in
         try arguments.rejectUnknownOptions(known: [])
         return CSVScalarBackend(saveDir: try arguments.requiredSaveDir(), errorHandler: arguments.errorHandler)
     }
+    // snippet.end: register
     let (name, backend) = try VisBackendRegistry.shared.build(
         ["type": "CSVScalarBackend", "name": "csv", "save_dir": .string(arguments[1])])
     print("built \(name): \(visBackendTypeName(backend))")

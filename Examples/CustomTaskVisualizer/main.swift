@@ -11,6 +11,7 @@
 import Foundation
 import Visualization
 
+// snippet.begin: center-mark
 /// Marks each instance's box centre with a cross in its class colour and writes the class name beside it.
 struct CenterMarkVisualizer: TaskVisualizer {
     /// Half the cross's arm length, in pixels.
@@ -48,6 +49,7 @@ struct CenterMarkVisualizer: TaskVisualizer {
             backgrounds: .all(TextBackground(faceColor: Color(red: 0, green: 0, blue: 0), edgeColor: .none, alpha: 0.6, padPoints: 1)))
     }
 }
+// snippet.end: center-mark
 
 /// A gray gradient to draw on.
 func makeImage(width: Int, height: Int) throws -> Image {
@@ -68,6 +70,7 @@ guard arguments.count == 2 else {
     exit(2)
 }
 do {
+    // snippet.begin: register
     // Register the type with its config option, as a library would at start-up.
     VisualizerRegistry.shared.registerTaskVisualizer("CenterMarkVisualizer", optionKeys: ["arm_length"]) { options in
         CenterMarkVisualizer(armLength: try options.double("arm_length", in: 1...100) ?? 8)
@@ -76,6 +79,7 @@ do {
         "type": "CenterMarkVisualizer", "name": "example", "arm_length": 10,
         "vis_backends": [["type": "LocalVisBackend"]], "save_dir": .string(arguments[1]),
     ])
+    // snippet.end: register
     visualizer.setDatasetMeta(DatasetMeta(classes: ["cat", "dog"], palette: try ColorPalette(colors: [
         Color(red: 255, green: 64, blue: 64), Color(red: 64, green: 160, blue: 255),
     ])))

@@ -74,7 +74,10 @@ public struct Config: Sendable, Hashable {
 
     /// Parses config text.
     ///
-    /// - Parameter source: The name used in error messages (a path, or `"<string>"`).
+    /// - Parameters:
+    ///   - text: The config's text.
+    ///   - format: JSON or YAML.
+    ///   - source: The name used in error messages (a path, or `"<string>"`).
     /// - Throws: ``VisBackendError/corruptConfig(source:line:reason:)``.
     public init(text: String, format: Format, source: String = "<string>") throws {
         let root: ConfigValue

@@ -33,7 +33,7 @@ import VisCore
 ///   its ``Config/sourceFormat`` to `config.yaml` or `config.json` unless `configSaveFile` names a `.json`,
 ///   `.yaml` or `.yml` file, whose extension then chooses the format. `.py` is rejected.
 ///
-/// ``experiment`` is the backend itself. ``addGraph(_:)`` stores nothing (as in MMEngine).
+/// ``experiment`` is the backend itself. ``VisBackend/addGraph(_:)`` stores nothing (as in MMEngine).
 public final class LocalVisBackend: VisBackend, @unchecked Sendable {
     /// The directory everything is written into.
     public let saveDirectory: String

@@ -3,7 +3,7 @@ import OrderedCollections
 import VisCore
 
 /// Fans every call out to several named backends, in insertion order (swift-log's `MultiplexLogHandler` for
-/// storage). A ``Visualizer`` keeps its backends in one.
+/// storage). A `Visualizer` keeps its backends in one.
 ///
 /// Naming follows MMEngine: a backend's name defaults to its type name (`"LocalVisBackend"`) and names are unique,
 /// so two unnamed backends of one type are an error.
@@ -34,7 +34,9 @@ public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
 
     /// Adds a backend after the existing ones.
     ///
-    /// - Parameter name: Its unique name; `nil` means its type name.
+    /// - Parameters:
+    ///   - backend: The backend to add.
+    ///   - name: Its unique name; `nil` means its type name.
     /// - Throws: ``VisBackendError/duplicateBackendName(_:)``,
     ///   ``VisBackendError/invalidArgument(argument:expected:actual:)`` for an empty name.
     public func add(_ backend: any VisBackend, name: String? = nil) throws {

@@ -62,8 +62,11 @@ public protocol VisBackend: AnyObject, Sendable {
 
     /// Stores several scalars at one `step`, in the dictionary's order.
     ///
-    /// - Parameter filePath: MMEngine's extra copy: a backend that writes files also writes the scalars to this
-    ///   file (relative to ``saveDir``); other backends ignore it.
+    /// - Parameters:
+    ///   - scalars: The values by name.
+    ///   - step: The step they belong to.
+    ///   - filePath: MMEngine's extra copy: a backend that writes files also writes the scalars to this file
+    ///     (relative to ``saveDir``); other backends ignore it.
     func addScalars(_ scalars: ScalarDictionary, step: Int, filePath: String?) throws
 
     /// Returns once everything added before the call is in the operating system (or the client library).

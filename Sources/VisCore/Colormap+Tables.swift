@@ -2,7 +2,7 @@
 // provenance of each table. Do not edit by hand.
 
 extension Colormap {
-    /// OpenCV `COLORMAP_JET` (converted from BGR to RGB), copied from the spec of MMEngine's heatmaps (§2.4).
+    /// OpenCV `COLORMAP_JET` (converted from BGR to RGB), the table MMEngine's heatmaps use (not matplotlib's `jet`).
     static let _jetHex: [String] = [
         "00008000008400008800008c00009000009400009800009c0000a00000a40000a80000ac0000b00000b40000b80000bc",
         "0000c00000c40000c80000cc0000d00000d40000d80000dc0000e00000e40000e80000ec0000f00000f40000f80000fc",

@@ -135,6 +135,7 @@ extension Image {
     /// Writes the image as PNG or JPEG, chosen by the extension of `path` (`.png`, `.jpg`, `.jpeg`).
     ///
     /// - Parameters:
+    ///   - path: The file to write; its extension chooses the format.
     ///   - quality: JPEG quality 1...100, used for `.jpg` / `.jpeg`.
     ///   - compressionLevel: PNG compression level 0...9, used for `.png`.
     /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `path` for another

@@ -8,7 +8,7 @@ extension NDArray {
     /// Half-pixel centres: output index `o` samples source coordinate `max(scale·(o+0.5)−0.5, 0)` with
     /// `scale = in/out`; the upper neighbour is clamped at the last row/column; no antialiasing when shrinking.
     /// `float64` arrays are computed and returned in `float64`; every other dtype is converted to `float32` and
-    /// computed in `float32`, with PyTorch's operation order and fused multiply-adds (see ``_TorchBilinear``).
+    /// computed in `float32`, with PyTorch's operation order and fused multiply-adds.
     /// The axis before H×W is the channel axis PyTorch's small-output kernel depends on (1 for a plane).
     ///
     /// ```swift

@@ -1,6 +1,6 @@
 import VisCore
 
-/// A drawing surface over an ``Image``: anti-aliased fills and strokes of ``Path``s, composited source-over.
+/// A drawing surface over an `Image`: anti-aliased fills and strokes of ``Path``s, composited source-over.
 ///
 /// Coordinates are float pixels with (0, 0) at the top-left corner of pixel (0, 0), x to the right and y down
 /// (see ``Point``). Coverage is exact-area anti-aliasing: a pixel half inside a shape gets half the colour.
@@ -31,7 +31,7 @@ public struct Canvas: Sendable {
 
     /// A canvas over a new image filled with `background`.
     ///
-    /// - Throws: ``VisCoreError`` for negative or oversized dimensions.
+    /// - Throws: `VisCoreError` for negative or oversized dimensions.
     public init(width: Int, height: Int, layout: PixelLayout = .rgb, background: Color = Color(red: 0, green: 0, blue: 0))
         throws
     {
@@ -157,7 +157,7 @@ public struct Canvas: Sendable {
         withImageSink(blender) { sink in rasterizer.render(rule: .nonZero, into: &sink) }
     }
 
-    /// Composites a coverage mask (for example a glyph run) with `color`; see ``VisCore/Image/composite(_:color:opacity:)``.
+    /// Composites a coverage mask (for example a glyph run) with `color`; see `Image.composite(_:color:opacity:)`.
     public mutating func composite(_ mask: CoverageMask, color: Color, opacity: Double = 1) {
         touchedBytes ^= image._composite(mask, color: color, opacity: opacity)
     }

@@ -7,9 +7,9 @@ import VisCore
 /// to whole pixels (matplotlib snaps rectilinear patches the same way, which keeps the fill crisp). The face is
 /// filled first, then the edge is stroked centred on the box's outline with square (mitred) corners.
 public struct TextBackground: Sendable, Hashable {
-    /// The fill colour; ``Color/none`` for no fill. Default: matplotlib's patch colour `C0` (31, 119, 180).
+    /// The fill colour; `Color.none` for no fill. Default: matplotlib's patch colour `C0` (31, 119, 180).
     public var faceColor: Color
-    /// The outline colour; ``Color/none`` for no outline (MMEngine's `edgecolor='none'`). Default: black, as a
+    /// The outline colour; `Color.none` for no outline (MMEngine's `edgecolor='none'`). Default: black, as a
     /// matplotlib text box has.
     public var edgeColor: Color
     /// When set, replaces the alpha of both colours (matplotlib's artist alpha; `'none'` stays invisible).

@@ -19,7 +19,7 @@ import VisCore
 public struct DatasetMeta: Sendable, Equatable {
     /// Class names, indexed by label. Empty when the dataset has none; labels then show as `class N`.
     public var classes: [String]
-    /// Colours by class index; `nil` uses MMDetection's default, ``ColorPalette/random(count:seed:)`` with seed 42.
+    /// Colours by class index; `nil` uses MMDetection's default, `ColorPalette.random(count:seed:)` with seed 42.
     public var palette: ColorPalette?
     /// Keypoint names, indexed by keypoint (pose datasets).
     public var keypointNames: [String]

@@ -236,7 +236,7 @@ extension PerItem: ExpressibleByFloatLiteral where Value: ExpressibleByFloatLite
 /// string literal stays a string until it is drawn: `"g"` fills with (0, 127, 0), while `.rgb(Color(...))` uses
 /// the exact channels.
 public enum MaskColor: Sendable, Hashable, ExpressibleByStringLiteral {
-    /// A matplotlib colour string, converted with ``VisCore/Color/maskColor(parsing:argument:)``.
+    /// A matplotlib colour string, converted with `Color.maskColor(parsing:argument:)`.
     case named(String)
     /// Exact channels (alpha is ignored: masks blend with their own `alphas`).
     case rgb(Color)
@@ -254,7 +254,7 @@ public enum MaskColor: Sendable, Hashable, ExpressibleByStringLiteral {
     /// The fill colour, opaque.
     ///
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for a string that is not a colour
-    ///   or ``VisCore/Color/invalidLiteral``.
+    ///   or `Color.invalidLiteral`.
     public func resolved(argument: String) throws -> Color {
         switch self {
         case .named(let text):

@@ -6,7 +6,7 @@ extension Visualizer {
     /// step of ``drawFeatmap(_:overlaidImage:channelReduction:topk:arrangement:resizeShape:alpha:colormap:warningHandler:)``.
     ///
     /// 1. The whole map is min-max normalised to 0…255 and truncated to `uint8`
-    ///    (``NDArray/minMaxNormalizedToUInt8()``; a constant map becomes all 0).
+    ///    (a constant map becomes all 0).
     /// 2. A 3-channel map is turned into one intensity as OpenCV's `applyColorMap` does, with its `BGR2GRAY`
     ///    fixed-point weights and channel 0 read as blue: `(3735·c0 + 19235·c1 + 9798·c2 + 2^14) >> 15`.
     /// 3. `colormap` colours the intensities (OpenCV JET by default).

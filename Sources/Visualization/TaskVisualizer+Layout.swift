@@ -35,7 +35,7 @@ public enum TaskLayout {
     ///
     /// A label wider (or taller) than the image is placed at the left (top) edge and is cut at the other one.
     ///
-    /// - Throws: Font errors (``VisDraw/TextError``) when no font can be loaded.
+    /// - Throws: Font errors (`VisDrawError`) when no font can be loaded.
     public static func placeLabel(
         _ text: String, fontSize: Double, padPoints: Double, font: FontSpec = .sansSerif, x: Double, y: Double,
         centered: Bool = false, imageWidth: Int, imageHeight: Int

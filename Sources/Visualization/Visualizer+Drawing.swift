@@ -1,15 +1,15 @@
 import VisCore
 import VisDraw
 
-/// The rules the drawing methods share (MMEngine's `Visualizer`, spec §1.4): the default font size, widths in
+/// The rules the drawing methods share (MMEngine's `Visualizer`): the default font size, widths in
 /// points, the line-width clamp for shapes, the strict in-bounds test and its warnings.
 ///
 /// Drawing renders immediately into the visualizer's canvas (there is no display list), so
 /// ``drawBinaryMasks(_:colors:alphas:)`` blends over everything drawn before it, as MMEngine's does after it
 /// rasterizes its figure, and drawings stack in call order. (MMEngine's stack in matplotlib's z-order: lines above
 /// shapes and points, texts above everything, and vector drawings made before a mask drawn again above it.)
-/// Geometry outside the image is clipped; MMEngine's matplotlib axes would zoom out to show it instead (spec
-/// §1.12), which this port deliberately does not do.
+/// Geometry outside the image is clipped; MMEngine's matplotlib axes would zoom out to show it instead (autoscaling
+/// widens the limits to the data plus a 5% margin), which this port deliberately does not do.
 ///
 /// Geometry lands where matplotlib's Agg renderer puts it: rectilinear paths (boxes, axis-aligned polygons and
 /// lines, square and plus markers) are snapped to pixels as Agg snaps them, and a scatter with one colour and

@@ -3,10 +3,10 @@ import VisDraw
 
 /// Bounding boxes, polygons and circles: MMEngine's `draw_bboxes`, `draw_polygons`, `draw_circles`.
 ///
-/// Shared rules (spec §1.8–1.10, §8): widths are in points and clamped to `min(max(w, 1), defaultFontSize / 4)`;
-/// `alpha` (default 0.8) replaces the alpha of both the edge and the face colour; faces are `Color.none` (no fill)
-/// by default; each item's face is drawn, then its edge, with round joins and butt caps (matplotlib's collection
-/// defaults), so a box outline has slightly rounded outer corners.
+/// Shared rules (MMEngine's, with matplotlib's defaults): widths are in points and clamped to
+/// `min(max(w, 1), defaultFontSize / 4)`; `alpha` (default 0.8) replaces the alpha of both the edge and the face
+/// colour; faces are `Color.none` (no fill) by default; each item's face is drawn, then its edge, with round joins
+/// and butt caps (matplotlib's collection defaults), so a box outline has slightly rounded outer corners.
 extension Visualizer {
     /// Draws axis-aligned boxes (MMEngine's `draw_bboxes`).
     ///
@@ -57,8 +57,12 @@ extension Visualizer {
     /// - Parameters:
     ///   - polygons: One K×2 array of vertices per polygon: `[[[x, y], ...], ...]`, `[NDArray]`, or a single
     ///     polygon (`NDArray` or `[[x, y], ...]`). Polygons may differ in vertex count.
-    ///   - edgeColors, lineStyles, lineWidths, faceColors, alpha: As for
+    ///   - edgeColors: Outline colours, as for
     ///     ``drawBoundingBoxes(_:edgeColors:lineStyles:lineWidths:faceColors:alpha:)``.
+    ///   - lineStyles: Outline styles, as for boxes.
+    ///   - lineWidths: Outline widths in points, clamped as for boxes.
+    ///   - faceColors: Fill colours, as for boxes (default `Color.none`, no fill).
+    ///   - alpha: The opacity of edges and faces, as for boxes (default 0.8).
     /// - Returns: The visualizer, for chaining.
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `polygons[i]` for a
     ///   polygon that is not K×2 or has a non-finite vertex, or the styling argument at fault.
@@ -90,8 +94,12 @@ extension Visualizer {
     /// - Parameters:
     ///   - centers: N×2 `(x, y)`; a 1-D array of 2 is one centre.
     ///   - radii: N radii in pixels, at least 0 (one per centre).
-    ///   - edgeColors, lineStyles, lineWidths, faceColors, alpha: As for
+    ///   - edgeColors: Outline colours, as for
     ///     ``drawBoundingBoxes(_:edgeColors:lineStyles:lineWidths:faceColors:alpha:)``.
+    ///   - lineStyles: Outline styles, as for boxes.
+    ///   - lineWidths: Outline widths in points, clamped as for boxes.
+    ///   - faceColors: Fill colours, as for boxes (default `Color.none`, no fill).
+    ///   - alpha: The opacity of edges and faces, as for boxes (default 0.8).
     /// - Returns: The visualizer, for chaining.
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `centers` (shape, or a
     ///   count other than the radii's), `radii` (negative or non-finite), or the styling argument at fault.

@@ -24,7 +24,7 @@ extension Visualizer {
     /// - Returns: The visualizer, for chaining.
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `positions` when it is not
     ///   N×2 with one row per text or not finite, or the styling argument at fault (a list shorter than the
-    ///   texts, a size that is not a positive number, an invalid colour); ``VisDraw/VisDrawError`` for a font file
+    ///   texts, a size that is not a positive number, an invalid colour); `VisDrawError` for a font file
     ///   that is missing or unreadable.
     ///
     /// An anchor outside the image logs "The text is out of bounds, …"; the text is drawn and cut at the image's

@@ -50,7 +50,7 @@ extension Visualizer {
     ///   - arrangement: The grid's rows and columns (no reduction, `topk > 0` only). Default (4, 5).
     ///   - resizeShape: The output (height, width) of one heatmap, or `nil`.
     ///   - alpha: The heatmap's weight when blended over the image. Default 0.5.
-    ///   - colormap: The colour table. Default ``Colormap/jet`` (OpenCV's, MMEngine's).
+    ///   - colormap: The colour table. Default `Colormap.jet` (OpenCV's, MMEngine's).
     ///   - warningHandler: Receives each warning (the image/map size mismatch); when `nil`, warnings are logged
     ///     to the `Logger` labelled `Visualization.featmap`.
     /// - Returns: An RGB image.
@@ -61,8 +61,8 @@ extension Visualizer {
     ///   ``FeatmapError/nonFiniteValues(argument:index:)`` for NaN or infinity;
     ///   ``FeatmapError/invalidArgument(argument:expected:actual:)`` for an empty or `bool` map, a non-positive
     ///   `resizeShape` or `arrangement`, an `alpha` that is not finite or beyond ±1e30, or an output over
-    ///   ``Image/maximumSampleCount``.
-    ///   Label rendering can throw `TextError` when no font is available.
+    ///   `Image.maximumSampleCount`.
+    ///   Label rendering can throw `VisDrawError` when no font is available.
     public static func drawFeatmap(
         _ featmap: NDArray,
         overlaidImage: Image? = nil,
@@ -160,8 +160,9 @@ struct _FeatmapRequest {
     let alpha: Double
     let colormap: Colormap
 
-    /// MMEngine's §2.2: gray images become RGB; an image of another size warns and, without `resizeShape`, sets
-    /// the size; `resizeShape` sets it otherwise and the image is resized to it with OpenCV `INTER_LINEAR`.
+    /// As MMEngine's `draw_featmap`: gray images become RGB; an image of another size warns and, without
+    /// `resizeShape`, sets the size; `resizeShape` sets it otherwise and the image is resized to it with OpenCV
+    /// `INTER_LINEAR`.
     func plan(overlaidImage: Image?, resizeShape: (height: Int, width: Int)?) throws -> _FeatmapPlan {
         var plan = _FeatmapPlan(height: height, width: width)
         if let resizeShape {

@@ -130,7 +130,7 @@ extension Visualizer {
     ///   - target: Where to write (default: standard output).
     /// - Returns: What was done. On a rank other than 0 nothing is shown (`.skipped`).
     /// - Throws: ``VisualizerError/noImage(visualizer:)`` when `image` is nil and none is set; PNG encoding and
-    ///   file errors (``VisCore/VisCoreError``).
+    ///   file errors (`VisCoreError`).
     @discardableResult
     public func show(
         image: Image? = nil, windowName: String = "image", waitTime: Double = 0, target: ShowTarget = .standardOutput

@@ -3,7 +3,7 @@ import Logging
 import VisBackends
 import VisCore
 
-/// A backend for a ``Visualizer``: a config to build through ``VisBackendRegistry`` or a ready instance.
+/// A backend for a ``Visualizer``: a config to build through `VisBackendRegistry` or a ready instance.
 public enum VisBackendSpec: Sendable {
     /// A config such as `["type": "LocalVisBackend", "name": "local"]`; it gets the visualizer's
     /// `<saveDir>/vis_data` unless it has its own `save_dir`.
@@ -40,7 +40,7 @@ public typealias VisualizerWarningHandler = @Sendable (String) -> Void
 ///   ``show(image:windowName:waitTime:target:)`` displays it.
 /// - **Backends** are kept in insertion order and named uniquely (default: the type name). Built from configs,
 ///   they write into `<saveDir>/vis_data` unless their config has its own `save_dir`; a backend that needs a save
-///   directory and gets none is skipped with a warning (MMEngine's rules, §1.1 of the spec).
+///   directory and gets none is skipped with a warning (MMEngine's rules).
 /// - **Storage calls never throw and never stop training**: a failing backend is reported to the `Logger` and the
 ///   error handler, and the other backends still store the data. They return the visualizer for chaining.
 /// - **Ranks.** Only rank 0 stores: on other ranks (``rank``, detected from `RANK`/`SLURM_PROCID`/`LOCAL_RANK`)
@@ -101,13 +101,13 @@ public final class Visualizer: @unchecked Sendable {
     ///   - backends: Configs and instances, in order.
     ///   - saveDir: The run directory; backends built from configs write into `<saveDir>/vis_data`.
     ///   - rank: This process's rank; `nil` detects it with ``ProcessRank/detect(environment:)``.
-    ///   - registry: Builds the config backends (default: ``VisBackendRegistry/shared``).
+    ///   - registry: Builds the config backends (default: `VisBackendRegistry.shared`).
     ///   - logger: Receives warnings and failures.
     ///   - warningHandler: Also receives each warning.
     ///   - errorHandler: Also receives each backend failure (synchronous ones, and the asynchronous ones of
     ///     backends built from configs).
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for an empty name,
-    ///   ``VisBackendError/duplicateBackendName(_:)`` for two backends with one name, registry errors for a bad
+    ///   `VisBackendError.duplicateBackendName(_:)` for two backends with one name, registry errors for a bad
     ///   backend config, ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for a malformed rank
     ///   variable.
     public init(

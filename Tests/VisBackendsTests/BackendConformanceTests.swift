@@ -4,9 +4,11 @@ import VisBackends
 import VisTestSupport
 
 @Suite struct BackendConformanceTests {
+    // snippet.begin: conformance
     @Test func localBackendConforms() throws {
         try BackendConformance.check { try LocalVisBackend(saveDir: $0) }
     }
+    // snippet.end: conformance
 
     @Test func inMemoryBackendConforms() throws {
         try BackendConformance.check { InMemoryVisBackend(saveDir: $0) }

@@ -4,7 +4,7 @@ import VisBackends
 import VisCore
 import VisTestSupport
 
-/// Swift twins of MMEngine's `test_vis_backend.py::TestLocalVisBackend` (spec §6.2), then what the port adds.
+/// Swift twins of MMEngine's `test_vis_backend.py::TestLocalVisBackend`, then what the port adds.
 @Suite struct LocalVisBackendTests {
     func makeDirectory() throws -> String {
         try TestSupport.makeTemporaryDirectory("local-backend").path

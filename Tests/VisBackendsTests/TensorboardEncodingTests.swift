@@ -2,7 +2,7 @@ import Testing
 
 @testable import VisBackends
 
-/// Byte-exact checks against the tensorboardX 2.6.5 dumps of `formats.md` §1.6 (wall time 1.7e9).
+/// Byte-exact checks against events dumped from tensorboardX 2.6.5 (wall time 1.7e9).
 @Suite("TensorBoard event encoding")
 struct TensorboardEncodingTests {
     static let wallTime = 1_700_000_000.0

@@ -1,4 +1,4 @@
-/// Parses the hex dumps of `formats.md` §1.6: whitespace-separated hex bytes and `"quoted"` ASCII text.
+/// Parses hex dumps of event-file bytes: whitespace-separated hex bytes and `"quoted"` ASCII text.
 func tensorboardHex(_ text: String) -> [UInt8] {
     var bytes: [UInt8] = []
     var index = text.startIndex

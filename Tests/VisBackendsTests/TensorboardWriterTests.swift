@@ -149,7 +149,7 @@ struct TensorboardWriterTests {
                 .sessionEnd(.init(status: .success, endTimeSeconds: 1_700_000_000)),
             ])
         let bytes = try Self.fileBytes(writer.filePath)
-        // The start record's summary is the spec's hex vector.
+        // The start record's summary is tensorboardX's bytes for the same hparams.
         #expect(bytes.count > 40 + 12 + TensorboardEncodingTests.hparamsSummary.count)
         let summaryStart = 40 + 12 + 9 + 2
         #expect(

@@ -2,7 +2,7 @@ import Testing
 
 @testable import VisBackends
 
-/// The `.wandb` block framing and record encoding against `formats.md` §2.2 (test vectors from a file that
+/// The `.wandb` block framing and record encoding against LevelDB's log format (test vectors from a file that
 /// `wandb leet inspect` read) and the LevelDB rules for records that span blocks.
 @Suite("W&B log framing")
 struct WandbFramingTests {
@@ -236,7 +236,7 @@ struct WandbFramingTests {
     }
 }
 
-/// Parses the hex dumps of `formats.md` §2: whitespace-separated hex bytes and `"quoted"` ASCII text.
+/// Parses hex dumps of `.wandb` bytes: whitespace-separated hex bytes and `"quoted"` ASCII text.
 func wandbHex(_ text: String) -> [UInt8] {
     tensorboardHex(text)
 }

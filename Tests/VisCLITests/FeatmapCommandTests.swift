@@ -83,7 +83,9 @@ struct FeatmapCommandTests {
             let drawn = try Image(contentsOfFile: out)
             #expect(drawn.width == 192 && drawn.height == 96)
             let comparison = try TestSupport.compareWithGolden(drawn, name: "featmap_grid_viridis.png", directory: Self.golden)
-            #expect(comparison.differingSamples == 0, "max difference \(comparison.maxDifference)")
+            #expect(
+                comparison.differingSamples == 0,
+                "max difference \(comparison.maxDifference); rendered: \(comparison.actualPath ?? "-")")
         }
     }
 

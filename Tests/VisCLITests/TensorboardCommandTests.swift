@@ -9,7 +9,7 @@ import VisTestSupport
 /// End-to-end tests of `vis tb` and of the TensorBoard writer's crash safety, through the built `vis` binary.
 @Suite("vis tb")
 struct TensorboardCommandTests {
-    /// `formats.md` §1.6: the file_version record and scalar `loss` = 0.5 at step 1, wall time 1.7e9.
+    /// tensorboardX 2.6.5's bytes for the file_version record and scalar `loss` = 0.5 at step 1, wall time 1.7e9.
     static let specFile: [UInt8] =
         [
             0x18, 0, 0, 0, 0, 0, 0, 0, 0xa3, 0x7f, 0x4b, 0x22, 0x09, 0, 0, 0, 0x40, 0xfc, 0x54, 0xd9, 0x41, 0x1a, 0x0d,

@@ -32,7 +32,7 @@ struct ColorParsingTests {
         }
     }
 
-    /// Every sample of spec §3.3 (`color_str2rgb`, which truncates and is used by `draw_binary_masks`).
+    /// MMEngine's `color_str2rgb` on 13 colours, measured (it truncates; `draw_binary_masks` uses it).
     @Test func maskColorMatchesEveryColorStr2rgbSample() throws {
         let samples: [(String, [Int])] = [
             ("r", [255, 0, 0]), ("g", [0, 127, 0]), ("b", [0, 0, 255]), ("c", [0, 191, 191]), ("m", [191, 0, 191]),

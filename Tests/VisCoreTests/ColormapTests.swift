@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Colormap")
 struct ColormapTests {
-    /// The closed form of OpenCV's JET from MMEngine spec §2.4, independent of the embedded table.
+    /// The closed form of OpenCV's JET (piecewise linear, 159 the one exception), independent of the embedded table.
     static func jetFormula(_ i: Int) -> (Int, Int, Int) {
         switch i {
         case 0...31: return (0, 0, 128 + 4 * i)
@@ -26,7 +26,7 @@ struct ColormapTests {
         #expect(Colormap.jet.color(at: 0) == Color(red: 0, green: 0, blue: 128))
         #expect(Colormap.jet.color(at: 159) == Color(red: 254, green: 255, blue: 1))
         #expect(Colormap.jet.color(at: 255) == Color(red: 128, green: 0, blue: 0))
-        // Spec §2.3: gray 76 and 29 from the BGR conversion.
+        // MMEngine's 3-channel branch converts as BGR: pixel (0,0,255) → gray 76, (255,0,0) → gray 29.
         #expect(Colormap.jet.color(at: 85) == Color(red: 0, green: 212, blue: 255))
         #expect(Colormap.jet.color(at: 170) == Color(red: 255, green: 212, blue: 0))
     }
@@ -62,7 +62,7 @@ struct ColormapTests {
         let plane: [UInt8] = [0, 85, 170, 255]
         let image = try Colormap.jet.apply(to: plane, width: 2, height: 2)
         #expect(image.layout == .rgb && image.width == 2 && image.height == 2)
-        // Spec §2.5: (0,0,128),(0,212,255) / (255,212,0),(128,0,0).
+        // MMEngine's heatmap of [[0,1],[2,3]]: (0,0,128),(0,212,255) / (255,212,0),(128,0,0).
         #expect(image.pixels == [0, 0, 128, 0, 212, 255, 255, 212, 0, 128, 0, 0])
         let gray = try Image(width: 2, height: 2, layout: .gray, pixels: plane)
         #expect(try Colormap.jet.apply(to: gray) == image)

@@ -4,7 +4,7 @@ import Testing
 @Suite("Resize")
 struct ResizeTests {
     @Test func featmapGoldenTwoByTwoToFourByFour() throws {
-        // MMEngine spec §2.5: [[0,1],[2,3]] resized to (4,4) by F.interpolate(bilinear, align_corners=False).
+        // MMEngine's featmap resize: [[0,1],[2,3]] to (4,4) by F.interpolate(bilinear, align_corners=False).
         let expected: [Float] = [0, 0.25, 0.75, 1, 0.5, 0.75, 1.25, 1.5, 1.5, 1.75, 2.25, 2.5, 2, 2.25, 2.75, 3]
         let map = try NDArray([[0, 1], [2, 3]] as [[Float]])
         let resized = try map.resizedBilinear(height: 4, width: 4)

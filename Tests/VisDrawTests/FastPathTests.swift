@@ -33,6 +33,7 @@ struct FastPathTests {
             let h = Double.random(in: 0...30, using: &random)
             let color = randomColor(using: &random)
             let opacity = trial % 3 == 0 ? 1 : Double.random(in: 0...1, using: &random)
+            // snippet.begin: fast-and-naive
             var fast = Canvas(image: image)
             var naive = Canvas(image: image)
             naive._fastPaths = false
@@ -40,6 +41,7 @@ struct FastPathTests {
             try naive.fillRect(x: x, y: y, width: w, height: h, color: color, opacity: opacity)
             let difference = maxSampleDifference(fast.image, naive.image)
             #expect(difference <= 1, "trial \(trial): rect (\(x), \(y), \(w), \(h)) differs by \(difference)")
+            // snippet.end: fast-and-naive
         }
     }
 

@@ -7,15 +7,15 @@ import VisTestSupport
 /// Font lookup through fontconfig, font files, and the errors for bad fonts.
 @Suite("Fonts")
 struct FontTests {
-    static let dejaVuSans = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
-    static let microHei = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    static let dejaVuSans = TestFonts.dejaVuSans
+    static let microHei = TestFonts.wqyMicroHeiSubset
 
     @Test("generic families resolve to the DejaVu fonts, as in matplotlib")
     func genericFamilies() throws {
         #expect(try FontSet.resolve(.sansSerif).primaryFace.familyName == "DejaVu Sans")
         #expect(try FontSet.resolve(.serif).primaryFace.familyName == "DejaVu Serif")
         #expect(try FontSet.resolve(.monospace).primaryFace.familyName == "DejaVu Sans Mono")
-        #expect(try FontSet.resolve("DejaVu Sans").primaryFace.path == FontTests.dejaVuSans)
+        #expect(try FontSet.resolve("DejaVu Sans").primaryFace.path.hasSuffix("/DejaVuSans.ttf"))
     }
 
     @Test("weight and slant select the bold and oblique faces")

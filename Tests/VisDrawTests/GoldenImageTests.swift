@@ -15,7 +15,7 @@ struct GoldenImageTests {
 
     func check(_ canvas: Canvas, _ name: String) throws {
         let result = try TestSupport.compareWithGolden(canvas.image, name: name, directory: Self.directory, tolerance: 2)
-        #expect(result.differingSamples == 0, "\(name): \(result.differingSamples) samples differ (max \(result.maxDifference))")
+        #expect(result.differingSamples == 0, "\(name): \(result.differingSamples) samples differ (max \(result.maxDifference)); rendered: \(result.actualPath ?? "-")")
     }
 
     @Test("Joins: miter, round, bevel on a zigzag, three widths")

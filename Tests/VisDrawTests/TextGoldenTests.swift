@@ -5,20 +5,24 @@ import VisTestSupport
 
 @testable import VisDraw
 
-/// Whole pictures of text compared with committed golden PNGs (exact: same FreeType, same pixels).
-/// Regenerate with `VIS_REGENERATE_GOLDEN=1` and look at them.
+/// Whole pictures of text compared with committed golden PNGs (exact: same FreeType, same pixels). Every string is
+/// drawn with a bundled font file (``TestFonts``), so the pictures do not depend on the fonts installed; fallback
+/// through fontconfig is checked by the "Text rendering" suite instead. Regenerate with `VIS_REGENERATE_GOLDEN=1`
+/// and look at them.
 @Suite("Text goldens")
 struct TextGoldenTests {
     static let goldenDirectory = TestSupport.packageRoot.appendingPathComponent(
         "Tests/VisDrawTests/Golden")
     static let black = Color(red: 0, green: 0, blue: 0)
+    /// DejaVu Sans, the default sans-serif font, from its bundled file.
+    static let sans = FontSpec.file(TestFonts.dejaVuSans)
 
     func expectMatchesGolden(_ image: Image, _ name: String) throws {
         let result = try TestSupport.compareWithGolden(
             image, name: name, directory: TextGoldenTests.goldenDirectory)
         #expect(
             result.differingSamples == 0,
-            "\(name): \(result.differingSamples) samples differ, max \(result.maxDifference)")
+            "\(name): \(result.differingSamples) samples differ, max \(result.maxDifference); rendered: \(result.actualPath ?? "-")")
     }
 
     /// A small red cross marking an anchor point.
@@ -37,11 +41,14 @@ struct TextGoldenTests {
             let y = 45.0 + Double(row) * 60
             try canvas.drawText(
                 vertical.rawValue, x: 10, y: y,
-                style: TextStyle(sizePoints: 10, color: TextGoldenTests.black, verticalAlignment: .center))
+                style: TextStyle(
+                    font: TextGoldenTests.sans, sizePoints: 10, color: TextGoldenTests.black,
+                    verticalAlignment: .center))
             for (column, horizontal) in HorizontalTextAlignment.allCases.enumerated() {
                 let x = 250.0 + Double(column) * 200
                 let style = TextStyle(
-                    sizePoints: 12, color: TextGoldenTests.black, horizontalAlignment: horizontal,
+                    font: TextGoldenTests.sans, sizePoints: 12, color: TextGoldenTests.black,
+                    horizontalAlignment: horizontal,
                     verticalAlignment: vertical, background: box)
                 try canvas.drawText("Ag \(horizontal.rawValue)", x: x, y: y, style: style)
                 try markAnchor(&canvas, x: x, y: y)
@@ -99,7 +106,8 @@ struct TextGoldenTests {
             let x = 20.0 + Double(index % 4) * 135
             let y = 40.0 + Double(index / 4) * 90
             try canvas.drawText(
-                text, x: x, y: y, style: TextStyle(sizePoints: 13, color: color, background: background))
+                text, x: x, y: y,
+                style: TextStyle(font: TextGoldenTests.sans, sizePoints: 13, color: color, background: background))
         }
         try expectMatchesGolden(canvas.image, "text-backgrounds.png")
     }
@@ -111,7 +119,7 @@ struct TextGoldenTests {
         for (index, horizontal) in HorizontalTextAlignment.allCases.enumerated() {
             let x = 20.0 + Double(index) * 310
             let style = TextStyle(
-                sizePoints: 12, color: Color(red: 20, green: 20, blue: 120),
+                font: TextGoldenTests.sans, sizePoints: 12, color: Color(red: 20, green: 20, blue: 120),
                 horizontalAlignment: horizontal,
                 verticalAlignment: .center,
                 background: TextBackground(
@@ -123,21 +131,21 @@ struct TextGoldenTests {
         try expectMatchesGolden(canvas.image, "text-multiline.png")
     }
 
-    @Test("CJK through fallback from DejaVu Sans and through the font file; tofu for U+E000")
+    @Test("CJK from both faces of a .ttc collection, and a label in the MMDetection style")
     func cjk() throws {
         var canvas = Canvas(image: try TextTestImages.white(width: 360, height: 150))
         let green = Color(red: 0, green: 127, blue: 0)
         try canvas.drawText(
-            "猫 cat 狗 (fallback)", x: 10, y: 10, style: TextStyle(sizePoints: 16, color: green))
+            "猫 cat 狗 (face 0)", x: 10, y: 10,
+            style: TextStyle(font: .file(TestFonts.wqyMicroHeiSubset, faceIndex: 0), sizePoints: 16, color: green))
         try canvas.drawText(
-            "猫 cat 狗 (wqy file)", x: 10, y: 50,
-            style: TextStyle(
-                font: .file("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", faceIndex: 0), sizePoints: 16,
-                color: green))
+            "猫 cat 狗 (face 1, Mono)", x: 10, y: 50,
+            style: TextStyle(font: .file(TestFonts.wqyMicroHeiSubset, faceIndex: 1), sizePoints: 16, color: green))
         try canvas.drawText(
-            "标签 0.97 \u{E000}", x: 10, y: 95,
+            "标签 0.97", x: 10, y: 95,
             style: TextStyle(
-                sizePoints: 13, color: Color(red: 255, green: 255, blue: 255),
+                font: .file(TestFonts.wqyMicroHeiSubset), sizePoints: 13,
+                color: Color(red: 255, green: 255, blue: 255),
                 background: TextBackground(
                     faceColor: Color(red: 220, green: 20, blue: 60), edgeColor: .none, alpha: 0.8,
                     padPoints: 0.7)))

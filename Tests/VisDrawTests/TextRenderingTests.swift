@@ -30,7 +30,7 @@ enum TextTestImages {
 /// Drawing text: fallback fonts, tofu, the glyph cache, concurrency, colours, backgrounds and bad input.
 @Suite("Text rendering")
 struct TextRenderingTests {
-    static let microHei = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    static let microHei = TestFonts.wqyMicroHeiSubset
     let black = Color(red: 0, green: 0, blue: 0)
 
     @Test("CJK characters fall back from DejaVu Sans to a CJK font and render real glyphs")
@@ -52,7 +52,7 @@ struct TextRenderingTests {
         let style = TextStyle(
             font: .sansSerif, sizePoints: 16, color: black, verticalAlignment: .baseline)
         var fileStyle = style
-        fileStyle.font = .file(TextRenderingTests.microHei, faceIndex: 0)
+        fileStyle.font = .file(face.path, faceIndex: face.faceIndex)
         try viaFallback.drawText("猫", x: 10, y: 40, style: style)
         try viaFile.drawText("猫", x: 10, y: 40, style: fileStyle)
         #expect(viaFallback == viaFile)

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import VisCore
 
 /// Helpers shared by the test targets. Not part of the public product.
@@ -117,28 +118,34 @@ public enum TestSupport {
         throw TestSupportError.missingTool("built product `\(name)` not found next to the tests; run `swift build` first")
     }
 
-    /// Compares `image` with the golden PNG `name` in `directory`, or writes it when
-    /// `VIS_REGENERATE_GOLDEN=1`. Returns the largest absolute per-sample difference and the count of samples
-    /// that differ by more than `tolerance`.
+    /// Compares `image` with the golden PNG `name` in `directory`. Returns the largest absolute per-sample
+    /// difference, the count of samples that differ by more than `tolerance`, and where the rendered image was
+    /// written when they differ (`<name>.actual.png` in a temporary directory of this run, never in `Tests/`;
+    /// the path is also printed).
+    ///
+    /// With `VIS_REGENERATE_GOLDEN=1` (`regenerate`) the golden is rewritten instead and a test issue is recorded,
+    /// so a run that regenerates can never pass: look at the new PNGs, commit them, and rerun without the flag.
     ///
     /// - Throws: ``TestSupportError/missingGolden(_:)`` when the golden file does not exist and regeneration is
-    ///   off; also writes `<name>.actual.png` beside the golden for inspection when they differ.
+    ///   off.
     public static func compareWithGolden(
-        _ image: Image, name: String, directory: URL, tolerance: Int = 0
-    ) throws -> (maxDifference: Int, differingSamples: Int) {
+        _ image: Image, name: String, directory: URL, tolerance: Int = 0, regenerate: Bool = regenerateGoldens,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> (maxDifference: Int, differingSamples: Int, actualPath: String?) {
         let url = directory.appendingPathComponent(name)
-        if regenerateGoldens {
+        if regenerate {
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             try ImageGoldenIO.write(image, to: url.path)
-            return (0, 0)
+            let note = "regenerated golden image \(url.path) (VIS_REGENERATE_GOLDEN=1): look at it, commit it and "
+            Issue.record("\(note)rerun without the flag", sourceLocation: sourceLocation)
+            return (0, 0, nil)
         }
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw TestSupportError.missingGolden("\(url.path) (regenerate with VIS_REGENERATE_GOLDEN=1)")
         }
         let golden = try ImageGoldenIO.read(url.path)
         guard golden.width == image.width, golden.height == image.height, golden.layout == image.layout else {
-            try? ImageGoldenIO.write(image, to: url.deletingPathExtension().path + ".actual.png")
-            return (255, max(golden.pixels.count, image.pixels.count))
+            return (255, max(golden.pixels.count, image.pixels.count), writeActual(image, name: name))
         }
         var maxDifference = 0
         var differing = 0
@@ -147,10 +154,21 @@ public enum TestSupport {
             maxDifference = max(maxDifference, difference)
             if difference > tolerance { differing += 1 }
         }
-        if differing > 0 {
-            try? ImageGoldenIO.write(image, to: url.deletingPathExtension().path + ".actual.png")
-        }
-        return (maxDifference, differing)
+        return (maxDifference, differing, differing > 0 ? writeActual(image, name: name) : nil)
+    }
+
+    /// This run's folder for the images of failed golden comparisons (made on first use).
+    private static let actualImagesDirectory: URL? = try? makeTemporaryDirectory("vis-golden-actual")
+
+    /// Writes the rendered image of a failed comparison to ``actualImagesDirectory`` and prints where.
+    private static func writeActual(_ image: Image, name: String) -> String? {
+        guard let directory = actualImagesDirectory else { return nil }
+        let path = directory.appendingPathComponent(
+            URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent + ".actual.png"
+        ).path
+        guard (try? ImageGoldenIO.write(image, to: path)) != nil else { return nil }
+        print("golden mismatch for \(name): the rendered image is at \(path)")
+        return path
     }
 }
 

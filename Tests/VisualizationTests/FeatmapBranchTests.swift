@@ -3,8 +3,8 @@ import Testing
 import VisTestSupport
 import Visualization
 
-/// `Visualizer.drawFeatmap`: every branch with hand-checkable maps (spec §2.5), the output shapes (§2.6) and the
-/// errors.
+/// `Visualizer.drawFeatmap`: every branch with hand-checkable maps (values measured with MMEngine), the output
+/// shapes MMEngine produces and the errors.
 @Suite("drawFeatmap branches")
 struct FeatmapBranchTests {
     /// `[[0, 1], [2, 3]]`, normalised to 0, 85, 170, 255.
@@ -35,7 +35,7 @@ struct FeatmapBranchTests {
 
     static let uniform100 = try? Image(width: 2, height: 2, layout: .rgb, fill: [100, 100, 100])
 
-    // MARK: - §2.5 golden values
+    // MARK: - MMEngine's measured values
 
     @Test("one channel [[0,1],[2,3]] with the defaults: JET of 0, 85, 170, 255")
     func rampAlone() throws {
@@ -155,7 +155,7 @@ struct FeatmapBranchTests {
         #expect(samples == [0, 255], "only white and solid black in the empty cells")
     }
 
-    // MARK: - §2.6 output shapes
+    // MARK: - MMEngine's output shapes
 
     struct ShapeCase: CustomTestStringConvertible, Sendable {
         let label: String
@@ -215,7 +215,7 @@ struct FeatmapBranchTests {
               topk: 10, arrangement: (4, 5), resize: nil, output: (3, 3), warns: false),
     ]
 
-    @Test("output shapes (spec §2.6)", arguments: shapeCases)
+    @Test("output shapes (as MMEngine's)", arguments: shapeCases)
     func outputShape(_ shape: ShapeCase) throws {
         let featmap = try Self.map(shape.featmap[0], shape.featmap[1], shape.featmap[2])
         let image = try shape.image.map { try Self.image($0.height, $0.width, layout: $0.gray ? .gray : .rgb) }

@@ -54,10 +54,11 @@ enum TaskTestSupport {
 
     /// Compares with a golden PNG at tolerance 2 (glyphs and arcs may differ by a rounding step between systems).
     static func expectGolden(_ image: Image, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try TestSupport.compareWithGolden(image, name: name, directory: goldenDirectory, tolerance: 2)
+        let result = try TestSupport.compareWithGolden(
+            image, name: name, directory: goldenDirectory, tolerance: 2, sourceLocation: sourceLocation)
         #expect(
             result.differingSamples == 0,
-            "\(name): \(result.differingSamples) samples differ, max \(result.maxDifference)",
+            "\(name): \(result.differingSamples) samples differ, max \(result.maxDifference); rendered: \(result.actualPath ?? "-")",
             sourceLocation: sourceLocation)
     }
 

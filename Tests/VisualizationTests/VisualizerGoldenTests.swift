@@ -71,6 +71,6 @@ struct VisualizerGoldenTests {
         let image = try visualizer.getImage()
         let result = try TestSupport.compareWithGolden(
             image, name: "every_method.png", directory: Self.directory, tolerance: 2)
-        #expect(result.differingSamples == 0, "\(result.differingSamples) samples differ (max \(result.maxDifference))")
+        #expect(result.differingSamples == 0, "\(result.differingSamples) samples differ (max \(result.maxDifference)); rendered: \(result.actualPath ?? "-")")
     }
 }

@@ -3,7 +3,7 @@ import Testing
 import VisTestSupport
 import Visualization
 
-/// MMEngine's `ManagerMixin` behaviour (spec §5.2, `test_manager.py`, `test_visualizer.py::test_get_instance`).
+/// MMEngine's `ManagerMixin` behaviour (`test_manager.py`, `test_visualizer.py::test_get_instance`).
 /// Instances are process-wide, so every test uses its own names.
 @Suite(.serialized) struct VisualizerInstancesTests {
     func unique(_ label: String) -> String { "\(label)-\(UUID().uuidString)" }
@@ -67,7 +67,8 @@ import Visualization
     }
 }
 
-/// MMEngine's `VISUALIZERS` registry (spec §5.1).
+/// MMEngine's `VISUALIZERS` registry: building goes through `get_instance`, so it needs a name and makes the
+/// result current.
 @Suite(.serialized) struct VisualizerRegistryTests {
     @Test func buildingRegistersTheInstanceAndMakesItCurrent() throws {
         let name = "registry-\(UUID().uuidString)"

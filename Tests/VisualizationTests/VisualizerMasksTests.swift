@@ -5,7 +5,7 @@ import Visualization
 
 @Suite("Visualizer.drawBinaryMasks")
 struct VisualizerMasksTests {
-    /// OpenCV's `addWeighted(p, 1 − α, c, α, 0)` for uint8, as the spec of MMEngine's blending.
+    /// OpenCV's `addWeighted(p, 1 − α, c, α, 0)` for uint8, as MMEngine blends masks.
     static func blend(_ pixel: UInt8, _ color: UInt8, alpha: Double) -> UInt8 {
         let value = (Float(color) * Float(alpha)).addingProduct(Float(pixel), Float(1 - alpha))
         return UInt8(min(max(value.rounded(.toNearestOrEven), 0), 255))

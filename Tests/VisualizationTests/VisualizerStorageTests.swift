@@ -3,8 +3,8 @@ import Testing
 import VisTestSupport
 import Visualization
 
-/// Swift twins of the backend-handling cases of MMEngine's `test_visualizer.py` (spec §6.1) and of §1.1's
-/// construction rules.
+/// Swift twins of the backend-handling cases of MMEngine's `test_visualizer.py` and of its constructor's rules
+/// (`vis_data` suffix, unique names, backends needing a save directory skipped).
 @Suite struct VisualizerStorageTests {
     /// MMEngine's `MockVisBackend`: optional save_dir, records what reached it.
     static let registry: VisBackendRegistry = {

@@ -2,7 +2,7 @@
 ///
 /// The polynomial is the reflected 0x82F63B78 with initial value and final xor 0xFFFFFFFF, so
 /// `CRC32C.checksum("123456789")` is `0xE3069283`. The implementation processes eight bytes per step with
-/// "slicing-by-8" tables (about 1–2 GB/s in pure Swift); ``CRC32C/_bitwiseChecksum(_:)`` is the naive
+/// "slicing-by-8" tables (about 1–2 GB/s in pure Swift); `_bitwiseChecksum(_:)` is the naive
 /// bit-at-a-time definition the tests compare it with.
 public enum CRC32C {
     /// The reflected Castagnoli polynomial.

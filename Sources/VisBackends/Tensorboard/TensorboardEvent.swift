@@ -1,7 +1,7 @@
 /// One record of a TensorBoard event file: the subset of `tensorboard.Event` this library writes and reads.
 ///
 /// Field numbers and wire forms are those of TensorBoard's `event.proto` / `summary.proto` / `tensor.proto`
-/// (see `formats.md` §1.4). Encoding follows the Python library byte for byte: fields in number order, proto3
+/// (package `tensorboard`). Encoding follows the Python library byte for byte: fields in number order, proto3
 /// defaults left out, `oneof` members written even when they hold a default value.
 public struct TensorboardEvent: Sendable, Equatable {
     /// Seconds since the Unix epoch (`wall_time`, field 1).

@@ -16,7 +16,7 @@ import VisCore
 ///   at step 0. MMEngine writes Python-syntax text, which TensorBoard's markdown renderer runs together; this
 ///   backend writes the config's YAML or JSON dump in a fenced code block so it shows as written. With
 ///   `logHParams`, the config's leaves (dotted keys) also become the run's hparams row.
-/// - ``addGraph(_:)`` stores nothing (as in MMEngine). ``experiment`` is the ``TensorboardWriter``.
+/// - ``VisBackend/addGraph(_:)`` stores nothing (as in MMEngine). ``experiment`` is the ``TensorboardWriter``.
 public final class TensorboardVisBackend: VisBackend, @unchecked Sendable {
     /// The run directory the event file is written into.
     public let saveDirectory: String

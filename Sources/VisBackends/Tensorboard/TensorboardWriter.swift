@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import VisCore
 
-/// Writes one TensorBoard event file: the Swift counterpart of `SummaryWriter`, and the ``experiment`` of
+/// Writes one TensorBoard event file: the Swift counterpart of `SummaryWriter`, and the ``TensorboardVisBackend/experiment`` of
 /// ``TensorboardVisBackend``.
 ///
 /// - **Fast, non-blocking calls.** `addScalar` encodes its record (a few dozen bytes, both CRCs) into an

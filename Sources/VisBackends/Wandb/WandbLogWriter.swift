@@ -2,7 +2,7 @@ import CZlib
 
 /// Frames serialized records into the bytes of a W&B transaction log (`run-<id>.wandb`).
 ///
-/// The format is LevelDB's log format with W&B's file header (`formats.md` §2.2):
+/// The format is LevelDB's log format with W&B's file header, as the wandb SDK (0.31) writes and reads it:
 /// - the file starts with the 7 bytes `:W&B`, `e1 be` (magic 0xBEE1, little-endian), `00` (store version 0);
 /// - the file is cut into 32 KiB blocks counted from offset 0, so the header uses the first 7 bytes of block 0;
 /// - each record is stored as one FULL chunk, or as FIRST, MIDDLE…, LAST chunks when it does not fit in the

@@ -1,5 +1,5 @@
 // Protobuf encoding of the W&B records. Fields are written in field-number order and proto3 defaults (0, "",
-// false, empty) are left out, as the Python protobuf library does, so our bytes match the spec's vectors.
+// false, empty) are left out, as the Python protobuf library does, so our bytes match the wandb SDK's.
 
 extension WandbRecord: _ProtobufEncodable {
     /// The serialized `wandb_internal.Record`.

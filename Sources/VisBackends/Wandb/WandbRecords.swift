@@ -1,5 +1,5 @@
 /// One record of a W&B transaction log: the subset of `wandb_internal.Record` that an offline run needs
-/// (`formats.md` §2.3), in the field-number order the Python protobuf library writes.
+/// (field numbers of `wandb/proto/wandb_internal.proto`), in the field-number order the Python protobuf library writes.
 ///
 /// ``WandbRun`` writes these; ``WandbLogReader`` reads them back (record types this package does not model
 /// are kept as ``Content/other(field:)``).

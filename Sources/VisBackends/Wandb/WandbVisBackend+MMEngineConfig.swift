@@ -13,7 +13,7 @@ extension WandbVisBackend {
     ///
     /// `init_kwargs` may hold `project`, `entity`, `name`, `group`, `job_type`, `notes`, `tags`, `config`, `id`,
     /// `allow_val_change` and `dir` (which replaces `saveDir`, as in MMEngine); the arguments in
-    /// ``ignoredInitArguments`` are ignored with a warning.
+    /// `ignoredInitArguments` are ignored with a warning.
     ///
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` or
     ///   ``VisBackendError/configValue(key:expected:actual:)`` naming the offending `init_kwargs` entry, and the

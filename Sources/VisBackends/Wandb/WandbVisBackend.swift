@@ -16,7 +16,7 @@ import VisCore
 ///   until the run ends, keeping only the last value of each key. `filePath` is ignored.
 /// - ``addConfig(_:)`` updates the run config (nested dictionaries become JSON values); a key that already holds
 ///   another value throws unless `allowValueChange` is set. MMEngine's code artifact (`log_code`) is not written.
-/// - ``addGraph(_:)`` does nothing: `wandb.watch` needs a live PyTorch model.
+/// - ``VisBackend/addGraph(_:)`` does nothing: `wandb.watch` needs a live PyTorch model.
 /// - `defineMetrics` are MMEngine's `define_metric_cfg` (see
 ///   ``WandbMetricDefinition/definitions(fromMMEngineConfig:)``).
 /// - ``close()`` finishes the run (exit code 0). Then, with `syncOnClose`, it runs `wandb sync <run dir>` when the
@@ -56,7 +56,15 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - saveDir: The parent of the `wandb/` directory (MMEngine's `save_dir`).
-    ///   - project, entity, name, group, jobType, notes, tags, config, id: `wandb.init` arguments.
+    ///   - project: `wandb.init`'s `project`.
+    ///   - entity: `wandb.init`'s `entity` (team or user).
+    ///   - name: `wandb.init`'s `name`, the run's display name.
+    ///   - group: `wandb.init`'s `group`.
+    ///   - jobType: `wandb.init`'s `job_type`.
+    ///   - notes: `wandb.init`'s `notes`.
+    ///   - tags: `wandb.init`'s `tags`.
+    ///   - config: `wandb.init`'s `config`, the run's initial config.
+    ///   - id: `wandb.init`'s `id`; default: a new random run id.
     ///   - allowValueChange: Whether ``addConfig(_:)`` may change values already in the config.
     ///   - defineMetrics: `define_metric` calls made when the run starts.
     ///   - commit: MMEngine's `commit` (see the type's documentation).
