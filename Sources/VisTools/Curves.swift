@@ -1,14 +1,8 @@
 import Foundation
 import VisBackends
 
-/// Reads training runs of every kind the package writes or meets into named scalar series.
-///
-/// ```swift
-/// let runs = try Curves.readRuns(at: "work_dirs/resnet/20240101_120000/vis_data")
-/// let loss = try runs[0].points(of: "loss")
-/// let summary = try runs[0].summary(of: "loss")          // count, min with step, max with step, last, …
-/// let smooth = Curves.smoothed(loss.map(\.value), weight: 0.6)
-/// ```
+/// Reads training runs of every kind the package writes or meets into named scalar series, smooths them as
+/// TensorBoard does and draws them (the VisTools overview has a worked example).
 public enum Curves {
     /// The runs at `path`, which may be:
     /// - a JSON-lines scalar file (`scalars.json`, an MMEngine runner log `<timestamp>.json`), or a folder holding
