@@ -159,6 +159,12 @@ extension Curves {
             try axes.legend()
         }
         try figure.tightLayout()
+        if options.layout == .grid, let title = options.title, !title.isEmpty {
+            // The tight layout leaves the figure title no room above the panel titles: give it a 12 pt line.
+            var params = figure.subplotParams
+            params.top -= 12 * 1.5 / 72 / options.height
+            if params.top - params.bottom > 0.2 { try figure.subplotsAdjust(params) }
+        }
         return figure
     }
 

@@ -91,6 +91,30 @@ struct PlotCommandTests {
         #expect(smooth.full * 2 < raw.full, "\(raw), \(smooth)")
     }
 
+    @Test("a grid's figure title gets its own line above the panel titles")
+    func gridTitleRoom() throws {
+        let root = try TestSupport.makeTemporaryDirectory("vis-plot")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let run = try Self.run(root, "a", Self.loss(20))
+        /// The first row where the panels' top spines run: dark over more than half the width.
+        func topSpineRow(_ extra: [String]) throws -> Int? {
+            let out = root.appendingPathComponent("grid\(extra.count).png").path
+            let result = try Self.vis(["plot", run, "--keys", "loss", "acc", "--layout", "grid", "--out", out] + extra)
+            #expect(result.status == 0, "\(result.stderr)")
+            let image = try Image(contentsOfFile: out)
+            for y in 0..<image.height {
+                var dark = 0
+                for x in 0..<image.width where image[x, y, 0] < 80 && image[x, y, 1] < 80 { dark += 1 }
+                if dark > image.width / 2 { return y }
+            }
+            return nil
+        }
+        let plain = try #require(try topSpineRow([]))
+        let titled = try #require(try topSpineRow(["--title", "Two keys"]))
+        // 12 pt × 1.5 at 100 dpi is 25 px.
+        #expect(titled - plain >= 20, "panels move down for the title: \(plain) → \(titled)")
+    }
+
     @Test("usage errors exit 64 and name the flag; negative numbers parse as values")
     func usageErrors() throws {
         let root = try TestSupport.makeTemporaryDirectory("vis-plot")
