@@ -96,7 +96,7 @@ extension Axes {
                 }
                 if marker != .none {
                     try renderer.drawMarkers(
-                        marker.path(size: markerSize * pt), at: [Point(left + handleWidth / 2, lineY)],
+                        marker.path(size: markerSize * pt), at: _snappedMarkerPoints([Point(left + handleWidth / 2, lineY)]),
                         faceColors: marker.isFilled ? [color] : [], edgeColors: [color], edgeWidth: 1.0 * pt, alpha: alpha)
                 }
             case let .markers(color, area, marker, edges, lineWidth, alpha):
@@ -108,7 +108,7 @@ extension Axes {
                 }
                 try renderer.drawMarkers(
                     marker.path(size: area.squareRoot() * pt),
-                    at: [Point(left + handleWidth / 2, baseline - handleHeight * 0.6875)],
+                    at: _snappedMarkerPoints([Point(left + handleWidth / 2, baseline - handleHeight * 0.6875)]),
                     faceColors: marker.isFilled ? [color] : [], edgeColors: edgeColors, edgeWidth: lineWidth * pt,
                     alpha: alpha)
             case let .patch(color, alpha):

@@ -209,12 +209,13 @@ public final class Axes {
     ///   - sizes: Marker areas in pt², one for all or one per point (default 36, a 6 pt circle).
     ///   - color: The face colour; nil takes the next colour of the patch cycle.
     ///   - edgeColors: Marker edges (default: the face colour, as matplotlib).
-    ///   - lineWidth: Edge width in points (default 1.5).
+    ///   - lineWidth: Edge width in points (default 1 for filled markers, 1.5 for `+` and `x`, as matplotlib).
     /// - Throws: ``PlotError/invalidArgument(argument:expected:actual:)`` for mismatched lengths or bad sizes.
     public func scatter(
         x: [Double], y: [Double], sizes: [Double] = [36], color: Color? = nil, alpha: Double = 1,
-        edgeColors: EdgeColors = .face, lineWidth: Double = 1.5, marker: Marker = .circle, label: String? = nil
+        edgeColors: EdgeColors = .face, lineWidth: Double? = nil, marker: Marker = .circle, label: String? = nil
     ) throws {
+        let lineWidth = lineWidth ?? (marker.isFilled ? 1.0 : 1.5)
         try checkScatter(x: x, y: y, sizes: sizes, alpha: alpha, lineWidth: lineWidth)
         let chosen = color ?? nextPatchColor()
         artists.append(
@@ -231,8 +232,9 @@ public final class Axes {
     public func scatter(
         x: [Double], y: [Double], values: [Double], colormap: PlotColormap = .viridis, vmin: Double? = nil,
         vmax: Double? = nil, sizes: [Double] = [36], alpha: Double = 1, edgeColors: EdgeColors = .face,
-        lineWidth: Double = 1.5, marker: Marker = .circle, label: String? = nil
+        lineWidth: Double? = nil, marker: Marker = .circle, label: String? = nil
     ) throws {
+        let lineWidth = lineWidth ?? (marker.isFilled ? 1.0 : 1.5)
         try checkScatter(x: x, y: y, sizes: sizes, alpha: alpha, lineWidth: lineWidth)
         try PlotError._checkSameLength(x, values, yName: "values")
         let finite = values.filter(\.isFinite)
