@@ -51,7 +51,7 @@ extension Axes {
             return _PlacedText(layout: layout, box: box, rotated: true, color: color)
         }
         let box = layout.bounds(anchorX: anchor.x, anchorY: anchor.y, verticalAlignment: vertical)
-        return _PlacedText(layout: layout, box: PixelRect(box), color: color)
+        return _PlacedText(layout: layout, box: box, color: color)
     }
 
     /// Positions the ticks, tick labels, axis labels, offset texts and title.
@@ -126,6 +126,9 @@ extension Axes {
 
     /// Draws everything of these axes.
     func draw<R: PlotRenderer>(with renderer: inout R) throws {
+        viewCache = nil
+        viewCache = (try viewInterval(horizontal: true), try viewInterval(horizontal: false))
+        defer { viewCache = nil }
         let rect = pixelRect
         guard rect.width > 0, rect.height > 0 else { return }
         let pt = geometry.scale

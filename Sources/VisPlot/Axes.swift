@@ -132,6 +132,8 @@ public final class Axes {
     var patchCycle = 0
     /// Drawing order among the figure's axes.
     var zOrder = 0.0
+    /// Both view intervals, computed once per draw (autoscaling scans all the data).
+    var viewCache: (x: (Double, Double), y: (Double, Double))?
     /// The face colour inside the axes.
     public var faceColor: Color = Color(red: 255, green: 255, blue: 255)
     /// The tick-label and label font size in points.
@@ -230,8 +232,8 @@ public final class Axes {
     ///
     /// - Throws: ``PlotError/invalidArgument(argument:expected:actual:)`` for mismatched lengths or bad sizes.
     public func scatter(
-        x: [Double], y: [Double], values: [Double], colormap: PlotColormap = .viridis, vmin: Double? = nil,
-        vmax: Double? = nil, sizes: [Double] = [36], alpha: Double = 1, edgeColors: EdgeColors = .face,
+        x: [Double], y: [Double], sizes: [Double] = [36], values: [Double], colormap: PlotColormap = .viridis,
+        vmin: Double? = nil, vmax: Double? = nil, alpha: Double = 1, edgeColors: EdgeColors = .face,
         lineWidth: Double? = nil, marker: Marker = .circle, label: String? = nil
     ) throws {
         let lineWidth = lineWidth ?? (marker.isFilled ? 1.0 : 1.5)

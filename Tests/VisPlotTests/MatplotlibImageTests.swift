@@ -74,7 +74,7 @@ struct MatplotlibImageTests {
         let figure = try Figure(size: (8, 8))
         let axes = try figure.subplots()[0][0]
         let data = clusters()
-        try axes.scatter(x: data.x, y: data.y, values: data.labels, colormap: .tab20, sizes: [15])
+        try axes.scatter(x: data.x, y: data.y, sizes: [15], values: data.labels, colormap: .tab20)
         axes.setTitle("t-SNE")
         return figure
     }
