@@ -25,9 +25,15 @@ func _snap(_ value: Double, width: Double) -> Double {
     return (value + 0.5).rounded(.down) + half
 }
 
-/// Snapping of a y coordinate, done like matplotlib's in y-up device space of a `height`-pixel figure.
+/// Snapping of a y coordinate (matplotlib's Agg snaps in its y-down device space, like x).
 func _snapY(_ value: Double, width: Double, height: Double) -> Double {
-    height - _snap(height - value, width: width)
+    _snap(value, width: width)
+}
+
+/// Marker centres on whole pixel corners, as matplotlib's Agg `draw_markers` puts them (used for markers of
+/// one colour and size: line markers and uniform scatters).
+func _snappedMarkerPoints(_ points: [Point]) -> [Point] {
+    points.map { Point(($0.x + 0.5).rounded(.down), ($0.y + 0.5).rounded(.down)) }
 }
 
 extension Axes {
@@ -45,7 +51,7 @@ extension Axes {
             return _PlacedText(layout: layout, box: box, rotated: true, color: color)
         }
         let box = layout.bounds(anchorX: anchor.x, anchorY: anchor.y, verticalAlignment: vertical)
-        return _PlacedText(layout: layout, box: PixelRect(box), color: color)
+        return _PlacedText(layout: layout, box: box, color: color)
     }
 
     /// Positions the ticks, tick labels, axis labels, offset texts and title.
@@ -120,6 +126,9 @@ extension Axes {
 
     /// Draws everything of these axes.
     func draw<R: PlotRenderer>(with renderer: inout R) throws {
+        viewCache = nil
+        viewCache = (try viewInterval(horizontal: true), try viewInterval(horizontal: false))
+        defer { viewCache = nil }
         let rect = pixelRect
         guard rect.width > 0, rect.height > 0 else { return }
         let pt = geometry.scale
@@ -234,7 +243,7 @@ extension Axes {
                     alpha: line.alpha)
             }
             if line.marker != .none {
-                let points = _pixelPoints(line.x, line.y, x: x, y: y)
+                let points = _snappedMarkerPoints(_pixelPoints(line.x, line.y, x: x, y: y))
                 let shape = line.marker.path(size: line.markerSizePoints * pt)
                 try renderer.drawMarkers(
                     shape, at: points, faceColors: line.marker.isFilled ? [line.color] : [], edgeColors: [line.color],
@@ -302,6 +311,7 @@ extension Axes {
                 if faces.count > 1 { faces = indices.map { scatter.colors[$0] } }
             } else {
                 points = _pixelPoints(scatter.x, scatter.y, x: x, y: y)
+                if scatter.colors.count == 1 { points = _snappedMarkerPoints(points) }
             }
             let edges: [Color]
             switch scatter.edges {

@@ -49,32 +49,53 @@ extension Axes {
         return entries
     }
 
-    /// Draws the legend (nothing when no artist has a label).
-    func drawLegend<R: PlotRenderer>(
-        _ request: (location: LegendLocation, fontSize: Double, frameAlpha: Double), with renderer: inout R,
-        x: _AxisTransform, y: _AxisTransform, rect: PixelRect
-    ) throws {
+    /// The legend's measured layout: entries, their text layouts, row baselines (from the box top), and the box.
+    func legendLayout(
+        _ request: (location: LegendLocation, fontSize: Double, frameAlpha: Double), x: _AxisTransform,
+        y: _AxisTransform, rect: PixelRect
+    ) throws -> (entries: [(handle: _LegendHandle, label: String)], layouts: [TextLayout], baselines: [Double], box: PixelRect)? {
         let entries = legendEntries()
-        guard !entries.isEmpty else { return }
-        let pt = geometry.scale
-        let fs = request.fontSize * pt
+        guard !entries.isEmpty else { return nil }
+        let fs = request.fontSize * geometry.scale
         let layouts = try entries.map { try geometry.layout($0.label, sizePoints: request.fontSize, font: font) }
-        let handleWidth = 2.0 * fs
         let handleHeight = 0.7 * fs
-        let textX = 0.4 * fs + handleWidth + 0.8 * fs
-        var rows: [(baseline: Double, height: Double)] = []
+        let textX = 0.4 * fs + 2.0 * fs + 0.8 * fs
+        var baselines: [Double] = []
         var top = 0.4 * fs
         for layout in layouts {
             let ascent = layout.lines.last?.baseline ?? layout.height
             let above = max(handleHeight, ascent)
             let below = max(0, layout.height - ascent)
-            rows.append((top + above, above + below))
+            baselines.append(top + above)
             top += above + below + 0.5 * fs
         }
         let width = textX + (layouts.map(\.width).max() ?? 0) + 0.4 * fs
         let height = top - 0.5 * fs + 0.4 * fs
-        let origin = try legendOrigin(
-            request.location, width: width, height: height, rect: rect, pad: 0.5 * fs, x: x, y: y)
+        let origin = try legendOrigin(request.location, width: width, height: height, rect: rect, pad: 0.5 * fs, x: x, y: y)
+        return (entries, layouts, baselines, PixelRect(x: origin.x, y: origin.y, width: width, height: height))
+    }
+
+    /// The legend's box in figure pixels, or nil without a legend (or without labelled artists).
+    public func legendRect() throws -> PixelRect? {
+        guard let request = legendRequest else { return nil }
+        let (x, y) = try transforms()
+        return try legendLayout(request, x: x, y: y, rect: pixelRect)?.box
+    }
+
+    /// Draws the legend (nothing when no artist has a label).
+    func drawLegend<R: PlotRenderer>(
+        _ request: (location: LegendLocation, fontSize: Double, frameAlpha: Double), with renderer: inout R,
+        x: _AxisTransform, y: _AxisTransform, rect: PixelRect
+    ) throws {
+        guard let measured = try legendLayout(request, x: x, y: y, rect: rect) else { return }
+        let (entries, layouts) = (measured.entries, measured.layouts)
+        let pt = geometry.scale
+        let fs = request.fontSize * pt
+        let handleWidth = 2.0 * fs
+        let handleHeight = 0.7 * fs
+        let textX = 0.4 * fs + handleWidth + 0.8 * fs
+        let origin = Point(measured.box.x, measured.box.y)
+        let (width, height) = (measured.box.width, measured.box.height)
 
         // Frame: a rounded box (quadratic corners, radius 0.2 font sizes), white at the frame alpha, light grey edge.
         let radius = 0.2 * fs
@@ -84,7 +105,7 @@ extension Axes {
             alpha: request.frameAlpha)
 
         for (index, entry) in entries.enumerated() {
-            let baseline = origin.y + rows[index].baseline
+            let baseline = origin.y + measured.baselines[index]
             let left = origin.x + 0.4 * fs
             switch entry.handle {
             case let .line(color, widthPoints, style, marker, markerSize, alpha):
@@ -96,7 +117,7 @@ extension Axes {
                 }
                 if marker != .none {
                     try renderer.drawMarkers(
-                        marker.path(size: markerSize * pt), at: [Point(left + handleWidth / 2, lineY)],
+                        marker.path(size: markerSize * pt), at: _snappedMarkerPoints([Point(left + handleWidth / 2, lineY)]),
                         faceColors: marker.isFilled ? [color] : [], edgeColors: [color], edgeWidth: 1.0 * pt, alpha: alpha)
                 }
             case let .markers(color, area, marker, edges, lineWidth, alpha):
@@ -108,7 +129,7 @@ extension Axes {
                 }
                 try renderer.drawMarkers(
                     marker.path(size: area.squareRoot() * pt),
-                    at: [Point(left + handleWidth / 2, baseline - handleHeight * 0.6875)],
+                    at: _snappedMarkerPoints([Point(left + handleWidth / 2, baseline - handleHeight * 0.6875)]),
                     faceColors: marker.isFilled ? [color] : [], edgeColors: edgeColors, edgeWidth: lineWidth * pt,
                     alpha: alpha)
             case let .patch(color, alpha):
@@ -118,7 +139,7 @@ extension Axes {
             }
             let layout = layouts[index]
             let box = layout.bounds(anchorX: origin.x + textX, anchorY: baseline, verticalAlignment: .baseline)
-            try renderer.drawText(layout, in: PixelRect(box), color: Color(red: 0, green: 0, blue: 0), rotated: false)
+            try renderer.drawText(layout, in: box, color: Color(red: 0, green: 0, blue: 0), rotated: false)
         }
     }
 
@@ -177,21 +198,47 @@ extension Axes {
             case .image: break
             }
         }
+        // Long lines are cut into chunks with bounding boxes, so each candidate only looks at the chunks it meets.
+        var chunks: [(points: ArraySlice<Point>, bounds: PixelRect, line: Int)] = []
+        for (lineIndex, line) in polylines.enumerated() {
+            var start = line.startIndex
+            while start < line.endIndex {
+                let end = min(start + 256, line.endIndex)
+                // Chunks overlap by one point so that every segment is in one chunk.
+                let piece = line[start..<min(end + 1, line.endIndex)]
+                let finite = piece.filter { $0.x.isFinite && $0.y.isFinite }
+                if let minX = finite.map(\.x).min(), let maxX = finite.map(\.x).max(), let minY = finite.map(\.y).min(),
+                    let maxY = finite.map(\.y).max()
+                {
+                    chunks.append((piece, PixelRect(x: minX, y: minY, width: maxX - minX, height: maxY - minY), lineIndex))
+                }
+                start = end
+            }
+        }
         var best: (badness: Int, origin: Point)?
         for candidate in LegendLocation.allCases.dropFirst() {
             let origin = place(candidate)
             let box = PixelRect(x: origin.x, y: origin.y, width: width, height: height)
             func strictlyInside(_ p: Point) -> Bool { p.x > box.x && p.x < box.maxX && p.y > box.y && p.y < box.maxY }
-            var badness = 0
-            for line in polylines {
-                for point in line where strictlyInside(point) { badness += 1 }
-                if _polylineIntersects(line, box) { badness += 1 }
+            func overlaps(_ other: PixelRect) -> Bool {
+                other.x <= box.maxX && box.x <= other.maxX && other.y <= box.maxY && box.y <= other.maxY
             }
+            var badness = 0
+            var crossed = Set<Int>()
+            for chunk in chunks where overlaps(chunk.bounds) {
+                // The overlap point is counted by the chunk that owns it, not the next one.
+                for point in chunk.points.dropLast(chunk.points.endIndex < polylines[chunk.line].endIndex ? 1 : 0)
+                where strictlyInside(point) {
+                    badness += 1
+                }
+                if !crossed.contains(chunk.line), _polylineIntersects(Array(chunk.points), box) { crossed.insert(chunk.line) }
+            }
+            badness += crossed.count
             for point in points where strictlyInside(point) { badness += 1 }
             for other in boxes where other.x < box.maxX && box.x < other.maxX && other.y < box.maxY && box.y < other.maxY {
                 badness += 1
             }
-            if best == nil || badness < best!.badness { best = (badness, origin) }
+            if badness < (best?.badness ?? Int.max) { best = (badness, origin) }
             if badness == 0 { break }
         }
         return best?.origin ?? place(.upperRight)

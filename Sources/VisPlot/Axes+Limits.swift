@@ -20,7 +20,14 @@ struct _AxisTransform {
     var length: Double
 
     func pixel(_ value: Double) -> Double {
-        let fraction = (scale.forward(value) - start) / (end - start)
+        // Linear axes (nearly all data) take a multiply-add; only log axes take the logarithm.
+        let scaled: Double
+        if scale == .linear {
+            scaled = value
+        } else {
+            scaled = _log10OrNegativeInfinity(value)
+        }
+        let fraction = (scaled - start) / (end - start)
         // Far-off values stay finite so that the rasterizer can clip them.
         return min(max(origin + fraction * length, -1e9), 1e9)
     }
@@ -109,6 +116,7 @@ extension Axes {
     /// The view interval of one axis in data units, from its left/bottom end to its right/top end (images
     /// turn the y axis downwards).
     func viewInterval(horizontal: Bool) throws -> (Double, Double) {
+        if let viewCache { return horizontal ? viewCache.x : viewCache.y }
         let state = horizontal ? xAxis : yAxis
         var interval: (Double, Double)
         if let lower = state.lowerLimit, let upper = state.upperLimit {
@@ -225,4 +233,10 @@ extension Axes {
     public func viewLimits(horizontal: Bool) throws -> (Double, Double) {
         try viewInterval(horizontal: horizontal)
     }
+}
+
+/// log10 for positive values, -inf otherwise; kept out of line so that linear transforms never evaluate it.
+@inline(never)
+func _log10OrNegativeInfinity(_ value: Double) -> Double {
+    value > 0 ? log10(value) : -.infinity
 }

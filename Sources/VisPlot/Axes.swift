@@ -132,6 +132,8 @@ public final class Axes {
     var patchCycle = 0
     /// Drawing order among the figure's axes.
     var zOrder = 0.0
+    /// Both view intervals, computed once per draw (autoscaling scans all the data).
+    var viewCache: (x: (Double, Double), y: (Double, Double))?
     /// The face colour inside the axes.
     public var faceColor: Color = Color(red: 255, green: 255, blue: 255)
     /// The tick-label and label font size in points.
@@ -209,12 +211,13 @@ public final class Axes {
     ///   - sizes: Marker areas in pt², one for all or one per point (default 36, a 6 pt circle).
     ///   - color: The face colour; nil takes the next colour of the patch cycle.
     ///   - edgeColors: Marker edges (default: the face colour, as matplotlib).
-    ///   - lineWidth: Edge width in points (default 1.5).
+    ///   - lineWidth: Edge width in points (default 1 for filled markers, 1.5 for `+` and `x`, as matplotlib).
     /// - Throws: ``PlotError/invalidArgument(argument:expected:actual:)`` for mismatched lengths or bad sizes.
     public func scatter(
         x: [Double], y: [Double], sizes: [Double] = [36], color: Color? = nil, alpha: Double = 1,
-        edgeColors: EdgeColors = .face, lineWidth: Double = 1.5, marker: Marker = .circle, label: String? = nil
+        edgeColors: EdgeColors = .face, lineWidth: Double? = nil, marker: Marker = .circle, label: String? = nil
     ) throws {
+        let lineWidth = lineWidth ?? (marker.isFilled ? 1.0 : 1.5)
         try checkScatter(x: x, y: y, sizes: sizes, alpha: alpha, lineWidth: lineWidth)
         let chosen = color ?? nextPatchColor()
         artists.append(
@@ -229,10 +232,11 @@ public final class Axes {
     ///
     /// - Throws: ``PlotError/invalidArgument(argument:expected:actual:)`` for mismatched lengths or bad sizes.
     public func scatter(
-        x: [Double], y: [Double], values: [Double], colormap: PlotColormap = .viridis, vmin: Double? = nil,
-        vmax: Double? = nil, sizes: [Double] = [36], alpha: Double = 1, edgeColors: EdgeColors = .face,
-        lineWidth: Double = 1.5, marker: Marker = .circle, label: String? = nil
+        x: [Double], y: [Double], sizes: [Double] = [36], values: [Double], colormap: PlotColormap = .viridis,
+        vmin: Double? = nil, vmax: Double? = nil, alpha: Double = 1, edgeColors: EdgeColors = .face,
+        lineWidth: Double? = nil, marker: Marker = .circle, label: String? = nil
     ) throws {
+        let lineWidth = lineWidth ?? (marker.isFilled ? 1.0 : 1.5)
         try checkScatter(x: x, y: y, sizes: sizes, alpha: alpha, lineWidth: lineWidth)
         try PlotError._checkSameLength(x, values, yName: "values")
         let finite = values.filter(\.isFinite)

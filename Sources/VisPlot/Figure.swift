@@ -93,6 +93,9 @@ public final class Figure {
     public private(set) var subplotParams = SubplotParams()
     /// The axes, in the order they were added.
     public private(set) var axes: [Axes] = []
+    /// The zlib level of PNG output, 0...9. Plots are mostly flat colour, so the fast level 1 compresses them
+    /// nearly as well as matplotlib's 6 at a fraction of the time.
+    public var pngCompressionLevel = 1
     /// A title above all axes (`suptitle`), or nil.
     public var superTitle: String?
     let geometry: _FigureGeometry
@@ -251,7 +254,7 @@ public final class Figure {
             let layout = try geometry.layout(superTitle, sizePoints: 12, font: font, alignment: .center)
             // matplotlib's suptitle: centred at 98 % of the height, top-aligned.
             let box = layout.bounds(anchorX: Double(geometry.pixelWidth) / 2, anchorY: 0.02 * Double(geometry.pixelHeight), verticalAlignment: .top)
-            try renderer.drawText(layout, in: PixelRect(box), color: Color(red: 0, green: 0, blue: 0), rotated: false)
+            try renderer.drawText(layout, in: box, color: Color(red: 0, green: 0, blue: 0), rotated: false)
         }
     }
 
@@ -278,7 +281,9 @@ public final class Figure {
             if lower.hasSuffix(".svg") {
                 let text = try svg()
                 try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
-            } else if lower.hasSuffix(".png") || lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
+            } else if lower.hasSuffix(".png") {
+                try render().writePNG(to: path, compressionLevel: min(max(pngCompressionLevel, 0), 9))
+            } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
                 try render().write(to: path)
             } else {
                 throw PlotError.output(path: path, reason: "the extension names no supported format; use .png, .jpg, .jpeg or .svg")

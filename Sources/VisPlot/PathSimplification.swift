@@ -8,17 +8,86 @@ import VisDraw
 func _simplifiedPolyline(_ xs: [Double], _ ys: [Double], x: _AxisTransform, y: _AxisTransform) -> Path {
     var path = Path()
     var simplifier = _Simplifier()
+    var columns = _ColumnReducer()
+    // Dense data sorted by x (training curves): per pixel column only the first, lowest, highest and last
+    // points can show (M4 reduction); the rest is skipped before simplifying.
+    let dense = xs.count > 4 * Int(abs(x.length)) && _isNondecreasing(xs)
     for index in xs.indices {
         let (vx, vy) = (xs[index], ys[index])
         let valid = vx.isFinite && vy.isFinite && (x.scale == .linear || vx > 0) && (y.scale == .linear || vy > 0)
         guard valid else {
+            columns.flush(into: &simplifier, path: &path)
             simplifier.finish(into: &path)
             continue
         }
-        simplifier.add(Point(x.pixel(vx), y.pixel(vy)), into: &path)
+        let point = Point(x.pixel(vx), y.pixel(vy))
+        if dense {
+            columns.add(point, into: &simplifier, path: &path)
+        } else {
+            simplifier.add(point, into: &path)
+        }
     }
+    columns.flush(into: &simplifier, path: &path)
     simplifier.finish(into: &path)
     return path
+}
+
+/// Whether the finite values never decrease.
+func _isNondecreasing(_ values: [Double]) -> Bool {
+    var previous = -Double.infinity
+    for value in values where value.isFinite {
+        if value < previous { return false }
+        previous = value
+    }
+    return true
+}
+
+/// Keeps the first, lowest, highest and last point of each whole-pixel column, in their order.
+struct _ColumnReducer {
+    private var column = Int.min
+    private var first = Point(0, 0)
+    private var lowest = Point(0, 0)
+    private var highest = Point(0, 0)
+    private var lowestIndex = 0
+    private var highestIndex = 0
+    private var last = Point(0, 0)
+    private var count = 0
+
+    mutating func add(_ point: Point, into simplifier: inout _Simplifier, path: inout Path) {
+        let key = Int(point.x.rounded(.down))
+        if key != column {
+            flush(into: &simplifier, path: &path)
+            column = key
+            first = point
+            lowest = point
+            highest = point
+            lowestIndex = 0
+            highestIndex = 0
+            last = point
+            count = 1
+            return
+        }
+        if point.y < lowest.y {
+            lowest = point
+            lowestIndex = count
+        }
+        if point.y > highest.y {
+            highest = point
+            highestIndex = count
+        }
+        last = point
+        count += 1
+    }
+
+    mutating func flush(into simplifier: inout _Simplifier, path: inout Path) {
+        guard count > 0 else { return }
+        simplifier.add(first, into: &path)
+        let extremes = lowestIndex <= highestIndex ? [(lowestIndex, lowest), (highestIndex, highest)] : [(highestIndex, highest), (lowestIndex, lowest)]
+        for (index, point) in extremes where index != 0 && index != count - 1 { simplifier.add(point, into: &path) }
+        if count > 1 { simplifier.add(last, into: &path) }
+        count = 0
+        column = Int.min
+    }
 }
 
 /// matplotlib's default `path.simplify_threshold`, in pixels.

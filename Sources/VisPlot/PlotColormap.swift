@@ -1,6 +1,6 @@
 import VisCore
 
-/// How ``Axes/scatter(x:y:values:colormap:vmin:vmax:sizes:alpha:edgeColors:lineWidth:marker:label:)`` turns
+/// How ``Axes/scatter(x:y:sizes:values:colormap:vmin:vmax:alpha:edgeColors:lineWidth:marker:label:)`` turns
 /// values into colours: a continuous table (VisCore's ``VisCore/Colormap``) or a qualitative palette
 /// (``VisCore/ColorPalette``) whose N colours split the normalised range into N equal bins, as matplotlib's
 /// `ListedColormap` does.

@@ -1,45 +1,20 @@
 import VisCore
 import VisDraw
 
-/// A rectangle in figure pixels: (0, 0) is the top-left corner of the figure, y down.
-public struct PixelRect: Sendable, Hashable, CustomStringConvertible {
-    /// Left edge.
-    public var x: Double
-    /// Top edge.
-    public var y: Double
-    /// Width (>= 0).
-    public var width: Double
-    /// Height (>= 0).
-    public var height: Double
+/// A rectangle in figure pixels: (0, 0) is the figure's top-left corner, y down. It is VisDraw's
+/// ``VisDraw/TextBounds`` (the same geometry serves text boxes and axes boxes).
+public typealias PixelRect = TextBounds
 
-    /// Creates a rectangle from its top-left corner and size.
-    public init(x: Double, y: Double, width: Double, height: Double) {
-        self.x = x
-        self.y = y
-        self.width = width
-        self.height = height
-    }
-
-    /// Right edge.
-    public var maxX: Double { x + width }
-    /// Bottom edge.
-    public var maxY: Double { y + height }
-
+extension TextBounds {
     /// Whether `point` lies inside (edges included).
     public func contains(_ point: Point) -> Bool { point.x >= x && point.x <= maxX && point.y >= y && point.y <= maxY }
 
     /// The smallest rectangle holding both.
-    public func union(_ other: PixelRect) -> PixelRect {
+    public func union(_ other: TextBounds) -> TextBounds {
         let left = min(x, other.x)
         let top = min(y, other.y)
-        return PixelRect(x: left, y: top, width: max(maxX, other.maxX) - left, height: max(maxY, other.maxY) - top)
+        return TextBounds(x: left, y: top, width: max(maxX, other.maxX) - left, height: max(maxY, other.maxY) - top)
     }
-
-    init(_ bounds: TextBounds) {
-        self.init(x: bounds.x, y: bounds.y, width: bounds.width, height: bounds.height)
-    }
-
-    public var description: String { "(x: \(x), y: \(y), width: \(width), height: \(height))" }
 }
 
 /// How a path is stroked, in pixels.
@@ -115,4 +90,13 @@ extension Color {
     func _scaledAlpha(_ alpha: Double) -> Color {
         withAlpha(UInt8((Double(self.alpha) * min(max(alpha, 0), 1)).rounded()))
     }
+}
+
+/// `image` resampled to `width`×`height` as both renderers show it: nearest neighbour when enlarging three
+/// times or more (crisp pixels, as matplotlib's "auto" interpolation), bilinear otherwise; transparency
+/// flattened over white.
+func _resampled(_ image: Image, width: Int, height: Int) throws -> Image {
+    let enlarging = width >= 3 * image.width && height >= 3 * image.height
+    let scaled = try image.resized(width: width, height: height, interpolation: enlarging ? .nearest : .bilinear)
+    return scaled.layout == .rgba ? scaled.flattened(over: Color(red: 255, green: 255, blue: 255)) : scaled
 }

@@ -65,8 +65,13 @@ public struct RasterRenderer: PlotRenderer {
         _ marker: Path, at points: [Point], faceColors: [Color], edgeColors: [Color], edgeWidth: Double, alpha: Double
     ) throws {
         guard !points.isEmpty, !marker.isEmpty else { return }
-        let edgeStyle = edgeWidth > 0 && !edgeColors.isEmpty ? StrokeStyle(lineWidth: edgeWidth) : nil
-        let stamps = try _MarkerStamps(marker: marker, edge: edgeStyle, filled: !faceColors.isEmpty)
+        var edgeStyle = edgeWidth > 0 && !edgeColors.isEmpty ? StrokeStyle(lineWidth: edgeWidth) : nil
+        // Opaque markers edged in their own colour composite once with the union of fill and edge coverage:
+        // the same pixels as two passes, half the work.
+        let merged =
+            edgeStyle != nil && alpha == 1 && edgeColors == faceColors && faceColors.allSatisfy { $0.alpha == 255 }
+        let stamps = try _MarkerStamps(marker: marker, edge: edgeStyle, filled: !faceColors.isEmpty, merged: merged)
+        if merged { edgeStyle = nil }
         withTarget { target, dx, dy in
             let (width, height) = (Double(target.width), Double(target.height))
             let reach = stamps.reach
@@ -133,10 +138,7 @@ public struct RasterRenderer: PlotRenderer {
         let width = Int(rect.width.rounded())
         let height = Int(rect.height.rounded())
         guard width > 0, height > 0, !image.isEmpty else { return }
-        // Nearest when enlarging by 3× or more (crisp pixels, as matplotlib's "auto" interpolation), else smooth.
-        let enlarging = width >= 3 * image.width && height >= 3 * image.height
-        var scaled = try image.resized(width: width, height: height, interpolation: enlarging ? .nearest : .bilinear)
-        if scaled.layout == .rgba { scaled = scaled.flattened(over: Color(red: 255, green: 255, blue: 255)) }
+        let scaled = try _resampled(image, width: width, height: height)
         let placed = scaled
         withTarget { target, dx, dy in
             var pixels = target.image
@@ -160,7 +162,7 @@ struct _MarkerStamps {
     /// How far the marker reaches from its centre, in pixels.
     let reach: Double
 
-    init(marker: Path, edge: StrokeStyle?, filled: Bool) throws {
+    init(marker: Path, edge: StrokeStyle?, filled: Bool, merged: Bool = false) throws {
         var extent = 0.0
         for element in marker.elements {
             switch element {
@@ -190,10 +192,36 @@ struct _MarkerStamps {
                 var stroke = try canvas.coverageMask(stroking: placed, style: edge)
                 stroke.originX -= Int(center)
                 stroke.originY -= Int(center)
-                edges.append(stroke)
+                if merged {
+                    fills[phase] = _MarkerStamps.union(fill, stroke)
+                } else {
+                    edges.append(stroke)
+                }
             }
         }
         masks = [fills, edges]
+    }
+
+    /// Coverage of drawing `a` then `b` in one colour: a + b − a·b.
+    static func union(_ a: CoverageMask, _ b: CoverageMask) -> CoverageMask {
+        guard a.width > 0, a.height > 0 else { return b }
+        guard b.width > 0, b.height > 0 else { return a }
+        let left = min(a.originX, b.originX)
+        let top = min(a.originY, b.originY)
+        let right = max(a.originX + a.width, b.originX + b.width)
+        let bottom = max(a.originY + a.height, b.originY + b.height)
+        var result = CoverageMask(originX: left, originY: top, width: right - left, height: bottom - top)
+        for mask in [a, b] {
+            for row in 0..<mask.height {
+                for column in 0..<mask.width {
+                    let target = (row + mask.originY - top) * result.width + (column + mask.originX - left)
+                    let existing = Int(result.coverage[target])
+                    let added = Int(mask.coverage[row * mask.width + column])
+                    result.coverage[target] = UInt8(existing + added - (existing * added + 127) / 255)
+                }
+            }
+        }
+        return result
     }
 
     /// The stamp of `kind` (0 fill, 1 edge) for `phase`, placed at whole pixel (`x`, `y`). The copy shares the

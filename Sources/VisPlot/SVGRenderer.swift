@@ -117,8 +117,7 @@ public struct SVGRenderer: PlotRenderer {
         let width = Int(rect.width.rounded())
         let height = Int(rect.height.rounded())
         guard width > 0, height > 0, !image.isEmpty else { return }
-        let enlarging = width >= 3 * image.width && height >= 3 * image.height
-        let scaled = try image.resized(width: width, height: height, interpolation: enlarging ? .nearest : .bilinear)
+        let scaled = try _resampled(image, width: width, height: height)
         let png = Data(try scaled.pngData()).base64EncodedString()
         body.append(
             "<image x=\"\(Int(rect.x.rounded()))\" y=\"\(Int(rect.y.rounded()))\" width=\"\(width)\" height=\"\(height)\" "
