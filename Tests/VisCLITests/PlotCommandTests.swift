@@ -91,6 +91,30 @@ struct PlotCommandTests {
         #expect(smooth.full * 2 < raw.full, "\(raw), \(smooth)")
     }
 
+    @Test("runner logs: the text summary reports iteration time; --include-outliers keeps each epoch's first line")
+    func trainTime() throws {
+        let root = try TestSupport.makeTemporaryDirectory("vis-plot")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let lines = (0..<6).map { index -> String in
+            let (epoch, time) = (index / 3 + 1, index % 3 == 0 ? 1.0 : 0.5)
+            return "{\"lr\": 0.1, \"loss\": 1, \"time\": \(time), \"epoch\": \(epoch), \"iter\": \(index % 3 + 1), \"step\": \(index + 1)}"
+        } + ["{\"accuracy/top1\": 50, \"time\": 9, \"step\": 2}"]
+        let run = try Self.run(root, "runner", lines)
+        let text = try Self.vis(["plot", run, "--keys", "loss", "--summary"])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("runner: MMEngine runner log, 6 train lines: average iter time 0.6667 s/iter"))
+        #expect(text.stdout.contains("slowest epoch 1 (0.5000 s/iter)"), "\(text.stdout)")
+        #expect(text.stdout.contains("6 iterations ≈ 4.0 s"), "\(text.stdout)")
+        func slowest(_ extra: [String]) throws -> Double? {
+            let result = try Self.vis(["plot", run, "--keys", "loss", "--summary", "--format", "json"] + extra)
+            let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+            let time = (object?["runs"] as? [[String: Any]])?.first?["train_time"] as? [String: Any]
+            return time?["slowest_epoch_time"] as? Double
+        }
+        #expect(try slowest([]) == 0.5)
+        #expect(abs((try slowest(["--include-outliers"]) ?? 0) - 2.0 / 3) < 1e-12)
+    }
+
     @Test("a grid's figure title gets its own line above the panel titles")
     func gridTitleRoom() throws {
         let root = try TestSupport.makeTemporaryDirectory("vis-plot")
