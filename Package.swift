@@ -101,6 +101,10 @@ let package = Package(
         .executableTarget(
             name: "vis-crashtest", dependencies: ["VisBackends"], path: "Tests/CrashTestHelper",
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // A child process for the `vis tb` tests: logs TensorBoard scalars in a loop, flushing, until killed or done.
+        .executableTarget(
+            name: "vis-tb-writeloop", dependencies: ["VisBackends"], path: "Tests/TensorboardWriteLoopHelper",
+            swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // Shared test helpers: temporary directories, the interop Python, golden-image comparison, the test fonts.
         // Golden images are read and written by path in each test target's `Golden` folder (never as resources).
@@ -135,7 +139,7 @@ let package = Package(
         // End-to-end tests of the `vis` executable and of interop with Python readers (a venv made by
         // Scripts/test.sh); they depend on the executables so `swift test` builds them first.
         .testTarget(
-            name: "VisCLITests", dependencies: ["VisCore", "vis", "VisTestSupport"],
+            name: "VisCLITests", dependencies: ["VisCore", "VisBackends", "vis", "vis-tb-writeloop", "VisTestSupport"],
             exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(

@@ -19,10 +19,12 @@ struct ConvertCommand: ParsableCommand {
     @Argument(help: "The output image; its extension (.png, .jpg, .jpeg) selects the format.")
     var output: String
 
-    @Option(help: "JPEG quality, 1-100 (JPEG output only; default 95).")
+    @Option(parsing: .unconditional, help: "JPEG quality, 1-100 (JPEG output only; default 95).")
     var quality: Int?
 
-    @Option(name: .customLong("compression-level"), help: "PNG compression level, 0-9 (PNG output only; default 6).")
+    @Option(
+        name: .customLong("compression-level"), parsing: .unconditional,
+        help: "PNG compression level, 0-9 (PNG output only; default 6).")
     var compressionLevel: Int?
 
     /// The background an RGBA image is composited over when written as JPEG.

@@ -34,7 +34,9 @@ struct DatasampleCommand: ParsableCommand {
     @Option(help: "auto, detection, segmentation, classification or pose.")
     var task: Task = .auto
 
-    @Option(name: .customLong("score-thr"), help: "Hide predictions scoring at or below this (default 0.3).")
+    @Option(
+        name: .customLong("score-thr"), parsing: .unconditional,
+        help: "Hide predictions scoring at or below this (default 0.3).")
     var scoreThreshold: Double = 0.3
 
     @Flag(name: .customLong("no-gt"), help: "Do not draw the ground truth.")
@@ -59,35 +61,38 @@ struct DatasampleCommand: ParsableCommand {
     }
 
     func run() throws {
-        let input = try Image(contentsOfFile: image)
-        let dataSample = try DatasampleCommandError.naming(sample) { try DataSample(contentsOfJSONFile: sample) }
+        let input = try CommandFailure.naming("--image") { try Image(contentsOfFile: image) }
+        let dataSample = try naming("--sample", sample) { try DataSample(contentsOfJSONFile: sample) }
         let visualizer = try Visualizer(name: "vis-datasample", rank: 0)
         if let meta {
-            visualizer.setDatasetMeta(try DatasampleCommandError.naming(meta) { try DatasetMeta(contentsOfFile: meta) })
+            visualizer.setDatasetMeta(try naming("--meta", meta) { try DatasetMeta(contentsOfFile: meta) })
         }
         if let kind = TaskKind(rawValue: task.rawValue) {
             visualizer.taskVisualizer = kind.makeVisualizer()
         }
-        try DatasampleCommandError.naming(sample) {
+        try naming("--sample", sample) {
             try visualizer.addDatasample(
                 name: (image as NSString).lastPathComponent, image: input, dataSample: dataSample,
                 drawGT: !noGroundTruth, drawPred: !noPrediction, predScoreThreshold: scoreThreshold, outFile: out)
         }
     }
-}
 
-/// A data-sample or metadata error, prefixed with the file it came from.
-struct DatasampleCommandError: Error, CustomStringConvertible {
-    let description: String
-
-    /// Runs `body`, prefixing a ``DataSampleError`` with `path` (errors that name their file already pass through).
+    /// Runs `body`, naming the flag and file of a ``DataSampleError`` (`--meta meta.yaml: field `classes`: …`):
+    /// dataset metadata is not a data sample, so its field errors lose the library's "data sample field" wording.
+    /// Other errors name their file already, or are about the image or the output.
     @discardableResult
-    static func naming<Result>(_ path: String, _ body: () throws -> Result) throws -> Result {
+    private func naming<Result>(_ flag: String, _ path: String, _ body: () throws -> Result) throws -> Result {
         do {
             return try body()
         } catch let error as DataSampleError {
-            if case .unreadableFile = error { throw error }
-            throw DatasampleCommandError(description: "\(path): \(error)")
+            switch error {
+            case .unreadableFile:
+                throw CommandFailure("\(flag): \(CommandFailure.message(for: error))")
+            case let .invalidField(field, expected, actual) where flag == "--meta":
+                throw CommandFailure("\(flag) \(path): field `\(field)`: expected \(expected), got \(actual)")
+            default:
+                throw CommandFailure("\(flag) \(path): \(CommandFailure.message(for: error))")
+            }
         }
     }
 }

@@ -21,7 +21,7 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "The output directory (created if needed).")
     var out: String
 
-    @Option(help: "Steps of the fake training curve.")
+    @Option(parsing: .unconditional, help: "Steps of the fake training curve.")
     var steps: Int = 100
 
     func validate() throws {
@@ -31,7 +31,9 @@ struct DemoCommand: ParsableCommand {
     }
 
     func run() throws {
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try CommandFailure.naming("--out") {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        }
         let scene = try DemoScene.make()
         let annotated = try DemoCommand.annotate(scene)
         let demoPath = (out as NSString).appendingPathComponent("demo.png")
@@ -50,7 +52,7 @@ struct DemoCommand: ParsableCommand {
         let failures = FailureLog()
         let visualizer = try Visualizer(
             name: "vis-demo-\(UUID().uuidString)", backends: specs, saveDir: out, rank: 0,
-            errorHandler: { error in failures.record("\(error)") })
+            errorHandler: { error in failures.record(error) })
         visualizer.addConfig(DemoCommand.config(steps: steps))
         visualizer.addImage(name: "scene", image: scene.image, step: 0)
         visualizer.addImage(name: "annotated", image: annotated, step: 0)
@@ -63,7 +65,7 @@ struct DemoCommand: ParsableCommand {
         let syncCommand = wandb?.syncCommand
         visualizer.close()
         if !failures.messages.isEmpty {
-            throw ValidationError("a backend failed: \(failures.messages.joined(separator: "; "))")
+            throw CommandFailure("logging failed: \(failures.messages.joined(separator: "; "))")
         }
 
         let visData = (out as NSString).appendingPathComponent("vis_data")
@@ -169,14 +171,21 @@ struct DemoCommand: ParsableCommand {
     }
 }
 
-/// Collects backend failures reported asynchronously.
+/// Collects backend failures reported asynchronously, each distinct one once: a backend that cannot write fails
+/// the same way on every call.
 private final class FailureLog: @unchecked Sendable {
     private let lock = NSLock()
     private var recorded: [String] = []
 
-    func record(_ message: String) {
+    func record(_ error: any Error) {
+        let messages: [String]
+        if case .backendsFailed(let failures)? = error as? VisBackendError {
+            messages = failures.map { "\($0.backend): \($0.message)" }
+        } else {
+            messages = [CommandFailure.message(for: error)]
+        }
         lock.lock()
-        recorded.append(message)
+        for message in messages where !recorded.contains(message) { recorded.append(message) }
         lock.unlock()
     }
 

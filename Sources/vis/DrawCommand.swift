@@ -39,17 +39,18 @@ struct DrawCommand: ParsableCommand {
     @Option(help: "The output image (.png, .jpg or .jpeg).")
     var out: String
 
+    func validate() throws {
+        guard (try? ImageFormat(pathExtensionOf: out)) != nil else {
+            throw ValidationError("--out `\(out)` must end in .png, .jpg or .jpeg")
+        }
+    }
+
     func run() throws {
         let input: Image
         do {
             input = try Image(contentsOfFile: image)
         } catch {
             throw DrawOpsError(location: "--image", message: "\(error)")
-        }
-        do {
-            _ = try ImageFormat(pathExtensionOf: out)
-        } catch {
-            throw DrawOpsError(location: "--out", message: "`\(out)` must end in .png, .jpg or .jpeg")
         }
         let calls = try DrawOperations.load(path: ops)
         // Warnings (out-of-bounds geometry) go to the visualizer's logger, on stderr.

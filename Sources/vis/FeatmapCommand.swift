@@ -14,7 +14,8 @@ struct FeatmapCommand: ParsableCommand {
             resized to --resize or to the image's size, reduced (--reduction), min-max normalised, coloured \
             (OpenCV JET by default) and blended over the image with weight --alpha. With --reduction none and \
             --topk > 0 the output is a grid of the top-k channels by activation sum (--arrangement cells); with \
-            --topk 0 the map must have 1 or 3 channels. The output is written atomically: a failure leaves no file.
+            --topk <= 0 (MMEngine's topk=-1: `--topk -1`) the map must have 1 or 3 channels. The output is \
+            written atomically: a failure leaves no file.
             """)
 
     @Argument(help: "The feature map: a .npy file of shape (C, H, W) or (1, C, H, W).")
@@ -26,16 +27,18 @@ struct FeatmapCommand: ParsableCommand {
     @Option(help: "squeeze_mean (default), select_max or none.")
     var reduction: String = ChannelReduction.squeezeMean.rawValue
 
-    @Option(help: "With --reduction none: channels in the grid (> 0), or <= 0 for a 1- or 3-channel map.")
+    @Option(
+        parsing: .unconditional,
+        help: "With --reduction none: channels in the grid (> 0), or <= 0 (e.g. -1) for a 1- or 3-channel map.")
     var topk: Int = 20
 
-    @Option(help: "With --reduction none and --topk > 0: the grid's ROWS,COLS.")
+    @Option(parsing: .unconditional, help: "With --reduction none and --topk > 0: the grid's ROWS,COLS.")
     var arrangement: String = "4,5"
 
-    @Option(help: "Resize each heatmap to H,W (the image too).")
+    @Option(parsing: .unconditional, help: "Resize each heatmap to H,W (the image too).")
     var resize: String?
 
-    @Option(help: "The heatmap's weight over the image.")
+    @Option(parsing: .unconditional, help: "The heatmap's weight over the image.")
     var alpha: Double = 0.5
 
     @Option(help: "jet (OpenCV's, the default), viridis, magma or gray.")
@@ -64,11 +67,13 @@ struct FeatmapCommand: ParsableCommand {
         case 3: map = array
         case 4 where array.shape[0] == 1: map = try array.reshaped(Array(array.shape.dropFirst()))
         default:
-            throw FeatmapCommandError(
+            throw CommandFailure(
                 "\(featmap): expected a feature map of shape (C, H, W) or (1, C, H, W), got shape "
                     + "(\(array.shape.map(String.init).joined(separator: ", ")))")
         }
-        let overlaid = try image.map { try Image(contentsOfFile: $0) }
+        let overlaid = try image.map { path in
+            try CommandFailure.naming("--image") { try Image(contentsOfFile: path) }
+        }
         let arrangement = try FeatmapCommand.pair(arrangement, option: "--arrangement", names: "ROWS,COLS")
         let resizeShape = try resize.map { try FeatmapCommand.pair($0, option: "--resize", names: "H,W") }
         let drawn: Image
@@ -79,9 +84,37 @@ struct FeatmapCommand: ParsableCommand {
                 alpha: alpha, colormap: try parsedColormap(),
                 warningHandler: { FileHandle.standardError.write(Data("warning: \($0)\n".utf8)) })
         } catch let error as FeatmapError {
-            throw FeatmapCommandError("\(featmap): \(error)")
+            throw CommandFailure(message(for: error))
         }
-        try drawn.write(to: out)
+        try CommandFailure.naming("--out") { try drawn.write(to: out) }
+    }
+
+    /// A library error in the command line's terms: the flag at fault (`--image`, `--resize`), or the feature-map
+    /// file, instead of `drawFeatmap`'s argument names.
+    func message(for error: FeatmapError) -> String {
+        let subjects = [
+            "overlaidImage": "--image \(image ?? "")", "resizeShape": "--resize \(resize ?? "")",
+            "arrangement": "--arrangement \(arrangement)", "alpha": "--alpha \(alpha)", "topk": "--topk \(topk)",
+        ]
+        switch error {
+        case .unsupportedOverlaidImage(let layout):
+            return "\(subjects["overlaidImage"] ?? ""): expected an RGB or gray image, got \(layout)"
+        case .unsupportedReduction(let name):
+            return "--reduction: expected squeeze_mean, select_max or none, got `\(name)`"
+        case let .arrangementTooSmall(rows, columns, topk):
+            return "--arrangement \(rows),\(columns): \(rows * columns) cells are fewer than --topk \(topk); "
+                + "give a grid that holds --topk cells"
+        case .channelCountNotOneOrThree(let channels):
+            return "\(featmap): with --reduction none and --topk <= 0 the map must have 1 or 3 channels, got "
+                + "\(channels); use --reduction squeeze_mean or select_max, or --topk > 0"
+        case let .nonFiniteValues(argument, index):
+            let place = index.map { " (first at flat index \($0))" } ?? " (after averaging or resizing)"
+            return "\(subjects[argument] ?? featmap): expected finite values, got NaN or infinity\(place)"
+        case let .invalidArgument(argument, expected, actual):
+            return "\(subjects[argument] ?? featmap): expected \(expected), got \(actual)"
+        case .invalidRank(let shape):
+            return "\(featmap): expected 3 dimensions (C, H, W), got shape \(shape)"
+        }
     }
 
     private func parsedReduction() throws -> ChannelReduction {
@@ -110,10 +143,4 @@ struct FeatmapCommand: ParsableCommand {
         }
         return (first, second)
     }
-}
-
-/// A `vis featmap` failure, printed as `Error: <description>`.
-struct FeatmapCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }

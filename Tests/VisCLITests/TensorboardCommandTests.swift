@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VisBackends
 import VisTestSupport
 
 #if canImport(Glibc)
@@ -22,6 +23,11 @@ struct TensorboardCommandTests {
         try TestSupport.runCapturing(try TestSupport.productPath("vis"), arguments: arguments)
     }
 
+    /// The test helper that logs `loss` = step / 2 in a loop (it used to be a hidden `vis` command).
+    static func writeLoop(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+        try TestSupport.runCapturing(try TestSupport.productPath("vis-tb-writeloop"), arguments: arguments)
+    }
+
     @Test("prints the spec's tensorboardX file as CSV and JSON")
     func specVector() throws {
         let directory = try TestSupport.makeTemporaryDirectory("vis-tb")
@@ -42,8 +48,8 @@ struct TensorboardCommandTests {
         let directory = try TestSupport.makeTemporaryDirectory("vis-tb")
         defer { try? FileManager.default.removeItem(at: directory) }
         for run in ["b", "a/nested"] {
-            let result = try Self.vis([
-                "tb-write-loop", directory.appendingPathComponent(run).path, "--count", "3", "--flush-every", "2",
+            let result = try Self.writeLoop([
+                directory.appendingPathComponent(run).path, "--count", "3", "--flush-every", "2",
             ])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout == "flushed 2\nclosed 3\n")
@@ -57,6 +63,55 @@ struct TensorboardCommandTests {
         let csvLines = try Self.vis(["tb", directory.appendingPathComponent("b").path]).stdout.split(separator: "\n")
         #expect(csvLines.count == 4)
         #expect(csvLines.dropFirst().allSatisfy { $0.hasPrefix(".,loss,") })
+    }
+
+    @Test("--format json is strict JSON: non-finite values are null with a marker, names are escaped; CSV keeps nan/inf")
+    func nonFiniteValuesAsJSON() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-tb")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let writer = try TensorboardWriter(logDirectory: directory.path, clock: { 1_700_000_000 })
+        let tag = "we\"ird\\tag é\u{1}"
+        for (step, value) in [Double.nan, .infinity, -.infinity, 0.25].enumerated() {
+            try writer.addScalar(tag, value, step: step)
+        }
+        writer.close()
+
+        let json = try Self.vis(["tb", directory.path, "--format", "json"])
+        #expect(json.status == 0, "\(json.stderr)")
+        // Python's parser with NaN and Infinity refused, as strict JSON readers (JavaScript's) refuse them.
+        let summary = try TestSupport.runPython(
+            #"""
+            import json, sys
+            def refuse(name):
+                raise ValueError("not JSON: " + name)
+            rows = json.loads(sys.argv[1], parse_constant=refuse)
+            print(json.dumps([[r["tag"], r["step"], r["value"], r.get("nonfinite")] for r in rows]))
+            """#, arguments: [json.stdout])
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [[Any]])
+        #expect(rows.count == 4)
+        #expect(rows.allSatisfy { ($0[0] as? String) == tag })
+        #expect(rows.map { $0[1] as? Int } == [0, 1, 2, 3])
+        #expect(rows.map { $0[2] is NSNull } == [true, true, true, false])
+        #expect((rows[3][2] as? Double) == 0.25)
+        #expect(rows.map { $0[3] as? String } == ["nan", "inf", "-inf", nil])
+        #expect(rows[3][3] is NSNull, "a finite value has no marker")
+        // Foundation's parser agrees.
+        #expect((try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [Any])?.count == 4)
+
+        let csv = try Self.vis(["tb", directory.path])
+        #expect(csv.status == 0, "\(csv.stderr)")
+        let values = csv.stdout.split(separator: "\n").dropFirst().map { $0.split(separator: ",").last.map(String.init) }
+        #expect(values == ["nan", "inf", "-inf", "0.25"])
+    }
+
+    @Test("the shipped CLI has no test-helper command")
+    func noHiddenHelperCommand() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-tb")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let result = try Self.vis(["tb-write-loop", directory.appendingPathComponent("run").path, "--count", "1"])
+        #expect(result.status == 64, "\(result.stderr)")
+        #expect(result.stderr.contains("Usage: vis <subcommand>"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("run").path))
     }
 
     @Test("errors: missing directory, no event files, unknown tag, corrupt record, bad format → non-zero exit")
@@ -95,8 +150,8 @@ struct TensorboardCommandTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let run = directory.appendingPathComponent("run").path
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestSupport.productPath("vis"))
-        process.arguments = ["tb-write-loop", run, "--flush-every", "5000", "--flush-interval", "0.02"]
+        process.executableURL = URL(fileURLWithPath: try TestSupport.productPath("vis-tb-writeloop"))
+        process.arguments = [run, "--flush-every", "5000", "--flush-interval", "0.02"]
         let output = Pipe()
         process.standardOutput = output
         try process.run()
