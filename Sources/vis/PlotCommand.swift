@@ -127,7 +127,7 @@ struct PlotCommand: ParsableCommand {
         do {
             curves = try Curves.readRuns(atPaths: runs)
         } catch {
-            throw PlotCommandError(error.description)
+            throw CommandFailure(error.description)
         }
         let (width, height) = try figureSize()
         var options = CurvePlotOptions(
@@ -143,7 +143,7 @@ struct PlotCommand: ParsableCommand {
                 do {
                     _ = try run.points(of: key)
                 } catch {
-                    throw PlotCommandError(error.description)
+                    throw CommandFailure(error.description)
                 }
             }
         }
@@ -154,11 +154,11 @@ struct PlotCommand: ParsableCommand {
                 try Curves.plot(curves, options: options, to: out)
             } catch let error as CurvesError {
                 if case .invalidArgument(let argument, let expected, let actual) = error, argument == "axis" {
-                    throw PlotCommandError("--x \(x.rawValue) needs \(expected); \(actual)")
+                    throw CommandFailure("--x \(x.rawValue) needs \(expected); \(actual)")
                 }
-                throw PlotCommandError(error.description)
+                throw CommandFailure(error.description)
             } catch {
-                throw PlotCommandError((error as? LocalizedError)?.errorDescription ?? "cannot write \(out): \(error)")
+                throw CommandFailure(describing: error)
             }
             messages.append("plot: \(out)")
         }
@@ -167,7 +167,7 @@ struct PlotCommand: ParsableCommand {
             do {
                 report = try CurveReport(runs: curves, keys: keys, includeOutliers: includeOutliers)
             } catch {
-                throw PlotCommandError(error.description)
+                throw CommandFailure(error.description)
             }
             FileHandle.standardOutput.write(Data((format == .json ? report.json : report.text).utf8))
         }
@@ -184,10 +184,4 @@ struct PlotCommand: ParsableCommand {
         if case .invalidArgument(_, let expected, let actual) = error { return "\(expected), got \(actual)" }
         return error.description
     }
-}
-
-/// A `vis plot` failure (a run that cannot be read, a missing key), printed as `Error: <description>`; exit 1.
-struct PlotCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
