@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "VisCore", targets: ["VisCore"]),
         .library(name: "VisDraw", targets: ["VisDraw"]),
         .library(name: "VisBackends", targets: ["VisBackends"]),
+        .library(name: "VisPlot", targets: ["VisPlot"]),
+        .library(name: "VisTools", targets: ["VisTools"]),
         .executable(name: "vis", targets: ["vis"]),
         .executable(name: "vis-bench", targets: ["vis-bench"]),
     ],
@@ -55,6 +57,11 @@ let package = Package(
             name: "VisDraw",
             dependencies: ["VisCore", "CFreeType", "CFontconfig"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Figures, axes, ticks and legends in matplotlib's style, drawn to PNG (VisDraw) or SVG.
+        .target(
+            name: "VisPlot",
+            dependencies: ["VisCore", "VisDraw"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "VisBackends",
             dependencies: [
@@ -66,13 +73,20 @@ let package = Package(
             name: "Visualization",
             dependencies: ["VisCore", "VisDraw", "VisBackends", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Run readers for training curves (Local/MMEngine JSON lines, TensorBoard, W&B offline) and their summaries.
+        .target(
+            name: "VisTools",
+            dependencies: [
+                "VisCore", "VisBackends", "VisPlot", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis",
-            dependencies: ["Visualization", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Visualization", "VisTools", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
-            dependencies: ["Visualization", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Visualization", "VisPlot", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // A worked example of a user-defined backend (the DocC article CustomBackends walks through it).
@@ -106,7 +120,14 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
+            name: "VisPlotTests", dependencies: ["VisPlot", "VisTestSupport"],
+            exclude: ["Golden"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisToolsTests", dependencies: ["VisTools", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisualizationTests",

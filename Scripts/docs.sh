@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-modules=(VisCore VisDraw VisBackends Visualization)
+modules=(VisCore VisDraw VisBackends Visualization VisTools)
 output="${1:-.build/docs}"
 
 docc="${DOCC:-}"

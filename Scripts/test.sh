@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: the C libraries we link, pngcheck (an independent PNG checker), a CJK font for text tests.
+# System packages: the C libraries we link, pngcheck (an independent PNG checker), a CJK font for text tests, rsvg-convert (renders the plots' SVG).
 need=()
-for pkg in libpng-dev libjpeg62-turbo-dev zlib1g-dev libfreetype-dev libfontconfig-dev pngcheck fonts-wqy-microhei fonts-dejavu-core; do
+for pkg in libpng-dev libjpeg62-turbo-dev zlib1g-dev libfreetype-dev libfontconfig-dev pngcheck fonts-wqy-microhei fonts-dejavu-core librsvg2-bin; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -29,6 +29,18 @@ if [ ! -x "$venv/bin/python" ] || ! cmp -s "$requirements" "$stamp"; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$requirements"
   cp "$requirements" "$stamp"
+fi
+# PyTorch's SummaryWriter (curve interop tests): the CPU wheel kept on the machine, never the CUDA build.
+torch_wheel=/opt/wheels/torch-2.13.0+cpu-cp311-cp311-manylinux_2_28_x86_64.whl
+if ! "$venv/bin/python" -c "import torch.utils.tensorboard" >/dev/null 2>&1; then
+  if [ -f "$torch_wheel" ]; then
+    "$venv/bin/pip" install -q --disable-pip-version-check "$torch_wheel"
+  elif [ "${CI:-}" = true ]; then
+    echo "missing $torch_wheel: the PyTorch CPU wheel the curve interop tests write TensorBoard runs with" >&2
+    exit 1
+  else
+    echo "warning: $torch_wheel not found; the PyTorch interop test will fail" >&2
+  fi
 fi
 export VIS_PYTHON="$PWD/$venv/bin/python"
 

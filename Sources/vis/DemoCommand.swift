@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisTools
 import Visualization
 
 /// `vis demo --out DIR`: draws every kind of annotation on a procedural scene and logs a fake training run to
@@ -83,6 +84,14 @@ struct DemoCommand: ParsableCommand {
             lines.append("WandbVisBackend (offline run): \(wandb.runDirectory ?? visData)")
             if let syncCommand { lines.append("  upload with `\(syncCommand)`") }
         }
+        // The logged curves, drawn from what LocalVisBackend wrote, as `vis plot` draws them.
+        let curvesPath = (out as NSString).appendingPathComponent("curves.png")
+        let curveKeys = ["loss", "acc", "lr"]
+        try Curves.plot(
+            try Curves.readRuns(at: visData),
+            options: CurvePlotOptions(keys: curveKeys, width: 12, height: 4, layout: .grid), to: curvesPath)
+        lines.append("curves: \(curvesPath)")
+        lines.append("  again with `vis plot \(visData) --keys \(curveKeys.joined(separator: " ")) --layout grid --size 12,4 --out \(curvesPath)`")
         print(lines.joined(separator: "\n"))
     }
 

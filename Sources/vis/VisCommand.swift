@@ -19,6 +19,7 @@ struct VisCommand: ParsableCommand {
             DrawCommand.self,
             DatasampleCommand.self,
             FeatmapCommand.self,
+            PlotCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
         ])

@@ -31,6 +31,9 @@ struct CommandLineConventionTests {
             try Data("classes: 5\n".utf8).write(to: workspace.directory.appendingPathComponent("bad-meta.yaml"))
             try Data("[]".utf8).write(to: workspace.directory.appendingPathComponent("ops.json"))
             try Data("not a file system".utf8).write(to: workspace.directory.appendingPathComponent("file"))
+            let run = workspace.directory.appendingPathComponent("run")
+            try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
+            try Data("{\"loss\": 1.5, \"step\": 1}\n".utf8).write(to: run.appendingPathComponent("scalars.json"))
             return workspace
         }
 
@@ -49,11 +52,12 @@ struct CommandLineConventionTests {
     /// listed here (and, if numeric, given `.unconditional` parsing and a case in ``negativeNumbersAreValues()``).
     static let numericOptions: [String: Set<String>] = [
         "featmap": ["topk", "alpha", "resize", "arrangement"], "convert": ["quality", "compression-level"],
-        "datasample": ["score-thr"], "demo": ["steps"],
+        "datasample": ["score-thr"], "demo": ["steps"], "plot": ["smooth", "size", "dpi"],
     ]
     static let otherOptions: [String: Set<String>] = [
         "demo": ["out"], "draw": ["image", "ops", "out"], "datasample": ["image", "sample", "meta", "task", "out"],
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
+        "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
     ]
 
     @Test("every option of every command is listed as numeric or not; the commands are the shipped ones")
@@ -71,7 +75,7 @@ struct CommandLineConventionTests {
             found[name] = Set(
                 arguments.filter { $0["kind"] as? String == "option" }.compactMap { $0["valueName"] as? String })
         }
-        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb"])
+        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot"])
         for (name, options) in found {
             let listed = (Self.numericOptions[name] ?? []).union(Self.otherOptions[name] ?? [])
             #expect(options == listed, "vis \(name)")
@@ -140,6 +144,10 @@ struct CommandLineConventionTests {
             try check(
                 "demo", "steps", ["--out", workspace.path("demo"), "--steps", "-3"], status: 64,
                 message: "--steps must be in 1...100000, got -3")
+            let plot = [workspace.path("run"), "--keys", "loss", "--out", workspace.path("a.png")]
+            try check("plot", "smooth", plot + ["--smooth", "-0.5"], status: 64, message: "--smooth must be in [0, 1)")
+            try check("plot", "size", plot + ["--size", "-1,2"], status: 64, message: "--size must be two positive")
+            try check("plot", "dpi", plot + ["--dpi", "-5"], status: 64, message: "--dpi must be a number in 10...1200")
             #expect(covered == Self.numericOptions, "every numeric option has a case")
         }
     }
@@ -173,6 +181,7 @@ struct CommandLineConventionTests {
             .init(
                 arguments: ["featmap", Self.featmapReference, "--out", out, "--no-such-option"], status: 64,
                 message: "--no-such-option"),
+            .init(arguments: ["plot", workspace.path("run"), "--keys", "loss"], status: 64, message: "--out"),
         ]
         let data: [ExitCase] = [
             .init(
@@ -189,6 +198,10 @@ struct CommandLineConventionTests {
             .init(arguments: ["convert", workspace.path("nope.png"), out], status: 1, message: "nope.png"),
             .init(arguments: ["tb", workspace.path("nope")], status: 1, message: "nope"),
             .init(arguments: ["tb", workspace.directory.path], status: 1, message: "no TensorBoard event files"),
+            .init(arguments: ["plot", workspace.path("nope"), "--keys", "loss", "--out", out], status: 1, message: "nope"),
+            .init(
+                arguments: ["plot", workspace.path("run"), "--keys", "lr", "--out", out], status: 1,
+                message: "its keys are: loss"),
             .init(
                 arguments: ["demo", "--out", workspace.path("file"), "--steps", "2"], status: 1,
                 message: "I/O error on \(workspace.path("file")): File exists"),

@@ -1,0 +1,73 @@
+import Foundation
+import VisPlot
+
+extension Workloads {
+    /// VisPlot: whole figures from data to a PNG file (the anchors are matplotlib's Agg `savefig` of the same
+    /// figures, built the same way, in `Scripts/bench/anchor_plot.py`).
+    static let plot: [Workload] = [
+        Workload(
+            name: "plot.curves.4x100k.legend.png",
+            summary: "4 curves × 100 000 points, title, labels, grid, legend (best) → 640×480 PNG"
+        ) { context in
+            let x = (0..<PlotBenchData.curvePoints).map(Double.init)
+            let curves = (0..<4).map { PlotBenchData.curve($0) }
+            let path = context.workDirectory.appendingPathComponent("curves.png").path
+            return {
+                let figure = try Figure()
+                let axes = try figure.subplots()[0][0]
+                for (index, y) in curves.enumerated() { try axes.plot(x: x, y: y, label: "run \(index)") }
+                axes.setTitle("loss")
+                axes.setXLabel("iter")
+                axes.setYLabel("value")
+                axes.grid()
+                try axes.legend()
+                try figure.savefig(path)
+            }
+        },
+        Workload(
+            name: "plot.scatter.tab20.10k.10x10in.png",
+            summary: "10 000 points in 20 classes, tab20 colours, 10×10 in at 100 dpi → PNG (a t-SNE picture)"
+        ) { context in
+            let (x, y, labels) = PlotBenchData.clusters()
+            let path = context.workDirectory.appendingPathComponent("scatter.png").path
+            return {
+                let figure = try Figure(size: (10, 10))
+                let axes = try figure.subplots()[0][0]
+                try axes.scatter(x: x, y: y, values: labels, colormap: .tab20)
+                axes.setTitle("t-SNE")
+                try figure.savefig(path)
+            }
+        },
+    ]
+}
+
+/// The data of the plot workloads; `Scripts/bench/anchor_plot.py` computes the same with NumPy.
+enum PlotBenchData {
+    static let curvePoints = 100_000
+
+    /// A decaying loss-like curve with noise, different per `index`.
+    static func curve(_ index: Int) -> [Double] {
+        let k = Double(index)
+        return (0..<curvePoints).map { i in
+            let t = Double(i)
+            return (k + 1) * exp(-t / 30_000) + 0.05 * sin(t * 0.37 + k) + 0.02 * sin(t * 12.9898 + k)
+        }
+    }
+
+    /// 10 000 points in 20 clusters on a circle.
+    static func clusters() -> (x: [Double], y: [Double], labels: [Double]) {
+        var x: [Double] = []
+        var y: [Double] = []
+        var labels: [Double] = []
+        for i in 0..<10_000 {
+            let label = i % 20
+            let angle = Double(label) * 2 * Double.pi / 20
+            let u = sin(Double(i) * 12.9898) * 43758.5453
+            let v = sin(Double(i) * 78.233) * 12345.6789
+            x.append(40 * cos(angle) + 8 * ((u - u.rounded(.down)) * 2 - 1))
+            y.append(40 * sin(angle) + 8 * ((v - v.rounded(.down)) * 2 - 1))
+            labels.append(Double(label))
+        }
+        return (x, y, labels)
+    }
+}
