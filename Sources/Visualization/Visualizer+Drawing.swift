@@ -162,6 +162,30 @@ enum _PixelSnapping {
         }
     }
 
+    /// Whether Agg snaps `points`, that is whether ``snapped(_:widthPixels:width:height:)`` moves them.
+    static func snaps(_ points: [Point], width: Int, height: Int) -> Bool {
+        width > 0 && height > 0 && isRectilinear(points)
+    }
+
+    /// How far right and down matplotlib draws the only item of a collection, in pixels: 0.5 or 0.
+    ///
+    /// A collection of exactly one path, given exactly one face colour, one edge colour and one width (a colour
+    /// `"none"` given alone counts as none; in a list it counts) and only solid lines, whose path extent is smaller
+    /// than the figure, is not drawn by Agg's `draw_path_collection` but rendered once as a marker at the origin
+    /// (`draw_markers`, matplotlib's single-path optimization). A marker path that is not pixel-snapped is moved by
+    /// half a pixel there, so that a marker centred on (0, 0) covers a pixel centre; a snapped (rectilinear) path
+    /// is not. So one filled circle or triangle lands half a pixel right and down of where it would as one of
+    /// several items, while one box lands where several do.
+    static func singleItemOffset(
+        count: Int, drawnAsMarkerWhenAlone: Bool, extent: (width: Double, height: Double), snapped: Bool,
+        width: Int, height: Int
+    ) -> Double {
+        guard count == 1, drawnAsMarkerWhenAlone, !snapped, extent.width < Double(width),
+            extent.height < Double(height)
+        else { return 0 }
+        return 0.5
+    }
+
     /// Snapping of a marker drawn by Agg's `draw_markers` (a scatter with one colour and one size): the marker is
     /// placed at the pixel centre nearest its position, and a rectilinear marker's own vertices (`points`, around
     /// `center`) are snapped relative to it.
