@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of storage backends, configs and the backend registry. Each case names the argument, file or backend
 /// at fault and, where it helps, the accepted form.
 public enum VisBackendError: Error, Sendable, Equatable {
@@ -76,4 +78,9 @@ extension VisBackendError: CustomStringConvertible {
             return "\(failures.count) backend(s) failed: " + failures.map(\.description).joined(separator: "; ")
         }
     }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension VisBackendError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of data samples and dataset metadata: bad JSON, arrays of the wrong shape, labels outside the class list,
 /// masks that do not fit the image. Each case names the field at fault (a JSON path such as
 /// `pred_instances.bboxes[3]`) and the expected form.
@@ -53,4 +55,9 @@ extension DataSampleError: CustomStringConvertible {
 
 extension DataSampleError: CustomDebugStringConvertible {
     public var debugDescription: String { description }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension DataSampleError: LocalizedError {
+    public var errorDescription: String? { description }
 }
