@@ -57,7 +57,7 @@ extension VisBackendError: CustomStringConvertible {
             return "invalid argument `\(argument)`: expected \(expected), got \(actual)"
         case let .pathEscapesSaveDir(argument, path):
             return "invalid argument `\(argument)`: \(path.debugDescription) would be written outside the save "
-                + "directory; expected a non-empty relative path without `..` components or NUL bytes"
+                + "directory; expected a relative path without `..` components"
         case let .closed(backend):
             return "backend \(backend) is closed; it accepts no more data"
         case let .io(path, reason):

@@ -368,10 +368,14 @@ struct WandbRunTests {
         }
         #expect(throws: VisBackendError.self) { try run.log(["_step": 1]) }
         #expect(throws: VisBackendError.self) { try run.log(["x": 1], step: Int.max) }
-        for key in ["../escape", "/abs", "a//b", "a/./b"] {
+        for key in ["../escape", "/abs"] {
             #expect(throws: VisBackendError.pathEscapesSaveDir(argument: "key", path: key)) {
                 try run.log([key: .image(image)])
             }
+        }
+        #expect(throws: VisBackendError.invalidArgument(
+            argument: "key", expected: "a file name, not a directory (drop the trailing `/`)", actual: "\"dir/\"")) {
+            try run.log(["dir/": .image(image)])
         }
         #expect(throws: VisBackendError.self) { try run.defineMetric(WandbMetricDefinition("m", summary: [.best])) }
         run.finish()
