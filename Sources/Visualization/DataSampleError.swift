@@ -36,8 +36,8 @@ extension DataSampleError: CustomStringConvertible {
         case let .nonFiniteValue(field, value):
             return "data sample field `\(field)`: expected a finite number, got \(value)"
         case let .sizeMismatch(field, width, height, imageWidth, imageHeight):
-            return "data sample field `\(field)`: expected the image's size \(imageWidth)×\(imageHeight) (W×H), "
-                + "got \(width)×\(height)"
+            return "data sample field `\(field)`: expected the image's size \(imageHeight)×\(imageWidth) (H×W), "
+                + "got \(height)×\(width)"
         case let .emptySample(task, drawGT, drawPred):
             var asked: [String] = []
             if drawGT { asked.append("ground truth (gt_instances, gt_sem_seg, gt_label)") }
