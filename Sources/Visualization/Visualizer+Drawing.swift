@@ -52,7 +52,7 @@ extension Visualizer {
             defer { state.canvas = canvas }
             var context = _DrawingContext(width: canvas.width, height: canvas.height)
             try draw(&canvas, &context)
-            return context.warnings
+            return context.warnings + context.onceWarnings.filter { state.reportedOnce.insert($0).inserted }
         }
         for warning in warnings { warn(warning) }
         return self
@@ -66,6 +66,8 @@ struct _DrawingContext {
     /// MMEngine's default font size for this image, in points.
     let defaultFontSize: Double
     private(set) var warnings: [String] = []
+    /// Warnings the visualizer reports only the first time (see ``warnOnce(_:)``).
+    private(set) var onceWarnings: [String] = []
 
     init(width: Int, height: Int) {
         self.width = width
@@ -81,6 +83,12 @@ struct _DrawingContext {
     /// Records MMEngine's out-of-bounds warning for `kind` ("text", "line", "circle", "bbox", "polygon").
     mutating func warnOutOfBounds(_ kind: String) {
         warnings.append("Warning: The \(kind) is out of bounds, the drawn \(kind) may not be in the image")
+    }
+
+    /// Records a warning that the visualizer reports once in its lifetime, as Python shows a repeated warning
+    /// once (a missing glyph is reported for its first text only).
+    mutating func warnOnce(_ message: String) {
+        onceWarnings.append(message)
     }
 
     /// A shape's width in pixels from points, after MMEngine's clamp `min(max(w, 1), defaultFontSize / 4)`

@@ -73,6 +73,8 @@ public final class Visualizer: @unchecked Sendable {
         }
         /// Dataset information for task visualizers (class names, palette).
         var datasetMeta: ConfigValue?
+        /// The warnings given once per visualizer (missing glyphs), already reported.
+        var reportedOnce: Set<String> = []
         /// The rank of this process; only rank 0 stores.
         var rank: Int
     }
