@@ -42,7 +42,7 @@ import VisTestSupport
     }
 
     @Test func aBackendFailingOnEveryCallIsReportedOncePerKindThenCountedAndSummarisedAtClose() throws {
-        let capture = WandbLogCapture()
+        let capture = LogCapture()
         let reported = Recorder<VisBackendError>()
         let closedBackend = InMemoryVisBackend()
         closedBackend.close()
@@ -60,16 +60,16 @@ import VisTestSupport
         #expect(multiplex.failureCounts.map(\.backend) == ["failing", "closed"])
         #expect(multiplex.failureCounts.map(\.kind) == ["Boom", "closed"])
         #expect(multiplex.failureCounts.map(\.count) == [5, 5])
-        #expect(capture.all.isEmpty)
+        #expect(capture.errors.isEmpty)
         multiplex.close()
         multiplex.close()
-        #expect(capture.all.count == 1, "one summary, once")
-        let summary = capture.all.first ?? ""
+        #expect(capture.errors.count == 1, "one summary, once")
+        let summary = capture.errors.first ?? ""
         #expect(summary.contains("failing: 5 Boom failures") && summary.contains("closed: 5 closed failures"))
     }
 
     @Test func aWriterThatCannotWriteLogsTheFirstFailureOnceAndCountsTheRest() throws {
-        let capture = WandbLogCapture()
+        let capture = LogCapture()
         let reported = Recorder<VisBackendError>()
         let directory = try TestSupport.makeTemporaryDirectory("writer-failures")
         // A regular file where the parent directory should be: every append fails, even for root.
@@ -82,10 +82,10 @@ import VisTestSupport
             writer.flush()
         }
         #expect(reported.values.count == 1)
-        #expect(capture.all.count == 1)
+        #expect(capture.errors.count == 1)
         writer.close()
-        #expect(capture.all.count == 2)
-        #expect(capture.all.last?.contains("blocked: 4 io failures") == true, "\(capture.all)")
+        #expect(capture.errors.count == 2)
+        #expect(capture.errors.last?.contains("blocked: 4 io failures") == true, "\(capture.all)")
     }
 
     @Test func fansOutInInsertionOrder() throws {

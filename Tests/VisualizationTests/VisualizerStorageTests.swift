@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Testing
 import VisTestSupport
 import Visualization
@@ -223,37 +222,3 @@ final class Recorder<Value: Sendable>: @unchecked Sendable {
     var values: [Value] { lock.lock(); defer { lock.unlock() }; return storage }
 }
 
-/// Collects a logger's messages of level `error` and above.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-
-    var logger: Logger { Logger(label: "test") { _ in Handler(capture: self) } }
-
-    var errors: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return messages
-    }
-
-    fileprivate func add(_ message: String) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
-    }
-
-    private struct Handler: LogHandler {
-        let capture: LogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            if event.level >= .error { capture.add("\(event.message)") }
-        }
-    }
-}
