@@ -14,7 +14,7 @@ public enum HorizontalTextAlignment: String, Sendable, Hashable, CaseIterable {
     public init(parsing name: String) throws {
         guard let value = HorizontalTextAlignment(rawValue: name) else {
             throw VisDrawError.invalidArgument(
-                argument: "horizontal_alignments", expected: "one of left, center, right",
+                argument: "horizontalAlignment", expected: "one of left, center, right",
                 actual: "\"\(name)\"")
         }
         self = value
@@ -45,7 +45,7 @@ public enum VerticalTextAlignment: String, Sendable, Hashable, CaseIterable {
     public init(parsing name: String) throws {
         guard let value = VerticalTextAlignment(rawValue: name) else {
             throw VisDrawError.invalidArgument(
-                argument: "vertical_alignments",
+                argument: "verticalAlignment",
                 expected: "one of top, center, bottom, baseline, center_baseline",
                 actual: "\"\(name)\"")
         }

@@ -45,6 +45,19 @@ struct ErrorDescriptionTests {
         #expect((error as? any LocalizedError)?.errorDescription == description)
     }
 
+    @Test("API errors name the Swift argument, not the MMEngine or CLI spelling")
+    func apiArgumentNames() {
+        #expect(throws: VisDrawError.invalidArgument(
+            argument: "horizontalAlignment", expected: "one of left, center, right", actual: "\"middle\"")) {
+            try HorizontalTextAlignment(parsing: "middle")
+        }
+        #expect(throws: VisDrawError.invalidArgument(
+            argument: "verticalAlignment", expected: "one of top, center, bottom, baseline, center_baseline",
+            actual: "\"middle\"")) {
+            try VerticalTextAlignment(parsing: "middle")
+        }
+    }
+
     @Test("an error thrown through `any Error` keeps its message")
     func thrownThroughAnyError() {
         do {
