@@ -2,7 +2,7 @@ import VisBackends
 
 /// Scalars from variables of any numeric type (`let loss: Float = …; visualizer.addScalar(name: "loss",
 /// value: loss)`), as for backends (see `VisBackend`'s numeric overloads): integers are stored as integers,
-/// floating-point numbers as floats, and literals still become ``ScalarValue``s element by element.
+/// floating-point numbers as floats, and literals still become `ScalarValue`s element by element.
 extension Visualizer {
     /// Stores a floating-point scalar (`Double`, `Float`, …) in every backend.
     @_disfavoredOverload
