@@ -17,14 +17,16 @@ struct CenterMarkVisualizer: TaskVisualizer {
     /// Half the cross's arm length, in pixels.
     var armLength: Double = 8
 
-    /// Only sides with boxes get a panel.
+    /// Only sides with labelled boxes get a panel.
     func canDraw(_ annotations: DataSample.Annotations) -> Bool {
-        annotations.instances?.boxes != nil
+        annotations.instances?.boxes != nil && annotations.instances?.labels != nil
     }
 
     func draw(_ annotations: DataSample.Annotations, on visualizer: Visualizer, context: TaskDrawingContext) throws {
-        guard let instances = annotations.instances, let boxes = instances.boxes, !boxes.isEmpty else { return }
-        let labels = instances.labels ?? [Int](repeating: 0, count: boxes.count)
+        // Validation guarantees one label per box; without labels there is no class to mark.
+        guard let instances = annotations.instances, let boxes = instances.boxes, let labels = instances.labels,
+            !boxes.isEmpty
+        else { return }
         let colors = labels.map { context.meta.color(of: $0) }
         let centers = boxes.map { Point(x: ($0.x1 + $0.x2) / 2, y: ($0.y1 + $0.y2) / 2) }
         // Two segments per cross: horizontal then vertical.

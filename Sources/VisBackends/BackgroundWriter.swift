@@ -40,6 +40,7 @@ public final class BackgroundWriter: @unchecked Sendable {
 
     private let logger: Logger
     private let errorHandler: VisBackendErrorHandler?
+    private let failures = _FailureTally()
     private let condition = NSCondition()
     // Guarded by `condition`:
     private var queue: [Job] = []
@@ -78,8 +79,8 @@ public final class BackgroundWriter: @unchecked Sendable {
     ///   - label: Names the writer in logs and errors (usually the backend's type name).
     ///   - maximumPendingBytes: The back-pressure bound (default 64 MiB, about twenty 1333×800 RGB images).
     ///   - flushInterval: How long small appends may wait to be joined, in seconds (default 0.1).
-    ///   - logger: Receives one `error` message per failed item.
-    ///   - errorHandler: Also receives each failure, on the writer thread.
+    ///   - logger: Receives the first failure of each kind and, at ``close()``, how many there were.
+    ///   - errorHandler: Also receives the first failure of each kind, on the writer thread.
     public init(
         label: String, maximumPendingBytes: Int = 64 << 20, flushInterval: Double = 0.1, logger: Logger? = nil,
         errorHandler: VisBackendErrorHandler? = nil
@@ -182,6 +183,7 @@ public final class BackgroundWriter: @unchecked Sendable {
         while !finished {
             condition.wait()
         }
+        if let summary = failures.takeSummary() { logger.error("\(summary)") }
     }
 
     // MARK: - Internals (called with `condition` locked)
@@ -296,8 +298,11 @@ public final class BackgroundWriter: @unchecked Sendable {
         }
     }
 
+    /// Reports the first failure of each kind; later ones are counted and summarised by ``close()``, so that a
+    /// writer that cannot write does not log once per item.
     private func report(_ error: any Error) {
         let failure = (error as? VisBackendError) ?? .io(path: label, reason: String(describing: error))
+        guard failures.record(backend: label, error: failure) else { return }
         logger.error("\(label): \(failure)")
         errorHandler?(failure)
     }

@@ -26,9 +26,11 @@ import VisCore
 ///   writes happen on a ``BackgroundWriter`` thread with bounded memory.
 /// - **Python-readable special values.** NaN and infinities are written as `NaN`, `Infinity`, `-Infinity`, which
 ///   Python's `json` reads back.
-/// - **Names cannot escape the save directory.** Image names and extra scalar files that are empty, absolute,
-///   contain `..` or a NUL byte throw ``VisBackendError/pathEscapesSaveDir(argument:path:)``. A `/` in an image
-///   name makes subdirectories of the image folder, which are created (MMEngine requires them to exist).
+/// - **Names cannot escape the save directory.** Image names and extra scalar files that are absolute or contain
+///   `..` throw ``VisBackendError/pathEscapesSaveDir(argument:path:)``; empty names, names ending in `/` and names
+///   with a NUL byte throw ``VisBackendError/invalidArgument(argument:expected:actual:)``. Repeated `/` and `.`
+///   components are dropped (`a//b` is `a/b`). A `/` in an image name makes subdirectories of the image folder,
+///   which are created (MMEngine requires them to exist).
 /// - **Configs as YAML or JSON.** MMEngine writes `config.py` (Python syntax); this backend writes the config in
 ///   its ``Config/sourceFormat`` to `config.yaml` or `config.json` unless `configSaveFile` names a `.json`,
 ///   `.yaml` or `.yml` file, whose extension then chooses the format. `.py` is rejected.
@@ -160,7 +162,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
     }
 
     public func addImage(name: String, image: Image, step: Int) throws {
-        _ = try SaveDirPath.validated(name, argument: "name")
+        let name = try SaveDirPath.validated(name, argument: "name")
         guard !image.isEmpty else {
             throw VisBackendError.invalidArgument(
                 argument: "image", expected: "an image with at least one pixel (PNG cannot store 0 pixels)",
@@ -201,12 +203,13 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     /// The append file for an `addScalars` `filePath`, validated and with its parent directory created.
     private func extraFile(_ filePath: String) throws -> AppendFile {
-        _ = try SaveDirPath.validated(filePath, argument: "filePath")
+        // Validated paths are normalised (`a//x.json` is `a/x.json`), so one file has one key.
+        let filePath = try SaveDirPath.validated(filePath, argument: "filePath")
         guard SaveDirPath.fileExtension(filePath) == "json" else {
             throw VisBackendError.invalidArgument(
                 argument: "filePath", expected: "a file name ending in .json", actual: filePath)
         }
-        guard SaveDirPath.normalized(filePath) != SaveDirPath.normalized(scalarSaveFile) else {
+        guard filePath != scalarSaveFile else {
             throw VisBackendError.invalidArgument(
                 argument: "filePath", expected: "a file other than the scalar file `\(scalarSaveFile)`",
                 actual: filePath)

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import OrderedCollections
 import VisCore
 
@@ -9,28 +10,42 @@ import VisCore
 /// so two unnamed backends of one type are an error.
 ///
 /// A failing backend does not stop the others: every backend is called, then the failures are thrown together as
-/// ``VisBackendError/backendsFailed(_:)`` (and passed to the error handler).
+/// ``VisBackendError/backendsFailed(_:)``. The error handler gets only the first failure of each backend and kind
+/// (a backend whose save directory is read-only fails on every call); later ones are counted
+/// (``failureCounts``), and ``close()`` logs the counts.
 public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
     private let lock = NSLock()
     private var entries: OrderedDictionary<String, any VisBackend> = [:]
     private let errorHandler: VisBackendErrorHandler?
+    private let logger: Logger?
+    private let tally = _FailureTally()
 
     /// Creates a multiplexer over `backends`, each named by its type name.
     ///
     /// - Throws: ``VisBackendError/duplicateBackendName(_:)`` when two have the same type.
-    public convenience init(_ backends: [any VisBackend] = [], errorHandler: VisBackendErrorHandler? = nil) throws {
-        try self.init(named: backends.map { (nil, $0) }, errorHandler: errorHandler)
+    public convenience init(
+        _ backends: [any VisBackend] = [], errorHandler: VisBackendErrorHandler? = nil, logger: Logger? = nil
+    ) throws {
+        try self.init(named: backends.map { (nil, $0) }, errorHandler: errorHandler, logger: logger)
     }
 
     /// Creates a multiplexer over named backends; a `nil` name means the type name.
     ///
+    /// - Parameters:
+    ///   - errorHandler: Receives the first failure of each backend and kind.
+    ///   - logger: Receives the failure counts when the multiplexer closes.
     /// - Throws: ``VisBackendError/duplicateBackendName(_:)``.
-    public init(named backends: [(name: String?, backend: any VisBackend)], errorHandler: VisBackendErrorHandler? = nil)
-        throws
-    {
+    public init(
+        named backends: [(name: String?, backend: any VisBackend)], errorHandler: VisBackendErrorHandler? = nil,
+        logger: Logger? = nil
+    ) throws {
         self.errorHandler = errorHandler
+        self.logger = logger
         for (name, backend) in backends { try add(backend, name: name) }
     }
+
+    /// How often each backend failed, per kind, in the order the kinds first failed.
+    public var failureCounts: [BackendFailureCount] { tally.all }
 
     /// Adds a backend after the existing ones.
     ///
@@ -82,20 +97,23 @@ public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
         }
     }
 
-    /// Calls `body` on every backend in order; collects failures, reports and throws them after the last call.
+    /// Calls `body` on every backend in order; collects failures, reports the first of each backend and kind, and
+    /// throws them all after the last call.
     private func forEach(_ operation: String, _ body: (any VisBackend) throws -> Void) throws {
         var failures: [BackendFailure] = []
+        var firsts: [BackendFailure] = []
         for (name, backend) in backends {
             do {
                 try body(backend)
             } catch {
-                failures.append(BackendFailure(backend: name, operation: operation, error: error))
+                let failure = BackendFailure(backend: name, operation: operation, error: error)
+                failures.append(failure)
+                if tally.record(backend: name, error: error) { firsts.append(failure) }
             }
         }
         guard !failures.isEmpty else { return }
-        let error = VisBackendError.backendsFailed(failures)
-        errorHandler?(error)
-        throw error
+        if !firsts.isEmpty { errorHandler?(.backendsFailed(firsts)) }
+        throw VisBackendError.backendsFailed(failures)
     }
 
     public func addConfig(_ config: Config) throws {
@@ -122,7 +140,9 @@ public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
         for (_, backend) in backends { backend.flush() }
     }
 
+    /// Closes every backend, then logs how often each failed (per kind), if any did.
     public func close() {
         for (_, backend) in backends { backend.close() }
+        if let summary = tally.takeSummary() { logger?.error("\(summary)") }
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of storage backends, configs and the backend registry. Each case names the argument, file or backend
 /// at fault and, where it helps, the accepted form.
 public enum VisBackendError: Error, Sendable, Equatable {
@@ -55,7 +57,7 @@ extension VisBackendError: CustomStringConvertible {
             return "invalid argument `\(argument)`: expected \(expected), got \(actual)"
         case let .pathEscapesSaveDir(argument, path):
             return "invalid argument `\(argument)`: \(path.debugDescription) would be written outside the save "
-                + "directory; expected a non-empty relative path without `..` components or NUL bytes"
+                + "directory; expected a relative path without `..` components"
         case let .closed(backend):
             return "backend \(backend) is closed; it accepts no more data"
         case let .io(path, reason):
@@ -76,4 +78,9 @@ extension VisBackendError: CustomStringConvertible {
             return "\(failures.count) backend(s) failed: " + failures.map(\.description).joined(separator: "; ")
         }
     }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension VisBackendError: LocalizedError {
+    public var errorDescription: String? { description }
 }

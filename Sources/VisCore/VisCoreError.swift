@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors raised by `VisCore` for bad input: every case names what was wrong and what was expected, so that a
 /// message reaching a user points at the argument or file to fix.
 public enum VisCoreError: Error, Equatable, Sendable {
@@ -32,4 +34,9 @@ extension VisCoreError: CustomStringConvertible {
 
 extension VisCoreError: CustomDebugStringConvertible {
     public var debugDescription: String { description }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension VisCoreError: LocalizedError {
+    public var errorDescription: String? { description }
 }

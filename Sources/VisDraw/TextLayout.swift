@@ -14,7 +14,7 @@ public enum HorizontalTextAlignment: String, Sendable, Hashable, CaseIterable {
     public init(parsing name: String) throws {
         guard let value = HorizontalTextAlignment(rawValue: name) else {
             throw VisDrawError.invalidArgument(
-                argument: "horizontal_alignments", expected: "one of left, center, right",
+                argument: "horizontalAlignment", expected: "one of left, center, right",
                 actual: "\"\(name)\"")
         }
         self = value
@@ -45,7 +45,7 @@ public enum VerticalTextAlignment: String, Sendable, Hashable, CaseIterable {
     public init(parsing name: String) throws {
         guard let value = VerticalTextAlignment(rawValue: name) else {
             throw VisDrawError.invalidArgument(
-                argument: "vertical_alignments",
+                argument: "verticalAlignment",
                 expected: "one of top, center, bottom, baseline, center_baseline",
                 actual: "\"\(name)\"")
         }
@@ -107,6 +107,8 @@ struct _PlacedGlyph: Sendable {
 ///   it by the horizontal alignment.
 /// Characters are mapped to glyphs one Unicode scalar at a time (no complex-script shaping); control characters
 /// draw nothing; default-ignorable characters (joiners, variation selectors) that no font has are skipped.
+/// ``missingCharacters`` and ``droppedControlCharacters`` list what was not drawn as asked, and ``warnings``
+/// explains it.
 public struct TextLayout: Sendable {
     /// One line of a layout.
     public struct Line: Sendable {
@@ -142,6 +144,11 @@ public struct TextLayout: Sendable {
     public let height: Double
     /// Whether the text is the empty string (which draws nothing, not even a background).
     public let isEmpty: Bool
+    /// The characters no installed font has, each once, in order of appearance: they are drawn as hollow boxes
+    /// (tofu). ``warnings`` explains them.
+    public let missingCharacters: [Unicode.Scalar]
+    /// The control characters other than `\n` in the text, each once, in order of appearance: they draw nothing.
+    public let droppedControlCharacters: [Unicode.Scalar]
 
     /// Lays out `text` in `font`, rendering (or fetching from `glyphCache`) every glyph it needs.
     ///
@@ -168,6 +175,8 @@ public struct TextLayout: Sendable {
         }
         var shaped: [ShapedLine] = []
         shaped.reserveCapacity(rawLines.count)
+        var missing: [Unicode.Scalar] = []
+        var controls: [Unicode.Scalar] = []
         for scalars in rawLines {
             var glyphs: [_PlacedGlyph] = []
             glyphs.reserveCapacity(scalars.count)
@@ -176,7 +185,10 @@ public struct TextLayout: Sendable {
             var inkUp = 0
             var inkDown = 0
             for scalar in scalars {
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) { continue }
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
+                    if !controls.contains(scalar) { controls.append(scalar) }
+                    continue
+                }
                 let glyph: _RenderedGlyph
                 var drawingFace: FontFace?
                 var glyphIndex = _tofuGlyphIndex
@@ -195,6 +207,7 @@ public struct TextLayout: Sendable {
                     glyphIndex = source.glyph
                 } else {
                     if scalar.properties.isDefaultIgnorableCodePoint { continue }
+                    if !missing.contains(scalar) { missing.append(scalar) }
                     glyph = glyphCache.glyph(
                         _GlyphKey(face: font.face.identifier, sizeKey: sizeKey, glyph: _tofuGlyphIndex)
                     ) {
@@ -238,6 +251,8 @@ public struct TextLayout: Sendable {
         self.lines = lines
         width = boxWidth
         height = top
+        missingCharacters = missing
+        droppedControlCharacters = controls
     }
 
     /// The number of glyphs drawn (tofu included; spaces count, control characters do not).

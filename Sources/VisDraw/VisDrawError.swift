@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors raised by `VisDraw`: bad drawing input, and fonts that cannot be found or read. Every case names the
 /// offending argument or file, and where it helps what was expected, so a message that reaches a user points at
 /// what to fix.
@@ -47,4 +49,9 @@ extension VisDrawError: CustomStringConvertible {
 
 extension VisDrawError: CustomDebugStringConvertible {
     public var debugDescription: String { description }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension VisDrawError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -192,8 +192,10 @@ public struct InstanceData: Sendable, Equatable {
 
 /// N binary masks of one size, stored as bits (`true` = inside).
 ///
-/// Built from an `NDArray` of shape N×H×W (or H×W for one mask): `bool` is read as is, integer types as
-/// non-zero = inside (so 0/1 and 0/255 masks both work), floating-point types must hold only 0 and 1.
+/// Built from an `NDArray` of shape N×H×W (or H×W for one mask) with the mask rule used everywhere a mask is
+/// read (data samples, ``Visualizer/drawBinaryMasks(_:colors:alphas:)``, the `vis` commands): MMEngine casts masks
+/// to `bool`, so **any non-zero value is inside**, whatever the element type — `bool` as is, 0/1 and 0/255
+/// `uint8` alike, `0.5` inside, and NaN inside as NumPy casts it. Sizes are reported H×W.
 public struct InstanceMasks: Sendable, Equatable {
     /// The number of masks.
     public let count: Int
@@ -227,8 +229,7 @@ public struct InstanceMasks: Sendable, Equatable {
 
     /// Masks from an N×H×W (or H×W) array; see the type's documentation for the accepted element types.
     ///
-    /// - Throws: ``DataSampleError/invalidField(field:expected:actual:)`` naming `field` for another rank or a
-    ///   floating-point value other than 0 and 1.
+    /// - Throws: ``DataSampleError/invalidField(field:expected:actual:)`` naming `field` for another rank.
     public init(_ array: NDArray, field: String = "masks") throws {
         let shape: [Int]
         switch array.rank {
@@ -238,21 +239,13 @@ public struct InstanceMasks: Sendable, Equatable {
             throw DataSampleError.invalidField(
                 field: field, expected: "an N×H×W array of masks", actual: "shape \(array.shape)")
         }
-        let bits: [Bool]
-        switch array.storage {
-        case .bool(let values):
-            bits = values
-        case .float32, .float64:
-            let values = array.toDouble()
-            if let bad = values.first(where: { $0 != 0 && $0 != 1 }) {
-                throw DataSampleError.invalidField(
-                    field: field, expected: "mask values 0 or 1 (or a bool or integer array)", actual: "\(bad)")
-            }
-            bits = values.map { $0 == 1 }
-        default:
-            bits = array.converted(to: .bool).values(as: Bool.self) ?? []
-        }
-        try self.init(count: shape[0], height: shape[1], width: shape[2], bits: bits)
+        try self.init(count: shape[0], height: shape[1], width: shape[2], bits: Self._bits(of: array))
+    }
+
+    /// The mask rule: each element of `array`, row-major, cast to `bool` as NumPy casts it (non-zero is `true`).
+    static func _bits(of array: NDArray) -> [Bool] {
+        if case .bool(let values) = array.storage { return values }
+        return array.converted(to: .bool).values(as: Bool.self) ?? []
     }
 
     /// The masks as an N×H×W `bool` array.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of data samples and dataset metadata: bad JSON, arrays of the wrong shape, labels outside the class list,
 /// masks that do not fit the image. Each case names the field at fault (a JSON path such as
 /// `pred_instances.bboxes[3]`) and the expected form.
@@ -34,8 +36,8 @@ extension DataSampleError: CustomStringConvertible {
         case let .nonFiniteValue(field, value):
             return "data sample field `\(field)`: expected a finite number, got \(value)"
         case let .sizeMismatch(field, width, height, imageWidth, imageHeight):
-            return "data sample field `\(field)`: expected the image's size \(imageWidth)×\(imageHeight) (W×H), "
-                + "got \(width)×\(height)"
+            return "data sample field `\(field)`: expected the image's size \(imageHeight)×\(imageWidth) (H×W), "
+                + "got \(height)×\(width)"
         case let .emptySample(task, drawGT, drawPred):
             var asked: [String] = []
             if drawGT { asked.append("ground truth (gt_instances, gt_sem_seg, gt_label)") }
@@ -53,4 +55,9 @@ extension DataSampleError: CustomStringConvertible {
 
 extension DataSampleError: CustomDebugStringConvertible {
     public var debugDescription: String { description }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension DataSampleError: LocalizedError {
+    public var errorDescription: String? { description }
 }

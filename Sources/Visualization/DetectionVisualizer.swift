@@ -14,6 +14,8 @@ import VisDraw
 ///   drawn last, on a black background box at 0.8 opacity, at the box's top-left corner inset by the line width;
 ///   instances without a box are labelled at the centre of their mask or polygon. Labels are moved as little as
 ///   needed to keep the background box inside the image.
+/// - **Instances without labels** are drawn in ``unlabelledColor`` (or ``boxColor``/``maskColor``) and carry only
+///   their score, or no text without scores: a missing label is never shown as a class.
 /// - **Sizes** follow MMDetection: the font is `13 pt × adaptiveScale(box area)`
 ///   (``TaskLayout/adaptiveScale(area:minArea:maxArea:)``: half size under 800 px², full size over 30 000 px²),
 ///   and both the font and the box line width also grow with the image (``TaskLayout/imageScale(width:height:)``).
@@ -50,6 +52,9 @@ public struct DetectionVisualizer: TaskVisualizer {
         self.fontSize = fontSize
     }
 
+    /// The colour of instances without labels: MMEngine's default shape colour, matplotlib's `'g'` (0, 128, 0).
+    public static let unlabelledColor = Color(red: 0, green: 128, blue: 0)
+
     /// The label background MMDetection uses: black at 0.8 opacity, 0.7 pt padding, no edge.
     public static let labelBackground = TextBackground(
         faceColor: Color(red: 0, green: 0, blue: 0), edgeColor: .none, alpha: 0.8, padPoints: 0.7)
@@ -62,8 +67,11 @@ public struct DetectionVisualizer: TaskVisualizer {
     public func draw(_ annotations: DataSample.Annotations, on visualizer: Visualizer, context: TaskDrawingContext) throws {
         guard let instances = annotations.instances, instances.count > 0 else { return }
         let count = instances.count
-        let labels = instances.labels ?? [Int](repeating: 0, count: count)
-        let classColors = labels.map { context.meta.color(of: $0) }
+        // Without labels there is no class to name or colour by: MMDetection draws what it has, so instances
+        // take MMEngine's default shape colour and are labelled with their score alone (or not at all).
+        let labels: [Int?] = instances.labels.map { $0.map { Optional($0) } }
+            ?? [Int?](repeating: nil, count: count)
+        let classColors = labels.map { $0.map { context.meta.color(of: $0) } ?? Self.unlabelledColor }
         let imageScale = context.imageScale
 
         if let allMasks = instances.masks {
@@ -117,10 +125,11 @@ public struct DetectionVisualizer: TaskVisualizer {
         var positions: [[Double]] = []
         var sizes: [Double] = []
         for index in 0..<count {
-            var text = context.meta.className(of: labels[index])
-            if let score = instances.scores?[index] {
-                text += ": " + _percent(score)
-            }
+            var parts: [String] = []
+            if let label = labels[index] { parts.append(context.meta.className(of: label)) }
+            if let score = instances.scores?[index] { parts.append(_percent(score)) }
+            guard !parts.isEmpty else { continue }
+            let text = parts.joined(separator: ": ")
             let size = (fontSize * scales[index]).rounded(.down) * imageScale
             let label: TaskLayout.Label
             if index < anchors.count {

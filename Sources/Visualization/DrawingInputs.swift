@@ -110,7 +110,8 @@ extension NDArray: PolygonsConvertible {
 
 extension Array: PolygonsConvertible where Element: NDArrayNestable {
     /// Each element as one polygon (`[[[x, y], ...], ...]`, `[NDArray]`; polygons may differ in vertex count), or
-    /// the whole array as one polygon when its elements are vertex rows (`[[x, y], ...]`).
+    /// the whole array as one polygon when its elements are vertex rows (`[[x, y], ...]`). Empty elements are
+    /// empty polygons (`[[]]` is one polygon without vertices, drawn as nothing).
     public func makePolygons(argument: String) throws -> [NDArray] {
         var polygons: [NDArray] = []
         polygons.reserveCapacity(count)
@@ -123,10 +124,19 @@ extension Array: PolygonsConvertible where Element: NDArrayNestable {
             }
             polygons.append(try NDArray(leaves, shape: shape))
         }
-        if !polygons.isEmpty, polygons.allSatisfy({ $0.rank < 2 }) {
-            return [try makeNDArray(argument: argument)]
+        guard !polygons.isEmpty, polygons.allSatisfy({ $0.rank < 2 }) else { return polygons }
+        // Flat elements are either vertex rows of one polygon (`[[x, y], ...]`) or empty polygons (`[[]]`, which
+        // draw nothing, like an empty polygon among others); an empty list among vertices is neither.
+        let empty = polygons.indices.filter { polygons[$0].count == 0 }
+        if empty.count == polygons.count { return polygons }
+        if let first = empty.first {
+            throw VisualizerError.invalidArgument(
+                argument: "\(argument)[\(first)]",
+                expected: "a vertex [x, y] (the other elements are vertices of one polygon) or, for a list of "
+                    + "polygons, a list of [x, y] vertices per polygon",
+                actual: "an empty list")
         }
-        return polygons
+        return [try makeNDArray(argument: argument)]
     }
 }
 

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of ``Visualizer/drawFeatmap(_:overlaidImage:channelReduction:topk:arrangement:resizeShape:alpha:colormap:warningHandler:)``:
 /// one case per input MMEngine's `draw_featmap` rejects, plus the inputs it would mis-draw. Each names the
 /// argument at fault and what is expected.
@@ -44,4 +46,9 @@ extension FeatmapError: CustomStringConvertible {
             return "invalid argument `\(argument)`: expected \(expected), got \(actual)"
         }
     }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension FeatmapError: LocalizedError {
+    public var errorDescription: String? { description }
 }

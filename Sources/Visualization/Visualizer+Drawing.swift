@@ -52,7 +52,7 @@ extension Visualizer {
             defer { state.canvas = canvas }
             var context = _DrawingContext(width: canvas.width, height: canvas.height)
             try draw(&canvas, &context)
-            return context.warnings
+            return context.warnings + context.onceWarnings.filter { state.reportedOnce.insert($0).inserted }
         }
         for warning in warnings { warn(warning) }
         return self
@@ -66,6 +66,8 @@ struct _DrawingContext {
     /// MMEngine's default font size for this image, in points.
     let defaultFontSize: Double
     private(set) var warnings: [String] = []
+    /// Warnings the visualizer reports only the first time (see ``warnOnce(_:)``).
+    private(set) var onceWarnings: [String] = []
 
     init(width: Int, height: Int) {
         self.width = width
@@ -81,6 +83,12 @@ struct _DrawingContext {
     /// Records MMEngine's out-of-bounds warning for `kind` ("text", "line", "circle", "bbox", "polygon").
     mutating func warnOutOfBounds(_ kind: String) {
         warnings.append("Warning: The \(kind) is out of bounds, the drawn \(kind) may not be in the image")
+    }
+
+    /// Records a warning that the visualizer reports once in its lifetime, as Python shows a repeated warning
+    /// once (a missing glyph is reported for its first text only).
+    mutating func warnOnce(_ message: String) {
+        onceWarnings.append(message)
     }
 
     /// A shape's width in pixels from points, after MMEngine's clamp `min(max(w, 1), defaultFontSize / 4)`
@@ -160,6 +168,30 @@ enum _PixelSnapping {
             let agg = aggPoint(point, width: width, height: height)
             return Point(x: (agg.x + 0.5).rounded(.down) + offset, y: (agg.y + 0.5).rounded(.down) + offset)
         }
+    }
+
+    /// Whether Agg snaps `points`, that is whether ``snapped(_:widthPixels:width:height:)`` moves them.
+    static func snaps(_ points: [Point], width: Int, height: Int) -> Bool {
+        width > 0 && height > 0 && isRectilinear(points)
+    }
+
+    /// How far right and down matplotlib draws the only item of a collection, in pixels: 0.5 or 0.
+    ///
+    /// A collection of exactly one path, given exactly one face colour, one edge colour and one width (a colour
+    /// `"none"` given alone counts as none; in a list it counts) and only solid lines, whose path extent is smaller
+    /// than the figure, is not drawn by Agg's `draw_path_collection` but rendered once as a marker at the origin
+    /// (`draw_markers`, matplotlib's single-path optimization). A marker path that is not pixel-snapped is moved by
+    /// half a pixel there, so that a marker centred on (0, 0) covers a pixel centre; a snapped (rectilinear) path
+    /// is not. So one filled circle or triangle lands half a pixel right and down of where it would as one of
+    /// several items, while one box lands where several do.
+    static func singleItemOffset(
+        count: Int, drawnAsMarkerWhenAlone: Bool, extent: (width: Double, height: Double), snapped: Bool,
+        width: Int, height: Int
+    ) -> Double {
+        guard count == 1, drawnAsMarkerWhenAlone, !snapped, extent.width < Double(width),
+            extent.height < Double(height)
+        else { return 0 }
+        return 0.5
     }
 
     /// Snapping of a marker drawn by Agg's `draw_markers` (a scatter with one colour and one size): the marker is

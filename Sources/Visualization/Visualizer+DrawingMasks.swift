@@ -14,14 +14,15 @@ extension Visualizer {
     /// ```
     ///
     /// - Parameters:
-    ///   - masks: N×H×W or H×W (one mask), matching the image's size: `Bool`, or `UInt8` 0/1 (an extension:
-    ///     MMEngine requires bool). `[[Bool]]` and `[[[Bool]]]` work too.
+    ///   - masks: N×H×W or H×W (one mask), matching the image's size, of any element type: non-zero is inside
+    ///     (the mask rule of ``InstanceMasks``, MMEngine's cast to `bool`), so `bool`, 0/1 and 0/255 `uint8`
+    ///     masks all work. `[[Bool]]` and `[[[Bool]]]` work too.
     ///   - colors: Fill colours; strings are converted as MMEngine's `color_str2rgb` does, **truncating** (`"g"`
     ///     is (0, 127, 0)); `.rgb(color)` gives exact channels.
     ///   - alphas: Blend weights of the colours, 0...1 (default 0.8).
     /// - Returns: The visualizer, for chaining.
-    /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `masks` for a wrong element
-    ///   type, a `UInt8` value other than 0 or 1, or a size other than the image's; `colors`/`alphas` for a bad
+    /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `masks` for a rank other
+    ///   than 2 or 3 or a size other than the image's (reported H×W); `colors`/`alphas` for a bad
     ///   colour, an alpha outside 0...1 or a list shorter than the masks (MMEngine silently draws fewer masks
     ///   when `alphas` is short).
     ///
@@ -32,26 +33,11 @@ extension Visualizer {
     ) throws -> Visualizer {
         guard isMainProcess else { return self }
         let array = try masks.makeNDArray(argument: "masks")
-        let bits: [Bool]
-        switch array.storage {
-        case .bool(let values):
-            bits = values
-        case .uint8(let values):
-            if let bad = values.firstIndex(where: { $0 > 1 }) {
-                throw VisualizerError.invalidArgument(
-                    argument: "masks", expected: "a bool array or a uint8 array of 0 and 1",
-                    actual: "the value \(values[bad]) at flat index \(bad)")
-            }
-            bits = values.map { $0 == 1 }
-        default:
-            throw VisualizerError.invalidArgument(
-                argument: "masks", expected: "a bool array or a uint8 array of 0 and 1",
-                actual: "a \(array.dtype) array")
-        }
         guard array.rank == 2 || array.rank == 3 else {
             throw VisualizerError.invalidArgument(
                 argument: "masks", expected: "an N×H×W or H×W array", actual: "an array of shape \(array.shape)")
         }
+        let bits = InstanceMasks._bits(of: array)
         let count = array.rank == 2 ? 1 : array.shape[0]
         let maskHeight = array.shape[array.rank - 2]
         let maskWidth = array.shape[array.rank - 1]

@@ -142,8 +142,15 @@ extension Visualizer {
                     || !context.contains(x: center.x + radius, y: center.y + radius)
             }
             if outOfBounds { context.warnOutOfBounds("circle") }
+            // A circle's path (Béziers through its four axis points) extends 2r each way and is never snapped.
+            let shift = count == 1
+                ? style.singleItemOffset(
+                    extent: (2 * radiusValues[0], 2 * radiusValues[0]), snapped: false, context: context)
+                : 0
             for index in 0..<count {
-                let path = try Path.circle(center: rows.point(index), radius: radiusValues[index])
+                let center = rows.point(index)
+                let path = try Path.circle(
+                    center: Point(x: center.x + shift, y: center.y + shift), radius: radiusValues[index])
                 try style.draw(path, index: index, on: &canvas, context: context)
             }
         }
@@ -161,9 +168,19 @@ extension Visualizer {
             if polygons.contains(where: { $0.contains { !context.contains(x: $0.x, y: $0.y) } }) {
                 context.warnOutOfBounds(kind)
             }
+            var shift = 0.0
+            if polygons.count == 1, let only = polygons.first, let minX = only.map(\.x).min(),
+                let maxX = only.map(\.x).max(), let minY = only.map(\.y).min(), let maxY = only.map(\.y).max()
+            {
+                shift = style.singleItemOffset(
+                    extent: (maxX - minX, maxY - minY),
+                    snapped: _PixelSnapping.snaps(only, width: context.width, height: context.height),
+                    context: context)
+            }
             for (index, original) in polygons.enumerated() where !original.isEmpty {
+                let moved = shift == 0 ? original : original.map { Point(x: $0.x + shift, y: $0.y + shift) }
                 let vertices = _PixelSnapping.snapped(
-                    original, widthPixels: context.clampedShapeWidth(points: style.lineWidthsPoints[index]),
+                    moved, widthPixels: context.clampedShapeWidth(points: style.lineWidthsPoints[index]),
                     width: context.width, height: context.height)
                 try style.draw(Path.polygon(vertices, closed: true), index: index, on: &canvas, context: context)
             }
@@ -178,6 +195,9 @@ struct _ShapeStyle {
     let lineStyles: [LineStyle]
     let lineWidthsPoints: [Double]
     let alpha: Double
+    /// Whether matplotlib would get one face colour, one edge colour, one width and solid lines from these
+    /// arguments, and so draw a collection of one path as a marker.
+    let drawnAsMarkerWhenAlone: Bool
 
     init(
         count: Int, edgeColors: PerItem<Color>, lineStyles: PerItem<LineStyle>, lineWidths: PerItem<Double>,
@@ -188,6 +208,23 @@ struct _ShapeStyle {
         self.lineStyles = try lineStyles.values(count: count, argument: "lineStyles")
         self.lineWidthsPoints = try _DrawingArguments.widths(lineWidths, count: count, argument: "lineWidths")
         self.alpha = try _DrawingArguments.alpha(alpha, argument: "alpha")
+        // matplotlib reads a lone "none" as no colours at all, but "none" in a list as one (transparent) colour.
+        func colorCount(_ colors: PerItem<Color>) -> Int {
+            if case .all(let color) = colors { return color.isTransparent ? 0 : 1 }
+            return colors.givenValues.count
+        }
+        self.drawnAsMarkerWhenAlone =
+            colorCount(faceColors) == 1 && colorCount(edgeColors) == 1 && lineWidths.givenValues.count == 1
+            && lineStyles.givenValues.allSatisfy { $0 == .solid }
+    }
+
+    /// matplotlib's offset for the only item (see ``_PixelSnapping/singleItemOffset``); 0 for other counts.
+    func singleItemOffset(
+        extent: (width: Double, height: Double), snapped: Bool, context: _DrawingContext
+    ) -> Double {
+        _PixelSnapping.singleItemOffset(
+            count: faceColors.count, drawnAsMarkerWhenAlone: drawnAsMarkerWhenAlone, extent: extent,
+            snapped: snapped, width: context.width, height: context.height)
     }
 
     func draw(_ path: Path, index: Int, on canvas: inout Canvas, context: _DrawingContext) throws {

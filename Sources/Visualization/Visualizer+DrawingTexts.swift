@@ -78,8 +78,13 @@ extension Visualizer {
                     font: fonts[index], sizePoints: givenSizes?[index] ?? context.defaultFontSize, color: colors[index],
                     horizontalAlignment: horizontals[index], verticalAlignment: verticals[index],
                     background: boxes[index])
-                _ = try _visualizerArgument {
-                    try canvas.drawText(texts[index], x: rows[index, 0], y: rows[index, 1], style: style)
+                try _visualizerArgument {
+                    // Laid out here (not by `Canvas.drawText`) to report the characters it cannot draw.
+                    let layout = try TextRenderer.shared.layout(texts[index], style: style)
+                    for warning in layout.warnings { context.warnOnce(warning) }
+                    try TextRenderer.shared.draw(
+                        layout, x: rows[index, 0], y: rows[index, 1], verticalAlignment: style.verticalAlignment,
+                        color: style.color, background: style.background, on: &canvas)
                 }
             }
         }

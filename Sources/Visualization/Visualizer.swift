@@ -73,6 +73,8 @@ public final class Visualizer: @unchecked Sendable {
         }
         /// Dataset information for task visualizers (class names, palette).
         var datasetMeta: ConfigValue?
+        /// The warnings given once per visualizer (missing glyphs), already reported.
+        var reportedOnce: Set<String> = []
         /// The rank of this process; only rank 0 stores.
         var rank: Int
     }
@@ -128,7 +130,13 @@ public final class Visualizer: @unchecked Sendable {
         self.warningHandler = warningHandler
         self.errorHandler = errorHandler
         self.saveDir = saveDir.map { ($0 as NSString).appendingPathComponent("vis_data") }
-        self.backends = try MultiplexVisBackend()
+        // The multiplexer reports the first failure of each backend and kind, and the counts when it closes.
+        let visualizerName = name
+        self.backends = try MultiplexVisBackend(
+            errorHandler: { [logger] error in
+                logger.error("visualizer \(visualizerName): \(error)")
+                errorHandler?(error)
+            }, logger: logger)
         self.state = State(
             canvas: image.map { Canvas(image: Visualizer._drawable($0)) }, datasetMeta: nil,
             rank: try rank ?? ProcessRank.detect())
@@ -281,7 +289,8 @@ public final class Visualizer: @unchecked Sendable {
         backends.flush()
     }
 
-    /// Closes every backend (on every rank, as in MMEngine). Idempotent.
+    /// Closes every backend (on every rank, as in MMEngine), then logs how often each backend failed, per kind, if
+    /// any did (each kind was reported in full only the first time). Idempotent.
     public func close() {
         backends.close()
     }
@@ -290,6 +299,8 @@ public final class Visualizer: @unchecked Sendable {
         guard isMainProcess else { return self }
         do {
             try body(backends)
+        } catch VisBackendError.backendsFailed {
+            // Reported by the multiplexer: once per backend and kind, counted after that.
         } catch let error as VisBackendError {
             report(error)
         } catch {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of ``Visualizer`` construction and use. Each case names the argument, key or variable at fault and the
 /// expected form.
 public enum VisualizerError: Error, Sendable, Equatable {
@@ -28,4 +30,9 @@ extension VisualizerError: CustomStringConvertible {
             return "VisualizerRegistry has no type `\(type)`; registered: \(known.joined(separator: ", "))"
         }
     }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension VisualizerError: LocalizedError {
+    public var errorDescription: String? { description }
 }

@@ -79,12 +79,14 @@ import VisTestSupport
         let errors = Recorder<VisBackendError>()
         let writer = BackgroundWriter(label: "errors", errorHandler: { errors.append($0) })
         let ran = Recorder<Int>()
-        try writer.submit(cost: 0) { throw VisBackendError.io(path: "/nowhere", reason: "disk full") }
+        try writer.submit(cost: 0) { throw VisBackendError.encodingFailed(name: "x", reason: "bad") }
         try writer.append([1, 2, 3], to: AppendFile(path: "/nonexistent-directory-\(UUID())/file"))
+        try writer.submit(cost: 0) { throw VisBackendError.io(path: "/nowhere", reason: "disk full") }
         try writer.submit(cost: 0) { ran.append(1) }
         writer.flush()
+        // One report per kind: the second I/O failure is only counted.
         #expect(errors.values.count == 2)
-        #expect(errors.values.first == .io(path: "/nowhere", reason: "disk full"))
+        #expect(errors.values.first == .encodingFailed(name: "x", reason: "bad"))
         #expect(ran.values == [1])
         writer.close()
     }

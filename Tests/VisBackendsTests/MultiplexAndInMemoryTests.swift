@@ -41,6 +41,53 @@ import VisTestSupport
         #expect(reported.values.count == 1)
     }
 
+    @Test func aBackendFailingOnEveryCallIsReportedOncePerKindThenCountedAndSummarisedAtClose() throws {
+        let capture = LogCapture()
+        let reported = Recorder<VisBackendError>()
+        let closedBackend = InMemoryVisBackend()
+        closedBackend.close()
+        let multiplex = try MultiplexVisBackend(
+            named: [("failing", FailingBackend()), ("closed", closedBackend)],
+            errorHandler: { reported.append($0) }, logger: capture.logger)
+        for step in 0..<5 {
+            #expect(throws: VisBackendError.self) { try multiplex.addScalar(name: "loss", value: 1, step: step) }
+        }
+        // Each call still throws every failure; the handler saw each backend's first failure only.
+        #expect(reported.values.count == 1)
+        if case let .backendsFailed(firsts)? = reported.values.first {
+            #expect(firsts.map(\.backend) == ["failing", "closed"])
+        }
+        #expect(multiplex.failureCounts.map(\.backend) == ["failing", "closed"])
+        #expect(multiplex.failureCounts.map(\.kind) == ["Boom", "closed"])
+        #expect(multiplex.failureCounts.map(\.count) == [5, 5])
+        #expect(capture.errors.isEmpty)
+        multiplex.close()
+        multiplex.close()
+        #expect(capture.errors.count == 1, "one summary, once")
+        let summary = capture.errors.first ?? ""
+        #expect(summary.contains("failing: 5 Boom failures") && summary.contains("closed: 5 closed failures"))
+    }
+
+    @Test func aWriterThatCannotWriteLogsTheFirstFailureOnceAndCountsTheRest() throws {
+        let capture = LogCapture()
+        let reported = Recorder<VisBackendError>()
+        let directory = try TestSupport.makeTemporaryDirectory("writer-failures")
+        // A regular file where the parent directory should be: every append fails, even for root.
+        let blocker = directory.appendingPathComponent("blocker").path
+        try Data("x".utf8).write(to: URL(fileURLWithPath: blocker))
+        let writer = BackgroundWriter(label: "blocked", logger: capture.logger, errorHandler: { reported.append($0) })
+        let file = AppendFile(path: blocker + "/scalars.json")
+        for index in 0..<4 {
+            try writer.append(Array("line \(index)\n".utf8), to: file)
+            writer.flush()
+        }
+        #expect(reported.values.count == 1)
+        #expect(capture.errors.count == 1)
+        writer.close()
+        #expect(capture.errors.count == 2)
+        #expect(capture.errors.last?.contains("blocked: 4 io failures") == true, "\(capture.all)")
+    }
+
     @Test func fansOutInInsertionOrder() throws {
         let order = Recorder<String>()
         final class Probe: VisBackend, @unchecked Sendable {

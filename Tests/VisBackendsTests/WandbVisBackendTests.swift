@@ -6,43 +6,6 @@ import VisTestSupport
 
 @testable import VisBackends
 
-/// Collects log messages so tests can check what a backend told the user.
-final class WandbLogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [String] = []
-
-    var logger: Logger {
-        Logger(label: "test") { _ in Handler(capture: self) }
-    }
-
-    var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return messages
-    }
-
-    fileprivate func add(_ message: String) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
-    }
-
-    private struct Handler: LogHandler {
-        let capture: WandbLogCapture
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-
-        func log(event: LogEvent) {
-            capture.add("\(event.level): \(event.message)")
-        }
-    }
-}
-
 @Suite("WandbVisBackend")
 struct WandbVisBackendTests {
     static func makeBackend(
@@ -158,7 +121,7 @@ struct WandbVisBackendTests {
     @Test("close logs the wandb sync command when syncOnClose is off")
     func closeLogsCommand() throws {
         let directory = try TestSupport.makeTemporaryDirectory("wandb-backend-notice")
-        let capture = WandbLogCapture()
+        let capture = LogCapture()
         let backend = try Self.makeBackend(directory, logger: capture.logger)
         try backend.addScalar(name: "x", value: 1)
         backend.close()
@@ -184,7 +147,7 @@ struct WandbVisBackendTests {
     @Test("syncOnClose reports a failing sync and logs the command when wandb is missing")
     func syncFailures() throws {
         let directory = try TestSupport.makeTemporaryDirectory("wandb-backend-syncfail")
-        let failures = WandbLogCapture()
+        let failures = LogCapture()
         let backend = try WandbVisBackend(
             saveDir: directory.path, syncOnClose: true, wandbExecutable: "/bin/false", logger: failures.logger)
         try backend.addScalar(name: "x", value: 1)

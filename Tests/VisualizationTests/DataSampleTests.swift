@@ -132,8 +132,9 @@ struct DataSampleJSONTests {
         #expect(Self.error(#"{"gt_instances": {"labels": [1.5]}}"#) == .invalidField(
             field: "gt_instances.labels[0]", expected: "a whole number", actual: "1.5"))
         #expect(Self.error(#"{"gt_instances": {"labels": [{"a": 1}]}}"#)?.description.contains("nested arrays of numbers") == true)
-        #expect(Self.error(#"{"gt_instances": {"masks": [[[0, 2]]]}}"#) == .invalidField(
-            field: "gt_instances.masks", expected: "mask values 0 or 1 (or a bool or integer array)", actual: "2.0"))
+        // Masks follow the one mask rule (non-zero is inside): 0/255 reads like 0/1.
+        let sample = try Self.decode(#"{"gt_instances": {"masks": [[[0, 255, 2, 0.5]]]}}"#)
+        #expect(sample.groundTruth.instances?.masks?.bits == [false, true, true, true])
         #expect(Self.error(#"{"gt_instances": {"polygons": [[[0, 0, 1, 1]]]}}"#)?.description.contains(
             "gt_instances.polygons[0][0]") == true)
         #expect(Self.error(#"{"gt_instances": {"keypoints": [[1, 2]]}}"#) == .invalidField(
@@ -212,7 +213,8 @@ struct DataSampleValidationTests {
         let masks = try InstanceMasks(count: 1, height: 5, width: 8, bits: [Bool](repeating: true, count: 40))
         let error = Self.validationError(Self.detection(InstanceData(labels: [0], masks: masks), side: .groundTruth), meta: meta)
         #expect(error == .sizeMismatch(field: "gt_instances.masks", width: 8, height: 5, imageWidth: 8, imageHeight: 6))
-        #expect(error?.description.contains("expected the image's size 8×6 (W×H), got 8×5") == true)
+        // Sizes are reported H×W, as drawBinaryMasks reports them.
+        #expect(error?.description.contains("expected the image's size 6×8 (H×W), got 5×8") == true)
         var seg = DataSample()
         seg.prediction.semanticSegmentation = try SegmentationMap(width: 6, height: 8, classIndices: [Int32](repeating: 0, count: 48))
         #expect(Self.validationError(seg, meta: meta) == .sizeMismatch(

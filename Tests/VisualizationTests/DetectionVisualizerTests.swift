@@ -84,6 +84,40 @@ struct DetectionVisualizerTests {
         #expect(higher == image, "every prediction hidden: the plain image")
     }
 
+    @Test("instances without labels: drawn in the unlabelled colour, never as class 0; only a score is written")
+    func unlabelled() throws {
+        let red = Color(red: 255, green: 0, blue: 0)
+        let meta = DatasetMeta(classes: ["red"], palette: try ColorPalette(colors: [red]))
+        let (visualizer, _) = try TaskTestSupport.visualizer(DetectionVisualizer(alpha: 1), meta: meta)
+        let image = try TaskTestSupport.plain(width: 160, height: 100)
+        let box = BoundingBox(x1: 10, y1: 20, x2: 120, y2: 90)
+        func isDark(_ pixel: ArraySlice<UInt8>) -> Bool { pixel.allSatisfy { $0 < 60 } }
+
+        var boxOnly = DataSample()
+        boxOnly.groundTruth.instances = InstanceData(boxes: [box])
+        let plainBox = try #require(try visualizer.addDatasample(name: "u", image: image, dataSample: boxOnly))
+        #expect(!TaskTestSupport.contains(plainBox, color: red), "no class colour without a label")
+        #expect(TaskTestSupport.contains(plainBox, color: DetectionVisualizer.unlabelledColor, tolerance: 0))
+        #expect(TaskTestSupport.bounds(of: plainBox, where: isDark) == nil, "no label text or background")
+
+        var scored = DataSample()
+        scored.prediction.instances = InstanceData(boxes: [box], scores: [0.9])
+        let withScore = try #require(try visualizer.addDatasample(name: "u", image: image, dataSample: scored))
+        #expect(!TaskTestSupport.contains(withScore, color: red))
+        let dark = try #require(TaskTestSupport.bounds(of: withScore, where: isDark), "the score's label background")
+        let size = (13 * TaskLayout.adaptiveScale(area: box.area)).rounded(.down)
+            * TaskLayout.imageScale(width: 160, height: 100)
+        let label = try TaskLayout.placeLabel(
+            "90.0", fontSize: size, padPoints: 0.7, x: box.x1 + 3, y: box.y1 + 3, imageWidth: 160, imageHeight: 100)
+        // The background fits "90.0", not "red: 90.0".
+        #expect(abs(Double(dark.2 - dark.0 + 1) - label.box.width) <= 2, "dark \(dark), label \(label.box)")
+
+        var labelled = boxOnly
+        labelled.groundTruth.instances?.labels = [0]
+        let classColoured = try #require(try visualizer.addDatasample(name: "u", image: image, dataSample: labelled))
+        #expect(TaskTestSupport.contains(classColoured, color: red))
+    }
+
     @Test("panels: two when both sides are drawn, one when only one is, an error when none")
     func panels() throws {
         let (visualizer, backend) = try TaskTestSupport.visualizer(DetectionVisualizer(), meta: Self.meta)

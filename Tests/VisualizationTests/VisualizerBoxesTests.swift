@@ -207,6 +207,25 @@ struct VisualizerPolygonsTests {
         }
     }
 
+    @Test("Empty lists are empty polygons, not an array of shape [1, 0]; among vertices they name the element")
+    func emptyPolygons() throws {
+        let (visualizer, _) = try DrawingFixture.visualizer()
+        let before = try visualizer.getImage()
+        let empty: [[Double]] = [[]]
+        try visualizer.drawPolygons(empty)
+        try visualizer.drawPolygons([[], []] as [[Double]])
+        #expect(try visualizer.getImage() == before, "empty polygons draw nothing")
+        #expect(
+            throws: VisualizerError.invalidArgument(
+                argument: "polygons[1]",
+                expected: "a vertex [x, y] (the other elements are vertices of one polygon) or, for a list of "
+                    + "polygons, a list of [x, y] vertices per polygon",
+                actual: "an empty list")
+        ) {
+            try visualizer.drawPolygons([[1, 1], [], [3, 3]] as [[Double]])
+        }
+    }
+
     @Test("A vertex outside warns 'The polygon is out of bounds'")
     func outOfBounds() throws {
         let (visualizer, recorder) = try DrawingFixture.visualizer()

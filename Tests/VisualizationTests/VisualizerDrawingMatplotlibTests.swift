@@ -5,7 +5,7 @@ import Visualization
 
 /// The drawing methods against matplotlib (the interop venv's 3.11) rendering what MMEngine's do: a figure of
 /// `(W + 0.01) / 100` × `(H + 0.01) / 100` inches at 100 dpi with the image shown on axes that fill it, then
-/// `PolyCollection` (boxes), `LineCollection` (lines), `PatchCollection` of circles and `scatter` with MMEngine's
+/// `PolyCollection` (boxes, polygons), `LineCollection` (lines), `PatchCollection` of circles and `scatter` with MMEngine's
 /// arguments (widths in points, clamped for shapes, alpha 0.8). The Python below replicates those calls; it does
 /// not import mmengine.
 ///
@@ -42,6 +42,10 @@ struct VisualizerDrawingMatplotlibTests {
                 axes.add_collection(PolyCollection(
                     polygons, alpha=0.8, facecolor=op["faces"], edgecolors=op["edges"], linestyles=op["styles"],
                     linewidths=clamp(op["widths"])))
+            elif kind == "polygons":
+                axes.add_collection(PolyCollection(
+                    [np.array(p) for p in op["polygons"]], alpha=0.8, facecolor=op["faces"], edgecolors=op["edges"],
+                    linestyles=op["styles"], linewidths=clamp(op["widths"])))
             elif kind == "lines":
                 axes.add_collection(LineCollection(
                     op["lines"], colors=op["colors"], linestyles=op["styles"], linewidths=op["widths"]))
@@ -138,7 +142,73 @@ struct VisualizerDrawingMatplotlibTests {
                         [[30, 60], [100.5, 60.5], [170.3, 60.8]], colors: ["r", "w", "c"], marker: .square,
                         sizes: [36, 100, 64])
                 }),
-        ] + markerScenes
+        ] + singleItemScenes + markerScenes
+
+    /// One item alone: matplotlib draws a collection of a single filled path as a marker, half a pixel right and
+    /// down of where it would draw it among others, unless the path is snapped (a box) or has no face.
+    static let singleItemScenes: [Scene] = [
+        Scene(
+            name: "one filled circle",
+            operations: [
+                "kind": "circles", "centers": [[150, 60]], "radii": [25], "faces": ["y"], "edges": ["b"],
+                "styles": ["-"], "widths": [2],
+            ],
+            draw: { visualizer in
+                try visualizer.drawCircles(
+                    centers: [[150, 60]], radii: [25], edgeColors: ["b"], lineWidths: [2], faceColors: ["y"])
+            }),
+        Scene(
+            name: "one outlined circle (face \"none\": no face colour, drawn as a collection)",
+            operations: [
+                "kind": "circles", "centers": [[50.5, 60.25]], "radii": [10.5], "faces": "none", "edges": ["w"],
+                "styles": ["-"], "widths": [1],
+            ],
+            draw: { visualizer in
+                try visualizer.drawCircles(
+                    centers: [[50.5, 60.25]], radii: [10.5], edgeColors: ["w"], lineWidths: [1])
+            }),
+        Scene(
+            name: "one outlined circle with faces [\"none\"] (one transparent face colour: drawn as a marker)",
+            operations: [
+                "kind": "circles", "centers": [[50.5, 60.25]], "radii": [10.5], "faces": ["none"], "edges": ["w"],
+                "styles": ["-"], "widths": [1],
+            ],
+            draw: { visualizer in
+                try visualizer.drawCircles(
+                    centers: [[50.5, 60.25]], radii: [10.5], edgeColors: ["w"], lineWidths: [1], faceColors: [.none])
+            }),
+        Scene(
+            name: "one filled triangle",
+            operations: [
+                "kind": "polygons", "polygons": [[[90, 50], [140, 60], [105, 95]]], "faces": ["y"], "edges": ["b"],
+                "styles": ["-"], "widths": [2],
+            ],
+            draw: { visualizer in
+                try visualizer.drawPolygons(
+                    [[[90, 50], [140, 60], [105, 95]]], edgeColors: ["b"], lineWidths: [2], faceColors: ["y"])
+            }),
+        Scene(
+            name: "one filled pentagon with fractional vertices and an odd width",
+            operations: [
+                "kind": "polygons", "polygons": [[[30.3, 20.2], [80.6, 15.7], [95.1, 60.4], [55.5, 100.9], [20.8, 70.3]]],
+                "faces": ["c"], "edges": ["w"], "styles": ["-"], "widths": [1],
+            ],
+            draw: { visualizer in
+                try visualizer.drawPolygons(
+                    [[[30.3, 20.2], [80.6, 15.7], [95.1, 60.4], [55.5, 100.9], [20.8, 70.3]]], edgeColors: ["w"],
+                    lineWidths: [1], faceColors: ["c"])
+            }),
+        Scene(
+            name: "one filled box (snapped: no half-pixel move)",
+            operations: [
+                "kind": "boxes", "boxes": [[10.3, 12.7, 90.2, 70.5]], "edges": ["r"], "faces": ["y"],
+                "styles": ["-"], "widths": [3],
+            ],
+            draw: { visualizer in
+                try visualizer.drawBoundingBoxes(
+                    [[10.3, 12.7, 90.2, 70.5]], edgeColors: ["r"], lineWidths: [3], faceColors: ["y"])
+            }),
+    ]
 
     @Test("Each drawing method lands where matplotlib draws it", arguments: scenes.indices)
     func matchesMatplotlib(index: Int) throws {

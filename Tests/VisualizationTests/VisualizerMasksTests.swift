@@ -61,30 +61,30 @@ struct VisualizerMasksTests {
         #expect(try MaskColor.named("c").resolved(argument: "c") == Color(red: 0, green: 191, blue: 191))
     }
 
-    @Test("UInt8 0/1 masks (an extension) draw like Bool masks; other values and dtypes are rejected")
+    @Test("One mask rule: any non-zero value is inside, so 0/1 and 0/255 uint8, integer and float masks draw like bool")
     func maskTypes() throws {
         let image = try DrawingFixture.noise(width: 4, height: 2)
-        let boolMask = try NDArray([true, false, true, false, false, true, true, false], shape: [2, 4])
-        let byteMask = try NDArray([UInt8]([1, 0, 1, 0, 0, 1, 1, 0]), shape: [2, 4])
-        let a = try Visualizer(image: image, rank: 0)
-        let b = try Visualizer(image: image, rank: 0)
-        try a.drawBinaryMasks(boolMask, colors: "b")
-        try b.drawBinaryMasks(byteMask, colors: "b")
-        #expect(try a.getImage() == b.getImage())
-        #expect(try a.getImage() != image)
-        #expect(
-            throws: VisualizerError.invalidArgument(
-                argument: "masks", expected: "a bool array or a uint8 array of 0 and 1",
-                actual: "the value 2 at flat index 1")
-        ) {
-            try a.drawBinaryMasks(try NDArray([UInt8]([0, 2, 0, 0, 0, 0, 0, 0]), shape: [2, 4]))
+        let pattern = [true, false, true, false, false, true, true, false]
+        let boolMask = try NDArray(pattern, shape: [2, 4])
+        let reference = try Visualizer(image: image, rank: 0)
+        try reference.drawBinaryMasks(boolMask, colors: "b")
+        #expect(try reference.getImage() != image)
+        let others: [NDArray] = [
+            try NDArray(pattern.map { UInt8($0 ? 1 : 0) }, shape: [2, 4]),
+            try NDArray(pattern.map { UInt8($0 ? 255 : 0) }, shape: [2, 4]),
+            try NDArray(pattern.map { Int64($0 ? 7 : 0) }, shape: [2, 4]),
+            try NDArray(pattern.map { $0 ? 0.5 : 0.0 }, shape: [2, 4]),
+        ]
+        for mask in others {
+            let visualizer = try Visualizer(image: image, rank: 0)
+            try visualizer.drawBinaryMasks(mask, colors: "b")
+            #expect(try visualizer.getImage() == reference.getImage(), "\(mask.dtype)")
+            // The data sample reads the same array to the same bits.
+            #expect(try InstanceMasks(mask).bits == pattern, "\(mask.dtype)")
         }
-        #expect(
-            throws: VisualizerError.invalidArgument(
-                argument: "masks", expected: "a bool array or a uint8 array of 0 and 1", actual: "a int64 array")
-        ) {
-            try a.drawBinaryMasks([[1, 0, 1, 0], [0, 1, 1, 0]])
-        }
+        let nested = try Visualizer(image: image, rank: 0)
+        try nested.drawBinaryMasks([[1, 0, 1, 0], [0, 1, 1, 0]], colors: "b")
+        #expect(try nested.getImage() == reference.getImage())
     }
 
     @Test("Masks must have the image's size; colour and alpha lists must cover every mask")

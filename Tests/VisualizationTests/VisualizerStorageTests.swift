@@ -149,7 +149,31 @@ import Visualization
             backends: [.backend(Failing()), .backend(recorder)], rank: 0, errorHandler: { errors.append($0) })
         visualizer.addScalar(name: "loss", value: 1).addScalar(name: "loss", value: 2, step: 1)
         #expect(recorder.scalars(named: "loss").map(\.value) == [1, 2])
-        #expect(errors.values.count == 2)
+        // The same failure again is counted, not reported again.
+        #expect(errors.values.count == 1)
+        #expect(visualizer.backends.failureCounts.map(\.count) == [2])
+    }
+
+    @Test func anUnwritableSaveDirectoryIsReportedOnceThenSummarisedAtClose() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("unwritable")
+        // A regular file in the save directory's place: creating it fails on every call, even for root.
+        let blocker = directory.appendingPathComponent("blocker")
+        try Data("x".utf8).write(to: blocker)
+        let errors = Recorder<VisBackendError>()
+        let logs = LogCapture()
+        let visualizer = try Visualizer(
+            backends: [.backend(try LocalVisBackend(saveDir: blocker.path + "/run")), .backend(InMemoryVisBackend())],
+            rank: 0, logger: logs.logger, errorHandler: { errors.append($0) })
+        for step in 0..<6 {
+            visualizer.addScalar(name: "loss", value: Double(step) / 10, step: step)
+        }
+        visualizer.addImage(name: "x", image: try Image(width: 2, height: 2))
+        #expect(errors.values.count == 1)
+        #expect(logs.errors.count == 1)
+        #expect(logs.errors.first?.contains("I/O error on") == true)
+        visualizer.close()
+        #expect(logs.errors.count == 2)
+        #expect(logs.errors.last?.contains("LocalVisBackend: 7 io failures") == true, "\(logs.errors)")
     }
 
     @Test func invalidArgumentsAreTypedErrors() throws {
@@ -197,3 +221,4 @@ final class Recorder<Value: Sendable>: @unchecked Sendable {
     func append(_ value: Value) { lock.lock(); storage.append(value); lock.unlock() }
     var values: [Value] { lock.lock(); defer { lock.unlock() }; return storage }
 }
+

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads protobuf wire-format fields from a byte range, checking every length against the bytes that remain.
 ///
 /// Nested messages are read with ``message()``, which returns a reader over the same storage (no copy). The
@@ -223,4 +225,9 @@ public struct ProtobufDecodingError: Error, Equatable, Sendable, CustomStringCon
     }
 
     public var description: String { "malformed protobuf at byte \(offset): \(reason)" }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension ProtobufDecodingError: LocalizedError {
+    public var errorDescription: String? { description }
 }

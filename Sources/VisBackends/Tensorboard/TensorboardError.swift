@@ -1,3 +1,5 @@
+import Foundation
+
 /// Errors of the TensorBoard event writer and reader. Every case names the file (or argument) and what was
 /// expected, so the message points at what to fix.
 public enum TensorboardError: Error, Equatable, Sendable {
@@ -28,4 +30,9 @@ extension TensorboardError: CustomStringConvertible {
             return "the TensorBoard writer for \(path) is closed"
         }
     }
+}
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension TensorboardError: LocalizedError {
+    public var errorDescription: String? { description }
 }

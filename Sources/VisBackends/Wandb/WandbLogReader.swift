@@ -155,3 +155,8 @@ public enum WandbLogError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 }
+
+/// `localizedDescription` is the ``description``, not Foundation's generic "The operation could not be completed".
+extension WandbLogError: LocalizedError {
+    public var errorDescription: String? { description }
+}

@@ -19,6 +19,7 @@ enum _WandbRowValue: Sendable {
 /// An image logged to a row. ``encode(_:filesDirectory:)`` runs on the writer thread and fills ``result``;
 /// the row's records are built later on the same thread, so the two never race.
 final class _WandbImageSlot: @unchecked Sendable {
+    /// The image key as a path under `files/media/images/`.
     let key: String
     let step: Int64
     let caption: String?
@@ -67,16 +68,18 @@ final class _WandbImageSlot: @unchecked Sendable {
 }
 
 extension _WandbRunDirectory {
-    /// Checks that an image key makes a clean relative path under `files/media/images/` (a `/` makes a
-    /// subdirectory, as in the SDK).
+    /// The path an image key makes under `files/media/images/` (a `/` makes a subdirectory, as in the SDK), with
+    /// the local backend's rules for names: `a//b` is `a/b`.
     ///
-    /// - Throws: ``VisBackendError/pathEscapesSaveDir(argument:path:)``.
-    static func validateMediaKey(_ key: String) throws(VisBackendError) {
-        let components = key.split(separator: "/", omittingEmptySubsequences: false)
-        guard !key.hasPrefix("/"), !key.contains("\0"),
-            !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
-        else {
-            throw .pathEscapesSaveDir(argument: "key", path: key)
+    /// - Throws: ``VisBackendError/pathEscapesSaveDir(argument:path:)`` for an absolute key or one with `..`;
+    ///   ``VisBackendError/invalidArgument(argument:expected:actual:)`` for one ending in `/` or with a NUL byte.
+    static func mediaPath(ofKey key: String) throws(VisBackendError) -> String {
+        do {
+            return try SaveDirPath.validated(key, argument: "key")
+        } catch let error as VisBackendError {
+            throw error
+        } catch {
+            throw .invalidArgument(argument: "key", expected: "a relative path", actual: key.debugDescription)
         }
     }
 }

@@ -206,7 +206,9 @@ public final class WandbRun: @unchecked Sendable {
     ///
     /// - Throws: ``VisBackendError/invalidArgument(argument:expected:actual:)`` for an empty or reserved key
     ///   (`_step`, `_runtime`, `_timestamp`) or a step of `Int.max`,
-    ///   ``VisBackendError/pathEscapesSaveDir(argument:path:)`` for an image key that is not a clean relative path,
+    ///   ``VisBackendError/pathEscapesSaveDir(argument:path:)`` for an image key that is absolute or has `..`
+    ///   (`a//b` is written as `a/b`), ``VisBackendError/invalidArgument(argument:expected:actual:)`` for one
+    ///   ending in `/`,
     ///   ``VisBackendError/closed(backend:)`` after ``finish(exitCode:)``.
     ///   Nothing is logged when a call throws.
     public func log(_ values: WandbRow, step: Int? = nil, commit: Bool? = nil) throws(VisBackendError) {
@@ -406,8 +408,10 @@ public final class WandbRun: @unchecked Sendable {
             case .value(let json):
                 openRow[key] = .json(Self.jsonText(json))
             case .image(let image, let caption):
+                // Validated before anything was logged; the fallback is never taken.
+                let mediaKey = (try? _WandbRunDirectory.mediaPath(ofKey: key)) ?? key
                 let slot = _WandbImageSlot(
-                    key: key, step: currentStep, caption: caption, width: image.width, height: image.height)
+                    key: mediaKey, step: currentStep, caption: caption, width: image.width, height: image.height)
                 openRow[key] = .image(slot)
                 let filesDirectory = self.filesDirectory
                 do {
@@ -564,7 +568,7 @@ public final class WandbRun: @unchecked Sendable {
         try validateKeys(values.keys, argument: "key", historyKeys: true)
         for (key, value) in values {
             guard case .image = value else { continue }
-            try _WandbRunDirectory.validateMediaKey(key)
+            _ = try _WandbRunDirectory.mediaPath(ofKey: key)
         }
     }
 
