@@ -50,7 +50,20 @@ extension Axes {
             any = true
             let values = horizontal ? xs : ys
             let others = horizontal ? ys : xs
-            for index in values.indices where values[index].isFinite && others[index].isFinite { include(values[index]) }
+            // A tight loop over the (long) series: only finite pairs count.
+            var (lowest, highest, smallestPositive) = (low, high, minPositive)
+            values.withUnsafeBufferPointer { values in
+                others.withUnsafeBufferPointer { others in
+                    for index in 0..<min(values.count, others.count) {
+                        let value = values[index]
+                        guard value.isFinite, others[index].isFinite else { continue }
+                        lowest = min(lowest, value)
+                        highest = max(highest, value)
+                        if value > 0 { smallestPositive = min(smallestPositive, value) }
+                    }
+                }
+            }
+            (low, high, minPositive) = (lowest, highest, smallestPositive)
         }
         for artist in artists {
             switch artist {
