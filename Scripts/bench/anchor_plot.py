@@ -12,6 +12,15 @@ def _matplotlib():
     return plt
 
 
+def _finish(plt, fig, path, save):
+    """Writes the figure as PNG (save) or only draws it with Agg, then closes it."""
+    if save:
+        fig.savefig(path)
+    else:
+        fig.canvas.draw()
+    plt.close(fig)
+
+
 def _curves_figure(plt, t, ys):
     fig, ax = plt.subplots()
     for k, y in enumerate(ys):
@@ -28,12 +37,7 @@ def curves(workdir, save=True):
     path = os.path.join(workdir, "curves-mpl.png")
 
     def run():
-        fig = _curves_figure(plt, t, ys)
-        if save:
-            fig.savefig(path)
-        else:
-            fig.canvas.draw()
-        plt.close(fig)
+        _finish(plt, _curves_figure(plt, t, ys), path, save)
     return run
 
 
@@ -52,11 +56,7 @@ def scatter(workdir, save=True):
         fig, ax = plt.subplots(figsize=(10, 10))
         ax.scatter(x, y, c=label, cmap="tab20")
         ax.set_title("t-SNE")
-        if save:
-            fig.savefig(path)
-        else:
-            fig.canvas.draw()
-        plt.close(fig)
+        _finish(plt, fig, path, save)
     return run
 
 

@@ -127,7 +127,7 @@ extension Axes {
     /// Draws everything of these axes.
     func draw<R: PlotRenderer>(with renderer: inout R) throws {
         viewCache = nil
-        viewCache = (try viewInterval(horizontal: true), try viewInterval(horizontal: false))
+        viewCache = (viewInterval(horizontal: true), viewInterval(horizontal: false))
         defer { viewCache = nil }
         let rect = pixelRect
         guard rect.width > 0, rect.height > 0 else { return }

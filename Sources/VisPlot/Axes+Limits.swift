@@ -128,7 +128,7 @@ extension Axes {
 
     /// The view interval of one axis in data units, from its left/bottom end to its right/top end (images
     /// turn the y axis downwards).
-    func viewInterval(horizontal: Bool) throws -> (Double, Double) {
+    func viewInterval(horizontal: Bool) -> (Double, Double) {
         if let viewCache { return horizontal ? viewCache.x : viewCache.y }
         let state = horizontal ? xAxis : yAxis
         var interval: (Double, Double)
@@ -149,8 +149,8 @@ extension Axes {
     /// The data-to-pixel transforms of both axes.
     func transforms() throws -> (x: _AxisTransform, y: _AxisTransform) {
         let rect = pixelRect
-        let (x0, x1) = try viewInterval(horizontal: true)
-        let (y0, y1) = try viewInterval(horizontal: false)
+        let (x0, x1) = viewInterval(horizontal: true)
+        let (y0, y1) = viewInterval(horizontal: false)
         let x = _AxisTransform(
             scale: xAxis.scale, start: xAxis.scale.forward(x0), end: xAxis.scale.forward(x1), origin: rect.x,
             length: rect.width)
@@ -173,7 +173,7 @@ extension Axes {
         let rect = pixelRect
         let lengthPoints = (horizontal ? rect.width : rect.height) / geometry.scale
         return AxisContext(
-            viewInterval: try viewInterval(horizontal: horizontal),
+            viewInterval: viewInterval(horizontal: horizontal),
             tickSpace: AxisContext.tickSpace(lengthPoints: lengthPoints, fontSizePoints: fontSizePoints, horizontal: horizontal))
     }
 
@@ -240,11 +240,9 @@ func _decadeGreater(_ x: Double) -> Double {
 
 extension Axes {
     /// The view limits of the x axis (`horizontal`) or y axis as drawn: the fixed limits, or the autoscaled
-    /// data range with margins (matplotlib's `get_xlim`/`get_ylim`).
-    ///
-    /// - Throws: nothing for valid axes; kept throwing for future scales.
-    public func viewLimits(horizontal: Bool) throws -> (Double, Double) {
-        try viewInterval(horizontal: horizontal)
+    /// data range with margins (matplotlib's `get_xlim`/`get_ylim`). Images turn the y limits downwards.
+    public func viewLimits(horizontal: Bool) -> (Double, Double) {
+        viewInterval(horizontal: horizontal)
     }
 }
 
