@@ -183,7 +183,7 @@ extension Axes {
         return (ticks.ticks.map(\.value), ticks.ticks.map(\.label), ticks.offsetText)
     }
 
-    func computedTicks(horizontal: Bool) throws -> (ticks: [_Tick], offsetText: String, minor: [Double]) {
+    func computedTicks(horizontal: Bool) throws -> (ticks: [_Tick], offsetText: String, minor: [_Tick]) {
         let context = try axisContext(horizontal: horizontal)
         let (locator, formatter) = tickMachinery(horizontal: horizontal)
         let (low, high) = (min(context.viewLow, context.viewHigh), max(context.viewLow, context.viewHigh))
@@ -199,12 +199,17 @@ extension Axes {
             guard t.isFinite, t >= t0 - tolerance, t <= t1 + tolerance else { continue }
             ticks.append(_Tick(value: value, pixel: transform.pixel(value), label: index < labels.count ? labels[index] : ""))
         }
-        var minor: [Double] = []
+        var minor: [_Tick] = []
         if scale == .log, (horizontal ? xAxis : yAxis).locator == nil {
             let majors = Set(ticks.map(\.value))
+            // Minor ticks carry labels only on short log axes (LogFormatter's minor thresholds).
+            let labeller = LogFormatter()
+            let sublabels = labeller.sublabels(viewLow: low, viewHigh: high)
             for value in LogLocator(minor: true).tickValues(low, high, context: context) where !majors.contains(value) {
                 let t = scale.forward(value)
-                if t >= t0 - tolerance, t <= t1 + tolerance { minor.append(transform.pixel(value)) }
+                guard t >= t0 - tolerance, t <= t1 + tolerance else { continue }
+                let label = labeller.coefficientIsLabelled(value, sublabels: sublabels) ? labeller.label(value) : ""
+                minor.append(_Tick(value: value, pixel: transform.pixel(value), label: label))
             }
         }
         return (ticks, offsetText, minor)
@@ -250,4 +255,13 @@ extension Axes {
 @inline(never)
 func _log10OrNegativeInfinity(_ value: Double) -> Double {
     value > 0 ? log10(value) : -.infinity
+}
+
+extension Axes {
+    /// The minor ticks inside the view (log axes: 2…9 times each power) and their labels, which are empty
+    /// unless the axis spans about a decade or less.
+    public func minorTicks(horizontal: Bool) throws -> (values: [Double], labels: [String]) {
+        let minor = try computedTicks(horizontal: horizontal).minor
+        return (minor.map(\.value), minor.map(\.label))
+    }
 }

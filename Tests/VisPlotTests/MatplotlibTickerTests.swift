@@ -108,4 +108,39 @@ struct MatplotlibTickerTests {
         #expect(Self.ranges.count == 49)
         #expect(compared == Self.ranges.count * Self.sizes.count * 2)
     }
+
+    @Test("log axes spanning a decade or less label their minor ticks like matplotlib")
+    func logMinorLabels() throws {
+        let ranges: [(Double, Double)] = [(0.2, 0.9), (2, 30), (1.5, 4), (0.01, 10), (0.3, 0.31), (150, 900)]
+        let cases = ranges.map { "[\($0.0), \($0.1)]" }.joined(separator: ",")
+        let script = """
+            import json, re, matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+            SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+            def label(text):
+                m = re.fullmatch(r"\\$\\\\mathdefault\\{(?:([\\d.]+)\\\\times)?(\\d+)\\^\\{(-?\\d+)\\}\\}\\$", text)
+                if m:
+                    return ((m.group(1) + "×") if m.group(1) else "") + m.group(2) + m.group(3).translate(SUP)
+                return text
+            out = []
+            for lo, hi in [\(cases)]:
+                fig, ax = plt.subplots(); ax.set_yscale("log"); ax.set_ylim(lo, hi); fig.canvas.draw()
+                ticks = [t for t in ax.yaxis._update_ticks() if t in ax.yaxis.get_minor_ticks()]
+                out.append({"ticks": [float(t.get_loc()) for t in ticks], "labels": [label(t.label1.get_text()) for t in ticks], "offset": ""})
+                plt.close(fig)
+            print(json.dumps(out))
+            """
+        let expected = try JSONDecoder().decode([Expected].self, from: Data(try TestSupport.runPython(script).utf8))
+        for ((low, high), theirs) in zip(ranges, expected) {
+            let figure = try Figure()
+            let axes = try figure.subplots()[0][0]
+            axes.setYScale(.log)
+            try axes.setYLim(low, high)
+            let ours = try axes.minorTicks(horizontal: false)
+            #expect(ours.values.count == theirs.ticks.count, "\(low)...\(high): \(ours.values) vs \(theirs.ticks)")
+            for (a, b) in zip(ours.values, theirs.ticks) { #expect(abs(a - b) <= 1e-9 * abs(b), "\(low)...\(high)") }
+            #expect(ours.labels == theirs.labels, "\(low)...\(high)")
+        }
+    }
 }
