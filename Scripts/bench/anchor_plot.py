@@ -12,7 +12,24 @@ def _matplotlib():
     return plt
 
 
-def curves(workdir):
+def _finish(plt, fig, path, save):
+    """Writes the figure as PNG (save) or only draws it with Agg, then closes it."""
+    if save:
+        fig.savefig(path)
+    else:
+        fig.canvas.draw()
+    plt.close(fig)
+
+
+def _curves_figure(plt, t, ys):
+    fig, ax = plt.subplots()
+    for k, y in enumerate(ys):
+        ax.plot(t, y, label=f"run {k}")
+    ax.set_title("loss"); ax.set_xlabel("iter"); ax.set_ylabel("value"); ax.grid(); ax.legend()
+    return fig
+
+
+def curves(workdir, save=True):
     plt = _matplotlib()
     t = np.arange(100_000, dtype=float)
     ys = [(k + 1) * np.exp(-t / 30_000) + 0.05 * np.sin(t * 0.37 + k) + 0.02 * np.sin(t * 12.9898 + k)
@@ -20,16 +37,11 @@ def curves(workdir):
     path = os.path.join(workdir, "curves-mpl.png")
 
     def run():
-        fig, ax = plt.subplots()
-        for k, y in enumerate(ys):
-            ax.plot(t, y, label=f"run {k}")
-        ax.set_title("loss"); ax.set_xlabel("iter"); ax.set_ylabel("value"); ax.grid(); ax.legend()
-        fig.savefig(path)
-        plt.close(fig)
+        _finish(plt, _curves_figure(plt, t, ys), path, save)
     return run
 
 
-def scatter(workdir):
+def scatter(workdir, save=True):
     plt = _matplotlib()
     i = np.arange(10_000, dtype=float)
     label = i % 20
@@ -44,12 +56,13 @@ def scatter(workdir):
         fig, ax = plt.subplots(figsize=(10, 10))
         ax.scatter(x, y, c=label, cmap="tab20")
         ax.set_title("t-SNE")
-        fig.savefig(path)
-        plt.close(fig)
+        _finish(plt, fig, path, save)
     return run
 
 
 WORKLOADS = {
     "plot.curves.4x100k.legend.png": {"matplotlib": curves},
+    "plot.curves.4x100k.legend.render": {"matplotlib": lambda workdir: curves(workdir, save=False)},
     "plot.scatter.tab20.10k.10x10in.png": {"matplotlib": scatter},
+    "plot.scatter.tab20.10k.10x10in.render": {"matplotlib": lambda workdir: scatter(workdir, save=False)},
 }

@@ -14,8 +14,8 @@ struct _PlacedText {
 struct _Decorations {
     var xTicks: [_Tick] = []
     var yTicks: [_Tick] = []
-    var xMinor: [Double] = []
-    var yMinor: [Double] = []
+    var xMinor: [_Tick] = []
+    var yMinor: [_Tick] = []
     var texts: [_PlacedText] = []
 }
 
@@ -66,22 +66,26 @@ extension Axes {
             result.yTicks = y.ticks
             result.xMinor = x.minor
             result.yMinor = y.minor
-            let labelDistance = (3.5 + 3.5) * pt
+            // Major labels sit tick length + pad (3.5 + 3.5 pt) away; minor ones 2 + 3.4 pt.
             var xLabelBoxes: [PixelRect] = []
-            for tick in x.ticks where !tick.label.isEmpty {
-                let placed = try placeText(
-                    tick.label, sizePoints: fontSizePoints, at: Point(tick.pixel, rect.maxY + labelDistance),
-                    horizontal: .center, vertical: .top)
-                xLabelBoxes.append(placed.box)
-                result.texts.append(placed)
-            }
             var yLabelBoxes: [PixelRect] = []
-            for tick in y.ticks where !tick.label.isEmpty {
-                let placed = try placeText(
-                    tick.label, sizePoints: fontSizePoints, at: Point(rect.x - labelDistance, tick.pixel),
-                    horizontal: .right, vertical: .centerBaseline)
-                yLabelBoxes.append(placed.box)
-                result.texts.append(placed)
+            for (ticks, distance) in [(x.ticks, 7.0 * pt), (x.minor, 5.4 * pt)] {
+                for tick in ticks where !tick.label.isEmpty {
+                    let placed = try placeText(
+                        tick.label, sizePoints: fontSizePoints, at: Point(tick.pixel, rect.maxY + distance),
+                        horizontal: .center, vertical: .top)
+                    xLabelBoxes.append(placed.box)
+                    result.texts.append(placed)
+                }
+            }
+            for (ticks, distance) in [(y.ticks, 7.0 * pt), (y.minor, 5.4 * pt)] {
+                for tick in ticks where !tick.label.isEmpty {
+                    let placed = try placeText(
+                        tick.label, sizePoints: fontSizePoints, at: Point(rect.x - distance, tick.pixel),
+                        horizontal: .right, vertical: .centerBaseline)
+                    yLabelBoxes.append(placed.box)
+                    result.texts.append(placed)
+                }
             }
             let xBottom = xLabelBoxes.map(\.maxY).max() ?? rect.maxY
             let yLeft = yLabelBoxes.map(\.x).min() ?? rect.x
@@ -127,7 +131,7 @@ extension Axes {
     /// Draws everything of these axes.
     func draw<R: PlotRenderer>(with renderer: inout R) throws {
         viewCache = nil
-        viewCache = (try viewInterval(horizontal: true), try viewInterval(horizontal: false))
+        viewCache = (viewInterval(horizontal: true), viewInterval(horizontal: false))
         defer { viewCache = nil }
         let rect = pixelRect
         guard rect.width > 0, rect.height > 0 else { return }
@@ -203,7 +207,7 @@ extension Axes {
         let pt = geometry.scale
         for (length, width, xs, ys) in [
             (3.5 * pt, 0.8 * pt, decorations.xTicks.map(\.pixel), decorations.yTicks.map(\.pixel)),
-            (2 * pt, 0.6 * pt, decorations.xMinor, decorations.yMinor),
+            (2 * pt, 0.6 * pt, decorations.xMinor.map(\.pixel), decorations.yMinor.map(\.pixel)),
         ] {
             var path = Path()
             let bottom = _snapY(rect.maxY, width: width, height: figureHeight)

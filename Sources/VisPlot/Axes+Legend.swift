@@ -170,13 +170,17 @@ extension Axes {
             }
         }
         guard location == .best else { return place(location) }
-        // The data as drawn: polylines (lines, bands) and points (scatters), in pixels.
+        // The data as drawn. Data lines stay in data units and are transformed while counting (no copies of
+        // long series); lines sorted by x are searched for the few points under each candidate box.
+        var series: [(xs: [Double], ys: [Double], sorted: Bool)] = []
         var polylines: [[Point]] = []
-        var points: [Point] = []
+        var scatters: [(xs: [Double], ys: [Double])] = []
         var boxes: [PixelRect] = []
+        let searchable = x.scale == .linear && x.end > x.start && x.length > 0
         for artist in artists {
             switch artist {
-            case .line(let line): polylines.append(_pixelPoints(line.x, line.y, x: x, y: y))
+            case .line(let line):
+                series.append((line.x, line.y, searchable && line.x.allSatisfy(\.isFinite) && _isNondecreasing(line.x)))
             case .referenceLine(let line):
                 if line.horizontal {
                     let py = y.pixel(line.value)
@@ -185,7 +189,7 @@ extension Axes {
                     let px = x.pixel(line.value)
                     polylines.append([Point(px, rect.maxY), Point(px, rect.y)])
                 }
-            case .scatter(let scatter): points += _pixelPoints(scatter.x, scatter.y, x: x, y: y)
+            case .scatter(let scatter): scatters.append((scatter.x, scatter.y))
             case .fill(let fill):
                 for subpath in _polygons(of: _bandPath(fill, x: x, y: y)) { polylines.append(subpath) }
             case .text(let text):
@@ -198,43 +202,56 @@ extension Axes {
             case .image: break
             }
         }
-        // Long lines are cut into chunks with bounding boxes, so each candidate only looks at the chunks it meets.
-        var chunks: [(points: ArraySlice<Point>, bounds: PixelRect, line: Int)] = []
-        for (lineIndex, line) in polylines.enumerated() {
-            var start = line.startIndex
-            while start < line.endIndex {
-                let end = min(start + 256, line.endIndex)
-                // Chunks overlap by one point so that every segment is in one chunk.
-                let piece = line[start..<min(end + 1, line.endIndex)]
-                let finite = piece.filter { $0.x.isFinite && $0.y.isFinite }
-                if let minX = finite.map(\.x).min(), let maxX = finite.map(\.x).max(), let minY = finite.map(\.y).min(),
-                    let maxY = finite.map(\.y).max()
-                {
-                    chunks.append((piece, PixelRect(x: minX, y: minY, width: maxX - minX, height: maxY - minY), lineIndex))
-                }
-                start = end
+        func pixel(_ vx: Double, _ vy: Double) -> Point {
+            let valid = vx.isFinite && vy.isFinite && (x.scale == .linear || vx > 0) && (y.scale == .linear || vy > 0)
+            return valid ? Point(x.pixel(vx), y.pixel(vy)) : Point(.nan, .nan)
+        }
+        /// The first index whose pixel x is >= `limit` (`xs` sorted, transform increasing).
+        func firstIndex(_ xs: [Double], atLeast limit: Double) -> Int {
+            var (low, high) = (0, xs.count)
+            while low < high {
+                let middle = (low + high) / 2
+                if x.pixel(xs[middle]) < limit { low = middle + 1 } else { high = middle }
             }
+            return low
         }
         var best: (badness: Int, origin: Point)?
         for candidate in LegendLocation.allCases.dropFirst() {
             let origin = place(candidate)
             let box = PixelRect(x: origin.x, y: origin.y, width: width, height: height)
             func strictlyInside(_ p: Point) -> Bool { p.x > box.x && p.x < box.maxX && p.y > box.y && p.y < box.maxY }
-            func overlaps(_ other: PixelRect) -> Bool {
-                other.x <= box.maxX && box.x <= other.maxX && other.y <= box.maxY && box.y <= other.maxY
-            }
             var badness = 0
-            var crossed = Set<Int>()
-            for chunk in chunks where overlaps(chunk.bounds) {
-                // The overlap point is counted by the chunk that owns it, not the next one.
-                for point in chunk.points.dropLast(chunk.points.endIndex < polylines[chunk.line].endIndex ? 1 : 0)
-                where strictlyInside(point) {
+            for line in series {
+                var range = line.xs.indices
+                if line.sorted {
+                    let low = firstIndex(line.xs, atLeast: box.x)
+                    let high = firstIndex(line.xs, atLeast: box.maxX.nextUp)
+                    // One more point on each side: the segments entering and leaving the box.
+                    range = max(low - 1, 0)..<min(high + 1, line.xs.count)
+                }
+                var previous: Point?
+                var crossed = false
+                for index in range {
+                    let point = pixel(line.xs[index], line.ys[index])
+                    guard point.x.isFinite else {
+                        previous = nil
+                        continue
+                    }
+                    if strictlyInside(point) { badness += 1 }
+                    if !crossed, let start = previous, _segmentIntersects(start, point, box) { crossed = true }
+                    previous = point
+                }
+                if crossed { badness += 1 }
+            }
+            for line in polylines {
+                for point in line where strictlyInside(point) { badness += 1 }
+                if _polylineIntersects(line, box) { badness += 1 }
+            }
+            for scatter in scatters {
+                for index in scatter.xs.indices where strictlyInside(pixel(scatter.xs[index], scatter.ys[index])) {
                     badness += 1
                 }
-                if !crossed.contains(chunk.line), _polylineIntersects(Array(chunk.points), box) { crossed.insert(chunk.line) }
             }
-            badness += crossed.count
-            for point in points where strictlyInside(point) { badness += 1 }
             for other in boxes where other.x < box.maxX && box.x < other.maxX && other.y < box.maxY && box.y < other.maxY {
                 badness += 1
             }

@@ -50,7 +50,20 @@ extension Axes {
             any = true
             let values = horizontal ? xs : ys
             let others = horizontal ? ys : xs
-            for index in values.indices where values[index].isFinite && others[index].isFinite { include(values[index]) }
+            // A tight loop over the (long) series: only finite pairs count.
+            var (lowest, highest, smallestPositive) = (low, high, minPositive)
+            values.withUnsafeBufferPointer { values in
+                others.withUnsafeBufferPointer { others in
+                    for index in 0..<min(values.count, others.count) {
+                        let value = values[index]
+                        guard value.isFinite, others[index].isFinite else { continue }
+                        lowest = min(lowest, value)
+                        highest = max(highest, value)
+                        if value > 0 { smallestPositive = min(smallestPositive, value) }
+                    }
+                }
+            }
+            (low, high, minPositive) = (lowest, highest, smallestPositive)
         }
         for artist in artists {
             switch artist {
@@ -115,7 +128,7 @@ extension Axes {
 
     /// The view interval of one axis in data units, from its left/bottom end to its right/top end (images
     /// turn the y axis downwards).
-    func viewInterval(horizontal: Bool) throws -> (Double, Double) {
+    func viewInterval(horizontal: Bool) -> (Double, Double) {
         if let viewCache { return horizontal ? viewCache.x : viewCache.y }
         let state = horizontal ? xAxis : yAxis
         var interval: (Double, Double)
@@ -136,8 +149,8 @@ extension Axes {
     /// The data-to-pixel transforms of both axes.
     func transforms() throws -> (x: _AxisTransform, y: _AxisTransform) {
         let rect = pixelRect
-        let (x0, x1) = try viewInterval(horizontal: true)
-        let (y0, y1) = try viewInterval(horizontal: false)
+        let (x0, x1) = viewInterval(horizontal: true)
+        let (y0, y1) = viewInterval(horizontal: false)
         let x = _AxisTransform(
             scale: xAxis.scale, start: xAxis.scale.forward(x0), end: xAxis.scale.forward(x1), origin: rect.x,
             length: rect.width)
@@ -160,7 +173,7 @@ extension Axes {
         let rect = pixelRect
         let lengthPoints = (horizontal ? rect.width : rect.height) / geometry.scale
         return AxisContext(
-            viewInterval: try viewInterval(horizontal: horizontal),
+            viewInterval: viewInterval(horizontal: horizontal),
             tickSpace: AxisContext.tickSpace(lengthPoints: lengthPoints, fontSizePoints: fontSizePoints, horizontal: horizontal))
     }
 
@@ -170,7 +183,7 @@ extension Axes {
         return (ticks.ticks.map(\.value), ticks.ticks.map(\.label), ticks.offsetText)
     }
 
-    func computedTicks(horizontal: Bool) throws -> (ticks: [_Tick], offsetText: String, minor: [Double]) {
+    func computedTicks(horizontal: Bool) throws -> (ticks: [_Tick], offsetText: String, minor: [_Tick]) {
         let context = try axisContext(horizontal: horizontal)
         let (locator, formatter) = tickMachinery(horizontal: horizontal)
         let (low, high) = (min(context.viewLow, context.viewHigh), max(context.viewLow, context.viewHigh))
@@ -186,12 +199,17 @@ extension Axes {
             guard t.isFinite, t >= t0 - tolerance, t <= t1 + tolerance else { continue }
             ticks.append(_Tick(value: value, pixel: transform.pixel(value), label: index < labels.count ? labels[index] : ""))
         }
-        var minor: [Double] = []
+        var minor: [_Tick] = []
         if scale == .log, (horizontal ? xAxis : yAxis).locator == nil {
             let majors = Set(ticks.map(\.value))
+            // Minor ticks carry labels only on short log axes (LogFormatter's minor thresholds).
+            let labeller = LogFormatter()
+            let sublabels = labeller.sublabels(viewLow: low, viewHigh: high)
             for value in LogLocator(minor: true).tickValues(low, high, context: context) where !majors.contains(value) {
                 let t = scale.forward(value)
-                if t >= t0 - tolerance, t <= t1 + tolerance { minor.append(transform.pixel(value)) }
+                guard t >= t0 - tolerance, t <= t1 + tolerance else { continue }
+                let label = labeller.coefficientIsLabelled(value, sublabels: sublabels) ? labeller.label(value) : ""
+                minor.append(_Tick(value: value, pixel: transform.pixel(value), label: label))
             }
         }
         return (ticks, offsetText, minor)
@@ -227,11 +245,9 @@ func _decadeGreater(_ x: Double) -> Double {
 
 extension Axes {
     /// The view limits of the x axis (`horizontal`) or y axis as drawn: the fixed limits, or the autoscaled
-    /// data range with margins (matplotlib's `get_xlim`/`get_ylim`).
-    ///
-    /// - Throws: nothing for valid axes; kept throwing for future scales.
-    public func viewLimits(horizontal: Bool) throws -> (Double, Double) {
-        try viewInterval(horizontal: horizontal)
+    /// data range with margins (matplotlib's `get_xlim`/`get_ylim`). Images turn the y limits downwards.
+    public func viewLimits(horizontal: Bool) -> (Double, Double) {
+        viewInterval(horizontal: horizontal)
     }
 }
 
@@ -239,4 +255,13 @@ extension Axes {
 @inline(never)
 func _log10OrNegativeInfinity(_ value: Double) -> Double {
     value > 0 ? log10(value) : -.infinity
+}
+
+extension Axes {
+    /// The minor ticks inside the view (log axes: 2…9 times each power) and their labels, which are empty
+    /// unless the axis spans about a decade or less.
+    public func minorTicks(horizontal: Bool) throws -> (values: [Double], labels: [String]) {
+        let minor = try computedTicks(horizontal: horizontal).minor
+        return (minor.map(\.value), minor.map(\.label))
+    }
 }

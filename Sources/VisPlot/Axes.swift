@@ -6,7 +6,26 @@ import VisDraw
 public enum LegendLocation: Int, Sendable, Hashable, CaseIterable {
     /// The first of the other places (in this order) that covers the least data.
     case best = 0
-    case upperRight, upperLeft, lowerLeft, lowerRight, right, centerLeft, centerRight, lowerCenter, upperCenter, center
+    /// Top right corner (`"upper right"`).
+    case upperRight
+    /// Top left corner.
+    case upperLeft
+    /// Bottom left corner.
+    case lowerLeft
+    /// Bottom right corner.
+    case lowerRight
+    /// Right edge, vertically centred (`"right"`, the same place as `"center right"`).
+    case right
+    /// Left edge, vertically centred.
+    case centerLeft
+    /// Right edge, vertically centred.
+    case centerRight
+    /// Bottom edge, horizontally centred.
+    case lowerCenter
+    /// Top edge, horizontally centred.
+    case upperCenter
+    /// The middle of the axes.
+    case center
 }
 
 /// Edge colours of scatter markers.
@@ -149,8 +168,9 @@ public final class Axes {
     /// The axes rectangle in figure pixels (y down), after the equal-aspect adjustment of images.
     public var pixelRect: PixelRect {
         let box = geometry.pixels(position)
-        guard equalAspect, let (x0, x1) = try? viewInterval(horizontal: true), let (y0, y1) = try? viewInterval(horizontal: false)
-        else { return box }
+        guard equalAspect else { return box }
+        let (x0, x1) = viewInterval(horizontal: true)
+        let (y0, y1) = viewInterval(horizontal: false)
         let dataRatio = abs(y1 - y0) / abs(x1 - x0)
         guard dataRatio.isFinite, dataRatio > 0, box.width > 0, box.height > 0 else { return box }
         // Shrink to the data's aspect, centred (matplotlib's adjustable="box", anchor "C").

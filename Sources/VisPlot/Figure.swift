@@ -87,8 +87,11 @@ public final class Figure {
     public let dpi: Double
     /// The background colour.
     public var faceColor: Color = Color(red: 255, green: 255, blue: 255)
-    /// The default font family of all text.
-    public var font: FontSpec = .sansSerif
+    /// The font of all text (DejaVu Sans through fontconfig's `sans-serif` by default, as matplotlib); setting
+    /// it changes the axes already added too.
+    public var font: FontSpec = .sansSerif {
+        didSet { for axes in axes { axes.font = font } }
+    }
     /// Subplot placement; ``tightLayout(pad:)`` recomputes it.
     public private(set) var subplotParams = SubplotParams()
     /// The axes, in the order they were added.

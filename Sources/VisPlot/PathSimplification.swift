@@ -54,7 +54,9 @@ struct _ColumnReducer {
     private var count = 0
 
     mutating func add(_ point: Point, into simplifier: inout _Simplifier, path: inout Path) {
-        let key = Int(point.x.rounded(.down))
+        // Pixel x is finite and within ±1e9: truncation adjusted for negatives is floor without a libm call.
+        let truncated = Int(point.x)
+        let key = point.x < Double(truncated) ? truncated - 1 : truncated
         if key != column {
             flush(into: &simplifier, path: &path)
             column = key

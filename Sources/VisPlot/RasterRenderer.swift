@@ -34,9 +34,7 @@ public struct RasterRenderer: PlotRenderer {
     public mutating func endClip() throws {
         guard let active = clipped else { return }
         clipped = nil
-        var image = canvas.image
-        image.paste(active.canvas.image, atX: active.x, y: active.y)
-        canvas = Canvas(image: image)
+        canvas.image.paste(active.canvas.image, atX: active.x, y: active.y)
     }
 
     /// Runs `body` on the canvas in use and the offset of its origin on the figure.
@@ -141,9 +139,7 @@ public struct RasterRenderer: PlotRenderer {
         let scaled = try _resampled(image, width: width, height: height)
         let placed = scaled
         withTarget { target, dx, dy in
-            var pixels = target.image
-            pixels.paste(placed, atX: Int((rect.x - dx).rounded()), y: Int((rect.y - dy).rounded()))
-            target = Canvas(image: pixels)
+            target.image.paste(placed, atX: Int((rect.x - dx).rounded()), y: Int((rect.y - dy).rounded()))
         }
     }
 }

@@ -435,7 +435,37 @@ public struct LogFormatter: TickFormatter, Hashable {
         return sign + _pyGeneral(coefficient, digits: 6) + "×" + baseText + _superscript(Int(exponent))
     }
 
+    /// The coefficients (of a power of the base) that get labels on an axis spanning `viewLow...viewHigh`:
+    /// only powers when the view holds more than one power, 1 2 3 4 6 when it spans over 0.4 decades, every
+    /// integer otherwise (matplotlib's minor thresholds); nil labels every tick.
+    public func sublabels(viewLow: Double, viewHigh: Double) -> Set<Double>? {
+        let (vmin, vmax) = (min(viewLow, viewHigh), max(viewLow, viewHigh))
+        guard vmin > 0 else { return [1] }
+        let lmin = log(vmin) / log(base)
+        let lmax = log(vmax) / log(base)
+        // Powers of the base inside the view; nextUp-down keeps a view starting exactly on a power counting it.
+        let powers = lmax.rounded(.down) - lmin.nextDown.rounded(.down)
+        let decades = abs(lmax - lmin)
+        if powers > 1 { return [1] }
+        if decades > 0.4 {
+            // Log-spaced coefficients from 1 to the base, rounded: 1, 2, 3, 4, 6, 10 for base 10.
+            let count = Int(base) / 2 + 1
+            return Set((0..<count).map { (pow(base, Double($0) / Double(count - 1))).rounded(.toNearestOrEven) })
+        }
+        return Set(stride(from: 1.0, through: base, by: 1))
+    }
+
+    /// Whether the tick at `x` is labelled under `sublabels`.
+    func coefficientIsLabelled(_ x: Double, sublabels: Set<Double>?) -> Bool {
+        guard let sublabels, x != 0 else { return true }
+        let fx = log(abs(x)) / log(base)
+        let isDecade = abs(fx - fx.rounded()) < 1e-10
+        let exponent = isDecade ? fx.rounded() : fx.rounded(.down)
+        return sublabels.contains(pow(base, fx - exponent).rounded(.toNearestOrEven))
+    }
+
     public func labels(for locations: [Double], context: AxisContext) -> (labels: [String], offsetText: String) {
-        (locations.map(label), "")
+        let sublabels = self.sublabels(viewLow: context.viewLow, viewHigh: context.viewHigh)
+        return (locations.map { coefficientIsLabelled($0, sublabels: sublabels) ? label($0) : "" }, "")
     }
 }

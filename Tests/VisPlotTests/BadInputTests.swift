@@ -64,7 +64,7 @@ struct BadInputTests {
         var y = x.map { _ in 1.0 }
         for index in 40...60 { y[index] = index == 50 ? .infinity : .nan }
         try axes.plot(x: x, y: y, lineWidth: 4)
-        let limits = try axes.viewLimits(horizontal: false)
+        let limits = axes.viewLimits(horizontal: false)
         #expect(abs(limits.0 - 0.945) < 1e-12 && abs(limits.1 - 1.055) < 1e-12)
         let image = try figure.render()
         let blue = ColorPalette.tab10[0]
@@ -88,7 +88,7 @@ struct BadInputTests {
                 try axes.scatter(x: x, y: y, values: y, colormap: .viridis)
                 try axes.fillBetween(x: x, lower: y, upper: y.map { $0 + 1 })
                 try axes.legend()
-                let (low, high) = try axes.viewLimits(horizontal: false)
+                let (low, high) = axes.viewLimits(horizontal: false)
                 #expect(low.isFinite && high.isFinite && low != high, "\(name) \(scale): \(low), \(high)")
                 let image = try figure.render()
                 #expect(image.width == 640, "\(name)")

@@ -106,25 +106,24 @@ struct MatplotlibImageTests {
         return try Image(contentsOfFile: path)
     }
 
+    /// Renders `figure`, compares it with matplotlib's rendering of `python` and with the golden `name`.
+    static func compare(_ figure: Figure, python: String, size: (Double, Double), golden name: String, bound: Double) throws {
+        let ours = try figure.render()
+        let theirs = try matplotlibImage(python, size: size)
+        #expect(ours.width == theirs.width && ours.height == theirs.height)
+        let difference = meanDifference(ours, theirs)
+        #expect(difference < bound, "mean difference \(difference)")
+        let result = try TestSupport.compareWithGolden(ours, name: name, directory: golden, tolerance: 2)
+        #expect(result.differingSamples == 0, "differs from the golden in \(result.differingSamples) samples")
+    }
+
     @Test("a line plot differs from matplotlib's by under 0.6 levels per sample on average")
     func linePlot() throws {
-        let ours = try Self.lineFigure().render()
-        let theirs = try Self.matplotlibImage(Self.linePython, size: (6.4, 4.8))
-        #expect(ours.width == theirs.width && ours.height == theirs.height)
-        let difference = Self.meanDifference(ours, theirs)
-        #expect(difference < 0.6, "mean difference \(difference)")
-        let golden = try TestSupport.compareWithGolden(ours, name: "line-plot.png", directory: Self.golden, tolerance: 2)
-        #expect(golden.differingSamples == 0, "differs from the golden in \(golden.differingSamples) samples")
+        try Self.compare(Self.lineFigure(), python: Self.linePython, size: (6.4, 4.8), golden: "line-plot.png", bound: 0.6)
     }
 
     @Test("a tab20 scatter differs from matplotlib's by under 0.4 levels per sample on average")
     func tab20Scatter() throws {
-        let ours = try Self.scatterFigure().render()
-        let theirs = try Self.matplotlibImage(Self.scatterPython, size: (8, 8))
-        #expect(ours.width == theirs.width && ours.height == theirs.height)
-        let difference = Self.meanDifference(ours, theirs)
-        #expect(difference < 0.4, "mean difference \(difference)")
-        let golden = try TestSupport.compareWithGolden(ours, name: "tab20-scatter.png", directory: Self.golden, tolerance: 2)
-        #expect(golden.differingSamples == 0, "differs from the golden in \(golden.differingSamples) samples")
+        try Self.compare(Self.scatterFigure(), python: Self.scatterPython, size: (8, 8), golden: "tab20-scatter.png", bound: 0.4)
     }
 }

@@ -7,15 +7,8 @@ import VisTestSupport
 /// Axes rectangles and autoscaled limits compared with matplotlib 3.11 in the interop venv.
 @Suite("Layout against matplotlib")
 struct MatplotlibLayoutTests {
-    struct Box: Decodable {
-        var x: Double
-        var y: Double
-        var width: Double
-        var height: Double
-    }
-
     /// matplotlib's axes window extents (x, y from the top, width, height) for a grid at a size.
-    static func matplotlibBoxes(rows: Int, cols: Int, size: (Double, Double), image: (Int, Int)?) throws -> [Box] {
+    static func matplotlibBoxes(rows: Int, cols: Int, size: (Double, Double), image: (Int, Int)?) throws -> [MatplotlibBox] {
         let imageCode = image.map { "ax.imshow(np.zeros((\($0.1), \($0.0), 3), np.uint8)); ax.set_title('t'); ax.axis('off')" } ?? "pass"
         let script = """
             import json, numpy as np, matplotlib
@@ -33,7 +26,7 @@ struct MatplotlibLayoutTests {
                 out.append({"x": b.x0, "y": H - b.y1, "width": b.width, "height": b.height})
             print(json.dumps(out))
             """
-        return try JSONDecoder().decode([Box].self, from: Data(try TestSupport.runPython(script).utf8))
+        return try JSONDecoder().decode([MatplotlibBox].self, from: Data(try TestSupport.runPython(script).utf8))
     }
 
     @Test(
@@ -105,8 +98,8 @@ struct MatplotlibLayoutTests {
             let figure = try Figure()
             let axes = try figure.subplots()[0][0]
             try axes.plot(x: data.x, y: data.y)
-            let x = try axes.viewLimits(horizontal: true)
-            let y = try axes.viewLimits(horizontal: false)
+            let x = axes.viewLimits(horizontal: true)
+            let y = axes.viewLimits(horizontal: false)
             for (ours, theirs) in [(x.0, limits.x[0]), (x.1, limits.x[1]), (y.0, limits.y[0]), (y.1, limits.y[1])] {
                 #expect(abs(ours - theirs) <= 1e-12 * max(abs(theirs), 1e-300), "\(data.name): \(x), \(y) vs \(limits)")
             }

@@ -7,13 +7,6 @@ import VisTestSupport
 /// Legend boxes (size and `loc="best"` placement) and tight layouts compared with matplotlib 3.11.
 @Suite("Legend and tight layout against matplotlib")
 struct MatplotlibLegendTests {
-    struct Box: Decodable {
-        var x: Double
-        var y: Double
-        var width: Double
-        var height: Double
-    }
-
     /// Scenes: Swift setup and the same in Python (on `ax`).
     static let scenes: [(name: String, swift: @Sendable (Axes) throws -> Void, python: String)] = [
         (
@@ -51,7 +44,7 @@ struct MatplotlibLegendTests {
             """
         }.joined(separator: "\n")
         let script = "import json, matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt\nout = []\n\(body)\nprint(json.dumps(out))"
-        let expected = try JSONDecoder().decode([Box].self, from: Data(try TestSupport.runPython(script).utf8))
+        let expected = try JSONDecoder().decode([MatplotlibBox].self, from: Data(try TestSupport.runPython(script).utf8))
         for (scene, theirs) in zip(Self.scenes, expected) {
             let figure = try Figure()
             let axes = try figure.subplots()[0][0]
@@ -80,7 +73,7 @@ struct MatplotlibLegendTests {
                 out.append({"x": b.x0, "y": H - b.y1, "width": b.width, "height": b.height})
             print(json.dumps(out))
             """
-        let expected = try JSONDecoder().decode([Box].self, from: Data(try TestSupport.runPython(script).utf8))
+        let expected = try JSONDecoder().decode([MatplotlibBox].self, from: Data(try TestSupport.runPython(script).utf8))
         let figure = try Figure()
         for (index, axes) in try figure.subplots(rows: 2, cols: 2).flatMap({ $0 }).enumerated() {
             try axes.plot(x: [0, 1000], y: [0, 1])

@@ -32,6 +32,23 @@ struct MatplotlibTickerTests {
 
     static let sizes: [(Double, Double)] = [(6.4, 4.8), (2.5, 2)]
 
+    /// Python that imports pyplot (Agg) and defines `label(text)`: matplotlib's mathtext tick labels
+    /// (`$\mathdefault{10^{-2}}$`, `$\mathdefault{2\times10^{1}}$`) rewritten with superscript digits as VisPlot
+    /// writes them.
+    static let pythonPrelude = """
+        import json, re, matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
+        def label(text):
+            m = re.fullmatch(r"\\$\\\\mathdefault\\{(\\\\minus|-)?(?:([\\d.]+)\\\\times)?(\\d+)\\^\\{(-?\\d+)\\}\\}\\$", text)
+            if m:
+                sign = "\\u2212" if m.group(1) else ""
+                coefficient = (m.group(2) + "×") if m.group(2) else ""
+                return sign + coefficient + m.group(3) + m.group(4).translate(SUP)
+            return text
+        """
+
     struct Expected: Decodable {
         var ticks: [Double]
         var labels: [String]
@@ -43,15 +60,7 @@ struct MatplotlibTickerTests {
         let cases = ranges.map { "[\($0.0.description), \($0.1.description), \($0.2 ? "True" : "False")]" }.joined(separator: ",")
         let sizes = Self.sizes.map { "[\($0.0), \($0.1)]" }.joined(separator: ",")
         let script = """
-            import json, re, matplotlib
-            matplotlib.use("Agg")
-            import matplotlib.pyplot as plt
-            SUP = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-            def label(text):
-                m = re.fullmatch(r"\\$\\\\mathdefault\\{(\\\\minus|-)?(\\d+)\\^\\{(-?\\d+)\\}\\}\\$", text)
-                if m:
-                    return ("\\u2212" if m.group(1) else "") + m.group(2) + m.group(3).translate(SUP)
-                return text
+            \(Self.pythonPrelude)
             out = []
             for w, h in [\(sizes)]:
                 per_size = []
@@ -107,5 +116,32 @@ struct MatplotlibTickerTests {
         }
         #expect(Self.ranges.count == 49)
         #expect(compared == Self.ranges.count * Self.sizes.count * 2)
+    }
+
+    @Test("log axes spanning a decade or less label their minor ticks like matplotlib")
+    func logMinorLabels() throws {
+        let ranges: [(Double, Double)] = [(0.2, 0.9), (2, 30), (1.5, 4), (0.01, 10), (0.3, 0.31), (150, 900)]
+        let cases = ranges.map { "[\($0.0), \($0.1)]" }.joined(separator: ",")
+        let script = """
+            \(Self.pythonPrelude)
+            out = []
+            for lo, hi in [\(cases)]:
+                fig, ax = plt.subplots(); ax.set_yscale("log"); ax.set_ylim(lo, hi); fig.canvas.draw()
+                ticks = [t for t in ax.yaxis._update_ticks() if t in ax.yaxis.get_minor_ticks()]
+                out.append({"ticks": [float(t.get_loc()) for t in ticks], "labels": [label(t.label1.get_text()) for t in ticks], "offset": ""})
+                plt.close(fig)
+            print(json.dumps(out))
+            """
+        let expected = try JSONDecoder().decode([Expected].self, from: Data(try TestSupport.runPython(script).utf8))
+        for ((low, high), theirs) in zip(ranges, expected) {
+            let figure = try Figure()
+            let axes = try figure.subplots()[0][0]
+            axes.setYScale(.log)
+            try axes.setYLim(low, high)
+            let ours = try axes.minorTicks(horizontal: false)
+            #expect(ours.values.count == theirs.ticks.count, "\(low)...\(high): \(ours.values) vs \(theirs.ticks)")
+            for (a, b) in zip(ours.values, theirs.ticks) { #expect(abs(a - b) <= 1e-9 * abs(b), "\(low)...\(high)") }
+            #expect(ours.labels == theirs.labels, "\(low)...\(high)")
+        }
     }
 }

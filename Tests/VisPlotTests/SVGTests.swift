@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisCore
+import VisDraw
 import VisPlot
 import VisTestSupport
 
@@ -56,5 +57,19 @@ struct SVGTests {
             let difference = MatplotlibImageTests.meanDifference(vector, raster)
             #expect(difference < 1, "\(name): mean difference \(difference)")
         }
+    }
+
+    @Test("the figure's font reaches every text, raster and SVG")
+    func figureFont() throws {
+        let figure = try Figure()
+        let axes = try figure.subplots()[0][0]
+        figure.font = .serif
+        try axes.plot(x: [0, 1], y: [0, 1])
+        axes.setTitle("Serif")
+        let svg = try figure.svg()
+        let family = try FontSet.resolve(.serif).primaryFace.familyName
+        #expect(svg.contains("font-family=\"\(family)\""))
+        #expect(!svg.contains("font-family=\"DejaVu Sans\"") || family == "DejaVu Sans")
+        #expect(try figure.render() != (try Figure().render()))
     }
 }
