@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-modules=(VisCore VisDraw VisBackends Visualization VisTools)
+modules=(VisCore VisDraw VisBackends Visualization VisPlot VisTools)
 output="${1:-.build/docs}"
 
 docc="${DOCC:-}"

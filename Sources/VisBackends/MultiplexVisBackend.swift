@@ -32,6 +32,7 @@ public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
     /// Creates a multiplexer over named backends; a `nil` name means the type name.
     ///
     /// - Parameters:
+    ///   - backends: The backends in call order, each with its name (nil: its type name).
     ///   - errorHandler: Receives the first failure of each backend and kind.
     ///   - logger: Receives the failure counts when the multiplexer closes.
     /// - Throws: ``VisBackendError/duplicateBackendName(_:)``.

@@ -187,6 +187,8 @@ public final class Axes {
     /// and are left out of autoscaling.
     ///
     /// - Parameters:
+    ///   - x: The x coordinates.
+    ///   - y: The y coordinates, as many as `x`.
     ///   - color: The colour; nil takes the next colour of the tab10 cycle.
     ///   - lineWidth: Width in points (default 1.5).
     ///   - lineStyle: Solid, dashed, dash-dot or dotted; dashes scale with the width, as in matplotlib.
@@ -228,10 +230,15 @@ public final class Axes {
     /// are skipped.
     ///
     /// - Parameters:
+    ///   - x: The x coordinates.
+    ///   - y: The y coordinates, as many as `x`.
     ///   - sizes: Marker areas in pt², one for all or one per point (default 36, a 6 pt circle).
     ///   - color: The face colour; nil takes the next colour of the patch cycle.
+    ///   - alpha: Opacity 0...1.
     ///   - edgeColors: Marker edges (default: the face colour, as matplotlib).
     ///   - lineWidth: Edge width in points (default 1 for filled markers, 1.5 for `+` and `x`, as matplotlib).
+    ///   - marker: The marker shape (default a circle).
+    ///   - label: The legend entry, or nil for none.
     /// - Throws: ``PlotError/invalidArgument(argument:expected:actual:)`` for mismatched lengths or bad sizes.
     public func scatter(
         x: [Double], y: [Double], sizes: [Double] = [36], color: Color? = nil, alpha: Double = 1,

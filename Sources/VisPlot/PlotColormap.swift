@@ -1,8 +1,8 @@
 import VisCore
 
 /// How ``Axes/scatter(x:y:sizes:values:colormap:vmin:vmax:alpha:edgeColors:lineWidth:marker:label:)`` turns
-/// values into colours: a continuous table (VisCore's ``VisCore/Colormap``) or a qualitative palette
-/// (``VisCore/ColorPalette``) whose N colours split the normalised range into N equal bins, as matplotlib's
+/// values into colours: a continuous table (VisCore's VisCore's `Colormap`) or a qualitative palette
+/// (VisCore's `ColorPalette`) whose N colours split the normalised range into N equal bins, as matplotlib's
 /// `ListedColormap` does.
 public enum PlotColormap: Sendable, Hashable {
     /// 256 levels; a normalised value v takes entry `min(Int(v·256), 255)`.

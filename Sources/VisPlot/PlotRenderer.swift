@@ -2,7 +2,7 @@ import VisCore
 import VisDraw
 
 /// A rectangle in figure pixels: (0, 0) is the figure's top-left corner, y down. It is VisDraw's
-/// ``VisDraw/TextBounds`` (the same geometry serves text boxes and axes boxes).
+/// VisDraw's `TextBounds` (the same geometry serves text boxes and axes boxes).
 public typealias PixelRect = TextBounds
 
 extension TextBounds {
@@ -43,7 +43,7 @@ public struct PlotStroke: Sendable, Hashable {
 /// What a figure draws with: paths, stamped markers, laid-out text and images, in figure pixels (y down).
 ///
 /// The figure does all the layout (including measuring text with VisDraw's fonts), so every renderer places
-/// things identically; ``RasterRenderer`` paints a ``VisDraw/Canvas`` and ``SVGRenderer`` writes SVG elements.
+/// things identically; ``RasterRenderer`` paints a VisDraw `Canvas` and ``SVGRenderer`` writes SVG elements.
 public protocol PlotRenderer {
     /// The output's width in pixels.
     var pixelWidth: Int { get }

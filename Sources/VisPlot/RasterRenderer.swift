@@ -1,7 +1,7 @@
 import VisCore
 import VisDraw
 
-/// Paints a figure onto a ``VisDraw/Canvas``: anti-aliased paths, markers stamped from one pre-rendered
+/// Paints a figure onto a VisDraw `Canvas`: anti-aliased paths, markers stamped from one pre-rendered
 /// coverage mask per quarter-pixel phase, FreeType text.
 public struct RasterRenderer: PlotRenderer {
     /// The figure's pixels.
@@ -11,7 +11,7 @@ public struct RasterRenderer: PlotRenderer {
 
     /// A renderer over a new white (or `background`) RGB image.
     ///
-    /// - Throws: ``VisCoreError`` for unusable dimensions.
+    /// - Throws: `VisCoreError` for unusable dimensions.
     public init(width: Int, height: Int, background: Color = Color(red: 255, green: 255, blue: 255)) throws {
         canvas = try Canvas(width: width, height: height, layout: .rgb, background: background)
     }

@@ -91,7 +91,7 @@ func _nonsingular(_ low: Double, _ high: Double, expander: Double = 0.001, tiny:
 }
 
 /// "Nice" ticks: at most `nbins` intervals whose step is 1, 2, 2.5, 5 or 10 times a power of ten, with at least
-/// two ticks inside the view (matplotlib's `MaxNLocator`; ``AutoLocator`` is its default configuration).
+/// two ticks inside the view (matplotlib's `MaxNLocator`; matplotlib's `AutoLocator` is ``MaxNLocator/auto``, its default configuration).
 public struct MaxNLocator: TickLocator, Hashable {
     /// The largest number of intervals, or nil for "as many as fit" (the axis's tick space, clipped to 1...9).
     public var nbins: Int?
