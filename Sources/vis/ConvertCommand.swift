@@ -60,5 +60,6 @@ struct ConvertCommand: ParsableCommand {
         case .jpeg:
             try image.flattened(over: Self.jpegBackground).writeJPEG(to: output, quality: quality ?? 95)
         }
+        CommandOutput.report("convert", wrote: [output])
     }
 }

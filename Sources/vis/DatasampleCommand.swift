@@ -75,6 +75,7 @@ struct DatasampleCommand: ParsableCommand {
                 name: (image as NSString).lastPathComponent, image: input, dataSample: dataSample,
                 drawGT: !noGroundTruth, drawPred: !noPrediction, predScoreThreshold: scoreThreshold, outFile: out)
         }
+        CommandOutput.report("datasample", wrote: [out])
     }
 
     /// Runs `body`, naming the flag and file of a ``DataSampleError`` (`--meta meta.yaml: field `classes`: …`):

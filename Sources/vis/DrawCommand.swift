@@ -66,6 +66,7 @@ struct DrawCommand: ParsableCommand {
         } catch {
             throw DrawOpsError(location: "--out", message: "\(error)")
         }
+        CommandOutput.report("draw", wrote: [out])
     }
 }
 

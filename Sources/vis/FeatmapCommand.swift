@@ -87,6 +87,7 @@ struct FeatmapCommand: ParsableCommand {
             throw CommandFailure(message(for: error))
         }
         try CommandFailure.naming("--out") { try drawn.write(to: out) }
+        CommandOutput.report("featmap", wrote: [out])
     }
 
     /// A library error in the command line's terms: the flag at fault (`--image`, `--resize`), or the feature-map

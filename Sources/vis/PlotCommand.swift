@@ -148,7 +148,7 @@ struct PlotCommand: ParsableCommand {
             }
         }
         // The figure first: a figure that cannot be drawn leaves no summary half-printed.
-        var messages: [String] = []
+        var written: [String] = []
         if let out {
             do {
                 try Curves.plot(curves, options: options, to: out)
@@ -160,7 +160,7 @@ struct PlotCommand: ParsableCommand {
             } catch {
                 throw CommandFailure(describing: error)
             }
-            messages.append("plot: \(out)")
+            written.append(out)
         }
         if summary {
             let report: CurveReport
@@ -172,12 +172,7 @@ struct PlotCommand: ParsableCommand {
             FileHandle.standardOutput.write(Data((format == .json ? report.json : report.text).utf8))
         }
         // The JSON summary owns standard output; where the figure went is then said on standard error.
-        let message = Data(messages.map { $0 + "\n" }.joined().utf8)
-        if summary && format == .json {
-            FileHandle.standardError.write(message)
-        } else {
-            FileHandle.standardOutput.write(message)
-        }
+        CommandOutput.report("plot", wrote: written, onStandardError: summary && format == .json)
     }
 
     private static func expected(_ error: CurvesError) -> String {

@@ -226,6 +226,27 @@ struct CommandLineConventionTests {
         }
     }
 
+    @Test("every command that writes a file says where it went: `<command>: PATH` on standard output")
+    func commandsReportTheirOutputs() throws {
+        try Self.withWorkspace { workspace in
+            let out = workspace.path("out.png")
+            let runs: [(String, [String])] = [
+                ("draw", ["draw", "--image", workspace.path("image.png"), "--ops", workspace.path("ops.json")]),
+                ("featmap", ["featmap", Self.featmapReference]),
+                ("datasample", workspace.datasample([])),
+                ("convert", ["convert", workspace.path("image.png")]),
+                ("plot", ["plot", workspace.path("run"), "--keys", "loss"]),
+            ]
+            for (command, arguments) in runs {
+                try? FileManager.default.removeItem(atPath: out)
+                let result = try Self.vis(arguments + (command == "convert" ? [out] : ["--out", out]))
+                #expect(result.status == 0, "vis \(command): \(result.stderr)")
+                #expect(result.stdout == "\(command): \(out)\n", "vis \(command)")
+                #expect(FileManager.default.fileExists(atPath: out), "vis \(command)")
+            }
+        }
+    }
+
     @Test("vis --help documents the exit statuses")
     func helpDocumentsExitCodes() throws {
         let help = try Self.vis(["--help"])
