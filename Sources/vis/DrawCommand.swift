@@ -252,7 +252,7 @@ struct DrawOperation: Decodable {
         case "draw_binary_masks":
             let masks = try container.decode(ArrayArgument.self, forKey: .binaryMasks)
             return .masks(
-                try masks.mask(location: ConfigDecodingError.keyPath(of: container.codingPath + [Key.binaryMasks])),
+                masks.array,  // any numbers: non-zero is inside, the library's one mask rule
                 colors: try container.perItem(MaskColorArgument.self, forKey: .colors, single: isOneColor)?
                     .map(\.value),
                 alphas: try container.perItem(Double.self, forKey: .alphas))
@@ -375,23 +375,12 @@ extension PerItem {
 /// array) relative to the ops file — read as `vis datasample` reads a sample's arrays.
 private struct ArrayArgument: Decodable, Sendable {
     let array: NDArray
-    let isInline: Bool
 
     init(from decoder: any Decoder) throws {
         let value = try ConfigValue(from: decoder)
         let resolver = decoder.userInfo[._arrayFileResolver] as? _ArrayFileResolver
             ?? _ArrayFileResolver(baseDirectory: nil)
         array = try _ArrayField.array(value, field: ConfigDecodingError.keyPath(of: decoder.codingPath), resolver: resolver)
-        isInline = value.stringValue == nil
-    }
-
-    /// The array as masks: inline 0/1 numbers make a `uint8` mask (the library rejects other values).
-    func mask(location: String) throws -> NDArray {
-        guard isInline, case .float64(let numbers) = array.storage else { return array }
-        guard numbers.allSatisfy({ $0 >= 0 && $0 <= 255 && $0.rounded() == $0 }) else {
-            throw DrawOpsError(location: location, message: "expected booleans or 0/1 in a nested array")
-        }
-        return try NDArray(numbers.map { UInt8($0) }, shape: array.shape)
     }
 }
 

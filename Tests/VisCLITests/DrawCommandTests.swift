@@ -90,6 +90,32 @@ struct DrawCommandTests {
         }
     }
 
+    @Test("Inline masks follow the library's one rule: any non-zero number is inside (0/255, 7, 0.5 as true)")
+    func inlineMasksNonZeroIsInside() throws {
+        try Self.withWorkspace { workspace in
+            func drawn(_ mask: String) throws -> Image {
+                try workspace.write(
+                    ops: #"[{"op": "draw_binary_masks", "binary_masks": \#(mask), "colors": "r", "alphas": 1.0}]"#)
+                let result = try workspace.draw()
+                #expect(result.status == 0, "\(mask): \(result.stderr)")
+                return try Image(contentsOfFile: workspace.path("out.png"))
+            }
+            var rows = [[Bool]](repeating: [Bool](repeating: false, count: 120), count: 80)
+            rows[3][5] = true
+            rows[40][100] = true
+            rows[79][0] = true
+            func numbers(_ inside: String) -> String {
+                "[" + rows.map { "[" + $0.map { $0 ? inside : "0" }.joined(separator: ",") + "]" }.joined(separator: ",")
+                    + "]"
+            }
+            let reference = try drawn("[" + numbers("true").replacingOccurrences(of: "0", with: "false") + "]")
+            #expect(reference[5, 3] != [200, 200, 200] && reference[6, 3] == [200, 200, 200])
+            for inside in ["1", "255", "7", "0.5", "-3"] {
+                #expect(try drawn("[" + numbers(inside) + "]") == reference, "inside = \(inside)")
+            }
+        }
+    }
+
     @Test("Bad ops files: a clear error naming the call and argument, exit ≠ 0, no output file")
     func badOps() throws {
         let cases: [(ops: String, message: String)] = [
