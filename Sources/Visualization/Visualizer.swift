@@ -110,7 +110,7 @@ public final class Visualizer: @unchecked Sendable {
     ///     backends built from configs).
     /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` for an empty name,
     ///   `VisBackendError.duplicateBackendName(_:)` for two backends with one name, registry errors for a bad
-    ///   backend config (a `VisBackendError.configValue` key path starts with the spec's place,
+    ///   backend config (a `VisBackendError.configValue` key path starts with the backend entry's place,
     ///   `backends[1].init_kwargs.project`), ``VisualizerError/invalidEnvironment(variable:expected:actual:)`` for
     ///   a malformed rank variable.
     public init(
@@ -143,7 +143,7 @@ public final class Visualizer: @unchecked Sendable {
         try addBackends(backends, argument: "backends", registry: registry)
     }
 
-    /// Builds and adds `specs` in order. A config error names the spec's key path under `argument`
+    /// Builds and adds `specs` in order. A config error names the entry's key path under `argument`
     /// (`backends[1].init_kwargs.project`).
     private func addBackends(_ specs: [VisBackendSpec], argument: String, registry: VisBackendRegistry) throws {
         for (index, spec) in specs.enumerated() {

@@ -77,7 +77,7 @@ struct WandbInteropTests {
         return run
     }
 
-    @Test("framing is byte-identical to the spec's Python reference writer for records at every block position")
+    @Test("framing is byte-identical to a Python reference writer of the LevelDB-style framing for records at every block position")
     func framingMatchesPythonReference() throws {
         let directory = try TestSupport.makeTemporaryDirectory("wandb-framing")
         defer { try? FileManager.default.removeItem(at: directory) }

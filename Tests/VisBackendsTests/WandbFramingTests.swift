@@ -38,7 +38,7 @@ struct WandbFramingTests {
         (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ Int(seed)) }
     }
 
-    @Test("the header record matches the spec's bytes, chunk header included")
+    @Test("the header record frames to known-good bytes, chunk header included")
     func headerVector() {
         let record = WandbRecord(
             number: 1, content: .header(WandbHeaderRecord(producer: "swiftlog-0.1", minimumConsumer: "0.70.0")))
@@ -49,7 +49,7 @@ struct WandbFramingTests {
         #expect(framer.offset == 7 + output.count)
     }
 
-    @Test("the exit record matches the spec's bytes")
+    @Test("the exit record serialises to known-good bytes")
     func exitVector() {
         let record = WandbRecord(number: 10, content: .exit(WandbExitRecord(exitCode: 0, runtime: 3)))
         #expect(record.serialized == wandbHex("08 0a 92 01 02 10 03"))
@@ -64,7 +64,7 @@ struct WandbFramingTests {
         #expect(WandbLogWriter.fileHeader == wandbHex(#"":W&B" e1 be 00"#))
     }
 
-    @Test("a 70113-byte record at offset 247 splits FIRST 32514 / MIDDLE 32761 / LAST 4838 (the spec's verified case)")
+    @Test("a 70113-byte record at offset 247 splits FIRST 32514 / MIDDLE 32761 / LAST 4838 (32 KiB blocks, 7-byte chunk headers)")
     func threeBlockRecord() {
         var framer = WandbLogWriter(continuingAt: 247)
         var output: [UInt8] = []

@@ -28,7 +28,7 @@ struct TensorboardCommandTests {
         try TestSupport.runCapturing(try TestSupport.productPath("vis-tb-writeloop"), arguments: arguments)
     }
 
-    @Test("prints the spec's tensorboardX file as CSV and JSON")
+    @Test("prints a known-good event file (one scalar, as tensorboardX writes it) as CSV and JSON")
     func specVector() throws {
         let directory = try TestSupport.makeTemporaryDirectory("vis-tb")
         defer { try? FileManager.default.removeItem(at: directory) }
