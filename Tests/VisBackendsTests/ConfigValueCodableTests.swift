@@ -143,7 +143,7 @@ struct ConfigValueCodableTests {
         #expect(wrongKind.description == "colors[0]: expected a colour string or an array of 3 or 4 numbers, found a bool")
     }
 
-    @Test("backend options decode through the registry with key paths; the visualizer prefixes the spec's place")
+    @Test("backend options decode through the registry with key paths; the visualizer prefixes the entry's place")
     func registryKeyPaths() throws {
         #expect(
             throws: VisBackendError.configValue(key: "init_kwargs.project", expected: "a string", actual: "an integer")
