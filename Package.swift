@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VisCore", targets: ["VisCore"]),
         .library(name: "VisDraw", targets: ["VisDraw"]),
         .library(name: "VisBackends", targets: ["VisBackends"]),
+        .library(name: "VisPlot", targets: ["VisPlot"]),
         .executable(name: "vis", targets: ["vis"]),
         .executable(name: "vis-bench", targets: ["vis-bench"]),
     ],
@@ -55,6 +56,11 @@ let package = Package(
             name: "VisDraw",
             dependencies: ["VisCore", "CFreeType", "CFontconfig"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Figures, axes, ticks and legends in matplotlib's style, drawn to PNG (VisDraw) or SVG.
+        .target(
+            name: "VisPlot",
+            dependencies: ["VisCore", "VisDraw"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .target(
             name: "VisBackends",
             dependencies: [
@@ -72,7 +78,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
-            dependencies: ["Visualization", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Visualization", "VisPlot", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // A worked example of a user-defined backend (the DocC article CustomBackends walks through it).
@@ -103,6 +109,10 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisDrawTests", dependencies: ["VisDraw", "VisTestSupport"],
+            exclude: ["Golden"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisPlotTests", dependencies: ["VisPlot", "VisTestSupport"],
             exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(

@@ -19,6 +19,7 @@ let allWorkloads: [Workload] = [
     Workloads.tensorboard,
     Workloads.featmap,
     Workloads.datasample,
+    Workloads.plot,
 ].flatMap { $0 }
 
 struct Options {
