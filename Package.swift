@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VisDraw", targets: ["VisDraw"]),
         .library(name: "VisBackends", targets: ["VisBackends"]),
         .library(name: "VisPlot", targets: ["VisPlot"]),
+        .library(name: "VisTools", targets: ["VisTools"]),
         .executable(name: "vis", targets: ["vis"]),
         .executable(name: "vis-bench", targets: ["vis-bench"]),
     ],
@@ -72,9 +73,16 @@ let package = Package(
             name: "Visualization",
             dependencies: ["VisCore", "VisDraw", "VisBackends", .product(name: "Logging", package: "swift-log")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // Run readers for training curves (Local/MMEngine JSON lines, TensorBoard, W&B offline) and their summaries.
+        .target(
+            name: "VisTools",
+            dependencies: [
+                "VisCore", "VisBackends", "VisPlot", .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis",
-            dependencies: ["Visualization", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Visualization", "VisTools", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
@@ -117,6 +125,9 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisToolsTests", dependencies: ["VisTools", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisualizationTests",
