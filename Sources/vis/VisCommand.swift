@@ -21,6 +21,7 @@ struct VisCommand: ParsableCommand {
             FeatmapCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
+            ReconstructCommand.self,
         ])
 
     /// Parses the command line and runs the command, mapping every error to the exit status the help promises.
