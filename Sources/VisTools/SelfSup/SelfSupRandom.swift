@@ -1,6 +1,6 @@
 /// A seeded random number generator (SplitMix64): the same seed gives the same masks and views on every
 /// platform, so that a run can be reproduced.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SelfSupRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
     /// A generator whose sequence is fixed by `seed`.
