@@ -159,3 +159,37 @@ for k, v in refs.items():
         #expect(missing.contains("[0].crop_size"), "\(missing)")
     }
 }
+
+@Suite("SelfSup pipelines: MultiView and RandomApply")
+struct SelfSupMultiViewTests {
+    @Test("BYOL-style asymmetric MultiView gives one view per pipeline; seeded runs repeat bit for bit")
+    func multiView() throws {
+        let yaml = """
+            pipeline:
+              - {type: LoadImageFromFile}
+              - type: MultiView
+                num_views: [1, 1]
+                transforms:
+                  - [{type: RandomResizedCrop, size: 24, backend: pillow}, {type: RandomFlip, prob: 1.0}]
+                  - [{type: CenterCrop, crop_size: 16}, {type: RandomApply, prob: 1.0, transforms: [{type: RandomSolarize, prob: 1.0}]}]
+              - {type: PackSelfSupInputs, meta_keys: [img_path]}
+            """
+        let pipeline = try SelfSupPipeline(config: try Config(text: yaml, format: .yaml), key: "pipeline")
+        let image = try Image(width: 40, height: 30, layout: .rgb, pixels: (0..<3600).map { UInt8($0 % 251) })
+        let views = try pipeline.views(of: image, seed: 3)
+        #expect(views.map(\.width) == [24, 16])
+        #expect(try pipeline.views(of: image, seed: 3) == views)
+        #expect(try pipeline.views(of: image, seed: 4) != views)
+        let centre = try image.cropped(x: 12, y: 7, width: 16, height: 16)
+        #expect(views[1] == (try PillowEnhance.solarize(centre, threshold: 128)))
+        let two = try SelfSupPipeline(
+            config: try Config(text: #"{"p": [{"type": "MultiView", "num_views": 2, "transforms": [[{"type": "RandomFlip", "prob": 0.5}]]}]}"#, format: .json),
+            key: "p")
+        #expect(try two.views(of: image, seed: 0).count == 2)
+        #expect(throws: ConfigDecodingError.self) {
+            try SelfSupPipeline(
+                config: try Config(text: #"{"p": [{"type": "MultiView", "num_views": [1, 1], "transforms": [[]]}]}"#, format: .json),
+                key: "p")
+        }
+    }
+}

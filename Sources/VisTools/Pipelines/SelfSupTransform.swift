@@ -24,6 +24,13 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// `ColorJitter` without hue: brightness, contrast and saturation factors drawn uniformly in
     /// [max(0, 1 − v), 1 + v], applied in a random order with Pillow's `ImageEnhance` arithmetic.
     case colorJitter(brightness: Double, contrast: Double, saturation: Double)
+    /// `RandomApply`: the `transforms` in order with probability `prob`, else nothing.
+    indirect case randomApply(transforms: [SelfSupTransform], prob: Double)
+    /// `MultiView`: `counts[i]` views through `pipelines[i]` (one pipeline repeated `num_views` times, or one per
+    /// entry as in BYOL's asymmetric views). Only ``SelfSupPipeline`` runs it, as it turns one image into several.
+    indirect case multiView(counts: [Int], pipelines: [[SelfSupTransform]])
+    /// `LoadImageFromFile`, `PackSelfSupInputs`: steps of the Python pipeline with nothing to do on a loaded image.
+    case passThrough(String)
 
     /// The resize backend of mmcv's `Resize`.
     public enum Backend: String, Sendable, Equatable {
@@ -36,11 +43,13 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// The transform types this build knows, as configs name them.
     public static let typeNames = [
         "Resize", "RandomResizedCrop", "CenterCrop", "RandomFlip", "RandomGrayscale", "RandomSolarize", "ColorJitter",
+        "RandomApply", "MultiView", "LoadImageFromFile", "PackSelfSupInputs",
     ]
 
     /// Applies the transform, drawing its random choices from `generator`.
     ///
-    /// - Throws: ``VisCore/VisCoreError`` when the image is too small for a crop or a size is invalid.
+    /// - Throws: ``VisCore/VisCoreError`` when the image is too small for a crop or a size is invalid, or for
+    ///   ``multiView(counts:pipelines:)``, which makes several images (run it through ``SelfSupPipeline``).
     public func apply(_ image: Image, using generator: inout SelfSupRandom) throws -> Image {
         switch self {
         case let .resize(width, height, backend, interpolation):
@@ -86,6 +95,17 @@ public enum SelfSupTransform: Sendable, Equatable {
                 }
             }
             return result
+        case let .randomApply(transforms, prob):
+            guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
+            var result = image
+            for transform in transforms { result = try transform.apply(result, using: &generator) }
+            return result
+        case .multiView:
+            throw VisCoreError.invalidArgument(
+                argument: "transform", expected: "a one-image transform (run MultiView through SelfSupPipeline)",
+                actual: "MultiView")
+        case .passThrough:
+            return image
         }
     }
 
@@ -266,6 +286,30 @@ extension SelfSupTransform: Decodable {
                 brightness: try container.decodeIfPresent(Double.self, forKey: key("brightness"), in: 0...100) ?? 0,
                 contrast: try container.decodeIfPresent(Double.self, forKey: key("contrast"), in: 0...100) ?? 0,
                 saturation: try container.decodeIfPresent(Double.self, forKey: key("saturation"), in: 0...100) ?? 0)
+        case "RandomApply":
+            try decoder.rejectUnknownKeys(["type", "transforms", "prob"])
+            self = .randomApply(
+                transforms: try container.decode([SelfSupTransform].self, forKey: key("transforms"), whenMissing: "a list of transforms"),
+                prob: try probability(default: 0.5))
+        case "MultiView":
+            try decoder.rejectUnknownKeys(["type", "num_views", "transforms"])
+            let pipelines = try container.decode(
+                [[SelfSupTransform]].self, forKey: key("transforms"), whenMissing: "a list of view pipelines")
+            let counts: [Int]
+            if let single = try? container.decode(Int.self, forKey: key("num_views")) {
+                counts = [single]
+            } else {
+                counts = try container.decode([Int].self, forKey: key("num_views"), whenMissing: "an integer or a list of integers")
+            }
+            guard !pipelines.isEmpty, counts.count == pipelines.count, counts.allSatisfy({ $0 > 0 && $0 <= 64 }) else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("num_views")],
+                    expected: "one count in 1...64 per view pipeline (\(pipelines.count))", actual: "\(counts)")
+            }
+            self = .multiView(counts: counts, pipelines: pipelines)
+        case "LoadImageFromFile", "PackSelfSupInputs":
+            // Their options concern file I/O and packing into tensors, which happen elsewhere here.
+            self = .passThrough(type)
         default:
             throw ConfigDecodingError(
                 .invalidValue, codingPath: decoder.codingPath + [key("type")],
