@@ -34,6 +34,10 @@ refs = {
     "sat06": ImageEnhance.Color(im).enhance(0.6),
     "sat14": ImageEnhance.Color(im).enhance(1.4),
 }
+from PIL import ImageFilter
+for sigma in (0.1, 0.5, 1.0, 2.0, 7.5, 60.0):
+    refs[f"blur{sigma}"] = im.filter(ImageFilter.GaussianBlur(radius=sigma))
+refs["blurgray2.0"] = im.convert("L").filter(ImageFilter.GaussianBlur(radius=2.0))
 for k, v in refs.items():
     v.save(f"{out}/{k}.png")
 """#
@@ -56,6 +60,7 @@ for k, v in refs.items():
             ("vflip", #"[{"type": "RandomFlip", "prob": 1, "direction": "vertical"}]"#),
             ("gray", #"[{"type": "RandomGrayscale", "prob": 1.0, "keep_channels": true}]"#),
             ("solarize", #"[{"type": "RandomSolarize", "threshold": 128, "prob": 1.0}]"#),
+            ("blur2.0", #"[{"type": "RandomGaussianBlur", "sigma_min": 2.0, "sigma_max": 2.0, "prob": 1.0}]"#),
         ]
         var generator = SelfSupRandom(seed: 0)
         for (name, json) in pipelines {
@@ -72,6 +77,11 @@ for k, v in refs.items():
             try expectClose(try PillowEnhance.contrast(image, factor: factor), try reference("contrast" + name), "contrast")
             try expectClose(try PillowEnhance.saturation(image, factor: factor), try reference("sat" + name), "saturation")
         }
+        for sigma in [0.1, 0.5, 1.0, 2.0, 7.5, 60.0] {
+            try expectClose(try PillowEnhance.gaussianBlur(image, sigma: sigma), try reference("blur\(sigma)"), "blur \(sigma)")
+        }
+        try expectClose(
+            try PillowEnhance.gaussianBlur(image.converted(to: .gray), sigma: 2), try reference("blurgray2.0"), "gray blur")
     }
 
     private func expectClose(_ actual: Image, _ expected: Image, _ name: String) throws {
@@ -155,6 +165,8 @@ for k, v in refs.items():
         #expect(badProb.contains("[0].prob"), "\(badProb)")
         let badBackend = message(#"[{"type": "Resize", "scale": 32, "backend": "skimage"}]"#)
         #expect(badBackend.contains("[0].backend"), "\(badBackend)")
+        let blur = message(#"[{"type": "RandomGaussianBlur", "sigma_min": 2.0, "sigma_max": 0.1}]"#)
+        #expect(blur.contains("[0].sigma_max"), "\(blur)")
         let missing = message(#"[{"type": "CenterCrop"}]"#)
         #expect(missing.contains("[0].crop_size"), "\(missing)")
     }

@@ -24,6 +24,8 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// `ColorJitter` without hue: brightness, contrast and saturation factors drawn uniformly in
     /// [max(0, 1 − v), 1 + v], applied in a random order with Pillow's `ImageEnhance` arithmetic.
     case colorJitter(brightness: Double, contrast: Double, saturation: Double)
+    /// `RandomGaussianBlur`: with probability `prob`, Pillow's Gaussian blur with a sigma uniform in `sigma`.
+    case randomGaussianBlur(sigma: ClosedRange<Double>, prob: Double)
     /// `RandomApply`: the `transforms` in order with probability `prob`, else nothing.
     indirect case randomApply(transforms: [SelfSupTransform], prob: Double)
     /// `MultiView`: `counts[i]` views through `pipelines[i]` (one pipeline repeated `num_views` times, or one per
@@ -43,7 +45,7 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// The transform types this build knows, as configs name them.
     public static let typeNames = [
         "Resize", "RandomResizedCrop", "CenterCrop", "RandomFlip", "RandomGrayscale", "RandomSolarize", "ColorJitter",
-        "RandomApply", "MultiView", "LoadImageFromFile", "PackSelfSupInputs",
+        "RandomGaussianBlur", "RandomApply", "MultiView", "LoadImageFromFile", "PackSelfSupInputs",
     ]
 
     /// Applies the transform, drawing its random choices from `generator`.
@@ -95,6 +97,9 @@ public enum SelfSupTransform: Sendable, Equatable {
                 }
             }
             return result
+        case let .randomGaussianBlur(sigma, prob):
+            guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
+            return try PillowEnhance.gaussianBlur(image, sigma: Double.random(in: sigma, using: &generator))
         case let .randomApply(transforms, prob):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             var result = image
@@ -286,6 +291,16 @@ extension SelfSupTransform: Decodable {
                 brightness: try container.decodeIfPresent(Double.self, forKey: key("brightness"), in: 0...100) ?? 0,
                 contrast: try container.decodeIfPresent(Double.self, forKey: key("contrast"), in: 0...100) ?? 0,
                 saturation: try container.decodeIfPresent(Double.self, forKey: key("saturation"), in: 0...100) ?? 0)
+        case "RandomGaussianBlur":
+            try decoder.rejectUnknownKeys(["type", "sigma_min", "sigma_max", "prob"])
+            let low = try container.decode(Double.self, forKey: key("sigma_min"), whenMissing: "a number")
+            let high = try container.decode(Double.self, forKey: key("sigma_max"), whenMissing: "a number")
+            guard low >= 0, low <= high, high <= 1e4 else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("sigma_max")],
+                    expected: "0 ≤ sigma_min ≤ sigma_max ≤ 10000", actual: "\(low), \(high)")
+            }
+            self = .randomGaussianBlur(sigma: low...high, prob: try probability(default: 0.5))
         case "RandomApply":
             try decoder.rejectUnknownKeys(["type", "transforms", "prob"])
             self = .randomApply(
