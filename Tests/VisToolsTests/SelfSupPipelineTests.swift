@@ -37,6 +37,14 @@ refs = {
 from PIL import ImageFilter
 for sigma in (0.1, 0.5, 1.0, 2.0, 7.5, 60.0):
     refs[f"blur{sigma}"] = im.filter(ImageFilter.GaussianBlur(radius=sigma))
+def adjust_hue(img, factor):  # torchvision's adjust_hue on PIL images
+    h, s, v = img.convert("HSV").split()
+    np_h = np.array(h, dtype=np.uint8)
+    with np.errstate(over="ignore"):
+        np_h += np.array(factor * 255).astype(np.int64).astype(np.uint8)
+    return Image.merge("HSV", (Image.fromarray(np_h, "L"), s, v)).convert("RGB")
+for factor in (-0.4, -0.1, 0.05, 0.3, 0.5):
+    refs[f"hue{factor}"] = adjust_hue(im, factor)
 refs["blurgray2.0"] = im.convert("L").filter(ImageFilter.GaussianBlur(radius=2.0))
 for k, v in refs.items():
     v.save(f"{out}/{k}.png")
@@ -76,6 +84,9 @@ for k, v in refs.items():
             try expectClose(try PillowEnhance.brightness(image, factor: factor), try reference("bright" + name), "brightness")
             try expectClose(try PillowEnhance.contrast(image, factor: factor), try reference("contrast" + name), "contrast")
             try expectClose(try PillowEnhance.saturation(image, factor: factor), try reference("sat" + name), "saturation")
+        }
+        for factor in [-0.4, -0.1, 0.05, 0.3, 0.5] {
+            try expectClose(try PillowEnhance.hue(image, factor: factor), try reference("hue\(factor)"), "hue \(factor)")
         }
         for sigma in [0.1, 0.5, 1.0, 2.0, 7.5, 60.0] {
             try expectClose(try PillowEnhance.gaussianBlur(image, sigma: sigma), try reference("blur\(sigma)"), "blur \(sigma)")
@@ -131,7 +142,7 @@ for k, v in refs.items():
         #expect(abs(Double(flips) / 2000 - 0.3) < 0.04, "flip rate \(flips)/2000")
         var first = SelfSupRandom(seed: 9)
         var second = SelfSupRandom(seed: 9)
-        let jitter = try decode(#"[{"type": "ColorJitter", "brightness": 0.4, "contrast": 0.4, "saturation": 0.2}]"#)[0]
+        let jitter = try decode(#"[{"type": "ColorJitter", "brightness": 0.4, "contrast": 0.4, "saturation": 0.2, "hue": 0.1}]"#)[0]
         let photo = try Image(width: 4, height: 3, layout: .rgb, pixels: (0..<36).map { UInt8($0 * 7) })
         #expect(try jitter.apply(photo, using: &first) == jitter.apply(photo, using: &second))
     }
@@ -167,6 +178,8 @@ for k, v in refs.items():
         #expect(badBackend.contains("[0].backend"), "\(badBackend)")
         let blur = message(#"[{"type": "RandomGaussianBlur", "sigma_min": 2.0, "sigma_max": 0.1}]"#)
         #expect(blur.contains("[0].sigma_max"), "\(blur)")
+        let hue = message(#"[{"type": "ColorJitter", "hue": 0.7}]"#)
+        #expect(hue.contains("[0].hue"), "\(hue)")
         let missing = message(#"[{"type": "CenterCrop"}]"#)
         #expect(missing.contains("[0].crop_size"), "\(missing)")
     }

@@ -128,3 +128,73 @@ extension PillowEnhance {
         return output
     }
 }
+
+extension PillowEnhance {
+    /// torchvision's `adjust_hue` on a PIL image: Pillow's RGB → HSV conversion, the hue byte shifted by
+    /// `Int(factor·255)` with 8-bit wrap-around, and back. Gray images are returned unchanged.
+    ///
+    /// - Throws: ``VisCore/VisCoreError/invalidArgument(argument:expected:actual:)`` for a factor outside
+    ///   [−0.5, 0.5].
+    public static func hue(_ image: Image, factor: Double) throws -> Image {
+        guard factor >= -0.5, factor <= 0.5 else {
+            throw VisCoreError.invalidArgument(argument: "hue", expected: "a factor in -0.5...0.5", actual: "\(factor)")
+        }
+        guard image.layout != .gray else { return image }
+        let shift = UInt8(truncatingIfNeeded: Int(factor * 255))
+        let channels = image.channels
+        var pixels = image.pixels
+        var index = 0
+        while index + 2 < pixels.count {
+            var (h, s, v) = _rgbToHSV(pixels[index], pixels[index + 1], pixels[index + 2])
+            h &+= shift
+            (pixels[index], pixels[index + 1], pixels[index + 2]) = _hsvToRGB(h, s, v)
+            index += channels
+        }
+        return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
+    }
+
+    /// Pillow's `rgb2hsv_row`, with its mix of single and double precision.
+    static func _rgbToHSV(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> (UInt8, UInt8, UInt8) {
+        let maxc = Swift.max(r, g, b)
+        let minc = Swift.min(r, g, b)
+        guard maxc != minc else { return (0, 0, maxc) }
+        let cr = Float(maxc - minc)
+        let s = cr / Float(maxc)
+        let rc = Float(maxc - r) / cr
+        let gc = Float(maxc - g) / cr
+        let bc = Float(maxc - b) / cr
+        var h: Float
+        if r == maxc {
+            h = bc - gc
+        } else if g == maxc {
+            h = Float(2.0 + Double(rc) - Double(bc))
+        } else {
+            h = Float(4.0 + Double(gc) - Double(rc))
+        }
+        h = Float((Double(h) / 6.0 + 1.0).truncatingRemainder(dividingBy: 1.0))
+        let clip = { (value: Double) in UInt8(Swift.min(Swift.max(Int(value), 0), 255)) }
+        return (clip(Double(h) * 255.0), clip(Double(s) * 255.0), maxc)
+    }
+
+    /// Pillow's `hsv2rgb`.
+    static func _hsvToRGB(_ h: UInt8, _ s: UInt8, _ v: UInt8) -> (UInt8, UInt8, UInt8) {
+        guard s != 0 else { return (v, v, v) }
+        let position = Double(Float(h)) * 6.0 / 255.0
+        let i = Int(position.rounded(.down))
+        let f = Float(position - Double(Float(i)))
+        let fs = Float(Double(Float(s)) / 255.0)
+        let value = Double(Float(v))
+        let clip = { (x: Double) in UInt8(Swift.min(Swift.max(Int(x.rounded()), 0), 255)) }
+        let p = clip(value * (1.0 - Double(fs)))
+        let q = clip(value * (1.0 - Double(fs * f)))
+        let t = clip(value * (1.0 - Double(fs * Float(1.0 - Double(f)))))
+        switch i % 6 {
+        case 0: return (v, t, p)
+        case 1: return (q, v, p)
+        case 2: return (p, v, t)
+        case 3: return (p, q, v)
+        case 4: return (t, p, v)
+        default: return (v, p, q)
+        }
+    }
+}

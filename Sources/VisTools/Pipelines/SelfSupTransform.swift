@@ -21,9 +21,10 @@ public enum SelfSupTransform: Sendable, Equatable {
     case randomGrayscale(prob: Double, keepChannels: Bool)
     /// `RandomSolarize`: inverts samples ≥ `threshold` with probability `prob`.
     case randomSolarize(threshold: Int, prob: Double)
-    /// `ColorJitter` without hue: brightness, contrast and saturation factors drawn uniformly in
-    /// [max(0, 1 − v), 1 + v], applied in a random order with Pillow's `ImageEnhance` arithmetic.
-    case colorJitter(brightness: Double, contrast: Double, saturation: Double)
+    /// torchvision's `ColorJitter`: brightness, contrast and saturation factors drawn uniformly in
+    /// [max(0, 1 − v), 1 + v] and a hue shift in [−hue, hue], applied in a random order with Pillow's
+    /// `ImageEnhance` arithmetic and torchvision's HSV hue shift.
+    case colorJitter(brightness: Double, contrast: Double, saturation: Double, hue: Double)
     /// `RandomGaussianBlur`: with probability `prob`, Pillow's Gaussian blur with a sigma uniform in `sigma`.
     case randomGaussianBlur(sigma: ClosedRange<Double>, prob: Double)
     /// `RandomApply`: the `transforms` in order with probability `prob`, else nothing.
@@ -83,17 +84,19 @@ public enum SelfSupTransform: Sendable, Equatable {
         case let .randomSolarize(threshold, prob):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             return try PillowEnhance.solarize(image, threshold: threshold)
-        case let .colorJitter(brightness, contrast, saturation):
-            let factors = [brightness, contrast, saturation].map { value -> Double? in
+        case let .colorJitter(brightness, contrast, saturation, hue):
+            var factors = [brightness, contrast, saturation].map { value -> Double? in
                 value > 0 ? Double.random(in: Swift.max(0, 1 - value)...(1 + value), using: &generator) : nil
             }
+            factors.append(hue > 0 ? Double.random(in: -hue...hue, using: &generator) : nil)
             var result = image
-            for step in [0, 1, 2].shuffled(using: &generator) {
+            for step in [0, 1, 2, 3].shuffled(using: &generator) {
                 guard let factor = factors[step] else { continue }
                 switch step {
                 case 0: result = try PillowEnhance.brightness(result, factor: factor)
                 case 1: result = try PillowEnhance.contrast(result, factor: factor)
-                default: result = try PillowEnhance.saturation(result, factor: factor)
+                case 2: result = try PillowEnhance.saturation(result, factor: factor)
+                default: result = try PillowEnhance.hue(result, factor: factor)
                 }
             }
             return result
@@ -282,15 +285,11 @@ extension SelfSupTransform: Decodable {
                 prob: try probability(default: 0.5))
         case "ColorJitter":
             try decoder.rejectUnknownKeys(["type", "brightness", "contrast", "saturation", "hue"])
-            if let hue = try container.decodeIfPresent(Double.self, forKey: key("hue")), hue != 0 {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("hue")], expected: "0 (hue is not supported yet)",
-                    actual: "\(hue)")
-            }
             self = .colorJitter(
                 brightness: try container.decodeIfPresent(Double.self, forKey: key("brightness"), in: 0...100) ?? 0,
                 contrast: try container.decodeIfPresent(Double.self, forKey: key("contrast"), in: 0...100) ?? 0,
-                saturation: try container.decodeIfPresent(Double.self, forKey: key("saturation"), in: 0...100) ?? 0)
+                saturation: try container.decodeIfPresent(Double.self, forKey: key("saturation"), in: 0...100) ?? 0,
+                hue: try container.decodeIfPresent(Double.self, forKey: key("hue"), in: 0...0.5) ?? 0)
         case "RandomGaussianBlur":
             try decoder.rejectUnknownKeys(["type", "sigma_min", "sigma_max", "prob"])
             let low = try container.decode(Double.self, forKey: key("sigma_min"), whenMissing: "a number")
