@@ -35,8 +35,8 @@ extension Image {
     /// The image resized to `width`×`height` with Pillow's arithmetic, equal to the byte to
     /// `PIL.Image.fromarray(img).resize((width, height), filter)`.
     ///
-    /// Every filter but ``PillowFilter/nearest`` is a separable convolution, horizontal pass first, whose support
-    /// grows with the downscale factor, with coefficients rounded to 22-bit fixed point and each pass rounded
+    /// Every filter but ``PillowFilter/nearest`` is a separable convolution in two passes, ordered as Pillow 13
+    /// orders them, whose support grows with the downscale factor, with coefficients rounded to 22-bit fixed point and each pass rounded
     /// and clipped to 8 bits. RGBA images are resized with premultiplied alpha, as Pillow does.
     ///
     /// - Throws: ``VisCore/VisCoreError/invalidArgument(argument:expected:actual:)`` naming `width` or `height`
@@ -117,9 +117,11 @@ extension Image {
         let vertical = result.height == height ? nil : _PillowTaps(inSize: height, outSize: result.height, filter: filter)
         var current = pixels
         var currentWidth = width
-        // Pillow 13 runs the vertical pass first when it narrows the image while the horizontal pass widens it
-        // (the order changes the 8-bit rounding between the passes, so it must be followed to match).
-        if let vertical, let horizontal, result.width > width, result.height < height {
+        // Pillow 13 runs the vertical pass first when it removes more than twice as many rows as the horizontal
+        // pass removes columns (the cheaper order); the order changes the 8-bit rounding between the passes, so it
+        // must be followed to match.
+        let rowsRemoved = height - result.height
+        if let vertical, let horizontal, rowsRemoved > 0, rowsRemoved > 2 * (width - result.width) {
             current = vertical.resampledColumns(current, rowLength: width * channels, rowOffset: 0)
             current = horizontal.resampledRows(
                 current, rowStride: width * channels, firstRow: 0, rows: result.height, channels: channels)
