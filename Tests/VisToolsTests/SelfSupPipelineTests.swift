@@ -218,3 +218,63 @@ struct SelfSupMultiViewTests {
         }
     }
 }
+
+@Suite("SelfSup BEiT masks")
+struct SelfSupBEiTMaskTests {
+    /// BEiT's generator in Python (its `random` module): the share of masks reaching the budget and the mean count.
+    private static let referenceScript = #"""
+import random, math, numpy as np
+random.seed(7)
+H=W=14; N=75; mn=16; mx=75; la=(math.log(0.3), math.log(1/0.3))
+def _mask(mask, maxp):
+    delta=0
+    for _ in range(10):
+        ta=random.uniform(mn, maxp); ar=math.exp(random.uniform(*la))
+        h=int(round(math.sqrt(ta*ar))); w=int(round(math.sqrt(ta/ar)))
+        if w<W and h<H:
+            top=random.randint(0,H-h); left=random.randint(0,W-w)
+            nm=mask[top:top+h,left:left+w].sum()
+            if 0 < h*w-nm <= maxp:
+                for i in range(top,top+h):
+                    for j in range(left,left+w):
+                        if mask[i,j]==0: mask[i,j]=1; delta+=1
+            if delta>0: break
+    return delta
+ex=0; total=0
+for _ in range(2000):
+    m=np.zeros((H,W),int); c=0
+    while c<N:
+        d=_mask(m,min(N-c,mx))
+        if d==0: break
+        c+=d
+    ex+= c==N; total += c
+print(ex/2000, total/2000)
+"""#
+
+    @Test("block-wise masks never exceed the budget and reach it as often as BEiT's; seeded runs repeat")
+    func blockMasks() throws {
+        let reference = try TestSupport.runPython(Self.referenceScript)
+            .split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        #expect(reference.count == 2)
+        let generator = try BEiTMaskGenerator()
+        var random = SelfSupRandom(seed: 7)
+        var exact = 0
+        var total = 0
+        for _ in 0..<2000 {
+            let mask = generator.generate(using: &random)
+            #expect(mask.count == 196)
+            let count = mask.filter { $0 == 1 }.count
+            #expect(count <= 75)
+            if count == 75 { exact += 1 }
+            total += count
+        }
+        let rate = Double(exact) / 2000
+        let mean = Double(total) / 2000
+        #expect(abs(rate - (reference.first ?? 0)) < 0.05, "\(rate) reach 75 vs BEiT's \(reference)")
+        #expect(abs(mean - (reference.last ?? 0)) < 1.0, "mean \(mean) vs BEiT's \(reference)")
+        var first = SelfSupRandom(seed: 1)
+        var second = SelfSupRandom(seed: 1)
+        #expect(generator.generate(using: &first) == generator.generate(using: &second))
+        #expect(throws: ReconstructionError.self) { try BEiTMaskGenerator(numMaskingPatches: 200) }
+    }
+}
