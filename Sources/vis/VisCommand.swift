@@ -22,6 +22,7 @@ struct VisCommand: ParsableCommand {
             PlotCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
+            ReconstructCommand.self,
         ])
 
     /// Parses the command line and runs the command, mapping every error to the exit status the help promises.
