@@ -112,6 +112,6 @@ struct ReconstructCommand: ParsableCommand {
                 }
             }
         }
-        print(written.map { "wrote \($0)" }.joined(separator: "\n"))
+        CommandOutput.report("reconstruct", wrote: written)
     }
 }

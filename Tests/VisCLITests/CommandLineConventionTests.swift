@@ -28,6 +28,9 @@ struct CommandLineConventionTests {
                 to: workspace.path("rgba.png"))
             let values = (0..<(3 * 6 * 8)).map { Float($0 % 11) }
             try NDArray(values, shape: [3, 6, 8]).writeNPY(to: workspace.path("feat3.npy"))
+            // A reconstruction's inputs: MAE patch predictions for a 32×32 input with 16-pixel patches, and its mask.
+            try NDArray([Float](repeating: 0.5, count: 4 * 768), shape: [4, 768]).writeNPY(to: workspace.path("pred.npy"))
+            try NDArray([Float](arrayLiteral: 0, 1, 1, 0), shape: [2, 2]).writeNPY(to: workspace.path("mask.npy"))
             try Data("classes: 5\n".utf8).write(to: workspace.directory.appendingPathComponent("bad-meta.yaml"))
             try Data("[]".utf8).write(to: workspace.directory.appendingPathComponent("ops.json"))
             try Data("not a file system".utf8).write(to: workspace.directory.appendingPathComponent("file"))
@@ -53,11 +56,13 @@ struct CommandLineConventionTests {
     static let numericOptions: [String: Set<String>] = [
         "featmap": ["topk", "alpha", "resize", "arrangement"], "convert": ["quality", "compression-level"],
         "datasample": ["score-thr"], "demo": ["steps"], "plot": ["smooth", "size", "dpi"],
+        "reconstruct": ["mask-ratio", "patch-size", "input-size", "seed"],
     ]
     static let otherOptions: [String: Set<String>] = [
         "demo": ["out"], "draw": ["image", "ops", "out"], "datasample": ["image", "sample", "meta", "task", "out"],
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
+        "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
     ]
 
     @Test("every option of every command is listed as numeric or not; the commands are the shipped ones")
@@ -75,7 +80,7 @@ struct CommandLineConventionTests {
             found[name] = Set(
                 arguments.filter { $0["kind"] as? String == "option" }.compactMap { $0["valueName"] as? String })
         }
-        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot"])
+        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot", "reconstruct"])
         for (name, options) in found {
             let listed = (Self.numericOptions[name] ?? []).union(Self.otherOptions[name] ?? [])
             #expect(options == listed, "vis \(name)")
@@ -148,6 +153,23 @@ struct CommandLineConventionTests {
             try check("plot", "smooth", plot + ["--smooth", "-0.5"], status: 64, message: "--smooth must be in [0, 1)")
             try check("plot", "size", plot + ["--size", "-1,2"], status: 64, message: "--size must be two positive")
             try check("plot", "dpi", plot + ["--dpi", "-5"], status: 64, message: "--dpi must be a number in 10...1200")
+            let reconstruct = [
+                "reconstruct", "--image", workspace.path("image.png"), "--pred", workspace.path("pred.npy"), "--out",
+                workspace.path("r.png"),
+            ]
+            try check(
+                "reconstruct", "mask-ratio", Array(reconstruct.dropFirst()) + ["--mask-ratio", "-0.5"], status: 64,
+                message: "--mask-ratio must be in [0, 1), got -0.5")
+            for (option, message) in [
+                ("patch-size", "--patch-size must be positive, got -16"),
+                ("input-size", "--input-size must be a positive multiple of --patch-size"),
+                ("seed", "--seed must be non-negative, got -16"),
+            ] {
+                try check(
+                    "reconstruct", option,
+                    Array(reconstruct.dropFirst()) + ["--mask-ratio", "0.75", "--\(option)", "-16"], status: 64,
+                    message: message)
+            }
             #expect(covered == Self.numericOptions, "every numeric option has a case")
         }
     }
@@ -236,6 +258,13 @@ struct CommandLineConventionTests {
                 ("datasample", workspace.datasample([])),
                 ("convert", ["convert", workspace.path("image.png")]),
                 ("plot", ["plot", workspace.path("run"), "--keys", "loss"]),
+                (
+                    "reconstruct",
+                    [
+                        "reconstruct", "--image", workspace.path("image.png"), "--pred", workspace.path("pred.npy"),
+                        "--mask", workspace.path("mask.npy"), "--input-size", "32",
+                    ]
+                ),
             ]
             for (command, arguments) in runs {
                 try? FileManager.default.removeItem(atPath: out)
