@@ -123,7 +123,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
 
     /// The type names every new shared registry starts with.
     public static let builtInTypeNames = [
-        "LocalVisBackend", "InMemoryVisBackend", "TensorboardVisBackend", "WandbVisBackend",
+        "LocalVisBackend", "InMemoryVisBackend", "TensorboardVisBackend", "WandbVisBackend", "MLflowVisBackend",
     ]
 
     /// Creates an empty registry (``shared`` holds the built-in backends).
@@ -230,5 +230,6 @@ public final class VisBackendRegistry: @unchecked Sendable {
         }
         registerTensorboard()
         registerWandb()
+        registerMLflow()
     }
 }
