@@ -81,6 +81,8 @@ public final class MLflowTestServer: @unchecked Sendable {
         var environment = ProcessInfo.processInfo.environment
         environment["HOME"] = directory.path
         environment.removeValue(forKey: "MLFLOW_TRACKING_URI")
+        // No background job runner: tracking does not need it, and its consumers would outlive the server.
+        environment["MLFLOW_SERVER_ENABLE_JOB_EXECUTION"] = "false"
         process.environment = environment
         let log = directory.appendingPathComponent("server.log")
         _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -147,6 +147,14 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
         }
     }
 
+    /// The run's id once the run exists (with a server: once the server created it); kept after ``close()``.
+    public var runID: String? {
+        lock.lock()
+        let (run, report) = (self.run, self.report)
+        lock.unlock()
+        return run?.runID ?? report?.runID
+    }
+
     /// What ``close()`` could not send to the server (`nil` before closing and offline).
     public var uploadReport: MLflowUploadReport? {
         lock.lock()
