@@ -54,7 +54,7 @@ struct MLflowInteropTests {
         exp = c.get_experiment_by_name(\(JSONText.string(experiment)))
         runs = c.search_runs([exp.experiment_id], filter_string="attributes.run_name = '\(runName)'")
         r = runs[0]
-        hist = {k: [(m.step, m.value if m.value == m.value else "NaN") for m in c.get_metric_history(r.info.run_id, k)] for k in r.data.metrics}
+        hist = {k: [(m.step, repr(m.value)) for m in c.get_metric_history(r.info.run_id, k)] for k in r.data.metrics}
         def walk(path):
             out = []
             for f in c.list_artifacts(r.info.run_id, path):
@@ -127,7 +127,7 @@ struct MLflowInteropTests {
         let params = result["params"] as? [String: String] ?? [:]
         #expect(params["run_seed"] == "42" && params["conflict"] == "python")
         let expected = try MLflowInteropTests.python(
-            MLflowInteropTests.flattenPython + """
+            MLflowInteropTests.flattenPython + "\n" + """
                 import json
                 cfg = json.loads(\(JSONText.string(try config.dumped(as: .json))))
                 print(json.dumps({k: str(v) for k, v in _flatten(cfg).items()}))
@@ -135,10 +135,11 @@ struct MLflowInteropTests {
         #expect(expected.count > 10)
         for (key, value) in expected { #expect(params[key] == value, "param \(key)") }
         let history = result["history"] as? [String: [[Any]]] ?? [:]
-        let loss = (history["loss"] ?? []).map { ($0[0] as? Int ?? -1, $0[1] as? Double ?? -1) }
+        // Values come as Python's repr text, which reads back exactly (a JSON parser's doubles may not).
+        let loss = (history["loss"] ?? []).map { ($0[0] as? Int ?? -1, Double($0[1] as? String ?? "") ?? -1) }
         #expect(loss.map(\.0) == Array(1...30))
         #expect(loss.map(\.1) == (1...30).map { 1.0 / Double($0) })
-        #expect(history["val/mAP"]?.first?[1] as? String == "NaN")
+        #expect(history["val/mAP"]?.first?[1] as? String == "nan")
         #expect(history["after_conflict"]?.count == 1)
         let files = Set(result["files"] as? [String] ?? [])
         #expect(files.isSuperset(of: ["config.json", "vis/sample.png", "20261207.log"]), "\(files)")
@@ -177,7 +178,7 @@ struct MLflowInteropTests {
             MLflowInteropTests.readRunScript(trackingURI: server.url, experiment: "restart", runName: "r"))
         let history = (result["history"] as? [String: [[Any]]])?["loss"] ?? []
         #expect(history.map { $0[0] as? Int ?? -1 } == Array(0..<1400))
-        #expect(history.map { $0[1] as? Double ?? -1 } == (0..<1400).map(Double.init))
+        #expect(history.map { Double($0[1] as? String ?? "") ?? -1 } == (0..<1400).map(Double.init))
         #expect(result["status"] as? String == "FINISHED")
         #expect((result["files"] as? [String])?.contains("while_down.png") == true)
     }
@@ -202,7 +203,7 @@ struct MLflowInteropTests {
             #expect((result["params"] as? [String: String])?["model.backbone.depth"] == "50")
             let loss = (result["history"] as? [String: [[Any]]])?["train/loss"] ?? []
             #expect(loss.map { $0[0] as? Int ?? -1 } == Array(0..<20))
-            #expect((result["history"] as? [String: [[Any]]])?["count"]?.first?[1] as? Double == 3)
+            #expect((result["history"] as? [String: [[Any]]])?["count"]?.first?[1] as? String == "3.0")
             let image = (result["images"] as? [String: [Any]])?["img.png"]
             #expect(image?[0] as? Int == 3 && image?[1] as? Int == 5)
         }

@@ -73,6 +73,30 @@ struct MLflowVisBackendTests {
         }
     }
 
+    @Test("spool records read back exactly, metric values bit for bit")
+    func recordsRoundTrip() throws {
+        for value in [1.0 / 9, 0.1, 1e-300, .leastNonzeroMagnitude, -0.0, 123_456_789.123, .infinity, -.infinity, .nan] {
+            var line: [UInt8] = []
+            _MLflowRecord.metric(key: "a/b c", value: value, timestamp: 1_700_000_000_000, step: -3).appendLine(to: &line)
+            guard case let .metric(key, back, timestamp, step)? = _MLflowRecord(line: Data(line.dropLast())) else {
+                Issue.record("metric \(value) did not read back")
+                continue
+            }
+            #expect(key == "a/b c" && timestamp == 1_700_000_000_000 && step == -3)
+            #expect(back.bitPattern == value.bitPattern || (back.isNaN && value.isNaN), "\(value) came back as \(back)")
+        }
+        let others: [_MLflowRecord] = [
+            .param(key: "p", value: "it's \"x\"\n\u{1F600}"), .tag(key: "t", value: ""),
+            .artifact(path: "images/a.png", blob: "000001-a.png"), .end(status: "FAILED", endTime: 12),
+        ]
+        for record in others {
+            var line: [UInt8] = []
+            record.appendLine(to: &line)
+            #expect(_MLflowRecord(line: Data(line.dropLast())) == record)
+        }
+        #expect(_MLflowRecord(line: Data("{\"k\":\"m\",\"key\":".utf8)) == nil)
+    }
+
     @Test("conforms to the backend contract (offline store)")
     func conformance() throws {
         try BackendConformance.check { try MLflowVisBackend(saveDir: $0, environment: [:]) }

@@ -52,6 +52,24 @@ enum _MLflowRecord: Sendable, Equatable {
         output.append(contentsOf: Array("}\n".utf8))
     }
 
+    /// The number after `"value":` in a metric line we wrote (shortest round-trip text, or a quoted
+    /// `NaN`/`Infinity`/`-Infinity`).
+    static func metricValue(in line: Data) -> Double? {
+        let marker = Array(",\"value\":".utf8)
+        let bytes = [UInt8](line)
+        guard let start = bytes.indices.first(where: { bytes[$0...].starts(with: marker) }) else { return nil }
+        var end = start + marker.count
+        while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+        let text = String(decoding: bytes[(start + marker.count)..<end], as: UTF8.self)
+            .trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+        switch text {
+        case "NaN": return .nan
+        case "Infinity": return .infinity
+        case "-Infinity": return -.infinity
+        default: return Double(text)
+        }
+    }
+
     /// A metric value as MLflow's JSON takes it.
     static func jsonNumber(_ value: Double) -> String {
         value.isFinite ? JSONText.number(value) : "\"" + JSONText.number(value) + "\""
@@ -67,18 +85,8 @@ enum _MLflowRecord: Sendable, Equatable {
             guard let key = object["key"] as? String, let timestamp = (object["timestamp"] as? NSNumber)?.int64Value,
                 let step = (object["step"] as? NSNumber)?.intValue
             else { return nil }
-            let value: Double
-            switch object["value"] {
-            case let number as NSNumber: value = number.doubleValue
-            case let text as String:
-                switch text {
-                case "NaN": value = .nan
-                case "Infinity": value = .infinity
-                case "-Infinity": value = -.infinity
-                default: return nil
-                }
-            default: return nil
-            }
+            // The value is read from its text: a JSON parser's NSNumber may not give back the exact double.
+            guard let value = _MLflowRecord.metricValue(in: line) else { return nil }
             self = .metric(key: key, value: value, timestamp: timestamp, step: step)
         case "p", "t":
             guard let key = object["key"] as? String, let value = object["value"] as? String else { return nil }
