@@ -185,6 +185,25 @@ struct MLflowVisBackendTests {
             .split(separator: "\n")
         #expect(lines.count == 500 + 1 + 2 + 1)
         #expect(errors.all.contains { "\($0)".contains("500 metric value(s)") })
+
+        // Later (another process, say) a server is there: the spool goes up in order and the run ends.
+        let stub = try MLflowStubServer(failures: [:])
+        defer { stub.stop() }
+        let state = try String(contentsOfFile: report.spoolDirectory + "/state.json", encoding: .utf8)
+        try state.replacingOccurrences(of: "http://127.0.0.1:\(port)", with: stub.url)
+            .write(toFile: report.spoolDirectory + "/state.json", atomically: true, encoding: .utf8)
+        let resumed = try MLflowRun.resumeUpload(spoolDirectory: report.spoolDirectory, retryPolicy: fastRetries)
+        #expect(resumed.isComplete, "\(resumed)")
+        #expect(!FileManager.default.fileExists(atPath: report.spoolDirectory))
+        let requests = try stub.requests()
+        let paths = requests.compactMap { $0["path"] as? String }
+        #expect(paths.first?.contains("get-by-name") == true && paths.last?.contains("runs/update") == true)
+        #expect(paths.filter { $0.contains("mlflow-artifacts/artifacts/7/stubrun/artifacts/") }.count == 2)
+        let steps = requests.compactMap { $0["body"] as? String }.filter { $0.contains("\"metrics\"") }.flatMap { body in
+            ((try? JSONSerialization.jsonObject(with: Data(body.utf8))) as? [String: Any])?["metrics"] as? [[String: Any]] ?? []
+        }.compactMap { ($0["step"] as? NSNumber)?.intValue }
+        #expect(steps == Array(0..<500))
+        #expect(throws: VisBackendError.self) { try MLflowRun.resumeUpload(spoolDirectory: directory.path) }
     }
 }
 

@@ -105,6 +105,7 @@ public final class MLflowRun: @unchecked Sendable {
             fileStore = nil
             spoolFile = AppendFile(path: uploader.recordsPath)
             self.uploader = uploader
+            uploader.saveState()
             uploader.start()
         }
     }
@@ -272,6 +273,26 @@ public final class MLflowRun: @unchecked Sendable {
         lock.lock()
         finishedReport = .some(report)
         lock.unlock()
+        return report
+    }
+
+    /// Sends what a closed run left in its spool (see ``MLflowUploadReport``), for instance after the server
+    /// came back, in a later process: creates the run if the server never did, sends the records from where
+    /// the upload stopped, in order, and ends the run as it was ended. Waits up to the policy's `closeTimeout`.
+    ///
+    /// - Returns: What is still not sent; when nothing is missing the spool folder is deleted.
+    /// - Throws: ``VisBackendError/io(path:reason:)`` when `spoolDirectory` has no spool state.
+    public static func resumeUpload(
+        spoolDirectory: String, retryPolicy: MLflowRetryPolicy = MLflowRetryPolicy(),
+        environment: [String: String] = ProcessInfo.processInfo.environment, logger: Logger? = nil
+    ) throws -> MLflowUploadReport {
+        try retryPolicy.validate()
+        let uploader = try _MLflowUploader.resuming(
+            spoolDirectory: spoolDirectory, policy: retryPolicy, environment: environment,
+            logger: logger ?? Logger(label: "VisBackends.MLflowVisBackend"), errorHandler: nil)
+        uploader.start()
+        let report = uploader.finish(timeout: retryPolicy.closeTimeout)
+        if report.isComplete { try? FileManager.default.removeItem(atPath: spoolDirectory) }
         return report
     }
 

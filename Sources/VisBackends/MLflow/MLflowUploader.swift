@@ -98,8 +98,8 @@ public struct MLflowUploadReport: Sendable, Equatable, CustomStringConvertible {
         if let unsentEnd { parts.append("the run's end (\(unsentEnd))") }
         return "not sent to \(trackingURI)" + (runID.map { " (run \($0))" } ?? " (the run was never created)") + ": "
             + parts.joined(separator: ", ") + (lastError.map { "; last error: \($0)" } ?? "")
-            + ". They are kept in \(spoolDirectory)/records.jsonl (blobs/ holds artifact bytes, state.json the run id and "
-            + "how many bytes of records.jsonl were sent)"
+            + ". They are kept in \(spoolDirectory)/records.jsonl (blobs/ holds artifact bytes, state.json the run and "
+            + "how much was sent); MLflowRun.resumeUpload(spoolDirectory:) sends the rest"
     }
 }
 
@@ -203,7 +203,6 @@ final class _MLflowUploader: @unchecked Sendable {
 
     private func run() {
         var delay = policy.initialDelay
-        loadState()
         while true {
             // Look at the deadline before reading: it is set after the last records were flushed to the spool.
             condition.lock()
@@ -507,18 +506,32 @@ final class _MLflowUploader: @unchecked Sendable {
 
     // MARK: - State
 
-    /// `state.json`: the run and how much of `records.jsonl` the server has, so a later process can resume.
-    private func saveState() {
+    /// `state.json`: the server, the run's setup, the run once created, and how many bytes of `records.jsonl`
+    /// the server has, so that ``MLflowRun/resumeUpload(spoolDirectory:retryPolicy:environment:logger:)`` can
+    /// finish the job in a later process.
+    func saveState() {
         condition.lock()
         let (runID, experimentID, artifactURI) = (self.runID, self.experimentID, self.artifactURI)
         condition.unlock()
         var text: [UInt8] = Array("{\"tracking_uri\":".utf8)
         JSONText.appendString(http.baseURL.absoluteString, to: &text)
-        for (key, value) in [("run_id", runID), ("experiment_id", experimentID), ("artifact_uri", artifactURI)] {
+        let fields = [
+            ("experiment_name", setup.experimentName), ("artifact_location", setup.artifactLocation),
+            ("run_name", setup.runName), ("run_id", runID), ("experiment_id", experimentID),
+            ("artifact_uri", artifactURI),
+        ]
+        for (key, value) in fields {
             text += Array(",\"\(key)\":".utf8)
             if let value { JSONText.appendString(value, to: &text) } else { text += Array("null".utf8) }
         }
-        text += Array(",\"sent_bytes\":\(sentOffset)}\n".utf8)
+        text += Array(",\"start_time\":\(setup.startTime),\"tags\":{".utf8)
+        for (index, (key, value)) in setup.tags.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            JSONText.appendString(key, to: &text)
+            text.append(UInt8(ascii: ":"))
+            JSONText.appendString(value, to: &text)
+        }
+        text += Array("},\"sent_bytes\":\(sentOffset)}\n".utf8)
         do {
             try AtomicFileWrite.write(text, to: spoolDirectory + "/state.json")
         } catch {
@@ -526,11 +539,34 @@ final class _MLflowUploader: @unchecked Sendable {
         }
     }
 
-    /// Picks up a previous process's run and progress from `state.json`, if the spool has one.
-    private func loadState() {
+    /// An uploader for a spool another process left behind, set up from its `state.json`.
+    ///
+    /// - Throws: ``VisBackendError/io(path:reason:)`` when the folder has no readable `state.json`.
+    static func resuming(
+        spoolDirectory: String, policy: MLflowRetryPolicy, environment: [String: String], logger: Logger,
+        errorHandler: VisBackendErrorHandler?
+    ) throws -> _MLflowUploader {
         guard let data = FileManager.default.contents(atPath: spoolDirectory + "/state.json"),
-            let object = Self.object(data)
-        else { return }
+            let object = Self.object(data), let address = object["tracking_uri"] as? String,
+            let url = URL(string: address), let experimentName = object["experiment_name"] as? String
+        else {
+            throw VisBackendError.io(
+                path: spoolDirectory + "/state.json", reason: "not an MLflow spool state (missing or unreadable)")
+        }
+        let tags = (object["tags"] as? [String: String] ?? [:]).sorted { $0.key < $1.key }
+        let setup = RunSetup(
+            experimentName: experimentName, artifactLocation: object["artifact_location"] as? String,
+            runName: object["run_name"] as? String,
+            startTime: (object["start_time"] as? NSNumber)?.int64Value ?? _mlflowNowMilliseconds(), tags: tags)
+        let uploader = _MLflowUploader(
+            http: _MLflowHTTP(baseURL: url, environment: environment, timeout: policy.requestTimeout),
+            spoolDirectory: spoolDirectory, setup: setup, policy: policy, logger: logger, errorHandler: errorHandler)
+        uploader.loadState(object)
+        return uploader
+    }
+
+    /// Takes over the run and the progress recorded in `state.json`.
+    private func loadState(_ object: [String: Any]) {
         condition.lock()
         runID = object["run_id"] as? String
         experimentID = object["experiment_id"] as? String
