@@ -28,27 +28,8 @@ def _image(workdir):
         return np.asarray(image.convert("RGB"))
 
 
-def per_call(count, images):
-    def factory(workdir):
-        client, experiment_id = _setup(workdir)
-        image = _image(workdir) if images else None
-
-        def run():
-            # The client prints "View run ..." links on stdout, where anchors.py writes its JSON.
-            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-                log(run_id=client.create_run(experiment_id).info.run_id)
-
-        def log(run_id):
-            for step in range(count):
-                client.log_metric(run_id, "loss", 1.0 / (step + 1), step=step)
-            for index in range(images):
-                client.log_image(run_id, image, f"img_{index}.png")
-            client.set_terminated(run_id)
-        return run
-    return factory
-
-
-def batched(count, images):
+def anchor(count, images, batched):
+    """One run: ``count`` scalars (per ``log_metric`` call, or ``log_batch`` of 1 000), then ``images`` images."""
     def factory(workdir):
         import time
         from mlflow.entities import Metric
@@ -56,25 +37,28 @@ def batched(count, images):
         client, experiment_id = _setup(workdir)
         image = _image(workdir) if images else None
 
-        def run():
-            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-                log(run_id=client.create_run(experiment_id).info.run_id)
-
         def log(run_id):
-            now = int(time.time() * 1000)
-            metrics = [Metric("loss", 1.0 / (step + 1), now, step) for step in range(count)]
-            for start in range(0, count, 1000):
-                client.log_batch(run_id, metrics=metrics[start:start + 1000])
+            if batched:
+                now = int(time.time() * 1000)
+                metrics = [Metric("loss", 1.0 / (step + 1), now, step) for step in range(count)]
+                for start in range(0, count, 1000):
+                    client.log_batch(run_id, metrics=metrics[start:start + 1000])
+            else:
+                for step in range(count):
+                    client.log_metric(run_id, "loss", 1.0 / (step + 1), step=step)
             for index in range(images):
                 client.log_image(run_id, image, f"img_{index}.png")
             client.set_terminated(run_id)
+
+        def run():
+            # The client prints "View run ..." links on stdout, where anchors.py writes its JSON.
+            with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
+                log(client.create_run(experiment_id).info.run_id)
         return run
     return factory
 
 
 WORKLOADS = {
-    "mlflow.scalars.1000": {"mlflow-client-log_metric": per_call(1000, 0)},
-    "mlflow.scalars.10000+images.20": {
-        "mlflow-client-log_batch": batched(10_000, 20),
-    },
+    "mlflow.scalars.1000": {"mlflow-client-log_metric": anchor(1000, 0, batched=False)},
+    "mlflow.scalars.10000+images.20": {"mlflow-client-log_batch": anchor(10_000, 20, batched=True)},
 }
