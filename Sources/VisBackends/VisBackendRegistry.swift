@@ -124,7 +124,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
 
     /// The type names every new shared registry starts with.
     public static let builtInTypeNames = [
-        "LocalVisBackend", "InMemoryVisBackend", "TensorboardVisBackend", "WandbVisBackend",
+        "LocalVisBackend", "InMemoryVisBackend", "TensorboardVisBackend", "WandbVisBackend", "MLflowVisBackend",
     ]
 
     /// Creates an empty registry (``shared`` holds the built-in backends).
@@ -215,6 +215,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
         }
         registerTensorboard()
         registerWandb()
+        registerMLflow()
     }
 }
 

@@ -15,6 +15,7 @@ let allWorkloads: [Workload] = [
     Workloads.text,
     Workloads.backends,
     Workloads.wandb,
+    Workloads.mlflow,
     Workloads.visualizer,
     Workloads.tensorboard,
     Workloads.featmap,

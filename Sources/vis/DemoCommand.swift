@@ -14,8 +14,8 @@ struct DemoCommand: ParsableCommand {
             instance masks, a polygon, keypoints with a skeleton, circles and a CJK label, and writes it to \
             DIR/demo.png, with a feature-map heatmap over the scene in DIR/featmap.png. Then logs the images, a \
             training curve (loss, lr, accuracy over --steps steps) and the run's config through a Visualizer to \
-            LocalVisBackend and to TensorboardVisBackend and WandbVisBackend when they are registered, under \
-            DIR/vis_data, and prints where everything went.
+            the --backends (default: local, TensorboardVisBackend and WandbVisBackend files; mlflow on request), \
+            under DIR/vis_data, and prints where everything went.
             """)
 
     @Option(help: "The output directory (created if needed).")
@@ -24,10 +24,30 @@ struct DemoCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Steps of the fake training curve.")
     var steps: Int = 100
 
+    @Option(help: """
+        Comma-separated storage backends: local, tensorboard, wandb, mlflow (mlflow logs to MLFLOW_TRACKING_URI \
+        when set, else to an offline store under DIR/vis_data/mlruns).
+        """)
+    var backends: String = "local,tensorboard,wandb"
+
+    /// The `--backends` names and the registry types they stand for.
+    static let backendTypes: KeyValuePairs<String, String> = [
+        "local": "LocalVisBackend", "tensorboard": "TensorboardVisBackend", "wandb": "WandbVisBackend",
+        "mlflow": "MLflowVisBackend",
+    ]
+
     func validate() throws {
         guard (1...100_000).contains(steps) else {
             throw ValidationError("--steps must be in 1...100000, got \(steps)")
         }
+        let known = DemoCommand.backendTypes.map(\.key)
+        for name in backendNames where !known.contains(name) {
+            throw ValidationError("--backends: unknown backend `\(name)`; expected a comma-separated list of \(known.joined(separator: ", "))")
+        }
+    }
+
+    var backendNames: [String] {
+        backends.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
     }
 
     func run() throws {
@@ -45,10 +65,8 @@ struct DemoCommand: ParsableCommand {
         try featmap.writePNG(to: featmapPath)
 
         let registered = Set(VisBackendRegistry.shared.typeNames)
-        var specs: [VisBackendSpec] = [["type": "LocalVisBackend"]]
-        for optional in ["TensorboardVisBackend", "WandbVisBackend"] where registered.contains(optional) {
-            specs.append(.config(["type": .string(optional)]))
-        }
+        let types = backendNames.compactMap { name in DemoCommand.backendTypes.first { $0.key == name }?.value }
+        let specs: [VisBackendSpec] = types.filter(registered.contains).map { .config(["type": .string($0)]) }
         let failures = FailureLog()
         let visualizer = try Visualizer(
             name: "vis-demo-\(UUID().uuidString)", backends: specs, saveDir: out, rank: 0,
@@ -84,14 +102,27 @@ struct DemoCommand: ParsableCommand {
             lines.append("WandbVisBackend (offline run): \(wandb.runDirectory ?? visData)")
             if let syncCommand { lines.append("  upload with `\(syncCommand)`") }
         }
+        if let mlflow = visualizer.getBackend(name: "MLflowVisBackend") as? MLflowVisBackend {
+            lines.append(
+                "MLflowVisBackend: experiment \(mlflow.expName), run \(mlflow.runID ?? "not created") on \(mlflow.resolvedTrackingURI)")
+            if mlflow.usesServer {
+                lines.append("  open \(mlflow.resolvedTrackingURI) in a browser")
+                if let report = mlflow.uploadReport, !report.isComplete { lines.append("  \(report)") }
+            }
+            for command in mlflow.offlineCommands { lines.append("  `\(command)`") }
+        }
         // The logged curves, drawn from what LocalVisBackend wrote, as `vis plot` draws them.
-        let curvesPath = (out as NSString).appendingPathComponent("curves.png")
-        let curveKeys = ["loss", "acc", "lr"]
-        try Curves.plot(
-            try Curves.readRuns(at: visData),
-            options: CurvePlotOptions(keys: curveKeys, width: 12, height: 4, layout: .grid), to: curvesPath)
-        lines.append("curves: \(curvesPath)")
-        lines.append("  again with `vis plot \(visData) --keys \(curveKeys.joined(separator: " ")) --layout grid --size 12,4 --out \(curvesPath)`")
+        if visualizer.getBackend(name: "LocalVisBackend") != nil {
+            let curvesPath = (out as NSString).appendingPathComponent("curves.png")
+            let curveKeys = ["loss", "acc", "lr"]
+            try Curves.plot(
+                try Curves.readRuns(at: visData),
+                options: CurvePlotOptions(keys: curveKeys, width: 12, height: 4, layout: .grid), to: curvesPath)
+            lines.append("curves: \(curvesPath)")
+            lines.append(
+                "  again with `vis plot \(visData) --keys \(curveKeys.joined(separator: " ")) --layout grid --size 12,4 "
+                    + "--out \(curvesPath)`")
+        }
         print(lines.joined(separator: "\n"))
     }
 

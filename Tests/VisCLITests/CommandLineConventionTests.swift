@@ -59,7 +59,7 @@ struct CommandLineConventionTests {
         "reconstruct": ["mask-ratio", "patch-size", "input-size", "seed"],
     ]
     static let otherOptions: [String: Set<String>] = [
-        "demo": ["out"], "draw": ["image", "ops", "out"], "datasample": ["image", "sample", "meta", "task", "out"],
+        "demo": ["out", "backends"], "draw": ["image", "ops", "out"], "datasample": ["image", "sample", "meta", "task", "out"],
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
         "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
