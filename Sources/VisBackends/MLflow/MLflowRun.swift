@@ -364,7 +364,7 @@ public final class MLflowRun: @unchecked Sendable {
     /// Produces an artifact's bytes on the writer thread and stores them: in the run's artifact folder offline,
     /// as a blob plus a spool record with a server.
     private func logArtifact(path: String, cost: Int, produce: @escaping @Sendable () throws -> [UInt8]) throws {
-        let path = try SaveDirPath.validated(SaveDirPath.normalized(path), argument: "artifact path")
+        let path = try SaveDirPath.validated(path, argument: "artifact path")
         if let fileStore {
             let target = fileStore.artifactDirectory + "/" + path
             try writer.submit(cost: cost) { try AtomicFileWrite.write(try produce(), to: target) }
