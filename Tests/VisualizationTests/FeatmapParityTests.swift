@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisTestSupport
+@testable import VisCore
 @testable import Visualization
 
 /// Parity with MMEngine 0.10.7 itself: `FeatmapReferences/` holds seeded inputs and MMEngine's outputs, made by
