@@ -143,7 +143,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         defer { lock.unlock() }
         if let scalarFile { return scalarFile }
         if writer.isClosed { throw VisBackendError.closed(backend: "LocalVisBackend(\(saveDirectory))") }
-        try AtomicFileWrite.createDirectory(saveDirectory)
+        do { try FileIO.createDirectory(saveDirectory) } catch { throw Self.backendError(error, path: saveDirectory) }
         logger.debug("LocalVisBackend opened \(saveDirectory)")
         let file = AppendFile(path: path(scalarSaveFile))
         scalarFile = file
@@ -157,7 +157,11 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         _ = try open()
         let target = path(fileName)
         try writer.submit(cost: bytes.count) {
-            try AtomicFileWrite.write(bytes, to: target)
+            do {
+                try FileIO.writeAtomically(bytes, to: target, createDirectories: true)
+            } catch let error as VisCoreError {
+                throw Self.backendError(error, path: target)
+            }
         }
     }
 
@@ -179,7 +183,11 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             } catch {
                 throw VisBackendError.encodingFailed(name: name, reason: String(describing: error))
             }
-            try AtomicFileWrite.write(data, to: target)
+            do {
+                try FileIO.writeAtomically(data, to: target, createDirectories: true)
+            } catch let error as VisCoreError {
+                throw Self.backendError(error, path: target)
+            }
         }
     }
 
@@ -219,10 +227,17 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         defer { lock.unlock() }
         if let file = extraFiles[filePath] { return file }
         let target = path(filePath)
-        try AtomicFileWrite.createDirectory((target as NSString).deletingLastPathComponent)
+        let directory = (target as NSString).deletingLastPathComponent
+        do { try FileIO.createDirectory(directory) } catch { throw Self.backendError(error, path: directory) }
         let file = AppendFile(path: target)
         extraFiles[filePath] = file
         return file
+    }
+
+    /// An error of VisCore's shared file writer on `path`, reported as this module's.
+    private static func backendError(_ error: VisCoreError, path: String) -> VisBackendError {
+        if case .io(let failedPath, let reason) = error { return .io(path: failedPath, reason: reason) }
+        return .io(path: path, reason: error.description)
     }
 
     public func flush() {
