@@ -171,16 +171,13 @@ enum _Heatmap {
         }
     }
 
-    /// OpenCV's `cvtColor(BGR2GRAY)` for `uint8`: 15-bit fixed-point weights, rounded (verified against OpenCV
-    /// 5.0 for all 2^24 colours). `planar` holds the three planes one after another.
+    /// OpenCV's `cvtColor(BGR2GRAY)` of three planes (channel 0 read as blue), one after another in `planar`.
     static func openCVGray(_ planar: [UInt8], pixels: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: pixels) { gray, initialized in
             planar.withUnsafeBufferPointer { input in
                 for index in 0..<pixels {
-                    let blue = 3735 * Int(input[index])
-                    let green = 19235 * Int(input[pixels + index])
-                    let red = 9798 * Int(input[2 * pixels + index])
-                    gray[index] = UInt8((blue + green + red + (1 << 14)) >> 15)
+                    gray[index] = Color._openCVLuma(
+                        blue: input[index], green: input[pixels + index], red: input[2 * pixels + index])
                 }
             }
             initialized = pixels
