@@ -50,10 +50,13 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     private let writer: BackgroundWriter
     private let logger: Logger
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var scalarFile: AppendFile?
-    private var extraFiles: [String: AppendFile] = [:]
+    /// The main scalar file once the backend is open, and the `addScalars` files by `filePath`.
+    private struct Files {
+        var scalar: AppendFile?
+        var extra: [String: AppendFile] = [:]
+    }
+
+    private let files = LockedValue(Files())
 
     /// Creates a backend writing into `saveDir`. Nothing is created on disk until the first `add*` call.
     ///
@@ -139,15 +142,19 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     /// Opens the backend on first use: creates the save directory. Returns the main scalar file.
     private func open() throws -> AppendFile {
-        lock.lock()
-        defer { lock.unlock() }
-        if let scalarFile { return scalarFile }
-        if writer.isClosed { throw VisBackendError.closed(backend: "LocalVisBackend(\(saveDirectory))") }
-        do { try FileIO.createDirectory(saveDirectory) } catch { throw Self.backendError(error, path: saveDirectory) }
-        logger.debug("LocalVisBackend opened \(saveDirectory)")
-        let file = AppendFile(path: path(scalarSaveFile))
-        scalarFile = file
-        return file
+        try files.withLock { files in
+            if let scalar = files.scalar { return scalar }
+            if writer.isClosed { throw VisBackendError.closed(backend: "LocalVisBackend(\(saveDirectory))") }
+            do {
+                try FileIO.createDirectory(saveDirectory)
+            } catch let error as VisCoreError {
+                throw Self.backendError(error, path: saveDirectory)
+            }
+            logger.debug("LocalVisBackend opened \(saveDirectory)")
+            let file = AppendFile(path: path(scalarSaveFile))
+            files.scalar = file
+            return file
+        }
     }
 
     public func addConfig(_ config: Config) throws {
@@ -223,15 +230,19 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
                 actual: filePath)
         }
         _ = try open()
-        lock.lock()
-        defer { lock.unlock() }
-        if let file = extraFiles[filePath] { return file }
-        let target = path(filePath)
-        let directory = (target as NSString).deletingLastPathComponent
-        do { try FileIO.createDirectory(directory) } catch { throw Self.backendError(error, path: directory) }
-        let file = AppendFile(path: target)
-        extraFiles[filePath] = file
-        return file
+        return try files.withLock { files in
+            if let file = files.extra[filePath] { return file }
+            let target = path(filePath)
+            let directory = (target as NSString).deletingLastPathComponent
+            do {
+                try FileIO.createDirectory(directory)
+            } catch let error as VisCoreError {
+                throw Self.backendError(error, path: directory)
+            }
+            let file = AppendFile(path: target)
+            files.extra[filePath] = file
+            return file
+        }
     }
 
     /// An error of VisCore's shared file writer on `path`, reported as this module's.

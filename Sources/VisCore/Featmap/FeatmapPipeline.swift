@@ -158,7 +158,7 @@ struct _FeatmapComputation<T: _TorchFloat>: Sendable {
             planes: planes, shown: shown, resize: resize, painter: painter, columns: columns,
             outputWidth: outWidth * columns)
         let outputHeight = outHeight * rows
-        let finite = _AllFinite()
+        let finite = LockedValue(true)
         let pixels = [UInt8](unsafeUninitializedCapacity: cell.outputWidth * outputHeight * 3) { output, initialized in
             let target = _SharedPointer(output)
             // Each worker paints every `workers`-th cell, reusing one resized plane (fresh planes cost page faults).
@@ -166,7 +166,7 @@ struct _FeatmapComputation<T: _TorchFloat>: Sendable {
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 var plane = _GridCell<T>.Plane(cell: cell)
                 for index in stride(from: worker, to: shown.count, by: workers) where !cell.paint(index, into: target.value, plane: &plane) {
-                    finite.clear()
+                    finite.withLock { $0 = false }
                 }
             }
             // Cells beyond the channels drawn are white.
@@ -179,7 +179,7 @@ struct _FeatmapComputation<T: _TorchFloat>: Sendable {
             }
             initialized = cell.outputWidth * outputHeight * 3
         }
-        return finite.value ? pixels : nil
+        return finite.withLock { $0 } ? pixels : nil
     }
 
     func repaintCell(_ index: Int, shown: [Int], columns: Int, in pixels: UnsafeMutableBufferPointer<UInt8>) -> Bool {
@@ -188,24 +188,6 @@ struct _FeatmapComputation<T: _TorchFloat>: Sendable {
             outputWidth: outWidth * columns)
         var plane = _GridCell<T>.Plane(cell: cell)
         return cell.paint(index, into: pixels, plane: &plane)
-    }
-}
-
-/// Whether every cell of a grid painted so far was finite, for the workers painting them concurrently.
-private final class _AllFinite: @unchecked Sendable {
-    private let lock = NSLock()
-    private var finite = true
-
-    var value: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return finite
-    }
-
-    func clear() {
-        lock.lock()
-        finite = false
-        lock.unlock()
     }
 }
 
