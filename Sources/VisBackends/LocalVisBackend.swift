@@ -148,7 +148,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             do {
                 try FileIO.createDirectory(saveDirectory)
             } catch let error as VisCoreError {
-                throw Self.backendError(error, path: saveDirectory)
+                throw VisBackendError.file(error, path: saveDirectory)
             }
             logger.debug("LocalVisBackend opened \(saveDirectory)")
             let file = AppendFile(path: path(scalarSaveFile))
@@ -167,7 +167,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             do {
                 try FileIO.writeAtomically(bytes, to: target, createDirectories: true)
             } catch let error as VisCoreError {
-                throw Self.backendError(error, path: target)
+                throw VisBackendError.file(error, path: target)
             }
         }
     }
@@ -193,7 +193,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             do {
                 try FileIO.writeAtomically(data, to: target, createDirectories: true)
             } catch let error as VisCoreError {
-                throw Self.backendError(error, path: target)
+                throw VisBackendError.file(error, path: target)
             }
         }
     }
@@ -237,18 +237,12 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             do {
                 try FileIO.createDirectory(directory)
             } catch let error as VisCoreError {
-                throw Self.backendError(error, path: directory)
+                throw VisBackendError.file(error, path: directory)
             }
             let file = AppendFile(path: target)
             files.extra[filePath] = file
             return file
         }
-    }
-
-    /// An error of VisCore's shared file writer on `path`, reported as this module's.
-    private static func backendError(_ error: VisCoreError, path: String) -> VisBackendError {
-        if case .io(let failedPath, let reason) = error { return .io(path: failedPath, reason: reason) }
-        return .io(path: path, reason: error.description)
     }
 
     public func flush() {
