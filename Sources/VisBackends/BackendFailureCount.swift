@@ -1,5 +1,6 @@
 import Foundation
 import OrderedCollections
+import VisCore
 
 /// How often one backend failed in one way: the unit in which failures are reported.
 ///
@@ -42,45 +43,43 @@ extension VisBackendError {
 }
 
 /// Counts failures per backend and kind, so that each is reported once and summarised at close.
-final class _FailureTally: @unchecked Sendable {
-    // @unchecked: `counts` and `summarized` are accessed only while holding `lock`.
+final class _FailureTally: Sendable {
     private struct Key: Hashable {
         let backend: String
         let kind: String
     }
 
-    private let lock = NSLock()
-    private var counts: OrderedDictionary<Key, BackendFailureCount> = [:]
-    private var summarized = false
+    private struct State {
+        var counts: OrderedDictionary<Key, BackendFailureCount> = [:]
+        var summarized = false
+    }
+
+    private let state = LockedValue(State())
 
     /// Counts one failure of `backend`; returns whether it is the first of its backend and kind (to report it).
     func record(backend: String, error: any Error) -> Bool {
         let kind = (error as? VisBackendError)?._kind ?? String(describing: type(of: error))
         let key = Key(backend: backend, kind: kind)
-        lock.lock()
-        defer { lock.unlock() }
-        let previous = counts[key]
-        counts[key] = BackendFailureCount(
-            backend: backend, kind: kind, count: (previous?.count ?? 0) + 1,
-            first: previous?.first ?? String(describing: error))
-        return previous == nil
+        return state.withLock { state in
+            let previous = state.counts[key]
+            state.counts[key] = BackendFailureCount(
+                backend: backend, kind: kind, count: (previous?.count ?? 0) + 1,
+                first: previous?.first ?? String(describing: error))
+            return previous == nil
+        }
     }
 
     /// The counts so far, in the order the kinds first failed.
-    var all: [BackendFailureCount] {
-        lock.lock()
-        defer { lock.unlock() }
-        return Array(counts.values)
-    }
+    var all: [BackendFailureCount] { state.withLock { Array($0.counts.values) } }
 
     /// The summary of every count, the first time it is asked for after a failure; nil afterwards or when
     /// nothing failed.
     func takeSummary() -> String? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !summarized, !counts.isEmpty else { return nil }
-        summarized = true
-        return "failures while storing, by backend and kind: "
-            + counts.values.map(\.description).joined(separator: "; ")
+        state.withLock { state in
+            guard !state.summarized, !state.counts.isEmpty else { return nil }
+            state.summarized = true
+            return "failures while storing, by backend and kind: "
+                + state.counts.values.map(\.description).joined(separator: "; ")
+        }
     }
 }

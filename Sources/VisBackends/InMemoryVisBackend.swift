@@ -12,7 +12,7 @@ import VisCore
 ///
 /// It keeps the backend contract: calls after ``close()`` throw ``VisBackendError/closed(backend:)`` and are not
 /// recorded; ``isOpened`` shows whether the backend was used (lazy opening).
-public final class InMemoryVisBackend: VisBackend, @unchecked Sendable {
+public final class InMemoryVisBackend: VisBackend, Sendable {
     /// One recorded call.
     public enum Record: Sendable, Equatable {
         case config(Config)
@@ -24,10 +24,13 @@ public final class InMemoryVisBackend: VisBackend, @unchecked Sendable {
         case close
     }
 
-    private let lock = NSLock()
-    private var storage: [Record] = []
-    private var opened = false
-    private var closed = false
+    private struct State {
+        var records: [Record] = []
+        var opened = false
+        var closed = false
+    }
+
+    private let state = LockedValue(State())
     private let directory: String?
 
     /// Creates an empty recorder. `saveDir` is only reported through ``saveDir`` (nothing is written).
@@ -46,25 +49,13 @@ public final class InMemoryVisBackend: VisBackend, @unchecked Sendable {
     }
 
     /// Every call so far, in order (including `flush` and `close`).
-    public var records: [Record] {
-        lock.lock()
-        defer { lock.unlock() }
-        return storage
-    }
+    public var records: [Record] { state.withLock { $0.records } }
 
     /// Whether any `add*` call or ``experiment`` access reached the backend.
-    public var isOpened: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return opened
-    }
+    public var isOpened: Bool { state.withLock { $0.opened } }
 
     /// Whether ``close()`` was called.
-    public var isClosed: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return closed
-    }
+    public var isClosed: Bool { state.withLock { $0.closed } }
 
     /// The values logged under `name` by `addScalar` and `addScalars`, with their steps, in order.
     public func scalars(named name: String) -> [(step: Int, value: ScalarValue)] {
@@ -88,17 +79,15 @@ public final class InMemoryVisBackend: VisBackend, @unchecked Sendable {
 
     /// Forgets the records (the open and closed state stay).
     public func removeAllRecords() {
-        lock.lock()
-        defer { lock.unlock() }
-        storage.removeAll()
+        state.withLock { $0.records.removeAll() }
     }
 
     private func record(_ entry: Record?) throws {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !closed else { throw VisBackendError.closed(backend: "InMemoryVisBackend") }
-        opened = true
-        if let entry { storage.append(entry) }
+        try state.withLock { state in
+            guard !state.closed else { throw VisBackendError.closed(backend: "InMemoryVisBackend") }
+            state.opened = true
+            if let entry { state.records.append(entry) }
+        }
     }
 
     public func addConfig(_ config: Config) throws { try record(.config(config)) }
@@ -118,17 +107,17 @@ public final class InMemoryVisBackend: VisBackend, @unchecked Sendable {
     }
 
     public func flush() {
-        lock.lock()
-        defer { lock.unlock() }
-        if !closed { storage.append(.flush) }
+        state.withLock { state in
+            if !state.closed { state.records.append(.flush) }
+        }
     }
 
     public func close() {
-        lock.lock()
-        defer { lock.unlock() }
-        if !closed {
-            closed = true
-            storage.append(.close)
+        state.withLock { state in
+            if !state.closed {
+                state.closed = true
+                state.records.append(.close)
+            }
         }
     }
 }

@@ -50,10 +50,13 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     private let writer: BackgroundWriter
     private let logger: Logger
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var scalarFile: AppendFile?
-    private var extraFiles: [String: AppendFile] = [:]
+    /// The main scalar file once the backend is open, and the `addScalars` files by `filePath`.
+    private struct Files {
+        var scalar: AppendFile?
+        var extra: [String: AppendFile] = [:]
+    }
+
+    private let files = LockedValue(Files())
 
     /// Creates a backend writing into `saveDir`. Nothing is created on disk until the first `add*` call.
     ///
@@ -139,15 +142,19 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
 
     /// Opens the backend on first use: creates the save directory. Returns the main scalar file.
     private func open() throws -> AppendFile {
-        lock.lock()
-        defer { lock.unlock() }
-        if let scalarFile { return scalarFile }
-        if writer.isClosed { throw VisBackendError.closed(backend: "LocalVisBackend(\(saveDirectory))") }
-        try AtomicFileWrite.createDirectory(saveDirectory)
-        logger.debug("LocalVisBackend opened \(saveDirectory)")
-        let file = AppendFile(path: path(scalarSaveFile))
-        scalarFile = file
-        return file
+        try files.withLock { files in
+            if let scalar = files.scalar { return scalar }
+            if writer.isClosed { throw VisBackendError.closed(backend: "LocalVisBackend(\(saveDirectory))") }
+            do {
+                try FileIO.createDirectory(saveDirectory)
+            } catch let error as VisCoreError {
+                throw VisBackendError.file(error, path: saveDirectory)
+            }
+            logger.debug("LocalVisBackend opened \(saveDirectory)")
+            let file = AppendFile(path: path(scalarSaveFile))
+            files.scalar = file
+            return file
+        }
     }
 
     public func addConfig(_ config: Config) throws {
@@ -157,7 +164,11 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         _ = try open()
         let target = path(fileName)
         try writer.submit(cost: bytes.count) {
-            try AtomicFileWrite.write(bytes, to: target)
+            do {
+                try FileIO.writeAtomically(bytes, to: target, createDirectories: true)
+            } catch let error as VisCoreError {
+                throw VisBackendError.file(error, path: target)
+            }
         }
     }
 
@@ -179,7 +190,11 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             } catch {
                 throw VisBackendError.encodingFailed(name: name, reason: String(describing: error))
             }
-            try AtomicFileWrite.write(data, to: target)
+            do {
+                try FileIO.writeAtomically(data, to: target, createDirectories: true)
+            } catch let error as VisCoreError {
+                throw VisBackendError.file(error, path: target)
+            }
         }
     }
 
@@ -215,14 +230,19 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
                 actual: filePath)
         }
         _ = try open()
-        lock.lock()
-        defer { lock.unlock() }
-        if let file = extraFiles[filePath] { return file }
-        let target = path(filePath)
-        try AtomicFileWrite.createDirectory((target as NSString).deletingLastPathComponent)
-        let file = AppendFile(path: target)
-        extraFiles[filePath] = file
-        return file
+        return try files.withLock { files in
+            if let file = files.extra[filePath] { return file }
+            let target = path(filePath)
+            let directory = (target as NSString).deletingLastPathComponent
+            do {
+                try FileIO.createDirectory(directory)
+            } catch let error as VisCoreError {
+                throw VisBackendError.file(error, path: directory)
+            }
+            let file = AppendFile(path: target)
+            files.extra[filePath] = file
+            return file
+        }
     }
 
     public func flush() {

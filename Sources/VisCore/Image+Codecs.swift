@@ -58,7 +58,7 @@ extension Image {
     ///   empty, truncated or malformed file, `.unsupportedFormat` when the signature is neither PNG nor JPEG,
     ///   `.tooLarge` when the header declares more than ``Image/maximumSampleCount`` samples.
     public init(contentsOfFile path: String) throws {
-        let bytes = try _FileIO.read(path)
+        let bytes = try FileIO.read(path)
         self = try Image._decode(bytes, source: path)
     }
 
@@ -109,7 +109,7 @@ extension Image {
     ///
     /// - Throws: as ``pngData(compressionLevel:)``, and ``VisCoreError/io(path:reason:)`` when writing fails.
     public func writePNG(to path: String, compressionLevel: Int = 6) throws {
-        try _FileIO.writeAtomically(try pngData(compressionLevel: compressionLevel), to: path)
+        try FileIO.writeAtomically(try pngData(compressionLevel: compressionLevel), to: path)
     }
 
     /// Encodes the image as a baseline JPEG (4:2:0 chroma subsampling for RGB, as Pillow and OpenCV do).
@@ -129,7 +129,7 @@ extension Image {
     ///
     /// - Throws: as ``jpegData(quality:)``, and ``VisCoreError/io(path:reason:)`` when writing fails.
     public func writeJPEG(to path: String, quality: Int = 95) throws {
-        try _FileIO.writeAtomically(try jpegData(quality: quality), to: path)
+        try FileIO.writeAtomically(try jpegData(quality: quality), to: path)
     }
 
     /// Writes the image as PNG or JPEG, chosen by the extension of `path` (`.png`, `.jpg`, `.jpeg`).

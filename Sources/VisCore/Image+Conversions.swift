@@ -30,7 +30,7 @@ extension Image {
                 case (_, .gray):
                     for index in 0..<count {
                         let base = index * sourceChannels
-                        output[index] = Image._luma(input[base], input[base + 1], input[base + 2])
+                        output[index] = Color.luma(red: input[base], green: input[base + 1], blue: input[base + 2])
                     }
                 default:
                     // RGB ↔ RGBA: copy the colour samples, add opaque alpha or drop it.
@@ -71,11 +71,6 @@ extension Image {
         return Image(_unchecked: width, height: height, layout: .rgb, pixels: result)
     }
 
-    /// Pillow's BT.601 luma (`convert("L")`), in 16-bit fixed point with rounding.
-    @inline(__always)
-    static func _luma(_ red: UInt8, _ green: UInt8, _ blue: UInt8) -> UInt8 {
-        UInt8(truncatingIfNeeded: (Int(red) * 19595 + Int(green) * 38470 + Int(blue) * 7471 + 0x8000) >> 16)
-    }
 }
 
 extension Color {
@@ -83,7 +78,7 @@ extension Color {
     /// red/green/blue for RGB, and red/green/blue/alpha for RGBA.
     public func samples(for layout: PixelLayout) -> [UInt8] {
         switch layout {
-        case .gray: return [Image._luma(red, green, blue)]
+        case .gray: return [luma]
         case .rgb: return [red, green, blue]
         case .rgba: return [red, green, blue, alpha]
         }

@@ -24,23 +24,25 @@ public enum DType: String, Sendable, Hashable, CaseIterable, CustomStringConvert
 }
 
 /// A scalar that one of the ``NDArray`` storage cases holds: `Float`, `Double`, the fixed-width integers and
-/// `Bool`. The requirements are the conversions ``NDArray/converted(to:)`` uses; user code rarely calls them.
+/// `Bool`; this module conforms exactly those.
+///
+/// Its other requirements, the storage and conversion plumbing ``NDArray/converted(to:)`` uses, are SPI
+/// (`NDArrayStorage`): not part of the public API, so that other types cannot claim a storage case.
 public protocol NDArrayElement: Sendable, Equatable {
     /// The dtype whose storage holds this type.
     static var dtype: DType { get }
     /// Wraps a flat array of this type as storage.
-    static func _wrap(_ values: [Self]) -> NDArray.Storage
+    @_spi(NDArrayStorage) static func _wrap(_ values: [Self]) -> NDArray.Storage
     /// The flat array, when `storage` holds this type.
-    static func _unwrap(_ storage: NDArray.Storage) -> [Self]?
+    @_spi(NDArrayStorage) static func _unwrap(_ storage: NDArray.Storage) -> [Self]?
     /// The value as a lossless-as-possible scalar.
-    var _scalar: _NDScalar { get }
+    @_spi(NDArrayStorage) var _scalar: _NDScalar { get }
     /// Converts with NumPy `astype` rules (see ``NDArray/converted(to:)``).
-    init(_scalar: _NDScalar)
+    @_spi(NDArrayStorage) init(_scalar: _NDScalar)
 }
 
-/// A widened scalar used to convert between element types. Internal plumbing, public only because
-/// ``NDArrayElement`` requirements mention it.
-public enum _NDScalar: Sendable {
+/// A widened scalar used to convert between element types (SPI: ``NDArrayElement``'s requirements mention it).
+@_spi(NDArrayStorage) public enum _NDScalar: Sendable {
     case signed(Int64)
     case unsigned(UInt64)
     case floating(Double)
@@ -60,7 +62,7 @@ func _saturatingInteger<I: FixedWidthInteger>(_ value: Double, as _: I.Type) -> 
 
 extension NDArrayElement where Self: FixedWidthInteger {
     @inlinable
-    public init(_scalar scalar: _NDScalar) {
+    @_spi(NDArrayStorage) public init(_scalar scalar: _NDScalar) {
         switch scalar {
         // Integer → integer keeps the low bits, like NumPy's astype.
         case .signed(let value): self = Self(truncatingIfNeeded: value)
@@ -72,18 +74,18 @@ extension NDArrayElement where Self: FixedWidthInteger {
 }
 
 extension NDArrayElement where Self: FixedWidthInteger & SignedInteger {
-    @inlinable public var _scalar: _NDScalar { .signed(Int64(self)) }
+    @inlinable @_spi(NDArrayStorage) public var _scalar: _NDScalar { .signed(Int64(self)) }
 }
 
 extension NDArrayElement where Self: FixedWidthInteger & UnsignedInteger {
-    @inlinable public var _scalar: _NDScalar { .unsigned(UInt64(self)) }
+    @inlinable @_spi(NDArrayStorage) public var _scalar: _NDScalar { .unsigned(UInt64(self)) }
 }
 
 extension NDArrayElement where Self: BinaryFloatingPoint {
-    @inlinable public var _scalar: _NDScalar { .floating(Double(self)) }
+    @inlinable @_spi(NDArrayStorage) public var _scalar: _NDScalar { .floating(Double(self)) }
 
     @inlinable
-    public init(_scalar scalar: _NDScalar) {
+    @_spi(NDArrayStorage) public init(_scalar scalar: _NDScalar) {
         switch scalar {
         case .signed(let value): self = Self(value)
         case .unsigned(let value): self = Self(value)
@@ -95,8 +97,8 @@ extension NDArrayElement where Self: BinaryFloatingPoint {
 
 extension Float: NDArrayElement {
     public static var dtype: DType { .float32 }
-    public static func _wrap(_ values: [Float]) -> NDArray.Storage { .float32(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Float]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Float]) -> NDArray.Storage { .float32(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Float]? {
         if case .float32(let values) = storage { return values }
         return nil
     }
@@ -104,8 +106,8 @@ extension Float: NDArrayElement {
 
 extension Double: NDArrayElement {
     public static var dtype: DType { .float64 }
-    public static func _wrap(_ values: [Double]) -> NDArray.Storage { .float64(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Double]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Double]) -> NDArray.Storage { .float64(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Double]? {
         if case .float64(let values) = storage { return values }
         return nil
     }
@@ -113,8 +115,8 @@ extension Double: NDArrayElement {
 
 extension Int8: NDArrayElement {
     public static var dtype: DType { .int8 }
-    public static func _wrap(_ values: [Int8]) -> NDArray.Storage { .int8(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Int8]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Int8]) -> NDArray.Storage { .int8(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Int8]? {
         if case .int8(let values) = storage { return values }
         return nil
     }
@@ -122,8 +124,8 @@ extension Int8: NDArrayElement {
 
 extension Int16: NDArrayElement {
     public static var dtype: DType { .int16 }
-    public static func _wrap(_ values: [Int16]) -> NDArray.Storage { .int16(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Int16]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Int16]) -> NDArray.Storage { .int16(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Int16]? {
         if case .int16(let values) = storage { return values }
         return nil
     }
@@ -131,8 +133,8 @@ extension Int16: NDArrayElement {
 
 extension Int32: NDArrayElement {
     public static var dtype: DType { .int32 }
-    public static func _wrap(_ values: [Int32]) -> NDArray.Storage { .int32(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Int32]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Int32]) -> NDArray.Storage { .int32(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Int32]? {
         if case .int32(let values) = storage { return values }
         return nil
     }
@@ -140,8 +142,8 @@ extension Int32: NDArrayElement {
 
 extension Int64: NDArrayElement {
     public static var dtype: DType { .int64 }
-    public static func _wrap(_ values: [Int64]) -> NDArray.Storage { .int64(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Int64]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Int64]) -> NDArray.Storage { .int64(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Int64]? {
         if case .int64(let values) = storage { return values }
         return nil
     }
@@ -149,8 +151,8 @@ extension Int64: NDArrayElement {
 
 extension UInt8: NDArrayElement {
     public static var dtype: DType { .uint8 }
-    public static func _wrap(_ values: [UInt8]) -> NDArray.Storage { .uint8(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [UInt8]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [UInt8]) -> NDArray.Storage { .uint8(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [UInt8]? {
         if case .uint8(let values) = storage { return values }
         return nil
     }
@@ -158,8 +160,8 @@ extension UInt8: NDArrayElement {
 
 extension UInt16: NDArrayElement {
     public static var dtype: DType { .uint16 }
-    public static func _wrap(_ values: [UInt16]) -> NDArray.Storage { .uint16(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [UInt16]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [UInt16]) -> NDArray.Storage { .uint16(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [UInt16]? {
         if case .uint16(let values) = storage { return values }
         return nil
     }
@@ -167,8 +169,8 @@ extension UInt16: NDArrayElement {
 
 extension UInt32: NDArrayElement {
     public static var dtype: DType { .uint32 }
-    public static func _wrap(_ values: [UInt32]) -> NDArray.Storage { .uint32(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [UInt32]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [UInt32]) -> NDArray.Storage { .uint32(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [UInt32]? {
         if case .uint32(let values) = storage { return values }
         return nil
     }
@@ -176,8 +178,8 @@ extension UInt32: NDArrayElement {
 
 extension UInt64: NDArrayElement {
     public static var dtype: DType { .uint64 }
-    public static func _wrap(_ values: [UInt64]) -> NDArray.Storage { .uint64(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [UInt64]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [UInt64]) -> NDArray.Storage { .uint64(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [UInt64]? {
         if case .uint64(let values) = storage { return values }
         return nil
     }
@@ -185,14 +187,14 @@ extension UInt64: NDArrayElement {
 
 extension Bool: NDArrayElement {
     public static var dtype: DType { .bool }
-    public static func _wrap(_ values: [Bool]) -> NDArray.Storage { .bool(values) }
-    public static func _unwrap(_ storage: NDArray.Storage) -> [Bool]? {
+    @_spi(NDArrayStorage) public static func _wrap(_ values: [Bool]) -> NDArray.Storage { .bool(values) }
+    @_spi(NDArrayStorage) public static func _unwrap(_ storage: NDArray.Storage) -> [Bool]? {
         if case .bool(let values) = storage { return values }
         return nil
     }
-    public var _scalar: _NDScalar { .bool(self) }
+    @_spi(NDArrayStorage) public var _scalar: _NDScalar { .bool(self) }
     /// Non-zero is `true` (NaN too, as in NumPy).
-    public init(_scalar scalar: _NDScalar) {
+    @_spi(NDArrayStorage) public init(_scalar scalar: _NDScalar) {
         switch scalar {
         case .signed(let value): self = value != 0
         case .unsigned(let value): self = value != 0

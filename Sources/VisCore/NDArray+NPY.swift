@@ -13,7 +13,7 @@ extension NDArray {
     ///   strings, structured); ``VisCoreError/tooLarge(source:reason:)`` when the shape overflows. Every error
     ///   names `path`.
     public init(npyFile path: String) throws {
-        try self.init(npyData: try _FileIO.read(path), source: path)
+        try self.init(npyData: try FileIO.read(path), source: path)
     }
 
     /// Decodes `.npy` bytes; `source` names them in errors (a path, or `"<bytes>"`).
@@ -32,7 +32,7 @@ extension NDArray {
     ///
     /// - Throws: ``VisCoreError/io(path:reason:)``.
     public func writeNPY(to path: String) throws {
-        try _FileIO.writeAtomically(npyData(), to: path)
+        try FileIO.writeAtomically(npyData(), to: path)
     }
 
     static let _npyMagic: [UInt8] = [0x93] + Array("NUMPY".utf8)

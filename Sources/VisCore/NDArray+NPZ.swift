@@ -10,7 +10,7 @@ extension NDArray {
     ///   names `path[member]`); ``VisCoreError/unsupportedFormat(source:reason:)`` for encryption, other
     ///   compression methods or dtypes.
     public static func loadNPZ(from path: String) throws -> [String: NDArray] {
-        try loadNPZ(data: try _FileIO.read(path), source: path)
+        try loadNPZ(data: try FileIO.read(path), source: path)
     }
 
     /// Reads every array in `.npz` bytes; `source` names them in errors.
@@ -51,6 +51,6 @@ extension NDArray {
     ///
     /// - Throws: As ``npzData(_:)``, and ``VisCoreError/io(path:reason:)``.
     public static func writeNPZ(_ arrays: [String: NDArray], to path: String) throws {
-        try _FileIO.writeAtomically(try npzData(arrays), to: path)
+        try FileIO.writeAtomically(try npzData(arrays), to: path)
     }
 }

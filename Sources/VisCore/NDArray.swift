@@ -173,7 +173,6 @@ public struct NDArray: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The flat row-major elements when the dtype is `T`'s, else `nil` (use ``converted(to:)`` first).
-    @inlinable
     public func values<T: NDArrayElement>(as type: T.Type = T.self) -> [T]? {
         T._unwrap(storage)
     }
@@ -281,7 +280,6 @@ public struct NDArray: Sendable, Equatable, CustomStringConvertible {
     /// The elements as flat row-major `Double`s (converted if needed).
     public func toDouble() -> [Double] { _flat(Double.self) }
 
-    @inlinable
     func _flat<T: NDArrayElement>(_ type: T.Type) -> [T] {
         if let same = T._unwrap(storage) { return same }
         return storage._apply(_Convert<T>())
@@ -339,10 +337,8 @@ struct _Slice: _StorageReader {
     func read<T: NDArrayElement>(_ values: [T]) -> NDArray.Storage { T._wrap(Array(values[range])) }
 }
 
-@usableFromInline
 struct _Convert<D: NDArrayElement>: _StorageReader {
-    @usableFromInline init() {}
-    @inlinable
+    init() {}
     func read<T: NDArrayElement>(_ values: [T]) -> [D] { values.map { D(_scalar: $0._scalar) } }
 }
 

@@ -37,9 +37,7 @@ public struct Canvas: Sendable {
     {
         let fill: [UInt8]
         switch layout {
-        case .gray:
-            let luma: Double = 0.299 * Double(background.red) + 0.587 * Double(background.green) + 0.114 * Double(background.blue)
-            fill = [UInt8(luma.rounded())]
+        case .gray: fill = [background.luma]
         case .rgb: fill = [background.red, background.green, background.blue]
         case .rgba: fill = [background.red, background.green, background.blue, background.alpha]
         }

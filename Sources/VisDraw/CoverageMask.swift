@@ -39,7 +39,7 @@ extension Image {
     /// Composites `color` onto the image through `mask` with source-over blending: each pixel moves towards the
     /// colour by `coverage/255 · color.alpha/255 · opacity`. Pixels outside the image are ignored. On RGBA
     /// images the alpha channel is composited too (`αout = αs + αd·(1 − αs)`); gray images receive the
-    /// colour's luma (ITU-R BT.601).
+    /// colour's luma, as ``Image/converted(to:)`` computes it (Pillow's ITU-R BT.601 weights).
     public mutating func composite(_ mask: CoverageMask, color: Color, opacity: Double = 1) {
         _ = _composite(mask, color: color, opacity: opacity)
     }

@@ -26,9 +26,8 @@ struct _SpanBlender {
         self.red = Int(color.red)
         self.green = Int(color.green)
         self.blue = Int(color.blue)
-        // ITU-R BT.601 luma for gray targets.
-        let luma: Double = 0.299 * Double(color.red) + 0.587 * Double(color.green) + 0.114 * Double(color.blue)
-        self.gray = Int(luma.rounded())
+        // Gray targets get the colour's luma, the rule of `Image.converted(to: .gray)`.
+        self.gray = Int(color.luma)
         let (r, g, b) = (color.red, color.green, color.blue)
         switch layout.channels {
         case 3: pattern = _colorPattern(SIMD4(r, g, b, 0), channels: 3)

@@ -126,8 +126,8 @@ package enum _ArrayField {
 package final class _ArrayFileResolver: @unchecked Sendable {
     /// The directory relative references resolve against; `nil` leaves them relative to the current directory.
     package let baseDirectory: String?
-    private let lock = NSLock()
-    private var archives: [String: [String: NDArray]] = [:]
+    /// The arrays of each `.npz` file read so far, by resolved path.
+    private let archives = LockedValue<[String: [String: NDArray]]>([:])
 
     package init(baseDirectory: String?) {
         self.baseDirectory = baseDirectory
@@ -182,14 +182,10 @@ package final class _ArrayFileResolver: @unchecked Sendable {
     }
 
     private func archive(_ path: String) throws -> [String: NDArray] {
-        lock.lock()
-        let cached = archives[path]
-        lock.unlock()
-        if let cached { return cached }
+        // Read outside the lock, so that two files load concurrently.
+        if let cached = archives.withLock({ $0[path] }) { return cached }
         let arrays = try NDArray.loadNPZ(from: path)
-        lock.lock()
-        archives[path] = arrays
-        lock.unlock()
+        archives.withLock { $0[path] = arrays }
         return arrays
     }
 }

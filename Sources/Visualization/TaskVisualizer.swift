@@ -112,20 +112,11 @@ public enum TaskKind: String, Sendable, Hashable, CaseIterable, CustomStringConv
 final class _TaskVisualizerSlot: @unchecked Sendable {
     /// Held for a whole `addDatasample`; recursive so that a warning handler may call back into the visualizer.
     let sequenceLock = NSRecursiveLock()
-    private let lock = NSLock()
-    private var _visualizer: (any TaskVisualizer)?
+    private let _visualizer = LockedValue<(any TaskVisualizer)?>(nil)
 
     var visualizer: (any TaskVisualizer)? {
-        get {
-            lock.lock()
-            defer { lock.unlock() }
-            return _visualizer
-        }
-        set {
-            lock.lock()
-            _visualizer = newValue
-            lock.unlock()
-        }
+        get { _visualizer.withLock { $0 } }
+        set { _visualizer.withLock { $0 = newValue } }
     }
 }
 

@@ -79,9 +79,9 @@ extension Visualizer {
             throw FeatmapError.invalidArgument(
                 argument: "featmap", expected: "a non-empty map (C, H, W all at least 1)", actual: "shape \(featmap.shape)")
         }
-        try _Heatmap.checkNumeric(featmap, argument: "featmap")
-        try _Heatmap.checkFinite(featmap, argument: "featmap")
-        try _Heatmap.checkAlpha(alpha)
+        try _FeatmapArguments.checkNumeric(featmap, argument: "featmap")
+        try _FeatmapArguments.checkFinite(featmap, argument: "featmap")
+        try _FeatmapArguments.checkAlpha(alpha)
         let request = _FeatmapRequest(
             channels: featmap.shape[0], height: featmap.shape[1], width: featmap.shape[2],
             reduction: channelReduction, topk: topk, arrangement: arrangement, alpha: alpha, colormap: colormap)
@@ -90,10 +90,7 @@ extension Visualizer {
             if let warningHandler { warningHandler(warning) } else { _featmapLogger.warning("\(warning)") }
         }
         try request.checkBranch(plan: plan)
-        if case .float64(let values) = featmap.storage {
-            return try request.draw(values, plan: plan)
-        }
-        return try request.draw(featmap.toFloat32(), plan: plan)
+        return try request.draw(featmap, plan: plan)
     }
 
     /// ``drawFeatmap(_:overlaidImage:channelReduction:topk:arrangement:resizeShape:alpha:colormap:warningHandler:)``
@@ -173,7 +170,7 @@ struct _FeatmapRequest {
             }
             try _FeatmapRequest.checkOutput(height: resizeShape.height, width: resizeShape.width, argument: "resizeShape")
         }
-        if var image = try overlaidImage.map({ try _Heatmap.rgb($0) }) {
+        if var image = try overlaidImage.map({ try _FeatmapArguments.rgb($0) }) {
             guard !image.isEmpty else {
                 throw FeatmapError.invalidArgument(
                     argument: "overlaidImage", expected: "a non-empty image", actual: "\(image.width)×\(image.height)")
@@ -229,72 +226,56 @@ struct _FeatmapRequest {
         }
     }
 
-    /// Draws the branch taken, for a map already in its computing precision.
-    func draw<T: _TorchFloat>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
+    /// Draws the branch taken.
+    func draw(_ featmap: NDArray, plan: _FeatmapPlan) throws -> Image {
+        let pipeline = FeatmapPipeline(
+            featmap: featmap, outHeight: plan.height, outWidth: plan.width, image: plan.image, alpha: alpha,
+            colormap: colormap)
+        let heatmap: Image?
         switch reduction {
         case .squeezeMean:
-            let mean = _FeatmapReduction.channelMeanForHeatmap(
-                planes, channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width)
-            return try heatmap(mean, planes: 1, plan: plan)
+            heatmap = try pipeline.meanHeatmap()
         case .selectMax:
-            let best = ranking(planes, plan: plan)[0]
-            return try heatmap(resizedChannels(planes, best..<(best + 1), plan: plan), planes: 1, plan: plan)
+            let best = pipeline.rankedChannels()[0]
+            heatmap = try pipeline.heatmap(channels: best..<(best + 1))
         case .none where topk <= 0:
-            return try heatmap(resizedChannels(planes, 0..<channels, plan: plan), planes: channels, plan: plan)
+            heatmap = try pipeline.heatmap(channels: 0..<channels)
         case .none:
-            return try grid(planes, plan: plan)
+            heatmap = try grid(pipeline, plan: plan)
         }
+        // A finite map can still overflow to infinity when averaged or resized (values near the type's limit).
+        guard let heatmap else { throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil) }
+        return heatmap
     }
 
     /// The top-k grid. Cells are computed concurrently, each resized channel painted straight into the output;
     /// then labels are drawn in order, and a label that spills into a later cell has that cell painted again
-    /// over it, as in matplotlib, which draws each subplot's image and label in turn.
-    private func grid<T: _TorchFloat>(_ planes: [T], plan: _FeatmapPlan) throws -> Image {
-        let shown = Array(ranking(planes, plan: plan).prefix(min(channels, topk)))
+    /// over it, as in matplotlib, which draws each subplot's image and label in turn. `nil` when a resized
+    /// channel is not finite.
+    private func grid(_ pipeline: FeatmapPipeline, plan: _FeatmapPlan) throws -> Image? {
+        let shown = Array(pipeline.rankedChannels().prefix(min(channels, topk)))
         let (outputWidth, outputHeight) = (plan.width * arrangement.columns, plan.height * arrangement.rows)
-        let painter = _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap)
-        let resize = _TorchBilinear<T>(
-            channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width)
-        let failures = _CellFailures()
-        let cell = _GridCell(
-            shown: shown, resize: resize, painter: painter, columns: arrangement.columns, outputWidth: outputWidth,
-            plan: plan)
-        let pixels = [UInt8](unsafeUninitializedCapacity: outputWidth * outputHeight * 3) { output, initialized in
-            let target = _SharedPointer(output)
-            // Each worker paints every `workers`-th cell, reusing one resized plane (fresh planes cost page faults).
-            let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, shown.count))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var plane = _GridCell<T>.Plane(cell: cell)
-                for index in stride(from: worker, to: shown.count, by: workers) {
-                    do { try cell.paint(index, planes, into: target.value, plane: &plane) } catch { failures.record(error) }
-                }
-            }
-            // Cells beyond the channels drawn are white.
-            for index in shown.count..<(arrangement.rows * arrangement.columns) {
-                let origin = cell.origin(index)
-                for row in origin.y..<(origin.y + plan.height) {
-                    let start = (row * outputWidth + origin.x) * 3
-                    UnsafeMutableBufferPointer(rebasing: output[start..<(start + plan.width * 3)]).initialize(repeating: 255)
-                }
-            }
-            initialized = outputWidth * outputHeight * 3
-        }
-        try failures.rethrow()
+        guard let pixels = pipeline.gridPixels(shown: shown, rows: arrangement.rows, columns: arrangement.columns)
+        else { return nil }
         var output = try Image(width: outputWidth, height: outputHeight, layout: .rgb, pixels: pixels)
+        func origin(_ index: Int) -> (x: Int, y: Int) {
+            let (row, column) = index.quotientAndRemainder(dividingBy: arrangement.columns)
+            return (column * plan.width, row * plan.height)
+        }
         for (index, channel) in shown.enumerated() {
-            let origin = cell.origin(index)
+            let corner = origin(index)
             let bounds = try output.drawText(
-                "channel: \(channel)", x: Double(origin.x) + _featmapLabelOffset.x,
-                y: Double(origin.y) + _featmapLabelOffset.y, style: _featmapLabelStyle)
+                "channel: \(channel)", x: Double(corner.x) + _featmapLabelOffset.x,
+                y: Double(corner.y) + _featmapLabelOffset.y, style: _featmapLabelStyle)
             guard let bounds else { continue }
             for later in (index + 1)..<shown.count {
-                let corner = cell.origin(later)
+                let corner = origin(later)
                 let overlaps = bounds.x < Double(corner.x + plan.width) && bounds.x + bounds.width > Double(corner.x)
                     && bounds.y < Double(corner.y + plan.height) && bounds.y + bounds.height > Double(corner.y)
-                if overlaps {
-                    var plane = _GridCell<T>.Plane(cell: cell)
-                    try output.pixels.withUnsafeMutableBufferPointer { try cell.paint(later, planes, into: $0, plane: &plane) }
+                let repainted = !overlaps || output.pixels.withUnsafeMutableBufferPointer {
+                    pipeline.repaintCell(later, shown: shown, columns: arrangement.columns, in: $0)
                 }
+                guard repainted else { return nil }
             }
         }
         blackenLabelSpills(in: &output, drawnCells: shown.count, plan: plan)
@@ -321,109 +302,5 @@ struct _FeatmapRequest {
                 }
             }
         }
-    }
-
-    /// Channels by their sum after resizing, largest first.
-    private func ranking<T: _TorchFloat>(_ planes: [T], plan: _FeatmapPlan) -> [Int] {
-        _FeatmapReduction.ranked(_FeatmapReduction.resizedChannelSums(
-            planes, channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width))
-    }
-
-    /// The `range` of channels, resized to the plan's size as PyTorch resizes them within the whole map.
-    private func resizedChannels<T: _TorchFloat>(_ planes: [T], _ range: Range<Int>, plan: _FeatmapPlan) -> [T] {
-        let resize = _TorchBilinear<T>(
-            channels: channels, height: height, width: width, outHeight: plan.height, outWidth: plan.width)
-        return planes.withUnsafeBufferPointer { input in range.flatMap { resize.resized(input, channel: $0) } }
-    }
-
-    /// One heatmap of `planes` (1 or 3) planes at the plan's size, over the plan's image.
-    private func heatmap<T: _TorchFloat>(_ values: [T], planes: Int, plan: _FeatmapPlan) throws -> Image {
-        // One plane is checked while its range is found; three are normalised jointly, so checked here.
-        if planes == 3 { try Self.checkFinite(values) }
-        return try _Heatmap.render(
-            values, planes: planes, height: plan.height, width: plan.width,
-            painter: _Heatmap.Painter(image: plan.image, alpha: alpha, colormap: colormap), argument: "featmap")
-    }
-
-    /// A finite map can still overflow to infinity when averaged or resized (values near the type's limit).
-    static func checkFinite<T: _TorchFloat>(_ values: [T]) throws {
-        guard values.allSatisfy({ $0.isFinite }) else { throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil) }
-    }
-}
-
-/// One cell of the top-k grid: the resized channel's heatmap painted into the grid's pixels.
-private struct _GridCell<T: _TorchFloat>: Sendable {
-    let shown: [Int]
-    let resize: _TorchBilinear<T>
-    let painter: _Heatmap.Painter
-    let columns: Int
-    let outputWidth: Int
-    let plan: _FeatmapPlan
-
-    /// The top-left pixel of cell `index` (row-major).
-    func origin(_ index: Int) -> (x: Int, y: Int) {
-        let (row, column) = index.quotientAndRemainder(dividingBy: columns)
-        return (column * plan.width, row * plan.height)
-    }
-
-    /// A worker's buffers: the interpolated source rows of one channel for PyTorch's generic kernel with the
-    /// vector kernels (each output row is computed twice, for the range and for the levels, which only hardware
-    /// FMA makes cheaper than storing the plane); otherwise one resized channel and the resize's scratch rows.
-    struct Plane {
-        var rows: _TorchBilinearRows<T>?
-        var values: [T]
-        var scratch: _TorchBilinearScratch<T>
-
-        init(cell: _GridCell) {
-            rows = T.self == Float.self && _VectorKernels.available ? _TorchBilinearRows(resize: cell.resize) : nil
-            values = rows == nil ? [T](repeating: 0, count: cell.plan.height * cell.plan.width) : []
-            scratch = _TorchBilinearScratch(width: rows == nil ? cell.plan.width : 0)
-        }
-    }
-
-    /// Paints cell `index` (channel `shown[index]` of `planes`) into the grid `output`, resizing it into `plane`.
-    func paint(_ index: Int, _ planes: [T], into output: UnsafeMutableBufferPointer<UInt8>, plane: inout Plane) throws {
-        let corner = origin(index)
-        if var rows = plane.rows {
-            // Taken out of `plane` while loaded, so that the buffer is not copied.
-            plane.rows = nil
-            defer { plane.rows = rows }
-            planes.withUnsafeBufferPointer { rows.load($0, channel: shown[index]) }
-            guard let range = rows.finiteRange(rows: 0..<plan.height) else {
-                throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil)
-            }
-            let source = _ResizedRows(rows: rows, normalizer: _MinMaxNormalizer(minimum: range.minimum, maximum: range.maximum))
-            painter.paint(source, width: plan.width, height: plan.height, into: output, outputWidth: outputWidth, at: corner)
-            return
-        }
-        planes.withUnsafeBufferPointer { input in
-            plane.values.withUnsafeMutableBufferPointer { values in
-                resize.fill(input, channel: shown[index], rows: 0..<plan.height, into: values, scratch: &plane.scratch)
-            }
-        }
-        try plane.values.withUnsafeBufferPointer { values in
-            guard let plane = _NormalizedPlane(finite: values) else {
-                throw FeatmapError.nonFiniteValues(argument: "featmap", index: nil)
-            }
-            painter.paint(plane, width: plan.width, height: plan.height, into: output, outputWidth: outputWidth, at: corner)
-        }
-    }
-}
-
-/// The first error of the grid's concurrent cell computations, kept under a lock.
-private final class _CellFailures: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: (any Error)?
-
-    func record(_ error: any Error) {
-        lock.lock()
-        if first == nil { first = error }
-        lock.unlock()
-    }
-
-    func rethrow() throws {
-        lock.lock()
-        defer { lock.unlock() }
-        if let first { throw first }
     }
 }

@@ -161,25 +161,16 @@ extension Visualizer {
             windowName.unicodeScalars.prefix(64).map { scalar in
                 CharacterSet.alphanumerics.contains(scalar) || scalar == "-" || scalar == "_" ? Character(scalar) : "_"
             })
-        let serial = _showCounter.next()
+        let serial = _showCounter.withLock { count in
+            count += 1
+            return count
+        }
         return directory.appendingPathComponent("vis-show-\(safe.isEmpty ? "image" : safe)-\(getpid())-\(serial).png")
             .path
     }
 
-    private static let _showCounter = _Counter()
-}
-
-/// A thread-safe counter.
-private final class _Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
-
-    func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
-    }
+    /// Shows so far in this process.
+    private static let _showCounter = LockedValue(0)
 }
 
 /// DEC sixel encoding of an image, quantised to a 6×6×6 colour cube.

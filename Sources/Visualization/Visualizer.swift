@@ -92,8 +92,7 @@ public final class Visualizer: @unchecked Sendable {
     let _taskSlot = _TaskVisualizerSlot()
     private let warningHandler: VisualizerWarningHandler?
     private let errorHandler: VisBackendErrorHandler?
-    private let lock = NSLock()
-    private var state: State
+    private let state: LockedValue<State>
 
     /// Creates a visualizer. Nothing touches disk: backends open on their first use.
     ///
@@ -137,9 +136,9 @@ public final class Visualizer: @unchecked Sendable {
                 logger.error("visualizer \(visualizerName): \(error)")
                 errorHandler?(error)
             }, logger: logger)
-        self.state = State(
+        self.state = LockedValue(State(
             canvas: image.map { Canvas(image: Visualizer._drawable($0)) }, datasetMeta: nil,
-            rank: try rank ?? ProcessRank.detect())
+            rank: try rank ?? ProcessRank.detect()))
         try addBackends(backends, argument: "backends", registry: registry)
     }
 
@@ -198,9 +197,7 @@ public final class Visualizer: @unchecked Sendable {
 
     /// Runs `body` with exclusive access to the visualizer's state (drawing extensions use this).
     func withState<Result>(_ body: (inout State) throws -> Result) rethrows -> Result {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&state)
+        try state.withLock(body)
     }
 
     /// This process's rank. Only rank 0 stores; set it to simulate another rank or to override detection.

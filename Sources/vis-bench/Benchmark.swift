@@ -82,14 +82,13 @@ struct BenchRandom {
 }
 
 /// A step number shared by the runs of one workload, so that every run writes new files.
-final class StepCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = 0
+final class StepCounter: Sendable {
+    private let steps = LockedValue(0)
 
     func next() -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        value += 1
-        return value
+        steps.withLock { step in
+            step += 1
+            return step
+        }
     }
 }

@@ -153,7 +153,7 @@ do {
                 }
             }
         }
-        print("feature-map kernels: \(_VectorKernels.available ? "vector (CVisKernels)" : "portable Swift twins")")
+        print("feature-map kernels: \(FeatmapPipeline.vectorKernelsAvailable ? "vector (CVisKernels)" : "portable Swift twins")")
         #if DEBUG
         print("warning: a debug build; run `swift run -c release vis-bench` for real figures")
         #endif

@@ -8,45 +8,34 @@ import VisTestSupport
 @testable import VisBackends
 
 /// A clock that advances by `tick` seconds on every reading.
-final class WandbTestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var now: Double
+final class WandbTestClock: Sendable {
+    private let now: LockedValue<Double>
     private let tick: Double
 
     init(start: Double = 1_700_000_000, tick: Double = 0.5) {
-        now = start
+        now = LockedValue(start)
         self.tick = tick
     }
 
     var function: @Sendable () -> Double {
         { [self] in
-            lock.lock()
-            defer { lock.unlock() }
-            let value = now
-            now += tick
-            return value
+            now.withLock { now in
+                defer { now += tick }
+                return now
+            }
         }
     }
 }
 
 /// Collects the failures a run reports from its writer thread.
-final class WandbFailureCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [VisBackendError] = []
+final class WandbFailureCollector: Sendable {
+    private let failures = Recorder<VisBackendError>()
 
     var handler: VisBackendErrorHandler {
-        { [self] error in
-            lock.lock()
-            failures.append(error)
-            lock.unlock()
-        }
+        { [self] error in failures.append(error) }
     }
 
-    var all: [VisBackendError] {
-        lock.lock()
-        defer { lock.unlock() }
-        return failures
-    }
+    var all: [VisBackendError] { failures.values }
 }
 
 /// What a test reads back from a run's log.

@@ -57,7 +57,7 @@ struct CodecPNGTests {
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path)
         #expect(leftovers == ["out.png"])
         let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
-        #expect(permissions == 0o644)
+        #expect(permissions == 0o666 & ~FileIOTests.umask)
     }
 
     @Test("writing into a missing folder is an I/O error naming the path")

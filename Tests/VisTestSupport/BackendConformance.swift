@@ -132,10 +132,9 @@ public enum BackendConformance {
 }
 
 /// A thread-safe counter for tests.
-public final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+public final class Counter: Sendable {
+    private let count = LockedValue(0)
     public init() {}
-    public func increment() { lock.lock(); count += 1; lock.unlock() }
-    public var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+    public func increment() { count.withLock { $0 += 1 } }
+    public var value: Int { count.withLock { $0 } }
 }

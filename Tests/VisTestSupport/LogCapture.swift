@@ -1,10 +1,10 @@
 import Foundation
 import Logging
+import VisCore
 
 /// Collects what a `Logger` was told, so tests can check what a backend or visualizer reported.
-public final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: [(level: Logger.Level, message: String)] = []
+public final class LogCapture: Sendable {
+    private let entries = Recorder<(level: Logger.Level, message: String)>()
 
     public init() {}
 
@@ -14,23 +14,13 @@ public final class LogCapture: @unchecked Sendable {
     }
 
     /// Every message, as `level: message`.
-    public var all: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.map { "\($0.level): \($0.message)" }
-    }
+    public var all: [String] { entries.values.map { "\($0.level): \($0.message)" } }
 
     /// The messages logged at `error` level or above.
-    public var errors: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.filter { $0.level >= .error }.map(\.message)
-    }
+    public var errors: [String] { entries.values.filter { $0.level >= .error }.map(\.message) }
 
     fileprivate func add(_ level: Logger.Level, _ message: String) {
-        lock.lock()
         entries.append((level, message))
-        lock.unlock()
     }
 
     private struct Handler: LogHandler {

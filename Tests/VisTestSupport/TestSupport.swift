@@ -88,11 +88,12 @@ public enum TestSupport {
         process.standardError = err
         try process.run()
         // Read both pipes concurrently so neither child stream can fill up and block the child.
-        let errData = LockedData()
+        let errData = LockedValue(Data())
         let group = DispatchGroup()
         group.enter()
         DispatchQueue.global().async {
-            errData.set(err.fileHandleForReading.readDataToEndOfFile())
+            let data = err.fileHandleForReading.readDataToEndOfFile()
+            errData.withLock { $0 = data }
             group.leave()
         }
         let outData = out.fileHandleForReading.readDataToEndOfFile()
@@ -100,7 +101,7 @@ public enum TestSupport {
         process.waitUntilExit()
         return (
             process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData.get(), as: UTF8.self)
+            String(decoding: errData.withLock { $0 }, as: UTF8.self)
         )
     }
 
@@ -187,11 +188,12 @@ public enum TestSupportError: Error, CustomStringConvertible {
     }
 }
 
-final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.lock(); data = value; lock.unlock() }
-    func get() -> Data { lock.lock(); defer { lock.unlock() }; return data }
+/// Collects values from any thread, in the order they arrive.
+public final class Recorder<Value: Sendable>: Sendable {
+    private let storage = LockedValue<[Value]>([])
+    public init() {}
+    public func append(_ value: Value) { storage.withLock { $0.append(value) } }
+    public var values: [Value] { storage.withLock { $0 } }
 }
 
 /// A small deterministic generator (SplitMix64) so randomized tests reproduce their failures.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VisTestSupport
+@testable import VisCore
 @testable import Visualization
 
 /// Parity with MMEngine 0.10.7 itself: `FeatmapReferences/` holds seeded inputs and MMEngine's outputs, made by
@@ -168,19 +169,10 @@ struct FeatmapParityTests {
 }
 
 /// Collects warnings from a `@Sendable` handler.
-final class WarningLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [String] = []
+final class WarningLog: Sendable {
+    private let stored = Recorder<String>()
 
-    var messages: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
+    var messages: [String] { stored.values }
 
-    func append(_ message: String) {
-        lock.lock()
-        stored.append(message)
-        lock.unlock()
-    }
+    func append(_ message: String) { stored.append(message) }
 }

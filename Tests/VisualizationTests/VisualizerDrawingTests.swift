@@ -4,23 +4,14 @@ import VisTestSupport
 import Visualization
 
 /// Collects a visualizer's warnings.
-final class WarningRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [String] = []
+final class WarningRecorder: Sendable {
+    private let recorded = Recorder<String>()
 
     var handler: VisualizerWarningHandler {
-        { [self] message in
-            lock.lock()
-            recorded.append(message)
-            lock.unlock()
-        }
+        { [self] message in recorded.append(message) }
     }
 
-    var messages: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
-    }
+    var messages: [String] { recorded.values }
 }
 
 /// Shared fixtures of the drawing tests.

@@ -4,23 +4,14 @@ import VisTestSupport
 import Visualization
 
 /// Collects what `show` writes.
-final class OutputRecorder: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: [UInt8] = []
+final class OutputRecorder: Sendable {
+    private let data = LockedValue<[UInt8]>([])
 
     var write: @Sendable ([UInt8]) -> Void {
-        { [self] bytes in
-            lock.lock()
-            data += bytes
-            lock.unlock()
-        }
+        { [self] bytes in data.withLock { $0 += bytes } }
     }
 
-    var bytes: [UInt8] {
-        lock.lock()
-        defer { lock.unlock() }
-        return data
-    }
+    var bytes: [UInt8] { data.withLock { $0 } }
 
     var text: String { String(decoding: bytes, as: UTF8.self) }
 }

@@ -213,12 +213,3 @@ import Visualization
         #expect(single.backends.names == ["InMemoryVisBackend"])
     }
 }
-
-/// Collects values from any thread.
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Value] = []
-    func append(_ value: Value) { lock.lock(); storage.append(value); lock.unlock() }
-    var values: [Value] { lock.lock(); defer { lock.unlock() }; return storage }
-}
-

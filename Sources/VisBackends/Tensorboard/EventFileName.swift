@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 #if canImport(Glibc)
     import Glibc
@@ -54,16 +55,14 @@ enum _EventFileName {
         return cleaned.isEmpty ? "localhost" : cleaned
     }()
 
-    private static let counterLock = NSLock()
-    nonisolated(unsafe) private static var counter = 0
+    private static let counter = LockedValue(0)
 
     /// A process-wide counter, like TensorBoard's global uid, so two writers in one second get two files.
     private static func nextCounter() -> Int {
-        counterLock.lock()
-        defer { counterLock.unlock() }
-        let value = counter
-        counter += 1
-        return value
+        counter.withLock { count in
+            defer { count += 1 }
+            return count
+        }
     }
 }
 

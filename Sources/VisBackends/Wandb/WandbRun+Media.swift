@@ -49,11 +49,9 @@ final class _WandbImageSlot: @unchecked Sendable {
         let relative = "media/images/\(key)_\(step)_\(sha256.prefix(20)).png"
         let url = URL(fileURLWithPath: filesDirectory).appendingPathComponent(relative)
         do {
-            try FileManager.default.createDirectory(
-                at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(png).write(to: url, options: .atomic)
+            try FileIO.writeAtomically(png, to: url.path, createDirectories: true)
         } catch {
-            throw VisBackendError.io(path: url.path, reason: (error as NSError).localizedDescription)
+            throw VisBackendError.file(error, path: url.path)
         }
         var value: ConfigValue = [
             "_type": "image-file", "path": .string(relative), "sha256": .string(sha256), "size": .int(png.count),

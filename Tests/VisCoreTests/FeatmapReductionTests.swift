@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import VisTestSupport
-@testable import Visualization
+@testable import VisCore
 
 /// The reductions' arithmetic: PyTorch's summation order and the fused resize-and-mean.
 @Suite("drawFeatmap reductions")

@@ -4,8 +4,8 @@ import Foundation
 /// Whether the C row kernels of `CVisKernels` (hardware fused multiply-adds, 8-lane vectors) run natively on this
 /// CPU: x86-64 with AVX2 and FMA, or AArch64. When they do not, the portable Swift twins compute the same values.
 /// `VIS_PORTABLE_KERNELS=1` in the environment forces the portable path, to compare the two or rule one out.
-public enum _VectorKernels {
+enum _VectorKernels {
     /// Decided once per process.
-    public static let available: Bool =
+    static let available: Bool =
         ProcessInfo.processInfo.environment["VIS_PORTABLE_KERNELS"] != "1" && vis_kernels_available() != 0
 }

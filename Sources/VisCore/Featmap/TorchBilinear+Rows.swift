@@ -4,17 +4,16 @@ import CVisKernels
 /// source rows are interpolated horizontally once (the kernel's first step), and output row `r` is then
 /// `fma(upper, h0, lower·h1)` of two of them. A heatmap is normalised by its range and then coloured, so its
 /// rows are needed twice; computing them twice from these rows is cheaper than storing a large resized plane.
-public struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
+struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
     /// The resize (its kernel is ``_TorchBilinear/Kernel/generic``).
-    public let resize: _TorchBilinear<T>
+    let resize: _TorchBilinear<T>
     /// Per source row, its position in ``interpolated``, or −1 when no output row reads it.
-    @usableFromInline let slots: [Int]
+    let slots: [Int]
     /// The interpolated source rows, ``_TorchBilinear/outWidth`` values each.
-    @usableFromInline var interpolated: [T]
+    var interpolated: [T]
 
     /// Buffers for `resize`'s rows; ``load(_:channel:)`` fills them. `nil` unless the kernel is the generic one.
-    @inlinable
-    public init?(resize: _TorchBilinear<T>) {
+    init?(resize: _TorchBilinear<T>) {
         guard resize.kernel == .generic else { return nil }
         self.resize = resize
         let (slots, used) = resize._sourceRowSlots
@@ -23,8 +22,7 @@ public struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
     }
 
     /// Interpolates the source rows of `channel` of `planes` (C planes of H×W).
-    @inlinable
-    public mutating func load(_ planes: UnsafeBufferPointer<T>, channel: Int) {
+    mutating func load(_ planes: UnsafeBufferPointer<T>, channel: Int) {
         let (width, outWidth) = (resize.width, resize.outWidth)
         let base = channel * resize.height * width
         let resize = self.resize
@@ -40,8 +38,7 @@ public struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
 
     /// The smallest and largest value of the output rows `rows`; `nil` when one is NaN or infinite (a finite
     /// map near its type's limits can overflow).
-    @inlinable
-    public func finiteRange(rows: Range<Int>) -> (minimum: T, maximum: T)? {
+    func finiteRange(rows: Range<Int>) -> (minimum: T, maximum: T)? {
         var (minimum, maximum) = (T.infinity, -T.infinity)
         var finite = true
         for row in rows {
@@ -54,21 +51,18 @@ public struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
     }
 
     /// Output row `row`'s levels under `normalizer`, written to `output` (``_TorchBilinear/outWidth`` values).
-    @inlinable
-    public func levels(row: Int, normalizer: _MinMaxNormalizer<T>, into output: UnsafeMutableBufferPointer<UInt8>) {
+    func levels(row: Int, normalizer: _MinMaxNormalizer<T>, into output: UnsafeMutableBufferPointer<UInt8>) {
         withSources(of: row) { upper, h0, lower, h1 in
             normalizer._levels(upper: upper, h0, lower: lower, h1, into: output)
         }
     }
 
     /// Output row `row`'s values, written to `output` (``_TorchBilinear/outWidth`` values).
-    @inlinable
-    public func values(row: Int, into output: UnsafeMutableBufferPointer<T>) {
+    func values(row: Int, into output: UnsafeMutableBufferPointer<T>) {
         withSources(of: row) { upper, h0, lower, h1 in T._fusedMultiplyAddRow(upper, h0, lower, h1, into: output) }
     }
 
     /// The two interpolated rows output row `row` blends, with their weights.
-    @inlinable
     func withSources<Result>(
         of row: Int, _ body: (UnsafeBufferPointer<T>, T, UnsafeBufferPointer<T>, T) -> Result
     ) -> Result {
@@ -90,17 +84,16 @@ public struct _TorchBilinearRows<T: _TorchFloat>: Sendable {
 ///
 /// The row passes run the `CVisKernels` vector kernels when ``_VectorKernels/available``; the Swift loops here
 /// are their twins, operation for operation.
-public struct _ApproximateBilinearRows<T: _TorchFloat>: Sendable {
+struct _ApproximateBilinearRows<T: _TorchFloat>: Sendable {
     /// The resize whose taps (in `T`, then widened) are used.
-    public let resize: _TorchBilinear<T>
-    @usableFromInline let slots: [Int]
+    let resize: _TorchBilinear<T>
+    let slots: [Int]
     /// The interpolated source rows of the values, then of the bounds.
-    @usableFromInline let values: [Double]
-    @usableFromInline let bounds: [Double]
+    let values: [Double]
+    let bounds: [Double]
 
     /// Interpolates the source rows of `values` and `bounds` (each H×W, the resize's input size).
-    @inlinable
-    public init(resize: _TorchBilinear<T>, values: UnsafeBufferPointer<Double>, bounds: UnsafeBufferPointer<Double>) {
+    init(resize: _TorchBilinear<T>, values: UnsafeBufferPointer<Double>, bounds: UnsafeBufferPointer<Double>) {
         self.resize = resize
         let (slots, used) = resize._sourceRowSlots
         self.slots = slots
@@ -125,8 +118,7 @@ public struct _ApproximateBilinearRows<T: _TorchFloat>: Sendable {
 
     /// Output row `row` of the values, written to `output` (``_TorchBilinear/outWidth`` values). `vectorized`
     /// selects the vector kernel (for its differential tests; the default is the fastest).
-    @inlinable
-    public func values(
+    func values(
         row: Int, into output: UnsafeMutableBufferPointer<Double>, vectorized: Bool = _VectorKernels.available
     ) {
         withSources(of: row) { v0, v1, _, _, h0, h1 in
@@ -140,8 +132,7 @@ public struct _ApproximateBilinearRows<T: _TorchFloat>: Sendable {
 
     /// Folds output row `row`'s range into `minimum` and `maximum`, and its largest error bound
     /// `factor·bound + twoUnit·|value|` into `largestError`; `false` when a value or bound is NaN or infinite.
-    @inlinable
-    public func foldRange(
+    func foldRange(
         row: Int, factor: Double, twoUnit: Double, minimum: inout Double, maximum: inout Double,
         largestError: inout Double, vectorized: Bool = _VectorKernels.available
     ) -> Bool {
@@ -171,8 +162,7 @@ public struct _ApproximateBilinearRows<T: _TorchFloat>: Sendable {
     /// Output row `row` as the bounded mean needs it: `mean[i]` = the value rounded to `T`, clamped to
     /// `low...high`; `uncertain[i]` = 1 when the level `(value − origin)·scale` is closer to an integer than
     /// `twoScale·(factor·bound + fourUnit·|value|) + evaluation`, or `|level| ≥ 2^51`, else 0.
-    @inlinable
-    public func meanLevels(
+    func meanLevels(
         row: Int, origin: Double, scale: Double, twoScale: Double, factor: Double, fourUnit: Double,
         evaluation: Double, low: T, high: T, mean: UnsafeMutableBufferPointer<T>,
         uncertain: UnsafeMutableBufferPointer<UInt8>, vectorized: Bool = _VectorKernels.available
@@ -203,7 +193,6 @@ public struct _ApproximateBilinearRows<T: _TorchFloat>: Sendable {
     }
 
     /// The interpolated rows output row `row` blends (values, then bounds) and their weights.
-    @inlinable
     func withSources<Result>(
         of row: Int,
         _ body: (UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>, UnsafeBufferPointer<Double>,
