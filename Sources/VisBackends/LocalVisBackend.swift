@@ -145,11 +145,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         try files.withLock { files in
             if let scalar = files.scalar { return scalar }
             if writer.isClosed { throw VisBackendError.closed(backend: "LocalVisBackend(\(saveDirectory))") }
-            do {
-                try FileIO.createDirectory(saveDirectory)
-            } catch let error as VisCoreError {
-                throw VisBackendError.file(error, path: saveDirectory)
-            }
+            try BackendFile.createDirectory(saveDirectory)
             logger.debug("LocalVisBackend opened \(saveDirectory)")
             let file = AppendFile(path: path(scalarSaveFile))
             files.scalar = file
@@ -164,11 +160,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
         _ = try open()
         let target = path(fileName)
         try writer.submit(cost: bytes.count) {
-            do {
-                try FileIO.writeAtomically(bytes, to: target, createDirectories: true)
-            } catch let error as VisCoreError {
-                throw VisBackendError.file(error, path: target)
-            }
+            try BackendFile.write(bytes, to: target)
         }
     }
 
@@ -190,11 +182,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             } catch {
                 throw VisBackendError.encodingFailed(name: name, reason: String(describing: error))
             }
-            do {
-                try FileIO.writeAtomically(data, to: target, createDirectories: true)
-            } catch let error as VisCoreError {
-                throw VisBackendError.file(error, path: target)
-            }
+            try BackendFile.write(data, to: target)
         }
     }
 
@@ -234,11 +222,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
             if let file = files.extra[filePath] { return file }
             let target = path(filePath)
             let directory = (target as NSString).deletingLastPathComponent
-            do {
-                try FileIO.createDirectory(directory)
-            } catch let error as VisCoreError {
-                throw VisBackendError.file(error, path: directory)
-            }
+            try BackendFile.createDirectory(directory)
             let file = AppendFile(path: target)
             files.extra[filePath] = file
             return file

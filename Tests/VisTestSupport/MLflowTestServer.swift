@@ -1,5 +1,6 @@
 import Foundation
 import VisBackends
+import VisCore
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -127,41 +128,30 @@ public final class MLflowTestServer: @unchecked Sendable {
         guard let url = URL(string: address) else { return nil }
         var request = URLRequest(url: url)
         request.timeoutInterval = timeout
-        let box = LockedData()
-        let status = Counter()
+        let body = LockedValue<Data?>(nil)
         let done = DispatchSemaphore(value: 0)
         URLSession.shared.dataTask(with: request) { data, response, _ in
             if let data, (response as? HTTPURLResponse)?.statusCode == 200 {
-                box.set(data)
-                status.increment()
+                body.withLock { $0 = data }
             }
             done.signal()
         }.resume()
-        guard done.wait(timeout: .now() + timeout + 1) == .success, status.value == 1 else { return nil }
-        return String(decoding: box.get(), as: UTF8.self)
+        guard done.wait(timeout: .now() + timeout + 1) == .success, let data = body.withLock({ $0 }) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 }
 
 /// Collects the errors a backend reports on its background threads.
-public final class ReportedErrors: @unchecked Sendable {
-    private let lock = NSLock()
-    private var errors: [VisBackendError] = []
+public final class ReportedErrors: Sendable {
+    private let errors = Recorder<VisBackendError>()
 
     public init() {}
 
     /// Every error so far, in order.
-    public var all: [VisBackendError] {
-        lock.lock()
-        defer { lock.unlock() }
-        return errors
-    }
+    public var all: [VisBackendError] { errors.values }
 
     /// A handler to pass as a backend's `errorHandler`.
     public var handler: VisBackendErrorHandler {
-        { [self] error in
-            lock.lock()
-            errors.append(error)
-            lock.unlock()
-        }
+        { [errors] error in errors.append(error) }
     }
 }

@@ -39,7 +39,7 @@ final class _MLflowFileStore: @unchecked Sendable {
         self.user = user
         self.runName = runName
         let now = _mlflowNowMilliseconds()
-        try AtomicFileWrite.createDirectory(root)
+        try BackendFile.createDirectory(root)
         if !FileManager.default.fileExists(atPath: root + "/0/meta.yaml") {
             try _MLflowFileStore.writeExperiment(
                 id: "0", name: "Default", location: _MLflowFileStore.fileURI(root + "/0"), time: now, root: root)
@@ -62,8 +62,8 @@ final class _MLflowFileStore: @unchecked Sendable {
         runID = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         runDirectory = root + "/" + experimentID + "/" + runID
         artifactDirectory = try _MLflowFileStore.localPath(ofLocation: experimentArtifactLocation) + "/" + runID + "/artifacts"
-        for folder in ["metrics", "params", "tags"] { try AtomicFileWrite.createDirectory(runDirectory + "/" + folder) }
-        try AtomicFileWrite.createDirectory(artifactDirectory)
+        for folder in ["metrics", "params", "tags"] { try BackendFile.createDirectory(runDirectory + "/" + folder) }
+        try BackendFile.createDirectory(artifactDirectory)
         try writeRunMeta(status: 1, endTime: nil)
     }
 
@@ -97,7 +97,7 @@ final class _MLflowFileStore: @unchecked Sendable {
             user_id: \(_MLflowFileStore.yamlString(user))
 
             """
-        try AtomicFileWrite.write(Array(text.utf8), to: runDirectory + "/meta.yaml")
+        try BackendFile.write(Array(text.utf8), to: runDirectory + "/meta.yaml")
     }
 
     // MARK: - Experiments
@@ -112,7 +112,7 @@ final class _MLflowFileStore: @unchecked Sendable {
             name: \(yamlString(name))
 
             """
-        try AtomicFileWrite.write(Array(text.utf8), to: root + "/" + id + "/meta.yaml")
+        try BackendFile.write(Array(text.utf8), to: root + "/" + id + "/meta.yaml")
     }
 
     /// The active experiment called `name`: its id and artifact location.

@@ -84,13 +84,13 @@ public final class MLflowRun: @unchecked Sendable {
             uploader = nil
             spoolFile = nil
             for (key, value) in [("mlflow.runName", name)] + systemTags {
-                try AtomicFileWrite.write(Array(value.utf8), to: fileStore.path("tags", key))
+                try BackendFile.write(Array(value.utf8), to: fileStore.path("tags", key))
             }
         case .server(let url):
             let stamp = Self.timestampFormatter.string(from: Date())
             let spool = URL(fileURLWithPath: saveDir).standardizedFileURL.path + "/mlflow_spool/run-\(stamp)-"
                 + String(UUID().uuidString.prefix(8)).lowercased()
-            try AtomicFileWrite.createDirectory(spool + "/blobs")
+            try BackendFile.createDirectory(spool + "/blobs")
             let uploader = _MLflowUploader(
                 http: _MLflowHTTP(baseURL: url, environment: environment, timeout: policy.requestTimeout),
                 spoolDirectory: spool,
@@ -316,7 +316,7 @@ public final class MLflowRun: @unchecked Sendable {
         try _MLflowValues.validateKey(key, kind: "metric")
         let path = store.path("metrics", key)
         let folder = (path as NSString).deletingLastPathComponent
-        try writer.submit(cost: 0) { try AtomicFileWrite.createDirectory(folder) }
+        try writer.submit(cost: 0) { try BackendFile.createDirectory(folder) }
         lock.lock()
         defer { lock.unlock() }
         if let file = metricFiles[key] { return file }
@@ -355,7 +355,7 @@ public final class MLflowRun: @unchecked Sendable {
         switch record {
         case .param(let key, let value), .tag(let key, let value):
             let path = fileStore.path(kind, key)
-            try writer.submit(cost: value.utf8.count) { try AtomicFileWrite.write(Array(value.utf8), to: path) }
+            try writer.submit(cost: value.utf8.count) { try BackendFile.write(Array(value.utf8), to: path) }
         default:
             break
         }
@@ -367,7 +367,7 @@ public final class MLflowRun: @unchecked Sendable {
         let path = try SaveDirPath.validated(path, argument: "artifact path")
         if let fileStore {
             let target = fileStore.artifactDirectory + "/" + path
-            try writer.submit(cost: cost) { try AtomicFileWrite.write(try produce(), to: target) }
+            try writer.submit(cost: cost) { try BackendFile.write(try produce(), to: target) }
             return
         }
         guard let uploader, let spoolFile else { return }
@@ -376,7 +376,7 @@ public final class MLflowRun: @unchecked Sendable {
         let blob = String(format: "%06d-", blobSerial) + ((path as NSString).lastPathComponent)
         lock.unlock()
         let target = uploader.blobsDirectory + "/" + blob
-        try writer.submit(cost: cost) { try AtomicFileWrite.write(try produce(), to: target) }
+        try writer.submit(cost: cost) { try BackendFile.write(try produce(), to: target) }
         // The record follows the blob through the same ordered writer, so the uploader never sees it first.
         var line: [UInt8] = []
         _MLflowRecord.artifact(path: path, blob: blob).appendLine(to: &line)

@@ -533,9 +533,9 @@ final class _MLflowUploader: @unchecked Sendable {
         }
         text += Array("},\"sent_bytes\":\(sentOffset)}\n".utf8)
         do {
-            try AtomicFileWrite.write(text, to: spoolDirectory + "/state.json")
+            try BackendFile.write(text, to: spoolDirectory + "/state.json")
         } catch {
-            reportError((error as? VisBackendError) ?? .io(path: spoolDirectory, reason: "\(error)"))
+            reportError(error)
         }
     }
 
