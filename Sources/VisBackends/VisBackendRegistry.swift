@@ -221,7 +221,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
                 imgSaveDir: arguments.string("img_save_dir") ?? "vis_image",
                 configSaveFile: arguments.string("config_save_file"),
                 scalarSaveFile: arguments.string("scalar_save_file") ?? "scalars.json",
-                pngCompressionLevel: arguments.int("png_compression_level") ?? 1,
+                pngCompressionLevel: arguments.int("png_compression_level"),
                 logger: arguments.logger, errorHandler: arguments.errorHandler)
         }
         register("InMemoryVisBackend", requiresSaveDir: false) { arguments in

@@ -194,3 +194,8 @@ extension VisBackendRegistry {
         }
     }
 }
+
+extension TensorboardVisBackend: _SharedPNGConsumer {
+    /// Its images are PNG files made by the fast encoder.
+    var _sharedPNGCompression: PNGCompression { .fast }
+}
