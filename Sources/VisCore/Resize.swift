@@ -77,14 +77,12 @@ extension Image {
         let columns = _FixedPointTaps(source: self.width, destination: width, clampAtBorders: true)
         let rows = _FixedPointTaps(source: self.height, destination: height, clampAtBorders: false)
         let rowLength = width * channels
-        // Source column offsets (in samples) per output sample, so the inner loop is channel-agnostic.
-        var taps = [_LinearTap](repeating: _LinearTap(left: 0, right: 0, alpha0: 0, alpha1: 0), count: rowLength)
+        // Source sample offsets of each output pixel's two neighbours, with their weights.
+        var taps = [_LinearTap](repeating: _LinearTap(left: 0, right: 0, alpha0: 0, alpha1: 0), count: width)
         for x in 0..<width {
-            for channel in 0..<channels {
-                taps[x * channels + channel] = _LinearTap(
-                    left: Int32(columns.lower[x] * channels + channel), right: Int32(columns.upper[x] * channels + channel),
-                    alpha0: columns.weight0[x], alpha1: columns.weight1[x])
-            }
+            taps[x] = _LinearTap(
+                left: Int32(columns.lower[x] * channels), right: Int32(columns.upper[x] * channels),
+                alpha0: columns.weight0[x], alpha1: columns.weight1[x])
         }
         let sourceStride = rowStride
         let bands = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, height, height * rowLength / (1 << 16)))
@@ -99,12 +97,14 @@ extension Image {
                         var topRow = -1
                         var bottomRow = -1
                         func horizontal(_ sourceRow: Int, into row: inout [Int32]) {
-                            let base = sourceRow * sourceStride
+                            let source = buffers.input.baseAddress.map { $0 + sourceRow * sourceStride }
                             row.withUnsafeMutableBufferPointer { row in
-                                for sample in 0..<rowLength {
-                                    let tap = buffers.taps[sample]
-                                    row[sample] = Int32(buffers.input[base + Int(tap.left)]) * tap.alpha0
-                                        + Int32(buffers.input[base + Int(tap.right)]) * tap.alpha1
+                                guard let source, let target = row.baseAddress else { return }
+                                // A constant channel count lets the compiler unroll each pixel's channels.
+                                switch channels {
+                                case 1: _horizontalPass(source, buffers.taps, target, channels: 1)
+                                case 3: _horizontalPass(source, buffers.taps, target, channels: 3)
+                                default: _horizontalPass(source, buffers.taps, target, channels: 4)
                                 }
                             }
                         }
@@ -135,8 +135,11 @@ extension Image {
                             top.withUnsafeBufferPointer { top in
                                 bottom.withUnsafeBufferPointer { bottom in
                                     for sample in 0..<rowLength {
-                                        let value = ((top[sample] >> 4) &* beta0) >> 16 + ((bottom[sample] >> 4) &* beta1) >> 16
-                                        buffers.output[target + sample] = UInt8(clamping: (value + 2) >> 2)
+                                        let value = ((top[sample] >> 4) &* beta0) >> 16 &+ ((bottom[sample] >> 4) &* beta1) >> 16
+                                        let rounded = (value &+ 2) >> 2
+                                        // Branch-free clamp to 0...255, so the loop vectorises.
+                                        buffers.output[target &+ sample] = UInt8(
+                                            truncatingIfNeeded: Swift.min(Swift.max(rounded, 0), 255))
                                     }
                                 }
                             }
@@ -149,7 +152,25 @@ extension Image {
     }
 }
 
-/// One output sample's horizontal taps: two source sample offsets and their 2^11-scaled weights.
+/// One horizontally interpolated row: 32-bit sums of the two neighbours' samples times their 2^11-scaled weights
+/// (255 · 2048 · 2 fits easily, so wrapping arithmetic only drops the overflow branches).
+@inline(__always)
+private func _horizontalPass(
+    _ source: UnsafePointer<UInt8>, _ taps: UnsafeBufferPointer<_LinearTap>, _ row: UnsafeMutablePointer<Int32>,
+    channels: Int
+) {
+    var target = row
+    for tap in taps {
+        let left = source + Int(tap.left)
+        let right = source + Int(tap.right)
+        for channel in 0..<channels {
+            target[channel] = Int32(left[channel]) &* tap.alpha0 &+ Int32(right[channel]) &* tap.alpha1
+        }
+        target += channels
+    }
+}
+
+/// One output pixel's horizontal taps: its two neighbours' first-sample offsets and their 2^11-scaled weights.
 struct _LinearTap {
     var left: Int32
     var right: Int32
