@@ -43,7 +43,7 @@ public final class LocalVisBackend: VisBackend, @unchecked Sendable {
     public let configSaveFile: String?
     /// The scalar file name, relative to ``saveDirectory``.
     public let scalarSaveFile: String
-    /// How the PNG files are compressed: ``PNGCompression/fast`` unless a zlib level was given.
+    /// How the PNG files are compressed: `PNGCompression.fast` unless a zlib level was given.
     public let pngCompression: PNGCompression
 
     private let writer: BackgroundWriter
