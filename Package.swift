@@ -36,6 +36,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
+        // Its SIMD checksums (CRC-32, Adler-32) serve the fast PNG encoder.
+        .systemLibrary(
+            name: "CLibDeflate", pkgConfig: "libdeflate",
+            providers: [.apt(["libdeflate-dev"]), .brew(["libdeflate"])]),
         .systemLibrary(
             name: "CFreeType", pkgConfig: "freetype2",
             providers: [.apt(["libfreetype-dev"]), .brew(["freetype"])]),
@@ -43,8 +47,8 @@ let package = Package(
             name: "CFontconfig", pkgConfig: "fontconfig",
             providers: [.apt(["libfontconfig-dev"]), .brew(["fontconfig"])]),
 
-        // C shims that catch libpng/libjpeg longjmp errors so Swift never sees one.
-        .target(name: "CVisCodecs", dependencies: ["CLibPNG", "CLibJPEG", "CZlib"]),
+        // C shims that catch libpng/libjpeg longjmp errors so Swift never sees one, and the fast PNG encoder.
+        .target(name: "CVisCodecs", dependencies: ["CLibPNG", "CLibJPEG", "CZlib", "CLibDeflate"]),
         // Row kernels of the feature-map heatmap with hardware FMA and 8-lane vectors, chosen at run time (AVX2+FMA
         // on x86-64, NEON on AArch64); Swift has no per-function target features. Twins in VisCore are the reference.
         .target(name: "CVisKernels"),

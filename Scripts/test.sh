@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 
 # System packages: the C libraries we link, pngcheck (an independent PNG checker), a CJK font for text tests, rsvg-convert (renders the plots' SVG).
 need=()
-for pkg in libpng-dev libjpeg62-turbo-dev zlib1g-dev libfreetype-dev libfontconfig-dev pngcheck fonts-wqy-microhei fonts-dejavu-core librsvg2-bin; do
+for pkg in libpng-dev libjpeg62-turbo-dev zlib1g-dev libdeflate-dev libfreetype-dev libfontconfig-dev pngcheck fonts-wqy-microhei fonts-dejavu-core librsvg2-bin; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then

@@ -27,6 +27,17 @@ def pillow_decode(workdir):
 
 
 def opencv_encode(workdir):
+    """OpenCV's default PNG settings (what MMEngine's LocalVisBackend gets from cv2.imwrite)."""
+    import cv2
+    import numpy as np
+    array = np.asarray(_scene(workdir))[:, :, ::-1].copy()
+
+    def run():
+        cv2.imencode(".png", array)
+    return run
+
+
+def opencv_encode_level6(workdir):
     import cv2
     import numpy as np
     array = np.asarray(_scene(workdir))[:, :, ::-1].copy()
@@ -91,7 +102,8 @@ def opencv_jpeg_decode(workdir):
 
 
 WORKLOADS = {
-    "png.encode.rgb.1333x800": {"pillow": pillow_encode, "opencv": opencv_encode},
+    "png.encode.rgb.1333x800": {"opencv-default": opencv_encode, "pillow": pillow_encode},
+    "png.encode.level6.rgb.1333x800": {"pillow": pillow_encode, "opencv": opencv_encode_level6},
     "png.decode.rgb.1333x800": {"pillow": pillow_decode, "opencv": opencv_decode},
     "jpeg.encode.rgb.1333x800": {"pillow": pillow_jpeg_encode, "opencv": opencv_jpeg_encode},
     "jpeg.decode.rgb.1333x800": {"pillow": pillow_jpeg_decode, "opencv": opencv_jpeg_decode},

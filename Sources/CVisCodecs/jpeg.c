@@ -16,6 +16,8 @@
  * refusing to allocate gigabytes for a few hundred bytes.
  */
 #define JPEG_MAX_PIXELS_PER_BYTE 4096u
+/* Rows handed to libjpeg per read or write call. */
+#define CVIS_JPEG_ROW_BATCH 16u
 
 typedef struct cvis_jpeg_error {
     struct jpeg_error_mgr base;
@@ -203,15 +205,28 @@ static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pix
         return CVIS_UNSUPPORTED;
     }
     size_t stride = (size_t)decoder->width * decoder->channels;
+    while (cinfo->output_scanline < cinfo->output_height && !decoder->cmyk) {
+        /* Several rows per call let libjpeg-turbo upsample and convert straight into our rows (one row at a
+           time goes through its spare-row buffer and an extra copy). */
+        JSAMPROW rows[CVIS_JPEG_ROW_BATCH];
+        uint32_t y = cinfo->output_scanline;
+        uint32_t batch = cinfo->output_height - y < CVIS_JPEG_ROW_BATCH ? cinfo->output_height - y : CVIS_JPEG_ROW_BATCH;
+        for (uint32_t k = 0; k < batch; k++) rows[k] = pixels + (size_t)(y + k) * stride;
+        if (jpeg_read_scanlines(cinfo, rows, batch) == 0) {
+            cvis_set_message(decoder->error.message, decoder->error.message_capacity,
+                             "JPEG: no scanline at row %u (the file is truncated)", (unsigned)y);
+            return CVIS_CORRUPT;
+        }
+    }
     while (cinfo->output_scanline < cinfo->output_height) {
         uint32_t y = cinfo->output_scanline;
-        JSAMPROW row = decoder->cmyk ? decoder->cmyk_row : pixels + (size_t)y * stride;
+        JSAMPROW row = decoder->cmyk_row;
         if (jpeg_read_scanlines(cinfo, &row, 1) != 1) {
             cvis_set_message(decoder->error.message, decoder->error.message_capacity,
                              "JPEG: no scanline at row %u (the file is truncated)", (unsigned)y);
             return CVIS_CORRUPT;
         }
-        if (decoder->cmyk) cvis_inverted_cmyk_to_rgb(row, pixels + (size_t)y * stride, decoder->width);
+        cvis_inverted_cmyk_to_rgb(row, pixels + (size_t)y * stride, decoder->width);
     }
     jpeg_finish_decompress(cinfo);
     return CVIS_OK;
@@ -245,6 +260,9 @@ typedef struct cvis_jpeg_encoder {
     int created;
     unsigned char *output;
     unsigned long output_size;
+    /* Our first output buffer; libjpeg replaces `output` with its own allocation when it outgrows it. */
+    unsigned char *initial;
+    unsigned long initial_size;
 } cvis_jpeg_encoder;
 
 static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint8_t *pixels, uint32_t width,
@@ -253,6 +271,9 @@ static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint
     if (setjmp(encoder->error.jump)) return encoder->error.status;
     encoder->created = 1;
     jpeg_create_compress(cinfo);
+    /* Start with room for a typical quality-95 file so libjpeg rarely has to grow (and copy) the buffer. */
+    encoder->output = encoder->initial;
+    encoder->output_size = encoder->initial_size;
     jpeg_mem_dest(cinfo, &encoder->output, &encoder->output_size);
     cinfo->image_width = width;
     cinfo->image_height = height;
@@ -262,9 +283,12 @@ static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint
     jpeg_set_quality(cinfo, quality, TRUE);
     jpeg_start_compress(cinfo, TRUE);
     while (cinfo->next_scanline < cinfo->image_height) {
-        /* libjpeg takes non-const rows but only reads them. */
-        JSAMPROW row = (JSAMPROW)(pixels + (size_t)cinfo->next_scanline * row_stride);
-        jpeg_write_scanlines(cinfo, &row, 1);
+        /* libjpeg takes non-const rows but only reads them; a batch per call saves its per-call overhead. */
+        JSAMPROW rows[CVIS_JPEG_ROW_BATCH];
+        uint32_t y = cinfo->next_scanline;
+        uint32_t batch = height - y < CVIS_JPEG_ROW_BATCH ? height - y : CVIS_JPEG_ROW_BATCH;
+        for (uint32_t k = 0; k < batch; k++) rows[k] = (JSAMPROW)(pixels + (size_t)(y + k) * row_stride);
+        jpeg_write_scanlines(cinfo, rows, batch);
     }
     jpeg_finish_compress(cinfo);
     return CVIS_OK;
@@ -287,10 +311,16 @@ cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t hei
     }
     encoder->cinfo.err = &encoder->error.base;
     cvis_jpeg_install_errors(&encoder->error, message, message_capacity);
+    size_t estimate = (size_t)width * height * channels / 4 + 65536;
+    if (estimate > (64u << 20)) estimate = 64u << 20;
+    encoder->initial = malloc(estimate);
+    encoder->initial_size = encoder->initial ? (unsigned long)estimate : 0;
     cvis_status status = cvis_jpeg_encode_inner(encoder, pixels, width, height, channels, row_stride, quality);
     if (encoder->created) jpeg_destroy_compress(&encoder->cinfo);
+    /* libjpeg frees the buffers it grew through but never ours; exactly one of the two survives. */
+    if (encoder->output != encoder->initial) free(encoder->initial);
     if (status == CVIS_OK && encoder->output != NULL) {
-        /* jpeg_mem_dest allocates with malloc, so cvis_buffer_free (free) releases it. */
+        /* Both ours and jpeg_mem_dest's buffers come from malloc, so cvis_buffer_free (free) releases it. */
         output->data = encoder->output;
         output->size = encoder->output_size;
         output->capacity = encoder->output_size;

@@ -126,6 +126,8 @@ public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
     }
 
     public func addImage(name: String, image: Image, step: Int) throws {
+        // Backends that store PNG encode it once between them, on the first writer thread to get there.
+        _SharedPNGEncodings.shared.share(image, among: backends.map(\.backend))
         try forEach("addImage") { try $0.addImage(name: name, image: image, step: step) }
     }
 

@@ -206,7 +206,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
             return try LocalVisBackend(
                 saveDir: arguments.requiredSaveDir(), imgSaveDir: options.imgSaveDir ?? "vis_image",
                 configSaveFile: options.configSaveFile, scalarSaveFile: options.scalarSaveFile ?? "scalars.json",
-                pngCompressionLevel: options.pngCompressionLevel ?? 1, logger: arguments.logger,
+                pngCompressionLevel: options.pngCompressionLevel, logger: arguments.logger,
                 errorHandler: arguments.errorHandler)
         }
         register("InMemoryVisBackend", requiresSaveDir: false) { arguments in

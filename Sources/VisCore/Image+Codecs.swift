@@ -96,20 +96,36 @@ extension Image {
 
     /// Encodes the image as PNG (8 bits per sample, gray / RGB / RGBA as its layout).
     ///
-    /// - Parameter compressionLevel: zlib's level, 0 (stored, fastest) to 9 (smallest); 6 is the default of
-    ///   zlib, Pillow and OpenCV.
-    /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `compressionLevel` when it
-    ///   is outside 0...9, or naming `image` when the image is empty (PNG cannot store 0 pixels).
-    public func pngData(compressionLevel: Int = 6) throws -> [UInt8] {
-        try _PNGCodec.encode(self, compressionLevel: compressionLevel)
+    /// - Parameter compression: ``PNGCompression/fast`` (the default: several times faster than zlib's
+    ///   level 1, at about its size for photographs) or ``PNGCompression/level(_:)`` for libpng with zlib at a
+    ///   level (9 gives the smallest files).
+    /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `compressionLevel` when a
+    ///   level is outside 0...9, or naming `image` when the image is empty (PNG cannot store 0 pixels).
+    public func pngData(compression: PNGCompression = .fast) throws -> [UInt8] {
+        try _PNGCodec.encode(self, compression: compression)
+    }
+
+    /// Encodes the image as PNG with libpng and zlib at `compressionLevel`, 0 (stored, fastest) to 9
+    /// (smallest); 6 is the default of zlib, Pillow and tensorboardX. Same as `pngData(compression: .level(_:))`.
+    ///
+    /// - Throws: as ``pngData(compression:)``.
+    public func pngData(compressionLevel: Int) throws -> [UInt8] {
+        try _PNGCodec.encode(self, compression: .level(compressionLevel))
     }
 
     /// Encodes the image as PNG and writes it to `path` atomically (a temporary file in the same folder,
     /// renamed over `path`), so a failure never leaves a partial file.
     ///
-    /// - Throws: as ``pngData(compressionLevel:)``, and ``VisCoreError/io(path:reason:)`` when writing fails.
-    public func writePNG(to path: String, compressionLevel: Int = 6) throws {
-        try FileIO.writeAtomically(try pngData(compressionLevel: compressionLevel), to: path)
+    /// - Throws: as ``pngData(compression:)``, and ``VisCoreError/io(path:reason:)`` when writing fails.
+    public func writePNG(to path: String, compression: PNGCompression = .fast) throws {
+        try FileIO.writeAtomically(try pngData(compression: compression), to: path)
+    }
+
+    /// Encodes the image as PNG with zlib at `compressionLevel` (0...9) and writes it to `path` atomically.
+    ///
+    /// - Throws: as ``pngData(compression:)``, and ``VisCoreError/io(path:reason:)`` when writing fails.
+    public func writePNG(to path: String, compressionLevel: Int) throws {
+        try writePNG(to: path, compression: .level(compressionLevel))
     }
 
     /// Encodes the image as a baseline JPEG (4:2:0 chroma subsampling for RGB, as Pillow and OpenCV do).
@@ -137,23 +153,56 @@ extension Image {
     /// - Parameters:
     ///   - path: The file to write; its extension chooses the format.
     ///   - quality: JPEG quality 1...100, used for `.jpg` / `.jpeg`.
-    ///   - compressionLevel: PNG compression level 0...9, used for `.png`.
+    ///   - compression: PNG compression, used for `.png`; fast by default.
     /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `path` for another
-    ///   extension; otherwise as ``writePNG(to:compressionLevel:)`` or ``writeJPEG(to:quality:)``.
-    public func write(to path: String, quality: Int = 95, compressionLevel: Int = 6) throws {
+    ///   extension; otherwise as ``writePNG(to:compression:)`` or ``writeJPEG(to:quality:)``.
+    public func write(to path: String, quality: Int = 95, compression: PNGCompression = .fast) throws {
         switch try ImageFormat(pathExtensionOf: path) {
-        case .png: try writePNG(to: path, compressionLevel: compressionLevel)
+        case .png: try writePNG(to: path, compression: compression)
         case .jpeg: try writeJPEG(to: path, quality: quality)
         }
     }
 
+    /// Writes the image as PNG (zlib at `compressionLevel`, 0...9) or JPEG, chosen by the extension of `path`.
+    ///
+    /// - Throws: as ``write(to:quality:compression:)``.
+    public func write(to path: String, quality: Int = 95, compressionLevel: Int) throws {
+        try write(to: path, quality: quality, compression: .level(compressionLevel))
+    }
+
     /// Encodes the image in `format`.
     ///
-    /// - Throws: as ``pngData(compressionLevel:)`` or ``jpegData(quality:)``.
-    public func encoded(as format: ImageFormat, quality: Int = 95, compressionLevel: Int = 6) throws -> [UInt8] {
+    /// - Throws: as ``pngData(compression:)`` or ``jpegData(quality:)``.
+    public func encoded(as format: ImageFormat, quality: Int = 95, compression: PNGCompression = .fast) throws -> [UInt8] {
         switch format {
-        case .png: return try pngData(compressionLevel: compressionLevel)
+        case .png: return try pngData(compression: compression)
         case .jpeg: return try jpegData(quality: quality)
+        }
+    }
+
+    /// Encodes the image in `format`, PNG with zlib at `compressionLevel` (0...9).
+    ///
+    /// - Throws: as ``pngData(compression:)`` or ``jpegData(quality:)``.
+    public func encoded(as format: ImageFormat, quality: Int = 95, compressionLevel: Int) throws -> [UInt8] {
+        try encoded(as: format, quality: quality, compression: .level(compressionLevel))
+    }
+}
+
+/// How a PNG's pixel data is compressed: for speed, or for size with zlib.
+public enum PNGCompression: Sendable, Hashable, CustomStringConvertible {
+    /// The fast encoder: one fixed filter per row (Paeth; Sub on the first row), Huffman codes built for the
+    /// image with runs of zeros for flat areas, large images in bands on several threads. For photographs
+    /// its files are about the size of zlib's level 1, written several times faster; flat drawings compress
+    /// well too. The default for logging and for the `vis` command's outputs.
+    case fast
+    /// libpng with zlib at this level: 0 (stored) to 9 (smallest file, slowest), with libpng's adaptive
+    /// per-row filter choice.
+    case level(Int)
+
+    public var description: String {
+        switch self {
+        case .fast: return "fast"
+        case .level(let level): return "level \(level)"
         }
     }
 }
@@ -254,6 +303,26 @@ enum _CodecBridge {
 
 enum _PNGCodec {
     static func decode(_ bytes: [UInt8], source: String) throws -> Image {
+        // The fast path declines anything unusual or damaged; libpng then gives the verdict.
+        if let image = decodeFast(bytes, source: source) { return image }
+        return try decodeWithLibpng(bytes, source: source)
+    }
+
+    /// The fast path (libdeflate and our unfiltering) for clean 8-bit gray/RGB/RGBA files; `nil` when declined.
+    static func decodeFast(_ bytes: [UInt8], source: String) -> Image? {
+        try? _CodecBridge.decode(
+            bytes, source: source,
+            open: { data, size, limit, decoder, info, message, capacity in
+                cvis_png_fast_decoder_open(data, size, limit, decoder, info, message, capacity)
+            },
+            read: { decoder, pixels, capacity, message, messageCapacity in
+                cvis_png_fast_decoder_read(decoder, pixels, capacity, message, messageCapacity)
+            },
+            close: { cvis_png_fast_decoder_close($0) })
+    }
+
+    /// libpng's decoder: every PNG, and the errors for damaged ones.
+    static func decodeWithLibpng(_ bytes: [UInt8], source: String) throws -> Image {
         try _CodecBridge.decode(
             bytes, source: source,
             open: { data, size, limit, decoder, info, message, capacity in
@@ -265,7 +334,15 @@ enum _PNGCodec {
             close: { cvis_png_decoder_close($0) })
     }
 
-    static func encode(_ image: Image, compressionLevel: Int) throws -> [UInt8] {
+    static func encode(_ image: Image, compression: PNGCompression) throws -> [UInt8] {
+        guard case .level(let compressionLevel) = compression else {
+            try _CodecBridge.validateEncodable(image, format: .png, maximumSide: Int(Int32.max))
+            return try _CodecBridge.encode(image) { pixels, output, message, capacity in
+                cvis_png_encode_fast(
+                    pixels, UInt32(image.width), UInt32(image.height), UInt32(image.channels), image.rowStride,
+                    output, message, capacity)
+            }
+        }
         guard (0...9).contains(compressionLevel) else {
             throw VisCoreError.invalidArgument(
                 argument: "compressionLevel", expected: "an integer in 0...9", actual: "\(compressionLevel)")

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How ``Image/resized(width:height:interpolation:)`` samples the source.
 public enum ResizeInterpolation: String, Sendable, Hashable, CaseIterable {
     /// OpenCV `INTER_NEAREST`: output pixel `d` copies source pixel `min(floor(d·scale), size−1)`.
@@ -68,59 +70,78 @@ extension Image {
     /// OpenCV's `INTER_LINEAR` on `uint8`: a horizontal pass into 32-bit sums with weights scaled by 2^11, then
     /// a vertical pass with the arithmetic of OpenCV's SIMD kernel (`VResizeLinearVec_32s8u`), which differs
     /// from the textbook `(a·b0 + c·b1 + 2^21) >> 22` by ±1 and is what `cv2.resize` returns on every pixel.
+    ///
+    /// Output rows are split into bands resized in parallel (each band keeps its own two row buffers).
     private func _resizeLinear(width: Int, height: Int) -> [UInt8] {
         let channels = self.channels
         let columns = _FixedPointTaps(source: self.width, destination: width, clampAtBorders: true)
         let rows = _FixedPointTaps(source: self.height, destination: height, clampAtBorders: false)
         let rowLength = width * channels
-        // Source column offsets (in samples) per output sample, so the inner loop is channel-agnostic.
-        var left = [Int](repeating: 0, count: rowLength)
-        var right = [Int](repeating: 0, count: rowLength)
-        var alpha0 = [Int32](repeating: 0, count: rowLength)
-        var alpha1 = [Int32](repeating: 0, count: rowLength)
+        // Source sample offsets of each output pixel's two neighbours, with their weights.
+        var taps = [_LinearTap](repeating: _LinearTap(left: 0, right: 0, alpha0: 0, alpha1: 0), count: width)
         for x in 0..<width {
-            for channel in 0..<channels {
-                let sample = x * channels + channel
-                left[sample] = columns.lower[x] * channels + channel
-                right[sample] = columns.upper[x] * channels + channel
-                alpha0[sample] = columns.weight0[x]
-                alpha1[sample] = columns.weight1[x]
-            }
+            taps[x] = _LinearTap(
+                left: Int32(columns.lower[x] * channels), right: Int32(columns.upper[x] * channels),
+                alpha0: columns.weight0[x], alpha1: columns.weight1[x])
         }
         let sourceStride = rowStride
-        var cachedRows: [Int] = [-1, -1]
-        var buffers = [[Int32]](repeating: [Int32](repeating: 0, count: rowLength), count: 2)
+        let bands = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, height, height * rowLength / (1 << 16)))
         return [UInt8](unsafeUninitializedCapacity: height * rowLength) { output, initialized in
             pixels.withUnsafeBufferPointer { input in
-                for y in 0..<height {
-                    let needed = [rows.lower[y], rows.upper[y]]
-                    // Keep a horizontally resized row that the next output row needs again.
-                    if cachedRows[0] != needed[0] && cachedRows[1] == needed[0] {
-                        buffers.swapAt(0, 1)
-                        cachedRows.swapAt(0, 1)
-                    }
-                    for slot in 0..<2 where cachedRows[slot] != needed[slot] {
-                        if slot == 1 && needed[1] == needed[0] {
-                            buffers[1] = buffers[0]
-                        } else {
-                            let base = needed[slot] * sourceStride
-                            buffers[slot].withUnsafeMutableBufferPointer { row in
-                                for sample in 0..<rowLength {
-                                    row[sample] = Int32(input[base + left[sample]]) * alpha0[sample]
-                                        + Int32(input[base + right[sample]]) * alpha1[sample]
+                taps.withUnsafeBufferPointer { taps in
+                    let shared = _ResizeBuffers(input: input, taps: taps, output: output)
+                    DispatchQueue.concurrentPerform(iterations: bands) { band in
+                        let buffers = shared
+                        var top = [Int32](repeating: 0, count: rowLength)
+                        var bottom = [Int32](repeating: 0, count: rowLength)
+                        var topRow = -1
+                        var bottomRow = -1
+                        func horizontal(_ sourceRow: Int, into row: inout [Int32]) {
+                            let source = buffers.input.baseAddress.map { $0 + sourceRow * sourceStride }
+                            row.withUnsafeMutableBufferPointer { row in
+                                guard let source, let target = row.baseAddress else { return }
+                                // A constant channel count lets the compiler unroll each pixel's channels.
+                                switch channels {
+                                case 1: _horizontalPass(source, buffers.taps, target, channels: 1)
+                                case 3: _horizontalPass(source, buffers.taps, target, channels: 3)
+                                default: _horizontalPass(source, buffers.taps, target, channels: 4)
                                 }
                             }
                         }
-                        cachedRows[slot] = needed[slot]
-                    }
-                    let beta0 = rows.weight0[y]
-                    let beta1 = rows.weight1[y]
-                    let target = y * rowLength
-                    buffers[0].withUnsafeBufferPointer { top in
-                        buffers[1].withUnsafeBufferPointer { bottom in
-                            for sample in 0..<rowLength {
-                                let value = ((top[sample] >> 4) &* beta0) >> 16 + ((bottom[sample] >> 4) &* beta1) >> 16
-                                output[target + sample] = UInt8(clamping: (value + 2) >> 2)
+                        for y in (height * band / bands)..<(height * (band + 1) / bands) {
+                            let needed0 = rows.lower[y]
+                            let needed1 = rows.upper[y]
+                            // Keep a horizontally resized row that this output row needs again.
+                            if topRow != needed0 {
+                                if bottomRow == needed0 {
+                                    swap(&top, &bottom)
+                                    swap(&topRow, &bottomRow)
+                                } else {
+                                    horizontal(needed0, into: &top)
+                                    topRow = needed0
+                                }
+                            }
+                            if bottomRow != needed1 {
+                                if needed1 == needed0 {
+                                    bottom = top
+                                } else {
+                                    horizontal(needed1, into: &bottom)
+                                }
+                                bottomRow = needed1
+                            }
+                            let beta0 = rows.weight0[y]
+                            let beta1 = rows.weight1[y]
+                            let target = y * rowLength
+                            top.withUnsafeBufferPointer { top in
+                                bottom.withUnsafeBufferPointer { bottom in
+                                    for sample in 0..<rowLength {
+                                        let value = ((top[sample] >> 4) &* beta0) >> 16 &+ ((bottom[sample] >> 4) &* beta1) >> 16
+                                        let rounded = (value &+ 2) >> 2
+                                        // Branch-free clamp to 0...255, so the loop vectorises.
+                                        buffers.output[target &+ sample] = UInt8(
+                                            truncatingIfNeeded: Swift.min(Swift.max(rounded, 0), 255))
+                                    }
+                                }
                             }
                         }
                     }
@@ -129,6 +150,39 @@ extension Image {
             initialized = height * rowLength
         }
     }
+}
+
+/// One horizontally interpolated row: 32-bit sums of the two neighbours' samples times their 2^11-scaled weights
+/// (255 · 2048 · 2 fits easily, so wrapping arithmetic only drops the overflow branches).
+@inline(__always)
+private func _horizontalPass(
+    _ source: UnsafePointer<UInt8>, _ taps: UnsafeBufferPointer<_LinearTap>, _ row: UnsafeMutablePointer<Int32>,
+    channels: Int
+) {
+    var target = row
+    for tap in taps {
+        let left = source + Int(tap.left)
+        let right = source + Int(tap.right)
+        for channel in 0..<channels {
+            target[channel] = Int32(left[channel]) &* tap.alpha0 &+ Int32(right[channel]) &* tap.alpha1
+        }
+        target += channels
+    }
+}
+
+/// One output pixel's horizontal taps: its two neighbours' first-sample offsets and their 2^11-scaled weights.
+struct _LinearTap {
+    var left: Int32
+    var right: Int32
+    var alpha0: Int32
+    var alpha1: Int32
+}
+
+/// The buffers of one resize, shared by its parallel bands: they read the input and write disjoint output rows.
+struct _ResizeBuffers: @unchecked Sendable {
+    let input: UnsafeBufferPointer<UInt8>
+    let taps: UnsafeBufferPointer<_LinearTap>
+    let output: UnsafeMutableBufferPointer<UInt8>
 }
 
 /// OpenCV's per-axis linear coefficients for `uint8`: `f = float((d+0.5)·scale − 0.5)`, `s = floor(f)`, weights

@@ -7,9 +7,15 @@ enum Workloads {}
 extension Workloads {
     /// VisCore: PNG and JPEG codecs.
     static let core: [Workload] = [
-        Workload(name: "png.encode.rgb.1333x800", summary: "encode the scene as PNG (level 6)") { context in
+        Workload(name: "png.encode.rgb.1333x800", summary: "encode the scene as PNG (the fast encoder, the default)") {
+            context in
             let image = context.scene
-            return { _ = try image.pngData() }
+            return { _ = try image.pngData(compression: .fast) }
+        },
+        Workload(name: "png.encode.level6.rgb.1333x800", summary: "encode the scene as PNG (libpng, zlib level 6)") {
+            context in
+            let image = context.scene
+            return { _ = try image.pngData(compressionLevel: 6) }
         },
         Workload(name: "png.decode.rgb.1333x800", summary: "decode the scene's PNG") { context in
             let data = try context.scene.pngData()

@@ -24,7 +24,7 @@ struct ConvertCommand: ParsableCommand {
 
     @Option(
         name: .customLong("compression-level"), parsing: .unconditional,
-        help: "PNG compression level, 0-9 (PNG output only; default 6).")
+        help: "PNG compression level, 0-9, with zlib (PNG output only; default: the fast encoder).")
     var compressionLevel: Int?
 
     /// The background an RGBA image is composited over when written as JPEG.
@@ -56,7 +56,7 @@ struct ConvertCommand: ParsableCommand {
         let image = try Image(contentsOfFile: input)
         switch format {
         case .png:
-            try image.writePNG(to: output, compressionLevel: compressionLevel ?? 6)
+            try image.writePNG(to: output, compression: compressionLevel.map { .level($0) } ?? .fast)
         case .jpeg:
             try image.flattened(over: Self.jpegBackground).writeJPEG(to: output, quality: quality ?? 95)
         }

@@ -117,6 +117,64 @@ for depth in (1, 2, 4, 8):
         }
     }
 
+    @Test("fast-encoder files are read identically by Pillow, OpenCV and pngcheck", arguments: PixelLayout.allCases)
+    func fastEncoderFilesReadEverywhere(layout: PixelLayout) throws {
+        let directory = try TestSupport.makeTemporaryDirectory("png-fast-interop")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        // Odd sizes, noise, and a flat image with a box (long zero runs); 700×515 is encoded in bands.
+        var images: [Image] = []
+        for (width, height) in [(1, 1), (1, 9), (9, 1), (31, 17), (700, 515)] {
+            images.append(InteropPattern.make(width: width, height: height, layout: layout))
+            var flat = try Image(width: width, height: height, layout: layout)
+            for y in 0..<height / 2 {
+                for index in 0..<(width / 2) * layout.channels {
+                    flat.pixels[y * flat.rowStride + index] = UInt8(truncatingIfNeeded: 200 + index % layout.channels)
+                }
+            }
+            images.append(flat)
+        }
+        var arguments: [String] = []
+        for (index, image) in images.enumerated() {
+            let path = directory.appendingPathComponent("fast\(index).png").path
+            try image.writePNG(to: path, compression: .fast)
+            let rawPath = directory.appendingPathComponent("fast\(index).raw").path
+            try Data(image.pixels).write(to: URL(fileURLWithPath: rawPath))
+            arguments += [path, rawPath, "\(image.width)", "\(image.height)"]
+        }
+        let mode = [PixelLayout.gray: "L", .rgb: "RGB", .rgba: "RGBA"][layout] ?? "?"
+        let output = try TestSupport.runPython(
+            """
+            import sys, numpy as np, cv2
+            from PIL import Image
+            args = sys.argv[1:]
+            checked = 0
+            for i in range(0, len(args), 4):
+                path, raw, w, h = args[i], args[i + 1], int(args[i + 2]), int(args[i + 3])
+                expected = np.fromfile(raw, np.uint8).reshape(h, w, -1)
+                with Image.open(path) as im:
+                    assert im.format == "PNG" and im.mode == "\(mode)", (path, im.mode)
+                    pillow = np.asarray(im).reshape(h, w, -1)
+                    assert np.array_equal(pillow, expected), "Pillow " + path
+                opencv = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+                assert opencv is not None, "OpenCV cannot read " + path
+                opencv = opencv.reshape(h, w, -1)
+                if opencv.shape[2] == 3:
+                    opencv = opencv[:, :, ::-1]
+                elif opencv.shape[2] == 4:
+                    opencv = opencv[:, :, [2, 1, 0, 3]]
+                assert np.array_equal(opencv, expected), "OpenCV " + path
+                checked += 1
+            print("ok", checked)
+            """, arguments: arguments)
+        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == "ok \(images.count)")
+        for index in images.indices {
+            let path = directory.appendingPathComponent("fast\(index).png").path
+            let check = try TestSupport.runCapturing("/usr/bin/env", arguments: ["pngcheck", path])
+            #expect(check.status == 0, "pngcheck \(path): \(check.stdout) \(check.stderr)")
+            #expect(check.stdout.contains("OK"), "pngcheck \(path): \(check.stdout)")
+        }
+    }
+
     @Test("files Pillow writes decode to Pillow's own pixels", arguments: ["L", "RGB", "RGBA", "LA", "P", "1", "I;16"])
     func pillowFilesDecode(mode: String) throws {
         let directory = try TestSupport.makeTemporaryDirectory("png-from-pillow")

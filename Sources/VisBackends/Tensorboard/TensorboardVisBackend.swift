@@ -209,3 +209,8 @@ struct _TensorboardOptions: Decodable {
         logHParams = try container.decodeIfPresent(Bool.self, forKey: .logHParams)
     }
 }
+
+extension TensorboardVisBackend: _SharedPNGConsumer {
+    /// Its images are PNG files made by the fast encoder.
+    var _sharedPNGCompression: PNGCompression { .fast }
+}

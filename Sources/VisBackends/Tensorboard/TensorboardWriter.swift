@@ -125,7 +125,7 @@ public final class TensorboardWriter: @unchecked Sendable {
             try background.submit(cost: image.pixels.count) {
                 let png: [UInt8]
                 do {
-                    png = try image.pngData()
+                    png = try _SharedPNGEncodings.shared.png(for: image, compression: .fast)
                 } catch {
                     throw VisBackendError.encodingFailed(name: tag, reason: String(describing: error))
                 }

@@ -41,7 +41,7 @@ final class _WandbImageSlot: @unchecked Sendable {
     func encode(_ image: Image, filesDirectory: String) throws {
         let png: [UInt8]
         do {
-            png = try image.pngData()
+            png = try _SharedPNGEncodings.shared.png(for: image, compression: .fast)
         } catch {
             throw VisBackendError.encodingFailed(name: key, reason: String(describing: error))
         }

@@ -218,3 +218,8 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
         errorHandler?(error)
     }
 }
+
+extension WandbVisBackend: _SharedPNGConsumer {
+    /// Its images are PNG files made by the fast encoder.
+    var _sharedPNGCompression: PNGCompression { .fast }
+}
