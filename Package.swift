@@ -14,6 +14,7 @@ let package = Package(
         .library(name: "VisCore", targets: ["VisCore"]),
         .library(name: "VisDraw", targets: ["VisDraw"]),
         .library(name: "VisBackends", targets: ["VisBackends"]),
+        .library(name: "VisEmbedding", targets: ["VisEmbedding"]),
         .executable(name: "vis", targets: ["vis"]),
         .executable(name: "vis-bench", targets: ["vis-bench"]),
     ],
@@ -62,6 +63,12 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // t-SNE and the other embeddings: numerics only, no drawing. Optimised in debug builds too: its tests fit
+        // real data sets against scikit-learn, which unoptimised code would take many minutes to do.
+        .target(
+            name: "VisEmbedding",
+            dependencies: ["VisCore"],
+            swiftSettings: [.swiftLanguageMode(.v6), .unsafeFlags(["-O"], .when(configuration: .debug))]),
         .target(
             name: "Visualization",
             dependencies: ["VisCore", "VisDraw", "VisBackends", .product(name: "Logging", package: "swift-log")],
@@ -101,6 +108,9 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisEmbeddingTests", dependencies: ["VisEmbedding", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisualizationTests",
