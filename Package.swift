@@ -75,7 +75,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis",
-            dependencies: ["Visualization", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Visualization", "VisEmbedding", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",

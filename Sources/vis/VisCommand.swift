@@ -13,6 +13,7 @@ struct VisCommand: AsyncParsableCommand {
             DrawCommand.self,
             DatasampleCommand.self,
             FeatmapCommand.self,
+            TsneCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
             TensorboardWriteLoopCommand.self,
