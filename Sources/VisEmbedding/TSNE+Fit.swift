@@ -130,17 +130,14 @@ extension TSNE {
         let k = n - 1
         var indices = [Int32](repeating: 0, count: n * k)
         var distances = [Double](repeating: 0, count: n * k)
-        for i in 0..<n {
-            var r = 0
-            for j in 0..<n where j != i {
-                var s = 0.0
-                for f in 0..<d {
-                    let diff = x[i * d + f] - x[j * d + f]
-                    s += diff * diff
+        x.withUnsafeBufferPointer { x in
+            for i in 0..<n {
+                var r = 0
+                for j in 0..<n where j != i {
+                    indices[i * k + r] = Int32(j)
+                    distances[i * k + r] = _squaredDistance(x, i, j, width: d)
+                    r += 1
                 }
-                indices[i * k + r] = Int32(j)
-                distances[i * k + r] = s
-                r += 1
             }
         }
         return _NeighborGraph(count: n, k: k, indices: indices, squaredDistances: distances)

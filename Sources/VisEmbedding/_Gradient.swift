@@ -35,12 +35,7 @@ enum _Gradient {
                                             for c in 0..<dims { attr[c] = 0 }
                                             for e in rowStart[i]..<rowStart[i + 1] {
                                                 let j = Int(columns[e])
-                                                var d2 = 0.0
-                                                for c in 0..<dims {
-                                                    let diff = y[i * dims + c] - y[j * dims + c]
-                                                    d2 += diff * diff
-                                                }
-                                                let w = 1 / (1 + d2)
+                                                let w = 1 / (1 + _squaredDistance(y, i, j, width: dims))
                                                 let pw = values[e] * w
                                                 for c in 0..<dims { attr[c] += pw * (y[i * dims + c] - y[j * dims + c]) }
                                                 if computeError {
@@ -86,12 +81,7 @@ struct _ExactGradient: _GradientMethod {
                         for i in range {
                             var z = 0.0
                             for j in 0..<n where j != i {
-                                var d2 = 0.0
-                                for c in 0..<dims {
-                                    let diff = y[i * dims + c] - y[j * dims + c]
-                                    d2 += diff * diff
-                                }
-                                let w = 1 / (1 + d2)
+                                let w = 1 / (1 + _squaredDistance(y, i, j, width: dims))
                                 z += w
                                 let w2 = w * w
                                 for c in 0..<dims { rep[i * dims + c] += w2 * (y[i * dims + c] - y[j * dims + c]) }

@@ -93,12 +93,7 @@ enum _NearestNeighbors {
                                             let qi = start + t
                                             // Re-measure in float64 and order by (distance, index).
                                             var found = heaps[t].items.map { item -> (Double, Int32) in
-                                                let j = Int(item.index)
-                                                var s = 0.0
-                                                for f in 0..<d {
-                                                    let diff = exact[qi * d + f] - exact[j * d + f]
-                                                    s += diff * diff
-                                                }
+                                                let s = _squaredDistance(exact, qi, Int(item.index), width: d)
                                                 return (s, item.index)
                                             }
                                             found.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }

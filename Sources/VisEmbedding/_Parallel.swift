@@ -35,6 +35,17 @@ func _workerCount(_ threads: Int?) -> Int {
     max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
 }
 
+/// The squared Euclidean distance between rows i and j of a row-major matrix of `width` columns.
+@inline(__always)
+func _squaredDistance(_ m: UnsafeBufferPointer<Double>, _ i: Int, _ j: Int, width: Int) -> Double {
+    var s = 0.0
+    for c in 0..<width {
+        let diff = m[i * width + c] - m[j * width + c]
+        s += diff * diff
+    }
+    return s
+}
+
 /// SplitMix64: a small seeded generator whose stream is fixed by its seed on every platform (the standard library's
 /// generator is not seedable).
 struct _SplitMix64: RandomNumberGenerator {
