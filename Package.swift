@@ -1,5 +1,10 @@
 // swift-tools-version: 6.0
+import Foundation
 import PackageDescription
+
+/// Unsafe flags make SwiftPM refuse the package as a versioned dependency, so the one we use (optimising
+/// VisEmbedding in debug builds, for its tests) is added only when our own test script asks for it.
+let optimizeNumericsInDebug = ProcessInfo.processInfo.environment["VIS_OPTIMIZE_NUMERICS_IN_DEBUG"] == "1"
 
 /// swift-visualization: MMEngine's Visualizer and storage backends, in Swift.
 ///
@@ -16,6 +21,7 @@ let package = Package(
         .library(name: "VisBackends", targets: ["VisBackends"]),
         .library(name: "VisPlot", targets: ["VisPlot"]),
         .library(name: "VisTools", targets: ["VisTools"]),
+        .library(name: "VisEmbedding", targets: ["VisEmbedding"]),
         .executable(name: "vis", targets: ["vis"]),
         .executable(name: "vis-bench", targets: ["vis-bench"]),
     ],
@@ -73,6 +79,13 @@ let package = Package(
                 .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
+        // t-SNE and the other embeddings: numerics only, no drawing. Scripts/test.sh optimises it in debug builds
+        // too: its tests fit real data sets against scikit-learn, which unoptimised code takes many minutes to do.
+        .target(
+            name: "VisEmbedding",
+            dependencies: ["VisCore"],
+            swiftSettings: [.swiftLanguageMode(.v6)]
+                + (optimizeNumericsInDebug ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : [])),
         .target(
             name: "Visualization",
             dependencies: ["VisCore", "VisDraw", "VisBackends", .product(name: "Logging", package: "swift-log")],
@@ -86,7 +99,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis",
-            dependencies: ["Visualization", "VisTools", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            dependencies: ["Visualization", "VisTools", "VisEmbedding", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
@@ -132,6 +145,9 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisToolsTests", dependencies: ["VisTools", "VisTestSupport"],
+            swiftSettings: [.swiftLanguageMode(.v6)]),
+        .testTarget(
+            name: "VisEmbeddingTests", dependencies: ["VisEmbedding", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisualizationTests",

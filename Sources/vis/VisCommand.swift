@@ -20,6 +20,7 @@ struct VisCommand: ParsableCommand {
             DatasampleCommand.self,
             FeatmapCommand.self,
             PlotCommand.self,
+            TsneCommand.self,
             ConvertCommand.self,
             TensorboardCommand.self,
             ReconstructCommand.self,

@@ -1,0 +1,160 @@
+import VisCore
+
+/// t-distributed stochastic neighbour embedding (t-SNE): places N high-dimensional points in a few dimensions so that
+/// points that are neighbours in the input stay neighbours in the picture.
+///
+/// The algorithm is the standard one of scikit-learn and openTSNE:
+/// 1. **Affinities.** For every point, its k = min(N − 1, ⌊3 · perplexity⌋) exact nearest neighbours (Euclidean), a
+///    Gaussian over their squared distances whose precision is found by binary search so that its perplexity is
+///    `perplexity`, and the symmetrised joint probabilities P = (P + Pᵀ) / (2N).
+/// 2. **Optimisation.** Gradient descent on the Kullback–Leibler divergence between P and the Cauchy-kernel
+///    similarities Q of the embedding: `earlyExaggeration` × P with momentum 0.5 for the first 250 iterations, then P
+///    with momentum 0.8, per-parameter gains (+0.2 when the gradient changes sign, ×0.8 otherwise, at least 0.01),
+///    stopping after `iterations` or when the divergence (checked every 50 iterations) has not improved for
+///    `iterationsWithoutProgress` iterations.
+///
+/// The repulsive part of the gradient is computed exactly (O(N²) per iteration) or by Barnes-Hut on a
+/// space-partitioning tree (O(N log N), θ = 0.5); both share the same attractive part over the sparse P.
+///
+/// Results are deterministic for a given seed, whatever the thread count: every parallel loop writes per-point
+/// results and sums them in a fixed order.
+public struct TSNE: Sendable {
+    /// The learning rate of the gradient descent.
+    public enum LearningRate: Sendable, Hashable {
+        /// max(N / earlyExaggeration / 4, 50), scikit-learn's `"auto"` (since 1.2).
+        case auto
+        /// A fixed step size.
+        case value(Double)
+    }
+
+    /// How the embedding starts.
+    public enum Initialization: Sendable, Hashable {
+        /// The first principal components of the input, scaled so that the first column has standard deviation
+        /// 1e-4 (scikit-learn's `init="pca"`).
+        case pca
+        /// Independent normal draws with standard deviation 1e-4 from the seeded generator.
+        case random
+    }
+
+    /// How the gradient's repulsive forces are computed.
+    public enum Method: Sendable, Hashable {
+        /// ``exact`` below 500 points or above 3 components, ``barnesHut`` otherwise.
+        case auto
+        /// All pairs every iteration, with affinities over all N − 1 other points (scikit-learn's `"exact"`).
+        /// Memory and time O(N²): for a few thousand points at most.
+        case exact
+        /// Barnes-Hut approximation on a 2^components-ary space-partitioning tree, θ = 0.5. Up to 3 components.
+        case barnesHut
+    }
+
+    /// Where ``fit(_:progress:)`` is.
+    public struct Progress: Sendable, Hashable {
+        /// The stage of the computation.
+        public enum Phase: Sendable, Hashable {
+            /// Projecting the input on its principal components (``TSNE/pcaDimensions``, PCA initialisation).
+            case pca
+            /// Exact nearest-neighbour search.
+            case neighbors
+            /// Perplexity calibration and symmetrisation.
+            case affinities
+            /// The first 250 iterations, with exaggerated affinities.
+            case earlyExaggeration
+            /// The remaining iterations.
+            case optimization
+        }
+
+        /// The current phase.
+        public var phase: Phase
+        /// Work done in the phase (iterations for the optimisation phases, rows for the others).
+        public var completed: Int
+        /// Work to do in the phase.
+        public var total: Int
+        /// The Kullback–Leibler divergence at the last check (every 50 iterations), when one was made.
+        public var klDivergence: Double?
+    }
+
+    /// The output of ``fit(_:progress:)``.
+    public struct Embedding: Sendable {
+        /// N × components, float32.
+        public var points: NDArray
+        /// The Kullback–Leibler divergence KL(P ‖ Q) of the final embedding.
+        public var klDivergence: Double
+        /// Gradient-descent iterations run (fewer than ``TSNE/iterations`` after an early stop).
+        public var iterationsRun: Int
+        /// The gradient method used.
+        public var method: Method
+        /// Seconds spent per phase, in the order they ran.
+        public var phaseSeconds: [(phase: Progress.Phase, seconds: Double)]
+    }
+
+    /// Output dimensions (2 for pictures).
+    public var components: Int
+    /// The effective number of neighbours each point's Gaussian covers; must be below N.
+    public var perplexity: Double
+    /// The factor on P during the first 250 iterations.
+    public var earlyExaggeration: Double
+    /// The gradient step.
+    public var learningRate: LearningRate
+    /// The maximum number of iterations, early exaggeration included (at least 250).
+    public var iterations: Int
+    /// Stop when the divergence has not improved for this many iterations (checked every 50).
+    public var iterationsWithoutProgress: Int
+    /// The starting embedding.
+    public var initialization: Initialization
+    /// The seed of the random initialisation and of the randomised PCA.
+    public var seed: UInt64
+    /// The gradient method.
+    public var method: Method
+    /// Worker threads; `nil` uses every core. Results do not depend on it.
+    public var threads: Int?
+    /// When set and the input has more features than this, the input is first projected on this many principal
+    /// components (randomised PCA) before the neighbour search. Worth it for wide features (hundreds to thousands of
+    /// dimensions, such as backbone features): it makes the neighbour search D/pcaDimensions times cheaper and
+    /// removes noise dimensions, as openTSNE and FIt-SNE recommend (50 is their usual choice). Off by default,
+    /// which is what scikit-learn does.
+    public var pcaDimensions: Int?
+    /// The Barnes-Hut opening angle: a cell is summarised when its width / distance < θ.
+    public var theta: Double
+
+    /// Settings with scikit-learn's defaults.
+    public init(
+        components: Int = 2, perplexity: Double = 30, earlyExaggeration: Double = 12,
+        learningRate: LearningRate = .auto, iterations: Int = 1000, iterationsWithoutProgress: Int = 300,
+        initialization: Initialization = .pca, seed: UInt64 = 0, method: Method = .auto, threads: Int? = nil,
+        pcaDimensions: Int? = nil, theta: Double = 0.5
+    ) {
+        self.components = components
+        self.perplexity = perplexity
+        self.earlyExaggeration = earlyExaggeration
+        self.learningRate = learningRate
+        self.iterations = iterations
+        self.iterationsWithoutProgress = iterationsWithoutProgress
+        self.initialization = initialization
+        self.seed = seed
+        self.method = method
+        self.threads = threads
+        self.pcaDimensions = pcaDimensions
+        self.theta = theta
+    }
+
+    /// The method `.auto` resolves to for `count` points.
+    public func resolvedMethod(count: Int) -> Method {
+        switch method {
+        case .auto: return (count < 500 || components > 3) ? .exact : .barnesHut
+        case .exact, .barnesHut: return method
+        }
+    }
+
+    /// The learning rate for `count` points.
+    public func resolvedLearningRate(count: Int) -> Double {
+        switch learningRate {
+        case .auto: return max(Double(count) / earlyExaggeration / 4, 50)
+        case .value(let rate): return rate
+        }
+    }
+
+    /// The number of nearest neighbours the affinities use for `count` points.
+    public func neighborCount(count: Int) -> Int {
+        min(count - 1, max(1, Int(3 * perplexity)))
+    }
+}
