@@ -1,0 +1,1 @@
+../../Sources/vis/DrawCommand.swift
