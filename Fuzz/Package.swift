@@ -26,9 +26,6 @@ let harnesses: [Target] = [
     harness("npz", folder: "NPZ", [library("VisCore")]),
     harness("config-json", folder: "ConfigJSON", [library("VisBackends")]),
     harness("config-yaml", folder: "ConfigYAML", [library("VisBackends")]),
-    harness(
-        "draw-ops", folder: "DrawOps",
-        [library("Visualization"), library("VisCore"), .product(name: "ArgumentParser", package: "swift-argument-parser")]),
     harness("datasample", folder: "DataSample", [library("Visualization")]),
     harness("tensorboard", folder: "Tensorboard", [library("VisBackends")]),
     harness("wandb", folder: "Wandb", [library("VisBackends")]),
@@ -40,10 +37,7 @@ let package = Package(
     name: "swift-visualization-fuzz",
     platforms: [.macOS(.v13)],
     products: harnesses.map { .executable(name: $0.name, targets: [$0.name]) },
-    dependencies: [
-        .package(path: ".."),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    ],
+    dependencies: [.package(path: "..")],
     targets: harnesses + [
         .target(name: "CFuzzerDriver", path: "Support/CFuzzerDriver"),
         .target(name: "FuzzSupport", dependencies: ["CFuzzerDriver"], path: "Support/FuzzSupport",

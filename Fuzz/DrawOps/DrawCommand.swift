@@ -1,1 +1,0 @@
-../../Sources/vis/DrawCommand.swift
