@@ -92,9 +92,8 @@ ok: yes
 
 put("draw-ops", "ops.json", """[{"op": "draw_bboxes", "bboxes": [[1, 1, 20, 14]], "edge_colors": "r", "line_widths": 3,
   "face_colors": [0, 0, 255], "alpha": 1},
- {"op": "draw_binary_masks", "binary_masks": [[[0, 1], [1, 0]]], "colors": [[255, 0, 0]], "alphas": [1.0]},
  {"op": "draw_circles", "center": [[5, 5]], "radius": [3], "face_colors": "g", "line_styles": "--"},
- {"op": "draw_lines", "x_datas": [[0, 10, 20]], "y_datas": [[0, 5, 2]], "colors": "#ff8000"},
+ {"op": "draw_lines", "x_datas": [[0, 10], [5, 20]], "y_datas": [[0, 5], [2, 8]], "colors": "#ff8000"},
  {"op": "draw_points", "positions": [[3, 4], [8, 9]], "colors": "b", "marker": "o", "sizes": [4, 6]},
  {"op": "draw_polygons", "polygons": [[[1, 1], [9, 2], [4, 8]]], "edge_colors": "none"},
  {"op": "draw_texts", "texts": ["cat"], "positions": [[2, 2]], "font_sizes": 8, "colors": "w",
