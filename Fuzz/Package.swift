@@ -30,7 +30,7 @@ let harnesses: [Target] = [
     harness("tensorboard", folder: "Tensorboard", [library("VisBackends")]),
     harness("wandb", folder: "Wandb", [library("VisBackends")]),
     harness("runlog", folder: "RunLog", [library("VisTools")]),
-    harness("font", folder: "Font", [library("VisDraw")]),
+    harness("font", folder: "Font", [library("VisCore"), library("VisDraw")]),
 ]
 
 let package = Package(

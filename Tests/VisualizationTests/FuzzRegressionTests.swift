@@ -33,6 +33,9 @@ struct FuzzRegressionTests {
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let face = try FontFace.load(path: path)
             for scalar in "Ag 1.".unicodeScalars { _ = face.hasGlyph(for: scalar) }
+            var image = try Image(width: 48, height: 24, layout: .rgb, fill: [255, 255, 255])
+            try TextRenderer(glyphCache: GlyphCache(byteBudget: 1 << 20)).draw(
+                "Ag 1.", x: 2, y: 2, style: TextStyle(font: .file(path), sizePoints: 12), into: &image)
         },
     ]
 
