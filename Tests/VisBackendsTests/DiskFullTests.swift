@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+import VisBackends
+import VisCore
+import VisTestSupport
+
+/// Logging onto a disk that fills up and then frees space again (a 1 MiB tmpfs mounted inside the test, as root):
+/// the training loop never sees a throw, the failure is reported once, what was written before it stays readable
+/// (whole JSON lines, TFRecords that our reader accepts), and logging resumes when space comes back.
+@Suite(.serialized) struct DiskFullTests {
+    /// Runs `body` with a directory on a nearly full 1 MiB tmpfs and a closure that frees the space again. Without
+    /// root (or on macOS) the test records an issue under CI and returns otherwise.
+    static func withNearlyFullDisk(_ body: (_ directory: String, _ freeSpace: () throws -> Void) throws -> Void) throws {
+        #if os(Linux)
+            let directory = try TestSupport.makeTemporaryDirectory("disk-full").path
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let mount = try TestSupport.runCapturing(
+                "/bin/mount", arguments: ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory])
+            guard mount.status == 0 else {
+                if TestSupport.isCI { Issue.record("cannot mount a tmpfs for the disk-full test (needs root): \(mount.stderr)") }
+                return
+            }
+            defer { _ = try? TestSupport.runCapturing("/bin/umount", arguments: ["-l", directory]) }
+            // Fill the disk with 16 KiB files, then free two of them: about 32 KiB are left.
+            var fillers: [String] = []
+            while fillers.count < 100 {
+                let path = directory + "/filler\(fillers.count)"
+                fillers.append(path)
+                if !FileManager.default.createFile(atPath: path, contents: Data(count: 16 << 10)) { break }
+            }
+            #expect(fillers.count < 100, "the tmpfs never filled up")
+            for path in fillers.prefix(2) { try FileManager.default.removeItem(atPath: path) }
+            try body(directory) {
+                for path in fillers.dropFirst(2) { try? FileManager.default.removeItem(atPath: path) }
+            }
+        #else
+            if TestSupport.isCI { Issue.record("the disk-full test mounts a Linux tmpfs") }
+        #endif
+    }
+
+    /// Logs `loss` at steps 0..<3000 (flushing every 100 steps) onto the nearly full disk, frees the space, logs
+    /// steps 10_000..<10_100 and closes; returns the steps of the whole records read back and the failures.
+    static func logThroughTheFault(
+        make: (_ errorHandler: @escaping VisBackendErrorHandler) throws -> any VisBackend, directory: String,
+        freeSpace: () throws -> Void
+    ) throws -> [VisBackendError] {
+        let reported = Recorder<VisBackendError>()
+        let backend = try make { reported.append($0) }
+        for step in 0..<3000 {
+            try backend.addScalar(name: "loss", value: .double(1 / Double(step + 1)), step: step)
+            if step % 100 == 99 { backend.flush() }
+        }
+        backend.flush()
+        try freeSpace()
+        for step in 10_000..<10_100 { try backend.addScalar(name: "loss", value: .double(0.5), step: step) }
+        backend.close()
+        return reported.values
+    }
+
+    /// Checks the steps read back: some records before the fault, not all of them, increasing, and every record
+    /// logged after space came back.
+    static func expectWholeAndResumed(_ steps: [Int]) {
+        let before = steps.filter { $0 < 3000 }
+        #expect(!before.isEmpty && before.count < 3000, "\(before.count) records before the fault")
+        #expect(before.first == 0)
+        #expect(zip(before, before.dropFirst()).allSatisfy { $0 < $1 }, "records in order, none repeated")
+        #expect(steps.filter { $0 >= 10_000 } == Array(10_000..<10_100), "logging resumes")
+    }
+
+    @Test("LocalVisBackend: whole JSON lines, one report, resumes")
+    func localBackend() throws {
+        try Self.withNearlyFullDisk { directory, freeSpace in
+            let saveDir = directory + "/local"
+            let reported = try Self.logThroughTheFault(
+                make: { try LocalVisBackend(saveDir: saveDir, errorHandler: $0) }, directory: directory,
+                freeSpace: freeSpace)
+            #expect(reported.count == 1, "\(reported)")
+            let text = try String(contentsOfFile: saveDir + "/scalars.json", encoding: .utf8)
+            #expect(text.hasSuffix("\n"))
+            var steps: [Int] = []
+            for line in text.split(separator: "\n") {
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+                guard let step = object?["step"] as? Int else {
+                    Issue.record("torn line: \(line)")
+                    continue
+                }
+                steps.append(step)
+            }
+            Self.expectWholeAndResumed(steps)
+        }
+    }
+
+    @Test("TensorboardVisBackend: no torn record, one report, resumes")
+    func tensorboardBackend() throws {
+        try Self.withNearlyFullDisk { directory, freeSpace in
+            let saveDir = directory + "/tb"
+            let reported = try Self.logThroughTheFault(
+                make: { try TensorboardVisBackend(saveDir: saveDir, flushInterval: 0, errorHandler: $0) },
+                directory: directory, freeSpace: freeSpace)
+            #expect(reported.count == 1, "\(reported)")
+            let events = try FileManager.default.contentsOfDirectory(atPath: saveDir)
+                .filter { $0.hasPrefix("events.out.tfevents") }
+            let file = try TensorboardEventFile(contentsOf: saveDir + "/" + (events.first ?? ""))
+            #expect(file.truncatedTailOffset == nil)
+            Self.expectWholeAndResumed(file.scalars.filter { $0.tag == "loss" }.map { Int($0.step) })
+        }
+    }
+}
