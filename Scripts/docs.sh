@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-modules=(VisCore VisDraw VisBackends Visualization VisPlot VisTools)
+modules=(VisCore VisDraw VisBackends Visualization VisPlot VisTools VisEmbedding)
 output="${1:-.build/docs}"
 
 docc="${DOCC:-}"

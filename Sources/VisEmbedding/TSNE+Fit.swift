@@ -7,7 +7,9 @@ extension TSNE {
     /// Checks for cancellation of the current task between rows of work and every iteration, throwing
     /// `CancellationError`.
     ///
-    /// - Parameter progress: called from the calling thread at each phase start and every 10 iterations.
+    /// - Parameters:
+    ///   - x: The features, N×D `float32` or `float64` (N ≥ 2 points, D ≥ 1, all finite).
+    ///   - progress: Called from the calling thread at each phase start and every 10 iterations.
     /// - Throws: ``TSNEError`` for bad input or settings.
     public func fit(_ x: NDArray, progress: ((Progress) -> Void)? = nil) throws -> Embedding {
         let (data, n, d) = try validated(x)

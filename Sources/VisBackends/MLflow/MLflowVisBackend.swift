@@ -74,8 +74,16 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
     ///
     /// - Parameters:
     ///   - saveDir: MMEngine's `save_dir`.
-    ///   - expName, runName, tags, params, trackingURI, artifactSuffix, trackedConfigKeys, artifactLocation:
-    ///     MMEngine's arguments (see the type's documentation).
+    ///   - expName: MMEngine's `exp_name`: the experiment, created when missing (default `Default`).
+    ///   - runName: MMEngine's `run_name`: the run's `mlflow.runName` tag.
+    ///   - tags: MMEngine's `tags`: run tags set when the run starts.
+    ///   - params: MMEngine's `params`: run parameters logged when the run starts.
+    ///   - trackingURI: MMEngine's `tracking_uri`: `http(s)://` for a server; nil reads `MLFLOW_TRACKING_URI`,
+    ///     else writes the offline file store under `saveDir`.
+    ///   - artifactSuffix: MMEngine's `artifact_suffix`: the endings of work-directory files uploaded at close.
+    ///   - trackedConfigKeys: MMEngine's `tracked_config_keys`: the top-level config keys logged as params (nil:
+    ///     all of them).
+    ///   - artifactLocation: MMEngine's `artifact_location`: where a newly created experiment keeps artifacts.
     ///   - retryPolicy: Request timeout, waits between attempts, and how long ``close()`` waits for the upload.
     ///   - environment: Where `MLFLOW_TRACKING_URI` and the credentials are read (default: the process's).
     ///   - pngCompressionLevel: zlib's level for image artifacts, 0...9.

@@ -52,7 +52,7 @@ extension PillowEnhance {
     /// deviation `sigma` by three box blurs with a fractional radius per direction, horizontal passes first, in
     /// 24-bit fixed point with replicated borders.
     ///
-    /// - Throws: ``VisCore/VisCoreError/invalidArgument(argument:expected:actual:)`` for a negative or non-finite
+    /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` for a negative or non-finite
     ///   `sigma`.
     public static func gaussianBlur(_ image: Image, sigma: Double) throws -> Image {
         guard sigma.isFinite, sigma >= 0, sigma <= 1e4 else {
@@ -133,7 +133,7 @@ extension PillowEnhance {
     /// torchvision's `adjust_hue` on a PIL image: Pillow's RGB → HSV conversion, the hue byte shifted by
     /// `Int(factor·255)` with 8-bit wrap-around, and back. Gray images are returned unchanged.
     ///
-    /// - Throws: ``VisCore/VisCoreError/invalidArgument(argument:expected:actual:)`` for a factor outside
+    /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` for a factor outside
     ///   [−0.5, 0.5].
     public static func hue(_ image: Image, factor: Double) throws -> Image {
         guard factor >= -0.5, factor <= 0.5 else {

@@ -22,7 +22,7 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
 
     /// The pipeline under `key` of a loaded config.
     ///
-    /// - Throws: ``VisBackends/ConfigDecodingError`` naming the entry at fault (`pipeline[1].prob`).
+    /// - Throws: `ConfigDecodingError` naming the entry at fault (`pipeline[1].prob`).
     public init(config: Config, key: String) throws {
         guard let value = config.values[key] else {
             throw ConfigDecodingError(.missing, path: [.key(key)], expected: "a list of transforms", actual: "nothing")

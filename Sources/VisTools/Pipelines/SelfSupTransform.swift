@@ -5,7 +5,7 @@ import VisCore
 /// One transform of an MMSelfSup 1.x / mmcv pipeline, built from a config entry `{type: ..., ...}` with the
 /// original's names and parameters.
 ///
-/// Unknown types and parameters are ``VisBackends/ConfigDecodingError``s naming the entry (`[2].type`,
+/// Unknown types and parameters are `ConfigDecodingError`s naming the entry (`[2].type`,
 /// `[1].prob`), as Python raises for an unknown registry name or keyword argument.
 public enum SelfSupTransform: Sendable, Equatable {
     /// mmcv `Resize`: to `scale` (width, height) with `backend` pillow (``PillowFilter``) or cv2.
@@ -51,7 +51,7 @@ public enum SelfSupTransform: Sendable, Equatable {
 
     /// Applies the transform, drawing its random choices from `generator`.
     ///
-    /// - Throws: ``VisCore/VisCoreError`` when the image is too small for a crop or a size is invalid, or for
+    /// - Throws: `VisCoreError` when the image is too small for a crop or a size is invalid, or for
     ///   ``multiView(counts:pipelines:)``, which makes several images (run it through ``SelfSupPipeline``).
     public func apply(_ image: Image, using generator: inout SelfSupRandom) throws -> Image {
         switch self {

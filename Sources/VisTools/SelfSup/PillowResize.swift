@@ -4,7 +4,7 @@ import VisCore
 /// A resampling filter of Pillow's `Image.resize` (`PIL.Image.Resampling`).
 ///
 /// MMSelfSup's pipelines resize with Pillow (torchvision on PIL images, mmcv's `backend='pillow'`); these filters
-/// reproduce its results to the byte, unlike ``VisCore/ResizeInterpolation``, which follows OpenCV.
+/// reproduce its results to the byte, unlike `ResizeInterpolation`, which follows OpenCV.
 public enum PillowFilter: String, Sendable, Hashable, CaseIterable {
     /// `Resampling.NEAREST`: source pixel `floor((x + 0.5) · scale)`, positions accumulated in double.
     case nearest
@@ -39,7 +39,7 @@ extension Image {
     /// orders them, whose support grows with the downscale factor, with coefficients rounded to 22-bit fixed point and each pass rounded
     /// and clipped to 8 bits. RGBA images are resized with premultiplied alpha, as Pillow does.
     ///
-    /// - Throws: ``VisCore/VisCoreError/invalidArgument(argument:expected:actual:)`` naming `width` or `height`
+    /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` naming `width` or `height`
     ///   when not positive or too large, or `image` when this image is empty.
     public func pillowResized(width: Int, height: Int, filter: PillowFilter = .bilinear) throws -> Image {
         guard width > 0 else {
