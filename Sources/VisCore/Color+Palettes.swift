@@ -125,12 +125,7 @@ public struct ColorPalette: Sendable, Hashable {
     }
 
     /// SplitMix64's output function: spreads consecutive seeds over the whole 64-bit range.
-    private static func _splitMix64(_ seed: UInt64) -> UInt64 {
-        var z = seed &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    private static func _splitMix64(_ seed: UInt64) -> UInt64 { SplitMix64.mix(seed &+ 0x9E37_79B9_7F4A_7C15) }
 }
 
 extension Color {

@@ -16,17 +16,7 @@ extension Image {
     /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `width` or `height` when not
     ///   positive or too large, or `image` when this image is empty.
     public func resized(width: Int, height: Int, interpolation: ResizeInterpolation = .bilinear) throws -> Image {
-        guard width > 0 else {
-            throw VisCoreError.invalidArgument(argument: "width", expected: "a positive integer", actual: "\(width)")
-        }
-        guard height > 0 else {
-            throw VisCoreError.invalidArgument(argument: "height", expected: "a positive integer", actual: "\(height)")
-        }
-        guard !isEmpty else {
-            throw VisCoreError.invalidArgument(
-                argument: "image", expected: "a non-empty image to resize", actual: "\(self.width)×\(self.height)")
-        }
-        try Image.validate(width: width, height: height, layout: layout)
+        try validateResize(width: width, height: height)
         if width == self.width && height == self.height { return self }
         let pixels: [UInt8]
         switch interpolation {
@@ -216,5 +206,25 @@ struct _FixedPointTaps {
             weight0.append(Int32(((1 - position) * 2048).rounded(.toNearestOrEven)))
             weight1.append(Int32((position * 2048).rounded(.toNearestOrEven)))
         }
+    }
+}
+
+extension Image {
+    /// Checks a resize of this image to `width`×`height` (every resizer's arguments: OpenCV's and Pillow's).
+    ///
+    /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `width` or `height` when not
+    ///   positive or too large for an image, or `image` when this image is empty.
+    package func validateResize(width: Int, height: Int) throws {
+        guard width > 0 else {
+            throw VisCoreError.invalidArgument(argument: "width", expected: "a positive integer", actual: "\(width)")
+        }
+        guard height > 0 else {
+            throw VisCoreError.invalidArgument(argument: "height", expected: "a positive integer", actual: "\(height)")
+        }
+        guard !isEmpty else {
+            throw VisCoreError.invalidArgument(
+                argument: "image", expected: "a non-empty image to resize", actual: "\(self.width)×\(self.height)")
+        }
+        try Image.validate(width: width, height: height, layout: layout)
     }
 }

@@ -149,7 +149,7 @@ extension TSNE {
     func initialEmbedding(features: [Double], count n: Int, dimensions d: Int, threads: Int) -> [Double] {
         switch initialization {
         case .random:
-            var rng = _SplitMix64(seed: seed)
+            var rng = SplitMix64(seed: seed)
             return (0..<(n * components)).map { _ in 1e-4 * rng.nextNormal() }
         case .pca:
             var scores = _PCA.scores(
@@ -169,7 +169,7 @@ extension TSNE {
             let std = (variance / Double(n)).squareRoot()
             let scale = std > 0 ? 1e-4 / std : 0
             if scale == 0 {
-                var rng = _SplitMix64(seed: seed)
+                var rng = SplitMix64(seed: seed)
                 return (0..<(n * components)).map { _ in 1e-4 * rng.nextNormal() }
             }
             return scores.map { $0 * scale }

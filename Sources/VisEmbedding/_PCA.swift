@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 /// Principal-component scores of centred data (n × d, row-major): exact (covariance eigen-decomposition) for narrow
 /// data, randomised subspace iteration (Halko, Martinsson & Tropp) with 10 extra directions and 4 power iterations
@@ -18,7 +19,7 @@ enum _PCA {
             return times(x, n: n, d: d, w: w, l: c, threads: threads)
         }
         let l = min(d, c + 10)
-        var rng = _SplitMix64(seed: seed ^ 0x5CA1_AB1E)
+        var rng = SplitMix64(seed: seed ^ 0x5CA1_AB1E)
         var omega = [Double](repeating: 0, count: d * l)
         for e in omega.indices { omega[e] = rng.nextNormal() }
         var y = times(x, n: n, d: d, w: omega, l: l, threads: threads)

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import VisCore
 
 /// Runs `body` over `0..<count` in fixed blocks of `blockSize` spread over `threads` workers (block b goes to worker
 /// b mod threads). Callers write per-index or per-block results only, so the output never depends on the thread
@@ -46,26 +47,14 @@ func _squaredDistance(_ m: UnsafeBufferPointer<Double>, _ i: Int, _ j: Int, widt
     return s
 }
 
-/// SplitMix64: a small seeded generator whose stream is fixed by its seed on every platform (the standard library's
-/// generator is not seedable).
-struct _SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform draw in (0, 1].
-    mutating func nextUnit() -> Double { (Double(next() >> 11) + 1) * 0x1p-53 }
+extension SplitMix64 {
+    /// A uniform draw in (0, 1] (never 0, so its logarithm is finite).
+    mutating func nextPositiveUnit() -> Double { (Double(next() >> 11) + 1) * 0x1p-53 }
 
     /// A standard normal draw (Box–Muller; the second value is discarded so a draw is always two outputs).
     mutating func nextNormal() -> Double {
-        let u = nextUnit()
-        let v = nextUnit()
+        let u = nextPositiveUnit()
+        let v = nextPositiveUnit()
         return (-2 * Foundation.log(u)).squareRoot() * Foundation.cos(2 * Double.pi * v)
     }
 }

@@ -70,15 +70,11 @@ enum Timer {
 
 /// Deterministic uniform numbers (SplitMix64) so every run and every anchor draws the same geometry.
 struct BenchRandom {
-    var state: UInt64
+    private var generator: SplitMix64
 
-    mutating func unit() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-    }
+    init(state: UInt64) { generator = SplitMix64(seed: state) }
+
+    mutating func unit() -> Double { generator.nextUnit() }
 }
 
 /// A step number shared by the runs of one workload, so that every run writes new files.

@@ -14,7 +14,7 @@ struct TSNEReferenceTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let rows = 120
         let k = 45
-        var rng = _SplitMix64(seed: 21)
+        var rng = SplitMix64(seed: 21)
         var distances = [Float](repeating: 0, count: rows * k)
         for i in 0..<rows {
             // Scales from tight to spread-out neighbourhoods, sorted as a neighbour search returns them.

@@ -10,7 +10,7 @@ enum TSNEFixtures {
     static func blobs(clusters: Int, perCluster: Int, dimensions: Int, spread: Double = 1, seed: UInt64 = 7)
         -> (x: NDArray, labels: [Int])
     {
-        var rng = _SplitMix64(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var centers = [Double]()
         for _ in 0..<(clusters * dimensions) { centers.append(4 * rng.nextNormal()) }
         var values = [Double]()

@@ -17,7 +17,7 @@ struct TSNETests {
             squaredDistances: graph.squaredDistances, rows: n, k: 30, perplexity: 10, threads: 2)
         let p = _Affinities.symmetrize(graph: graph, conditional: c)
         for dims in 1...3 {
-            var rng = _SplitMix64(seed: UInt64(dims))
+            var rng = SplitMix64(seed: UInt64(dims))
             let y = (0..<(n * dims)).map { _ in 3 * rng.nextNormal() }
             var exact = [Double](repeating: 0, count: n * dims)
             var bh0 = exact
@@ -47,7 +47,7 @@ struct TSNETests {
             squaredDistances: graph.squaredDistances, rows: n, k: n - 1, perplexity: 5, threads: 1)
         let p = _Affinities.symmetrize(graph: graph, conditional: c)
         let method = _ExactGradient(p: p, dims: 2, threads: 1)
-        var rng = _SplitMix64(seed: 3)
+        var rng = SplitMix64(seed: 3)
         let y = (0..<(n * 2)).map { _ in rng.nextNormal() }
         var grad = [Double](repeating: 0, count: n * 2)
         _ = method.gradient(y: y, into: &grad, exaggeration: 1, computeError: false)
@@ -109,7 +109,7 @@ struct TSNETests {
     @Test("PCA scores carry the leading variances")
     func pcaScores() throws {
         // Data with known principal axes: variances 9, 4, 1 along rotated axes, plus 70 tiny dimensions.
-        var rng = _SplitMix64(seed: 11)
+        var rng = SplitMix64(seed: 11)
         let n = 2000
         for d in [3, 73] {
             var values = [Double](repeating: 0, count: n * d)

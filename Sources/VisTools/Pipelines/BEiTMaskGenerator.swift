@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 /// BEiT's block-wise mask generator: rectangles of `min_num_patches` or more patches with a log-uniform aspect
 /// ratio, each drawn up to 10 times until it adds new patches without exceeding the budget, until
@@ -44,7 +45,7 @@ public struct BEiTMaskGenerator: Sendable, Equatable {
     }
 
     /// One mask, row-major over the `inputSize`×`inputSize` grid, 1 = removed.
-    public func generate(using generator: inout SelfSupRandom) -> [Float] {
+    public func generate(using generator: inout SplitMix64) -> [Float] {
         var mask = [Float](repeating: 0, count: inputSize * inputSize)
         var count = 0
         while count < numMaskingPatches {
@@ -55,7 +56,7 @@ public struct BEiTMaskGenerator: Sendable, Equatable {
         return mask
     }
 
-    private func addBlock(to mask: inout [Float], budget: Int, using generator: inout SelfSupRandom) -> Int {
+    private func addBlock(to mask: inout [Float], budget: Int, using generator: inout SplitMix64) -> Int {
         var added = 0
         let logAspect = log(aspect.lowerBound)...log(aspect.upperBound)
         for _ in 0..<10 {

@@ -33,12 +33,12 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
     /// The views of `image`: one, or those `MultiView` makes, with random choices drawn from `seed` so that a run
     /// can be reproduced.
     public func views(of image: Image, seed: UInt64) throws -> [Image] {
-        var generator = SelfSupRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         return try Self.run(transforms, on: [image], using: &generator)
     }
 
     private static func run(
-        _ transforms: [SelfSupTransform], on views: [Image], using generator: inout SelfSupRandom
+        _ transforms: [SelfSupTransform], on views: [Image], using generator: inout SplitMix64
     ) throws -> [Image] {
         var views = views
         for transform in transforms {

@@ -53,7 +53,7 @@ public enum SelfSupTransform: Sendable, Equatable {
     ///
     /// - Throws: `VisCoreError` when the image is too small for a crop or a size is invalid, or for
     ///   ``multiView(counts:pipelines:)``, which makes several images (run it through ``SelfSupPipeline``).
-    public func apply(_ image: Image, using generator: inout SelfSupRandom) throws -> Image {
+    public func apply(_ image: Image, using generator: inout SplitMix64) throws -> Image {
         switch self {
         case let .resize(width, height, backend, interpolation):
             if backend == .cv2 {
@@ -122,7 +122,7 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// centre crop with the ratio clamped to `ratio`.
     public static func randomResizedCropBox(
         width: Int, height: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>,
-        using generator: inout SelfSupRandom
+        using generator: inout SplitMix64
     ) -> (x: Int, y: Int, width: Int, height: Int) {
         let area = Double(width * height)
         let logRatio = log(ratio.lowerBound)...log(ratio.upperBound)

@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 /// SimMIM's mask generator: `ceil(ratio · n²)` of the n×n mask patches (`n = inputSize / maskPatchSize`) drawn
 /// without replacement and removed, then repeated to the model's patch grid (`inputSize / modelPatchSize`).
@@ -40,7 +41,7 @@ public struct SimMIMMaskGenerator: Sendable, Equatable {
     }
 
     /// One mask on the model's patch grid, row-major, 1 = removed.
-    public func generate(using generator: inout SelfSupRandom) -> (side: Int, values: [Float]) {
+    public func generate(using generator: inout SplitMix64) -> (side: Int, values: [Float]) {
         let side = inputSize / maskPatchSize
         let scale = maskPatchSize / modelPatchSize
         var coarse = [Float](repeating: 0, count: side * side)

@@ -42,16 +42,7 @@ extension Image {
     /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` naming `width` or `height`
     ///   when not positive or too large, or `image` when this image is empty.
     public func pillowResized(width: Int, height: Int, filter: PillowFilter = .bilinear) throws -> Image {
-        guard width > 0 else {
-            throw VisCoreError.invalidArgument(argument: "width", expected: "a positive integer", actual: "\(width)")
-        }
-        guard height > 0 else {
-            throw VisCoreError.invalidArgument(argument: "height", expected: "a positive integer", actual: "\(height)")
-        }
-        guard !isEmpty else {
-            throw VisCoreError.invalidArgument(
-                argument: "image", expected: "a non-empty image to resize", actual: "\(self.width)×\(self.height)")
-        }
+        try validateResize(width: width, height: height)
         // Pillow's kernels index with 32-bit ints; refuse what it would refuse rather than overflow.
         guard width <= 1 << 24, height <= 1 << 24 else {
             throw VisCoreError.invalidArgument(

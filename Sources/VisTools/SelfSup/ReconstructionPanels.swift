@@ -121,7 +121,7 @@ public struct ReconstructionPanels: Sendable, Equatable {
         guard ratio.isFinite, ratio >= 0, ratio < 1 else {
             throw ReconstructionError.invalidArgument(argument: "mask ratio", expected: "a number in [0, 1)", actual: "\(ratio)")
         }
-        var generator = SelfSupRandom(seed: seed)
+        var generator = SplitMix64(seed: seed)
         let noise = (0..<count).map { _ in Double.random(in: 0..<1, using: &generator) }
         let order = (0..<count).sorted { noise[$0] < noise[$1] || (noise[$0] == noise[$1] && $0 < $1) }
         let keep = Int(Double(count) * (1 - ratio))
