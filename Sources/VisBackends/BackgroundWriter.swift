@@ -301,8 +301,6 @@ public final class BackgroundWriter: @unchecked Sendable {
     /// Reports the first failure of each kind; later ones are counted and summarised by ``close()``, so that a
     /// writer that cannot write does not log once per item.
     private func report(_ error: any Error) {
-        // A file that keeps failing (a full disk) is reported once, when it starts failing.
-        if error is _RepeatedWriteFailure { return }
         let failure = (error as? VisBackendError) ?? .io(path: label, reason: String(describing: error))
         guard failures.record(backend: label, error: failure) else { return }
         logger.error("\(label): \(failure)")
@@ -327,27 +325,13 @@ public final class AppendFile: @unchecked Sendable {
         if descriptor >= 0 { _ = systemClose(descriptor) }
     }
 
-    /// Whether the last write failed (only touched on the writer thread).
-    private var isFailing = false
-
     /// Appends all of `bytes`, retrying short writes and `EINTR`.
     ///
     /// A write that fails part-way (a full disk) is undone: the file is cut back to its length before the call, so
-    /// it never ends in a torn JSON line or record, and appends resume on a boundary once space comes back. The
-    /// first failure throws ``VisBackendError/io(path:reason:)``; failures after it, until a write succeeds, throw
-    /// an error that ``BackgroundWriter`` does not report again.
+    /// it never ends in a torn JSON line or record, and appends resume on a boundary once space comes back. A
+    /// failure throws ``VisBackendError/io(path:reason:)``; the writer reports the first of each kind and counts
+    /// the rest.
     func write(_ bytes: [UInt8]) throws {
-        do {
-            try _writeWhole(bytes)
-            isFailing = false
-        } catch {
-            defer { isFailing = true }
-            if isFailing { throw _RepeatedWriteFailure(underlying: error) }
-            throw error
-        }
-    }
-
-    private func _writeWhole(_ bytes: [UInt8]) throws {
         if descriptor < 0 {
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw VisBackendError.io(path: path, reason: AppendFile.lastErrorMessage()) }
@@ -379,11 +363,6 @@ public final class AppendFile: @unchecked Sendable {
     static func lastErrorMessage() -> String {
         String(cString: strerror(errno))
     }
-}
-
-/// A write failure of a file whose previous write failed too: already reported, so not reported again.
-struct _RepeatedWriteFailure: Error {
-    var underlying: any Error
 }
 
 // Module-level aliases so the methods named `write`/`close` can call the C functions.
