@@ -26,33 +26,33 @@ struct TsneCommand: ParsableCommand {
     @Option(name: .customLong("work-dir"), help: "The directory the run's tsne_<time> folder goes into.")
     var workDir: String = "work_dirs/tsne"
 
-    @Option(name: .customLong("max-num-class"), help: "Keep the samples whose label is below this (needs --labels).")
+    @Option(name: .customLong("max-num-class"), parsing: .unconditional, help: "Keep the samples whose label is below this (needs --labels).")
     var maxNumClass: Int = 20
 
-    @Option(name: .customLong("n-components"), help: "Embedding dimensions (1 to 3 for Barnes-Hut).")
+    @Option(name: .customLong("n-components"), parsing: .unconditional, help: "Embedding dimensions (1 to 3 for Barnes-Hut).")
     var nComponents: Int = 2
 
-    @Option(help: "The perplexity (effective neighbours per point); must be below the number of samples.")
+    @Option(parsing: .unconditional, help: "The perplexity (effective neighbours per point); must be below the number of samples.")
     var perplexity: Double = 30
 
-    @Option(name: .customLong("early-exaggeration"), help: "The factor on the affinities for the first 250 iterations.")
+    @Option(name: .customLong("early-exaggeration"), parsing: .unconditional, help: "The factor on the affinities for the first 250 iterations.")
     var earlyExaggeration: Double = 12
 
-    @Option(name: .customLong("learning-rate"), help: "The step size, or `auto` (max(N / early-exaggeration / 4, 50)).")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "The step size, or `auto` (max(N / early-exaggeration / 4, 50)).")
     var learningRate: String = "200"
 
-    @Option(name: .customLong("n-iter"), help: "The maximum number of iterations (at least 250).")
+    @Option(name: .customLong("n-iter"), parsing: .unconditional, help: "The maximum number of iterations (at least 250).")
     var nIter: Int = 1000
 
     @Option(
-        name: .customLong("n-iter-without-progress"),
+        name: .customLong("n-iter-without-progress"), parsing: .unconditional,
         help: "Stop after this many iterations without improvement of the KL divergence.")
     var nIterWithoutProgress: Int = 300
 
     @Option(name: .customLong("init"), help: "The initial embedding: random or pca.")
     var initialization: String = "random"
 
-    @Option(help: "The random seed.")
+    @Option(parsing: .unconditional, help: "The random seed.")
     var seed: Int = 0
 
     @Option(help: "auto, exact or barnes-hut.")

@@ -57,12 +57,17 @@ struct CommandLineConventionTests {
         "featmap": ["topk", "alpha", "resize", "arrangement"], "convert": ["quality", "compression-level"],
         "datasample": ["score-thr"], "demo": ["steps"], "plot": ["smooth", "size", "dpi"],
         "reconstruct": ["mask-ratio", "patch-size", "input-size", "seed"],
+        "tsne": [
+            "max-num-class", "n-components", "perplexity", "early-exaggeration", "learning-rate", "n-iter",
+            "n-iter-without-progress", "seed",
+        ],
     ]
     static let otherOptions: [String: Set<String>] = [
         "demo": ["out", "backends"], "draw": ["image", "ops", "out"], "datasample": ["image", "sample", "meta", "task", "out"],
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
         "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
+        "tsne": ["labels", "work-dir", "init", "method"],
     ]
 
     @Test("every option of every command is listed as numeric or not; the commands are the shipped ones")
@@ -80,7 +85,7 @@ struct CommandLineConventionTests {
             found[name] = Set(
                 arguments.filter { $0["kind"] as? String == "option" }.compactMap { $0["valueName"] as? String })
         }
-        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot", "reconstruct"])
+        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot", "reconstruct", "tsne"])
         for (name, options) in found {
             let listed = (Self.numericOptions[name] ?? []).union(Self.otherOptions[name] ?? [])
             #expect(options == listed, "vis \(name)")
@@ -169,6 +174,20 @@ struct CommandLineConventionTests {
                     "reconstruct", option,
                     Array(reconstruct.dropFirst()) + ["--mask-ratio", "0.75", "--\(option)", "-16"], status: 64,
                     message: message)
+            }
+            for (option, message) in [
+                ("max-num-class", "--max-num-class must be at least 1, got -1"),
+                ("n-components", "--n-components must be at least 1, got -1"),
+                ("perplexity", "--perplexity must be a positive number, got -1.0"),
+                ("early-exaggeration", "--early-exaggeration must be a number >= 1, got -1.0"),
+                ("learning-rate", "--learning-rate must be a positive number or `auto`, got `-1`"),
+                ("n-iter", "--n-iter must be at least 250, got -1"),
+                ("n-iter-without-progress", "--n-iter-without-progress must be >= 0, got -1"),
+                ("seed", "--seed must be >= 0, got -1"),
+            ] {
+                try check(
+                    "tsne", option, [Self.featmapReference, "--work-dir", workspace.path("tsne"), "--\(option)", "-1"],
+                    status: 64, message: message)
             }
             #expect(covered == Self.numericOptions, "every numeric option has a case")
         }
