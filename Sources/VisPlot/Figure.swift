@@ -96,9 +96,9 @@ public final class Figure {
     public private(set) var subplotParams = SubplotParams()
     /// The axes, in the order they were added.
     public private(set) var axes: [Axes] = []
-    /// The zlib level of PNG output, 0...9. Plots are mostly flat colour, so the fast level 1 compresses them
-    /// nearly as well as matplotlib's 6 at a fraction of the time.
-    public var pngCompressionLevel = 1
+    /// How PNG output is compressed: VisCore's fast encoder (the default), or zlib at a level for the smallest
+    /// files. Plots are mostly flat colour, which the fast encoder's run-length codes compress well.
+    public var pngCompression: PNGCompression = .fast
     /// A title above all axes (`suptitle`), or nil.
     public var superTitle: String?
     let geometry: _FigureGeometry
@@ -283,9 +283,9 @@ public final class Figure {
         do {
             if lower.hasSuffix(".svg") {
                 let text = try svg()
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try FileIO.writeAtomically(Array(text.utf8), to: path)
             } else if lower.hasSuffix(".png") {
-                try render().writePNG(to: path, compressionLevel: min(max(pngCompressionLevel, 0), 9))
+                try render().writePNG(to: path, compression: pngCompression)
             } else if lower.hasSuffix(".jpg") || lower.hasSuffix(".jpeg") {
                 try render().write(to: path)
             } else {
