@@ -13,9 +13,8 @@ import VisCore
 /// ``VisBackendError/backendsFailed(_:)``. The error handler gets only the first failure of each backend and kind
 /// (a backend whose save directory is read-only fails on every call); later ones are counted
 /// (``failureCounts``), and ``close()`` logs the counts.
-public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
-    private let lock = NSLock()
-    private var entries: OrderedDictionary<String, any VisBackend> = [:]
+public final class MultiplexVisBackend: VisBackend, Sendable {
+    private let entries = LockedValue<OrderedDictionary<String, any VisBackend>>([:])
     private let errorHandler: VisBackendErrorHandler?
     private let logger: Logger?
     private let tally = _FailureTally()
@@ -60,24 +59,20 @@ public final class MultiplexVisBackend: VisBackend, @unchecked Sendable {
         guard !name.isEmpty else {
             throw VisBackendError.invalidArgument(argument: "name", expected: "a non-empty backend name", actual: "\"\"")
         }
-        lock.lock()
-        defer { lock.unlock() }
-        guard entries[name] == nil else { throw VisBackendError.duplicateBackendName(name) }
-        entries[name] = backend
+        try entries.withLock { entries in
+            guard entries[name] == nil else { throw VisBackendError.duplicateBackendName(name) }
+            entries[name] = backend
+        }
     }
 
     /// The backend named `name`, or `nil` (MMEngine's `get_backend` never raises).
     public func backend(named name: String) -> (any VisBackend)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[name]
+        entries.withLock { $0[name] }
     }
 
     /// The backends with their names, in insertion order.
     public var backends: [(name: String, backend: any VisBackend)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries.map { ($0.key, $0.value) }
+        entries.withLock { entries in entries.map { ($0.key, $0.value) } }
     }
 
     /// The names, in insertion order.

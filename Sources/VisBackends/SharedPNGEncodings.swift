@@ -19,7 +19,7 @@ protocol _SharedPNGConsumer {
 /// Entries are keyed by the image's pixel storage. The entry keeps the image, so that storage cannot be freed
 /// and reused for other pixels while the key is in use, and a copy-on-write image changed after logging has
 /// new storage and so a new key.
-final class _SharedPNGEncodings: @unchecked Sendable {
+final class _SharedPNGEncodings: Sendable {
     /// The process-wide instance the backends use.
     static let shared = _SharedPNGEncodings(maximumEntries: 8)
 
@@ -56,17 +56,18 @@ final class _SharedPNGEncodings: @unchecked Sendable {
     }
 
     private let maximumEntries: Int
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var entries: [Key: Entry] = [:]
-    private var order: [Key] = []
+    private struct State {
+        var entries: [Key: Entry] = [:]
+        var order: [Key] = []
+    }
+    private let state = LockedValue(State())
 
     init(maximumEntries: Int) {
         self.maximumEntries = maximumEntries
     }
 
     /// The number of images currently shared (for tests).
-    var count: Int { lock.withLock { entries.count } }
+    var count: Int { state.withLock { $0.entries.count } }
 
     /// Announces that each of `backends` that stores PNG files will ask for `image`'s bytes once.
     func share(_ image: Image, among backends: [any VisBackend]) {
@@ -82,15 +83,15 @@ final class _SharedPNGEncodings: @unchecked Sendable {
     /// Announces `uses` requests for `image`'s PNG with `compression`.
     func share(_ image: Image, compression: PNGCompression, uses: Int) {
         guard uses > 0, let key = Key(image, compression) else { return }
-        lock.withLock {
-            if let entry = entries[key] {
+        state.withLock { state in
+            if let entry = state.entries[key] {
                 entry.remainingUses += uses
                 return
             }
-            entries[key] = Entry(image: image, uses: uses)
-            order.append(key)
-            while order.count > maximumEntries {
-                entries[order.removeFirst()] = nil
+            state.entries[key] = Entry(image: image, uses: uses)
+            state.order.append(key)
+            while state.order.count > maximumEntries {
+                state.entries[state.order.removeFirst()] = nil
             }
         }
     }
@@ -111,12 +112,12 @@ final class _SharedPNGEncodings: @unchecked Sendable {
     }
 
     private func take(_ key: Key) -> Entry? {
-        lock.withLock {
-            guard let entry = entries[key] else { return nil }
+        state.withLock { state in
+            guard let entry = state.entries[key] else { return nil }
             entry.remainingUses -= 1
             if entry.remainingUses <= 0 {
-                entries[key] = nil
-                order.removeAll { $0 == key }
+                state.entries[key] = nil
+                state.order.removeAll { $0 == key }
             }
             return entry
         }

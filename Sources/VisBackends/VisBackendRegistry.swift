@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OrderedCollections
+import VisCore
 
 /// What a registered backend factory receives: the config's remaining keys and the visualizer's context.
 public struct VisBackendBuildArguments: Sendable {
@@ -103,7 +104,7 @@ public struct VisBackendBuildArguments: Sendable {
 /// ```
 ///
 /// Thread-safe. The shared registry starts with the library's backends (``builtInTypeNames``).
-public final class VisBackendRegistry: @unchecked Sendable {
+public final class VisBackendRegistry: Sendable {
     /// Makes a backend from build arguments.
     public typealias Factory = @Sendable (VisBackendBuildArguments) throws -> any VisBackend
 
@@ -112,8 +113,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
         var factory: Factory
     }
 
-    private let lock = NSLock()
-    private var entries: OrderedDictionary<String, Entry> = [:]
+    private let entries = LockedValue<OrderedDictionary<String, Entry>>([:])
 
     /// The process-wide registry used by visualizers built from configs.
     public static let shared: VisBackendRegistry = {
@@ -138,23 +138,17 @@ public final class VisBackendRegistry: @unchecked Sendable {
     ///     visualizer drops such a backend with a warning when no `save_dir` is known).
     ///   - factory: Makes the backend; it should validate ``VisBackendBuildArguments/options``.
     public func register(_ typeName: String, requiresSaveDir: Bool, factory: @escaping Factory) {
-        lock.lock()
-        defer { lock.unlock() }
-        entries[typeName] = Entry(requiresSaveDir: requiresSaveDir, factory: factory)
+        entries.withLock { $0[typeName] = Entry(requiresSaveDir: requiresSaveDir, factory: factory) }
     }
 
     /// The registered type names, in registration order.
     public var typeNames: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return Array(entries.keys)
+        entries.withLock { Array($0.keys) }
     }
 
     /// Whether `typeName` needs a save directory; `nil` when it is not registered.
     public func requiresSaveDir(_ typeName: String) -> Bool? {
-        lock.lock()
-        defer { lock.unlock() }
-        return entries[typeName]?.requiresSaveDir
+        entries.withLock { $0[typeName]?.requiresSaveDir }
     }
 
     /// Builds a backend from a config dictionary.
@@ -182,10 +176,7 @@ public final class VisBackendRegistry: @unchecked Sendable {
         var options = config
         for key in _BackendConfigHeader.CodingKeys.allCases { options.removeValue(forKey: key.rawValue) }
         let saveDir = header.saveDir ?? defaultSaveDir
-        lock.lock()
-        let entry = entries[typeName]
-        let known = Array(entries.keys)
-        lock.unlock()
+        let (entry, known) = entries.withLock { ($0[typeName], Array($0.keys)) }
         guard let entry else {
             throw VisBackendError.unknownType(registry: "VisBackendRegistry", type: typeName, known: known)
         }

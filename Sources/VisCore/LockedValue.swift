@@ -17,8 +17,10 @@ package final class LockedValue<Value>: @unchecked Sendable {
     }
 
     /// Runs `body` with exclusive access to the value and returns its result. `body` must not call `withLock`
-    /// on the same instance (the lock is not recursive).
-    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    /// on the same instance (the lock is not recursive). Throws what `body` throws, keeping its error type.
+    package func withLock<Result, Failure: Error>(
+        _ body: (inout Value) throws(Failure) -> Result
+    ) throws(Failure) -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)

@@ -1,5 +1,6 @@
 import CFreeType
 import Foundation
+import VisCore
 
 /// The process's FreeType library.
 ///
@@ -62,8 +63,7 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
     /// A stable small number identifying the face in glyph-cache keys.
     let identifier: Int
 
-    private static let registryLock = NSLock()
-    nonisolated(unsafe) private static var registry: [_FontFileReference: FontFace] = [:]
+    private static let registry = LockedValue<[_FontFileReference: FontFace]>([:])
 
     /// The face `faceIndex` of the font file at `path`, opened once per process and shared.
     ///
@@ -74,12 +74,12 @@ public final class FontFace: @unchecked Sendable, CustomStringConvertible {
     ///   negative index.
     public static func load(path: String, faceIndex: Int = 0) throws -> FontFace {
         let key = _FontFileReference(path: path, faceIndex: faceIndex)
-        registryLock.lock()
-        defer { registryLock.unlock() }
-        if let face = registry[key] { return face }
-        let face = try FontFace(opening: path, faceIndex: faceIndex, identifier: registry.count + 1)
-        registry[key] = face
-        return face
+        return try registry.withLock { registry in
+            if let face = registry[key] { return face }
+            let face = try FontFace(opening: path, faceIndex: faceIndex, identifier: registry.count + 1)
+            registry[key] = face
+            return face
+        }
     }
 
     private init(opening path: String, faceIndex: Int, identifier: Int) throws {

@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 /// A primary font and the fonts to fall back to for characters it lacks.
 ///
@@ -10,22 +11,18 @@ import Foundation
 /// installed font has a character, it is drawn as a hollow box (tofu) so that the gap is visible.
 ///
 /// Font sets are cached per request: ``FontSet/resolve(_:)`` is cheap after the first call.
-public final class FontSet: @unchecked Sendable {
-    // @unchecked: `sources` is accessed only while holding `lock`; everything else is immutable after init.
+public final class FontSet: Sendable {
     /// The request this set was built for.
     public let spec: FontSpec
     /// The font that characters come from when it has them.
     public let primaryFace: FontFace
     private let fallbacks: _FallbackCharsets
-    private let lock = NSLock()
-    private var sources: [UInt32: _GlyphSource] = [:]
+    private let sources = LockedValue<[UInt32: _GlyphSource]>([:])
 
     /// Bounds the per-character memo: it is cleared when it grows past this many characters.
     private static let sourceMemoLimit = 1 << 16
 
-    private static let registryLock = NSLock()
-    // Guarded by `registryLock`.
-    nonisolated(unsafe) private static var registry: [FontSpec: FontSet] = [:]
+    private static let registry = LockedValue<[FontSpec: FontSet]>([:])
     private static let registryLimit = 256
 
     /// The font set for `spec`, built on first use and then shared.
@@ -33,19 +30,14 @@ public final class FontSet: @unchecked Sendable {
     /// - Throws: for files, the errors of ``FontFace/load(path:faceIndex:)``; ``VisDrawError/noFontAvailable(request:)``
     ///   when fontconfig has no font at all.
     public static func resolve(_ spec: FontSpec) throws -> FontSet {
-        registryLock.lock()
-        if let set = registry[spec] {
-            registryLock.unlock()
+        if let set = registry.withLock({ $0[spec] }) { return set }
+        let set = try FontSet(spec)
+        return registry.withLock { registry in
+            if let existing = registry[spec] { return existing }
+            if registry.count >= registryLimit { registry.removeAll() }
+            registry[spec] = set
             return set
         }
-        registryLock.unlock()
-        let set = try FontSet(spec)
-        registryLock.lock()
-        defer { registryLock.unlock() }
-        if let existing = registry[spec] { return existing }
-        if registry.count >= registryLimit { registry.removeAll() }
-        registry[spec] = set
-        return set
     }
 
     /// Builds a font set (uncached; prefer ``resolve(_:)``).
@@ -75,17 +67,14 @@ public final class FontSet: @unchecked Sendable {
 
     /// The face and glyph index that draw `scalar`, or nil when no installed font has it.
     func glyphSource(for scalar: Unicode.Scalar) -> _GlyphSource? {
-        lock.lock()
-        if let known = sources[scalar.value] {
-            lock.unlock()
+        if let known = sources.withLock({ $0[scalar.value] }) {
             return known.face == nil ? nil : known
         }
-        lock.unlock()
         let found = findSource(for: scalar)
-        lock.lock()
-        if sources.count >= FontSet.sourceMemoLimit { sources.removeAll() }
-        sources[scalar.value] = found ?? _GlyphSource(face: nil, glyph: 0)
-        lock.unlock()
+        sources.withLock { sources in
+            if sources.count >= FontSet.sourceMemoLimit { sources.removeAll() }
+            sources[scalar.value] = found ?? _GlyphSource(face: nil, glyph: 0)
+        }
         return found
     }
 

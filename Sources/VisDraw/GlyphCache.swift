@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 /// A rendered glyph: anti-aliasing coverage placed relative to the pen position on the baseline.
 struct _RenderedGlyph: Sendable {
@@ -34,16 +35,32 @@ struct _GlyphKey: Hashable, Sendable {
 /// then becomes the old generation (the previous old one is dropped). A hit in the old generation moves the
 /// glyph back to the young one, so glyphs in steady use survive and memory never exceeds the budget (plus one
 /// glyph). Glyphs larger than half the budget are rendered but not kept.
-public final class GlyphCache: @unchecked Sendable {
-    // @unchecked: all mutable state (`young`, `old`, `youngBytes`, `oldBytes`, counters) is accessed only while
-    // holding `lock`; rendering on a miss happens outside it, under the face's own lock.
-    private let lock = NSLock()
-    private var young: [_GlyphKey: _RenderedGlyph] = [:]
-    private var old: [_GlyphKey: _RenderedGlyph] = [:]
-    private var youngBytes = 0
-    private var oldBytes = 0
-    private var hits = 0
-    private var misses = 0
+public final class GlyphCache: Sendable {
+    /// The two generations and the counters. Rendering on a miss happens outside the lock, under the face's own.
+    private struct State {
+        var young: [_GlyphKey: _RenderedGlyph] = [:]
+        var old: [_GlyphKey: _RenderedGlyph] = [:]
+        var youngBytes = 0
+        var oldBytes = 0
+        var hits = 0
+        var misses = 0
+
+        /// Inserts into the young generation, rotating generations when it is full.
+        mutating func insertYoung(_ key: _GlyphKey, _ glyph: _RenderedGlyph, byteBudget: Int) {
+            let half = byteBudget / 2
+            guard glyph.cost <= half else { return }
+            if youngBytes + glyph.cost > half {
+                old = young
+                oldBytes = youngBytes
+                young = [:]
+                youngBytes = 0
+            }
+            young[key] = glyph
+            youngBytes += glyph.cost
+        }
+    }
+
+    private let state = LockedValue(State())
 
     /// The most memory (bytes of coverage plus a fixed overhead per glyph) the cache keeps.
     public let byteBudget: Int
@@ -70,58 +87,46 @@ public final class GlyphCache: @unchecked Sendable {
 
     /// The current counters.
     public var statistics: Statistics {
-        lock.lock()
-        defer { lock.unlock() }
-        return Statistics(
-            hits: hits, misses: misses, entries: young.count + old.count, bytes: youngBytes + oldBytes)
+        state.withLock { state in
+            Statistics(
+                hits: state.hits, misses: state.misses, entries: state.young.count + state.old.count,
+                bytes: state.youngBytes + state.oldBytes)
+        }
     }
 
     /// Drops every glyph (the counters are kept).
     public func removeAll() {
-        lock.lock()
-        defer { lock.unlock() }
-        young = [:]
-        old = [:]
-        youngBytes = 0
-        oldBytes = 0
+        state.withLock { state in
+            state.young = [:]
+            state.old = [:]
+            state.youngBytes = 0
+            state.oldBytes = 0
+        }
     }
 
     /// The glyph for `key`, rendered with `render` on a miss.
     func glyph(_ key: _GlyphKey, render: () throws -> _RenderedGlyph) rethrows -> _RenderedGlyph {
-        lock.lock()
-        if let glyph = young[key] {
-            hits += 1
-            lock.unlock()
-            return glyph
+        let byteBudget = self.byteBudget
+        let cached: _RenderedGlyph? = state.withLock { state in
+            if let glyph = state.young[key] {
+                state.hits += 1
+                return glyph
+            }
+            if let glyph = state.old.removeValue(forKey: key) {
+                state.hits += 1
+                state.oldBytes -= glyph.cost
+                state.insertYoung(key, glyph, byteBudget: byteBudget)
+                return glyph
+            }
+            state.misses += 1
+            return nil
         }
-        if let glyph = old.removeValue(forKey: key) {
-            hits += 1
-            oldBytes -= glyph.cost
-            insertYoung(key, glyph)
-            lock.unlock()
-            return glyph
-        }
-        misses += 1
-        lock.unlock()
+        if let cached { return cached }
         // Two threads may render the same glyph at once; both results are identical, the second insert wins.
         let glyph = try render()
-        lock.lock()
-        if young[key] == nil { insertYoung(key, glyph) }
-        lock.unlock()
-        return glyph
-    }
-
-    /// Inserts into the young generation, rotating generations when it is full. Call with `lock` held.
-    private func insertYoung(_ key: _GlyphKey, _ glyph: _RenderedGlyph) {
-        let half = byteBudget / 2
-        guard glyph.cost <= half else { return }
-        if youngBytes + glyph.cost > half {
-            old = young
-            oldBytes = youngBytes
-            young = [:]
-            youngBytes = 0
+        state.withLock { state in
+            if state.young[key] == nil { state.insertYoung(key, glyph, byteBudget: byteBudget) }
         }
-        young[key] = glyph
-        youngBytes += glyph.cost
+        return glyph
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import VisBackends
+import VisCore
 
 /// Builds visualizers from configs such as `{"type": "Visualizer", "name": "vis", "vis_backends": [...],
 /// "save_dir": "work_dirs/run1"}` (MMEngine's `VISUALIZERS` registry).
@@ -8,12 +9,11 @@ import VisBackends
 /// the visualizer is registered globally and becomes ``Visualizer/currentInstance``, and building a name that
 /// exists returns the existing instance. Users register their own types (for example a configured task
 /// visualizer) under a type name.
-public final class VisualizerRegistry: @unchecked Sendable {
+public final class VisualizerRegistry: Sendable {
     /// Makes a visualizer from its config (which still holds `type` and `name`).
     public typealias Factory = @Sendable (Config) throws -> Visualizer
 
-    private let lock = NSLock()
-    private var factories: OrderedDictionary<String, Factory> = [:]
+    private let factories = LockedValue<OrderedDictionary<String, Factory>>([:])
 
     /// The process-wide registry, holding `"Visualizer"` and the built-in task visualizers (`"DetectionVisualizer"`,
     /// ...; see ``registerTaskVisualizer(_:optionKeys:make:)``).
@@ -29,16 +29,12 @@ public final class VisualizerRegistry: @unchecked Sendable {
 
     /// Registers (or replaces) a visualizer type.
     public func register(_ typeName: String, factory: @escaping Factory) {
-        lock.lock()
-        defer { lock.unlock() }
-        factories[typeName] = factory
+        factories.withLock { $0[typeName] = factory }
     }
 
     /// The registered type names, in registration order.
     public var typeNames: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return Array(factories.keys)
+        factories.withLock { Array($0.keys) }
     }
 
     /// Builds (or returns the existing) named visualizer described by `config`.
@@ -53,10 +49,7 @@ public final class VisualizerRegistry: @unchecked Sendable {
             throw VisualizerError(error)
         }
         let (typeName, name) = (header.type, header.name)
-        lock.lock()
-        let factory = factories[typeName]
-        let known = Array(factories.keys)
-        lock.unlock()
+        let (factory, known) = factories.withLock { ($0[typeName], Array($0.keys)) }
         guard let factory else { throw VisualizerError.unknownType(type: typeName, known: known) }
         return try Visualizer.getInstance(name: name) { try factory(config) }
     }

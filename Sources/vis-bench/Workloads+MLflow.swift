@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import VisCore
 import Visualization
 
 #if canImport(FoundationNetworking)
@@ -72,13 +73,15 @@ extension Workloads {
 }
 
 /// The bench's MLflow server and the caller latencies measured against it.
-final class _BenchMLflowServer: @unchecked Sendable {
+final class _BenchMLflowServer: Sendable {
     static let shared = _BenchMLflowServer()
 
-    private let lock = NSLock()
-    private var process: Process?
-    private var address: String?
-    private var latencies: [UInt64] = []
+    private struct State {
+        var process: Process?
+        var address: String?
+        var latencies: [UInt64] = []
+    }
+    private let state = LockedValue(State())
 
     /// The `mlflow` command to start, or `nil` when `VIS_BENCH_MLFLOW_URI` names a running server.
     static var executable: String? {
@@ -93,11 +96,14 @@ final class _BenchMLflowServer: @unchecked Sendable {
     /// The server's URL, starting the server on first use. The URL is exported as `VIS_BENCH_MLFLOW_URI` so
     /// that the Python anchors log to the same server.
     func url() throws -> String {
-        lock.lock()
-        defer { lock.unlock() }
-        if let address { return address }
+        try state.withLock { state in try start(&state) }
+    }
+
+    /// Starts the server unless `state` has its address; called with the state locked, so it starts once.
+    private func start(_ state: inout State) throws -> String {
+        if let address = state.address { return address }
         if let given = ProcessInfo.processInfo.environment["VIS_BENCH_MLFLOW_URI"] {
-            address = given
+            state.address = given
             return given
         }
         guard let executable = Self.executable else { throw Workloads.ValidationFailure(message: "no mlflow") }
@@ -116,12 +122,12 @@ final class _BenchMLflowServer: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        self.process = process
+        state.process = process
         let url = "http://127.0.0.1:\(port)"
         let deadline = Date(timeIntervalSinceNow: 180)
         while Date() < deadline {
             if Self.healthy(url) {
-                address = url
+                state.address = url
                 setenv("VIS_BENCH_MLFLOW_URI", url, 1)
                 atexit { _BenchMLflowServer.shared.finish() }
                 return url
@@ -133,18 +139,15 @@ final class _BenchMLflowServer: @unchecked Sendable {
     }
 
     func record(_ samples: [UInt64]) {
-        lock.lock()
-        latencies += samples
-        lock.unlock()
+        state.withLock { $0.latencies += samples }
     }
 
     /// Prints the caller latencies and stops the server this process started.
     func finish() {
-        lock.lock()
-        let samples = latencies.sorted()
-        let process = self.process
-        self.process = nil
-        lock.unlock()
+        let (samples, process) = state.withLock { state in
+            defer { state.process = nil }
+            return (state.latencies.sorted(), state.process)
+        }
         if !samples.isEmpty {
             func percentile(_ p: Double) -> Double {
                 Double(samples[min(samples.count - 1, Int(Double(samples.count) * p))]) / 1000
@@ -164,21 +167,14 @@ final class _BenchMLflowServer: @unchecked Sendable {
 
     private static func healthy(_ url: String) -> Bool {
         guard let health = URL(string: url + "/health") else { return false }
-        let answer = _BenchAnswer()
+        let answer = LockedValue<String?>(nil)
         let done = DispatchSemaphore(value: 0)
         URLSession.shared.dataTask(with: health) { data, _, _ in
-            answer.set(data.map { String(decoding: $0, as: UTF8.self) })
+            let text = data.map { String(decoding: $0, as: UTF8.self) }
+            answer.withLock { $0 = text }
             done.signal()
         }.resume()
         guard done.wait(timeout: .now() + 3) == .success else { return false }
-        return answer.get() == "OK"
+        return answer.withLock { $0 } == "OK"
     }
-}
-
-/// The body of one health check, handed from URLSession's queue to the waiting thread.
-private final class _BenchAnswer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var text: String?
-    func set(_ value: String?) { lock.lock(); text = value; lock.unlock() }
-    func get() -> String? { lock.lock(); defer { lock.unlock() }; return text }
 }

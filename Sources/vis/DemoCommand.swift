@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import VisCore
 import VisTools
 import Visualization
 
@@ -204,9 +205,8 @@ struct DemoCommand: ParsableCommand {
 
 /// Collects backend failures reported asynchronously, each distinct one once: a backend that cannot write fails
 /// the same way on every call.
-private final class FailureLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var recorded: [String] = []
+private final class FailureLog: Sendable {
+    private let recorded = LockedValue<[String]>([])
 
     func record(_ error: any Error) {
         let messages: [String]
@@ -215,14 +215,12 @@ private final class FailureLog: @unchecked Sendable {
         } else {
             messages = [CommandFailure.message(for: error)]
         }
-        lock.lock()
-        for message in messages where !recorded.contains(message) { recorded.append(message) }
-        lock.unlock()
+        recorded.withLock { recorded in
+            for message in messages where !recorded.contains(message) { recorded.append(message) }
+        }
     }
 
     var messages: [String] {
-        lock.lock()
-        defer { lock.unlock() }
-        return recorded
+        recorded.withLock { $0 }
     }
 }

@@ -36,7 +36,7 @@ import VisCore
 /// try mlflow.addScalars(["loss": 0.25, "lr": 0.01], step: 100)
 /// mlflow.close()   // waits (bounded) for the upload; reports anything not sent and where it is kept
 /// ```
-public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
+public final class MLflowVisBackend: VisBackend, Sendable {
     /// MMEngine's `save_dir`: the offline store's parent and the spool's home.
     public let saveDir: String?
     /// The experiment's name (MMEngine's `exp_name`, default `Default`).
@@ -63,12 +63,13 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
     private let pngCompressionLevel: Int
     private let logger: Logger
     private let errorHandler: VisBackendErrorHandler?
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var run: MLflowRun?
-    private var config: Config?
-    private var isClosed = false
-    private var report: MLflowUploadReport?
+    private struct State {
+        var run: MLflowRun?
+        var config: Config?
+        var isClosed = false
+        var report: MLflowUploadReport?
+    }
+    private let state = LockedValue(State())
 
     /// Describes an MLflow backend; nothing is created and nothing connects until the first `add*` call.
     ///
@@ -130,9 +131,7 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
     }
 
     deinit {
-        lock.lock()
-        let run = isClosed ? nil : self.run
-        lock.unlock()
+        let run = state.withLock { $0.isClosed ? nil : $0.run }
         run?.finish(status: .failed)
     }
 
@@ -157,17 +156,13 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
 
     /// The run's id once the run exists (with a server: once the server created it); kept after ``close()``.
     public var runID: String? {
-        lock.lock()
-        let (run, report) = (self.run, self.report)
-        lock.unlock()
+        let (run, report) = state.withLock { ($0.run, $0.report) }
         return run?.runID ?? report?.runID
     }
 
     /// What ``close()`` could not send to the server (`nil` before closing and offline).
     public var uploadReport: MLflowUploadReport? {
-        lock.lock()
-        defer { lock.unlock() }
-        return report
+        state.withLock { $0.report }
     }
 
     /// For the offline store: the commands that view the run in MLflow's UI and migrate the store into a
@@ -184,9 +179,7 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
     public func addConfig(_ config: Config) throws {
         let run = try openRun()
         let params = try _MLflowValues.params(of: config, trackedKeys: trackedConfigKeys)
-        lock.lock()
-        self.config = config
-        lock.unlock()
+        state.withLock { $0.config = config }
         try run.logParams(params)
         try run.logArtifact(Array(try config.dumped().utf8), path: "config." + config.sourceFormat.fileExtension)
     }
@@ -212,10 +205,7 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
 
     /// Returns once everything added before is on disk (store or spool) and nudges the uploader.
     public func flush() {
-        lock.lock()
-        let run = self.run
-        lock.unlock()
-        run?.flush()
+        state.withLock { $0.run }?.flush()
     }
 
     /// Uploads the `work_dir` files with the artifact suffixes, then ends the run as `FINISHED`.
@@ -227,18 +217,14 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
     /// waits up to the retry policy's `closeTimeout`, then reports what was not sent (``uploadReport``).
     /// Idempotent; a backend that never opened does nothing.
     public func close(status: MLflowRunStatus) {
-        lock.lock()
-        let wasClosed = isClosed
-        isClosed = true
-        let run = self.run
-        let config = self.config
-        lock.unlock()
+        let (wasClosed, run, config) = state.withLock { state in
+            defer { state.isClosed = true }
+            return (state.isClosed, state.run, state.config)
+        }
         guard !wasClosed, let run else { return }
         if let workDir = config?["work_dir"]?.stringValue { uploadWorkDirFiles(workDir, to: run) }
         let report = run.finish(status: status)
-        lock.lock()
-        self.report = report
-        lock.unlock()
+        state.withLock { $0.report = report }
         if let report, report.isComplete {
             logger.notice("MLflow run \(report.runID ?? "?") is on \(report.trackingURI)")
         }
@@ -252,18 +238,18 @@ public final class MLflowVisBackend: VisBackend, @unchecked Sendable {
     // MARK: - Internals
 
     private func openRun() throws -> MLflowRun {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosed else { throw VisBackendError.closed(backend: "MLflowVisBackend") }
-        if let run { return run }
-        let run = try MLflowRun(
-            store: store, experimentName: expName, runName: runName, artifactLocation: artifactLocation,
-            saveDir: saveDir ?? ".", policy: retryPolicy, environment: environment,
-            pngCompressionLevel: pngCompressionLevel, logger: logger, errorHandler: errorHandler)
-        for (key, value) in tags { try run.setTag(key, value: value) }
-        try run.logParams(params)
-        self.run = run
-        return run
+        try state.withLock { state in
+            guard !state.isClosed else { throw VisBackendError.closed(backend: "MLflowVisBackend") }
+            if let run = state.run { return run }
+            let run = try MLflowRun(
+                store: store, experimentName: expName, runName: runName, artifactLocation: artifactLocation,
+                saveDir: saveDir ?? ".", policy: retryPolicy, environment: environment,
+                pngCompressionLevel: pngCompressionLevel, logger: logger, errorHandler: errorHandler)
+            for (key, value) in tags { try run.setTag(key, value: value) }
+            try run.logParams(params)
+            state.run = run
+            return run
+        }
     }
 
     /// MMEngine's close step: every file under `workDir` (recursively) whose name ends in an artifact suffix,

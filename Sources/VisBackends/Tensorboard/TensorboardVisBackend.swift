@@ -17,7 +17,7 @@ import VisCore
 ///   backend writes the config's YAML or JSON dump in a fenced code block so it shows as written. With
 ///   `logHParams`, the config's leaves (dotted keys) also become the run's hparams row.
 /// - ``VisBackend/addGraph(_:)`` stores nothing (as in MMEngine). ``experiment`` is the ``TensorboardWriter``.
-public final class TensorboardVisBackend: VisBackend, @unchecked Sendable {
+public final class TensorboardVisBackend: VisBackend, Sendable {
     /// The run directory the event file is written into.
     public let saveDirectory: String
     /// Seconds between periodic flushes of the event file.
@@ -28,10 +28,11 @@ public final class TensorboardVisBackend: VisBackend, @unchecked Sendable {
     private let logger: Logger
     private let errorHandler: VisBackendErrorHandler?
     private let clock: (@Sendable () -> Double)?
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var writer: TensorboardWriter?
-    private var isClosed = false
+    private struct State {
+        var writer: TensorboardWriter?
+        var isClosed = false
+    }
+    private let state = LockedValue(State())
 
     /// The type name in configs and the registry.
     public static let typeName = "TensorboardVisBackend"
@@ -76,19 +77,19 @@ public final class TensorboardVisBackend: VisBackend, @unchecked Sendable {
 
     /// Opens the backend on first use: creates the directory and the event file.
     private func open() throws -> TensorboardWriter {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosed else { throw VisBackendError.closed(backend: Self.typeName) }
-        if let writer { return writer }
-        do {
-            let writer = try TensorboardWriter(
-                logDirectory: saveDirectory, flushInterval: flushInterval, clock: clock, logger: logger,
-                errorHandler: errorHandler)
-            logger.debug("TensorboardVisBackend opened \(writer.filePath)")
-            self.writer = writer
-            return writer
-        } catch {
-            throw error.visBackendError
+        try state.withLock { state in
+            guard !state.isClosed else { throw VisBackendError.closed(backend: Self.typeName) }
+            if let writer = state.writer { return writer }
+            do throws(TensorboardError) {
+                let writer = try TensorboardWriter(
+                    logDirectory: saveDirectory, flushInterval: flushInterval, clock: clock, logger: logger,
+                    errorHandler: errorHandler)
+                logger.debug("TensorboardVisBackend opened \(writer.filePath)")
+                state.writer = writer
+                return writer
+            } catch {
+                throw error.visBackendError
+            }
         }
     }
 
@@ -136,17 +137,14 @@ public final class TensorboardVisBackend: VisBackend, @unchecked Sendable {
     }
 
     public func flush() {
-        lock.lock()
-        let writer = self.writer
-        lock.unlock()
-        writer?.flush()
+        state.withLock { $0.writer }?.flush()
     }
 
     public func close() {
-        lock.lock()
-        isClosed = true
-        let writer = self.writer
-        lock.unlock()
+        let writer = state.withLock { state in
+            state.isClosed = true
+            return state.writer
+        }
         writer?.close()
     }
 

@@ -29,7 +29,7 @@ import VisCore
 /// try wandb.addScalars(["loss": 0.25, "lr": 0.01], step: 100)
 /// wandb.close()   // logs: wandb sync work_dirs/exp/wandb/offline-run-20261125_141811-86zsmxw4
 /// ```
-public final class WandbVisBackend: VisBackend, @unchecked Sendable {
+public final class WandbVisBackend: VisBackend, Sendable {
     /// The directory wandb's `dir` points at; runs go to `<saveDir>/wandb/`.
     public let saveDir: String?
     /// The `wandb.init` arguments.
@@ -47,10 +47,11 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
     private let clock: (@Sendable () -> Double)?
     private let logger: Logger
     private let errorHandler: VisBackendErrorHandler?
-    private let lock = NSLock()
-    // Guarded by `lock`:
-    private var run: WandbRun?
-    private var isClosed = false
+    private struct State {
+        var run: WandbRun?
+        var isClosed = false
+    }
+    private let state = LockedValue(State())
 
     /// Describes a W&B backend; nothing is created until the first `add*` call.
     ///
@@ -115,16 +116,12 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
 
     /// The run directory once the run has started.
     public var runDirectory: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return run?.directory
+        state.withLock { $0.run?.directory }
     }
 
     /// The `wandb sync` command for the run once it has started.
     public var syncCommand: String? {
-        lock.lock()
-        defer { lock.unlock() }
-        return run?.syncCommand
+        state.withLock { $0.run?.syncCommand }
     }
 
     public func addConfig(_ config: Config) throws {
@@ -148,20 +145,16 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
     /// Returns once every written row is in the operating system. With `commit: false` the row of the latest
     /// step stays open (it may still grow) until a call with another step or ``close()``.
     public func flush() {
-        lock.lock()
-        let run = self.run
-        lock.unlock()
-        run?.flush()
+        state.withLock { $0.run }?.flush()
     }
 
     /// Finishes the run with exit code 0, then syncs it or logs the `wandb sync` command. A backend that never
     /// started a run does nothing. Idempotent.
     public func close() {
-        lock.lock()
-        let wasClosed = isClosed
-        isClosed = true
-        let run = self.run
-        lock.unlock()
+        let (wasClosed, run) = state.withLock { state in
+            defer { state.isClosed = true }
+            return (state.isClosed, state.run)
+        }
         guard !wasClosed, let run else { return }
         run.finish()
         guard syncOnClose else {
@@ -201,16 +194,16 @@ public final class WandbVisBackend: VisBackend, @unchecked Sendable {
     }
 
     private func openRun() throws(VisBackendError) -> WandbRun {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !isClosed else { throw .closed(backend: "WandbVisBackend") }
-        if let run { return run }
-        let run = try WandbRun(
-            saveDir: saveDir ?? ".", options: options, flushInterval: flushInterval, clock: clock, logger: logger,
-            errorHandler: errorHandler)
-        for definition in defineMetrics { try run.defineMetric(definition) }
-        self.run = run
-        return run
+        try state.withLock { state throws(VisBackendError) in
+            guard !state.isClosed else { throw .closed(backend: "WandbVisBackend") }
+            if let run = state.run { return run }
+            let run = try WandbRun(
+                saveDir: saveDir ?? ".", options: options, flushInterval: flushInterval, clock: clock, logger: logger,
+                errorHandler: errorHandler)
+            for definition in defineMetrics { try run.defineMetric(definition) }
+            state.run = run
+            return run
+        }
     }
 
     private func report(_ error: VisBackendError) {
