@@ -1,4 +1,5 @@
 import Foundation
+import VisCore
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -112,23 +113,14 @@ final class _MLflowHTTP: @unchecked Sendable {
 }
 
 /// The result slot a completion handler fills for the waiting uploader thread.
-private final class _MLflowHTTPResult: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data: Data?
-    private var response: HTTPURLResponse?
-    private var error: (any Error)?
+private final class _MLflowHTTPResult: Sendable {
+    private let slot = LockedValue<(data: Data?, response: HTTPURLResponse?, error: (any Error)?)>((nil, nil, nil))
 
     func set(data: Data?, response: HTTPURLResponse?, error: (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        self.data = data
-        self.response = response
-        self.error = error
+        slot.withLock { $0 = (data, response, error) }
     }
 
     func get() -> (Data?, HTTPURLResponse?, (any Error)?) {
-        lock.lock()
-        defer { lock.unlock() }
-        return (data, response, error)
+        slot.withLock { ($0.data, $0.response, $0.error) }
     }
 }
