@@ -11,6 +11,14 @@ package enum JSONText {
         return value.description
     }
 
+    /// `nan`, `inf` or `-inf` for a non-finite value, `nil` for a finite one: the marker that strict JSON outputs
+    /// (`vis tb --format json`, `vis plot --summary`) write beside the `null` that stands for such a value.
+    package static func nonfiniteMarker(_ value: Double) -> String? {
+        if value.isNaN { return "nan" }
+        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        return nil
+    }
+
     /// Appends `text` as a quoted JSON string.
     package static func appendString(_ text: String, to output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))

@@ -123,16 +123,14 @@ public struct CurveReport: Sendable {
     }
 
     static func _jsonField(_ name: String, _ value: Double) -> String {
-        guard !value.isFinite else { return "\"\(name)\": \(JSONText.number(value))" }
-        let marker = value.isNaN ? "nan" : value < 0 ? "-inf" : "inf"
+        guard let marker = JSONText.nonfiniteMarker(value) else { return "\"\(name)\": \(JSONText.number(value))" }
         return "\"\(name)\": null, \"\(name)_nonfinite\": \"\(marker)\""
     }
 
     private static func _jsonStep(_ step: Int?) -> String { step.map(String.init) ?? "null" }
 
     private static func _textNumber(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
+        if let marker = JSONText.nonfiniteMarker(value) { return marker }
         if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) }
         return String(format: "%.6g", value)
     }

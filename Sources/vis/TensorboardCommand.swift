@@ -84,7 +84,7 @@ struct TensorboardCommand: ParsableCommand {
                 output += "  {\"run\": \(JSONText.string(run)), \"tag\": \(JSONText.string(scalar.tag)), "
                 output += "\"step\": \(scalar.step), \"wall_time\": \(Self.jsonNumber(scalar.wallTime)), "
                 output += "\"value\": \(Self.jsonNumber(scalar.value))"
-                if let marker = Self.nonfiniteMarker(scalar.value) { output += ", \"nonfinite\": \"\(marker)\"" }
+                if let marker = JSONText.nonfiniteMarker(scalar.value) { output += ", \"nonfinite\": \"\(marker)\"" }
                 output += index + 1 < rows.count ? "},\n" : "}\n"
             }
             output += "]\n"
@@ -98,16 +98,9 @@ struct TensorboardCommand: ParsableCommand {
         return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// A JSON number, or `null` for NaN and infinities, which JSON cannot write (``nonfiniteMarker(_:)`` says
-    /// which it was).
+    /// A JSON number, or `null` for NaN and infinities, which JSON cannot write (`JSONText.nonfiniteMarker`
+    /// says which it was).
     static func jsonNumber(_ value: Double) -> String {
         value.isFinite ? JSONText.number(value) : "null"
-    }
-
-    /// `nan`, `inf` or `-inf` for a non-finite value; `nil` for a finite one.
-    static func nonfiniteMarker(_ value: Double) -> String? {
-        if value.isNaN { return "nan" }
-        if value.isInfinite { return value < 0 ? "-inf" : "inf" }
-        return nil
     }
 }
