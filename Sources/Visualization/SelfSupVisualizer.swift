@@ -6,7 +6,7 @@ import VisDraw
 /// (`mmselfsup/visualization/selfsup_visualizer.py`) together with the way its `browse_dataset.py` tool lays out a
 /// sample's views.
 ///
-/// What a sample becomes (``SelfSupSample/kind``):
+/// What a sample becomes (``SelfSupDataSample/kind``):
 /// - **Contrastive** (two or more views, no mask; MoCo, SimCLR, BYOL): the views side by side.
 /// - **Rotation prediction** (rotation labels): the rotated views side by side.
 /// - **Relative location** (patch boxes and the unpatched image): the boxes outlined in ``boxColor`` on the
@@ -73,10 +73,10 @@ public struct SelfSupVisualizer: TaskVisualizer {
     }
 }
 
-/// One sample of a self-supervised data pipeline, as MMSelfSup packs it: the views (`inputs`), the
-/// pretext-task targets (`mask`, `pseudo_label.patch_box`, `pseudo_label.unpatched_img`,
+/// One sample of a self-supervised data pipeline: MMSelfSup's `SelfSupDataSample` with the `inputs` packed with it
+/// — the views, the pretext-task targets (`mask`, `pseudo_label.patch_box`, `pseudo_label.unpatched_img`,
 /// `pseudo_label.rot_label`) and metainfo.
-public struct SelfSupSample: Sendable, Equatable {
+public struct SelfSupDataSample: Sendable, Equatable {
     /// The views the pipeline made (`inputs`): one for masked image modelling, two or more for contrastive
     /// methods, the rotated copies for rotation prediction, the patches for relative location.
     public var views: [Image]
@@ -233,7 +233,7 @@ public struct SelfSupSample: Sendable, Equatable {
 extension Visualizer {
     /// Draws a self-supervised sample and stores the result: MMSelfSup's `SelfSupVisualizer.add_datasample`.
     ///
-    /// The sample's ``SelfSupSample/canvasImage()`` is drawn by ``taskVisualizer`` when it is a
+    /// The sample's ``SelfSupDataSample/canvasImage()`` is drawn by ``taskVisualizer`` when it is a
     /// ``SelfSupVisualizer``, else by one with MMSelfSup's defaults: the ground-truth side always (the bare image
     /// when it marks nothing, so a contrastive sample comes out as its views side by side), and on its right the
     /// prediction side when it marks something. Then, as for
@@ -242,7 +242,7 @@ extension Visualizer {
     /// ``addImage(name:image:step:)``.
     ///
     /// ```swift
-    /// let sample = SelfSupSample(views: [view], groundTruth: .init(mask: try NDArray(mask, shape: [14, 14])))
+    /// let sample = SelfSupDataSample(views: [view], groundTruth: .init(mask: try NDArray(mask, shape: [14, 14])))
     /// try visualizer.addSelfSupSample(name: "n01440764_10026.JPEG", sample: sample, outFile: "out/n01.png")
     /// ```
     ///
@@ -251,7 +251,7 @@ extension Visualizer {
     ///   drawing and image-writing errors.
     @discardableResult
     public func addSelfSupSample(
-        name: String, sample: SelfSupSample, drawGT: Bool = true, drawPred: Bool = true, show: Bool = false,
+        name: String, sample: SelfSupDataSample, drawGT: Bool = true, drawPred: Bool = true, show: Bool = false,
         waitTime: Double = 0, step: Int = 0, outFile: String? = nil
     ) throws -> Image? {
         guard isMainProcess else { return nil }

@@ -24,7 +24,7 @@ struct SelfSupVisualizerTests {
     func golden() throws {
         let (visualizer, backend) = try TaskTestSupport.visualizer(SelfSupVisualizer())
         let scene = try TaskTestSupport.scene()
-        let sample = SelfSupSample(
+        let sample = SelfSupDataSample(
             views: [scene], groundTruth: .init(mask: try Self.sceneMask(shift: 0)),
             prediction: .init(mask: try Self.sceneMask(shift: 1)))
         #expect(sample.kind == .maskedImageModelling)
@@ -44,7 +44,7 @@ struct SelfSupVisualizerTests {
             try NDArray([UInt8](arrayLiteral: 1, 0, 0, 255), shape: [4]),
         ] {
             let drawn = try #require(
-                try visualizer.addSelfSupSample(name: "m", sample: SelfSupSample(views: [image], groundTruth: .init(mask: mask))))
+                try visualizer.addSelfSupSample(name: "m", sample: SelfSupDataSample(views: [image], groundTruth: .init(mask: mask))))
             #expect(drawn.width == 32 && drawn.height == 32)
             for (x, y) in [(0, 0), (15, 15), (16, 16), (31, 31)] {
                 #expect(Array(drawn[x, y]) == [40, 20, 1], "removed (\(x), \(y))")
@@ -53,7 +53,7 @@ struct SelfSupVisualizerTests {
                 #expect(Array(drawn[x, y]) == [200, 100, 7], "kept (\(x), \(y))")
             }
         }
-        let upsampled = try SelfSupSample.upsampledMask(
+        let upsampled = try SelfSupDataSample.upsampledMask(
             try NDArray([Float](arrayLiteral: 0, 1, 1, 0, 0, 1), shape: [2, 3]), width: 6, height: 4)
         #expect(upsampled == [
             false, false, true, true, true, true, false, false, true, true, true, true,
@@ -65,10 +65,10 @@ struct SelfSupVisualizerTests {
     func badMasks() throws {
         let (visualizer, backend) = try TaskTestSupport.visualizer(nil)
         let image = try Self.solid(width: 32, height: 32, [1, 2, 3])
-        let cases: [(SelfSupSample, String)] = [
-            (SelfSupSample(views: [image], groundTruth: .init(mask: try NDArray(repeating: Float(1), shape: [3, 3]))), "gt_mask"),
-            (SelfSupSample(views: [image], prediction: .init(mask: try NDArray(repeating: Float(1), shape: [5]))), "pred_mask"),
-            (SelfSupSample(views: [image], groundTruth: .init(mask: try NDArray(repeating: Float(1), shape: [1, 2, 2]))), "gt_mask"),
+        let cases: [(SelfSupDataSample, String)] = [
+            (SelfSupDataSample(views: [image], groundTruth: .init(mask: try NDArray(repeating: Float(1), shape: [3, 3]))), "gt_mask"),
+            (SelfSupDataSample(views: [image], prediction: .init(mask: try NDArray(repeating: Float(1), shape: [5]))), "pred_mask"),
+            (SelfSupDataSample(views: [image], groundTruth: .init(mask: try NDArray(repeating: Float(1), shape: [1, 2, 2]))), "gt_mask"),
         ]
         for (sample, field) in cases {
             #expect {
@@ -77,7 +77,7 @@ struct SelfSupVisualizerTests {
                 (error as? DataSampleError)?.localizedDescription.contains(field) ?? false
             }
         }
-        #expect(throws: DataSampleError.self) { try visualizer.addSelfSupSample(name: "bad", sample: SelfSupSample(views: [])) }
+        #expect(throws: DataSampleError.self) { try visualizer.addSelfSupSample(name: "bad", sample: SelfSupDataSample(views: [])) }
         #expect(backend.images(named: "bad").isEmpty, "nothing stored after an error")
     }
 
@@ -86,18 +86,18 @@ struct SelfSupVisualizerTests {
         let (visualizer, _) = try TaskTestSupport.visualizer(nil)
         let red = try Self.solid(width: 10, height: 8, [255, 0, 0])
         let blue = try Self.solid(width: 6, height: 8, [0, 0, 255])
-        let contrastive = SelfSupSample(views: [red, blue])
+        let contrastive = SelfSupDataSample(views: [red, blue])
         #expect(contrastive.kind == .contrastive)
         let drawn = try #require(try visualizer.addSelfSupSample(name: "c", sample: contrastive))
         #expect(drawn == (try Image.hconcat([red, blue])))
-        let rotation = SelfSupSample(views: [red, blue, red, blue], rotationLabels: [0, 1, 2, 3])
+        let rotation = SelfSupDataSample(views: [red, blue, red, blue], rotationLabels: [0, 1, 2, 3])
         #expect(rotation.kind == .rotation)
         let rotated = try #require(try visualizer.addSelfSupSample(name: "r", sample: rotation))
         #expect(rotated.width == 32 && rotated.height == 8 && Array(rotated[16, 0]) == [255, 0, 0])
-        let ragged = SelfSupSample(views: [red, try Self.solid(width: 10, height: 9, [0, 0, 0])])
+        let ragged = SelfSupDataSample(views: [red, try Self.solid(width: 10, height: 9, [0, 0, 0])])
         #expect(throws: DataSampleError.self) { try visualizer.addSelfSupSample(name: "c", sample: ragged) }
         // Two views with a mask are a masked-image-modelling sample (BEiT's image and target): the first view.
-        let beit = SelfSupSample(views: [red, blue], groundTruth: .init(mask: try NDArray([Float](arrayLiteral: 0, 0), shape: [1, 2])))
+        let beit = SelfSupDataSample(views: [red, blue], groundTruth: .init(mask: try NDArray([Float](arrayLiteral: 0, 0), shape: [1, 2])))
         #expect(beit.kind == .maskedImageModelling)
         #expect(try visualizer.addSelfSupSample(name: "b", sample: beit) == red)
     }
@@ -107,7 +107,7 @@ struct SelfSupVisualizerTests {
         let (visualizer, _) = try TaskTestSupport.visualizer(nil)
         let unpatched = try Self.solid(width: 60, height: 60, [255, 255, 255])
         let patch = try Self.solid(width: 20, height: 20, [0, 0, 0])
-        let sample = SelfSupSample(
+        let sample = SelfSupDataSample(
             views: [patch, patch], unpatchedImage: unpatched,
             groundTruth: .init(patchBoxes: [BoundingBox(x1: 5, y1: 5, x2: 25, y2: 25), BoundingBox(x1: 30, y1: 30, x2: 55, y2: 55)]))
         #expect(sample.kind == .relativeLocation)
@@ -121,7 +121,7 @@ struct SelfSupVisualizerTests {
             #expect(Array(drawn[x, y]) == [255, 255, 255], "not outlined (\(x), \(y))")
         }
         // Boxes without the unpatched image are not a relative-location sample: the patches are contrastive views.
-        let noImage = SelfSupSample(views: [patch, patch], groundTruth: .init(patchBoxes: [BoundingBox(x1: 0, y1: 0, x2: 5, y2: 5)]))
+        let noImage = SelfSupDataSample(views: [patch, patch], groundTruth: .init(patchBoxes: [BoundingBox(x1: 0, y1: 0, x2: 5, y2: 5)]))
         #expect(noImage.kind == .contrastive)
     }
 
@@ -142,7 +142,7 @@ struct SelfSupVisualizerTests {
         let out = directory.appendingPathComponent("sample.png").path
         let drawn = try #require(
             try visualizer.addSelfSupSample(
-                name: "o", sample: SelfSupSample(views: [image], groundTruth: .init(mask: try NDArray([Float](arrayLiteral: 1), shape: [1, 1]))),
+                name: "o", sample: SelfSupDataSample(views: [image], groundTruth: .init(mask: try NDArray([Float](arrayLiteral: 1), shape: [1, 1]))),
                 outFile: out))
         #expect(Array(drawn[0, 0]) == [100, 100, 100])
         #expect(try Image(contentsOfFile: out) == drawn)
