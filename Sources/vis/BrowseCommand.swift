@@ -14,8 +14,9 @@ struct BrowseCommand: ParsableCommand {
             SOURCE is a folder of images (searched recursively; sub-folder names are classes, ImageNet style), an \
             ImageNet-style list file of `path label` lines (paths relative to the list, or to --data-root), or a \
             COCO annotation JSON (its images' file_name, relative to the JSON or to --data-root). Each image goes \
-            through the pipeline (--config PIPELINE.json|yaml with a `pipeline`, `train_pipeline` or \
-            `train_dataloader.dataset.pipeline` list; none: the image as loaded) and is drawn as MMSelfSup's \
+            through the pipeline (--pipeline NAME, one of MMSelfSup's mocov2, simclr, byol, simsiam, mae, simmim, \
+            beit; or --config PIPELINE.json|yaml with a `pipeline`, `train_pipeline` or \
+            `train_dataloader.dataset.pipeline` list; neither: the image as loaded) and is drawn as MMSelfSup's \
             SelfSupVisualizer draws it: views side by side, a mask-generator's patch mask blended in black. With \
             --output-dir each drawing is written as DIR/<image file name>; otherwise it is shown in the terminal \
             (or saved to a temporary file whose path is printed), --show-interval seconds apart. --views VIEWS.npz \
@@ -27,6 +28,9 @@ struct BrowseCommand: ParsableCommand {
 
     @Argument(help: "A folder of images, an ImageNet-style list file, or a COCO annotation JSON.")
     var source: String?
+
+    @Option(help: "A built-in pipeline: mocov2, simclr, byol, simsiam, mae, simmim or beit.")
+    var pipeline: String?
 
     @Option(help: "A pipeline config (.json, .yaml) with a `pipeline` list of transforms.")
     var config: String?
@@ -56,8 +60,15 @@ struct BrowseCommand: ParsableCommand {
         guard (source == nil) != (views == nil) else {
             throw ValidationError("give exactly one of SOURCE and --views VIEWS.npz")
         }
-        if views != nil, config != nil {
-            throw ValidationError("--views holds a pipeline's output already; drop --config")
+        if views != nil, config != nil || pipeline != nil {
+            throw ValidationError("--views holds a pipeline's output already; drop --\(config != nil ? "config" : "pipeline")")
+        }
+        if config != nil, pipeline != nil {
+            throw ValidationError("give at most one of --pipeline NAME and --config PIPELINE.json|yaml")
+        }
+        if let pipeline, !SelfSupPipeline.presetNames.contains(pipeline.lowercased()) {
+            throw ValidationError(
+                "--pipeline: unknown preset `\(pipeline)`; expected one of \(SelfSupPipeline.presetNames.joined(separator: ", "))")
         }
         if views != nil, dataRoot != nil {
             throw ValidationError("--data-root applies to SOURCE's paths, not to --views")
@@ -78,8 +89,11 @@ struct BrowseCommand: ParsableCommand {
             samples = try Self.naming("--views \(views)") { try BrowseSamples(viewsFile: views) }
         } else {
             let source = source ?? ""
-            let pipeline = try config.map { config in
-                try Self.naming("--config \(config)") { try BrowseSamples.pipeline(configFile: config) }
+            var pipeline = try self.pipeline.map { name in
+                try Self.naming("--pipeline \(name)") { try SelfSupPipeline.preset(named: name) }
+            }
+            if let config {
+                pipeline = try Self.naming("--config \(config)") { try BrowseSamples.pipeline(configFile: config) }
             }
             let images = try Self.naming(source) { try BrowseSamples.imageList(source: source, dataRoot: dataRoot) }
             samples = BrowseSamples(images: images, pipeline: pipeline)
@@ -228,7 +242,9 @@ struct BrowseSamples {
             var metainfo: [String: ConfigValue] = ["img_path": .string(entry.path)]
             if let label = entry.label { metainfo["gt_label"] = .string(label) }
             guard let pipeline else { return SelfSupDataSample(views: [image], metainfo: metainfo) }
-            return SelfSupDataSample(views: try pipeline.views(of: image, seed: seed), metainfo: metainfo)
+            let made = try pipeline.sample(of: image, seed: seed)
+            let mask = try made.mask.map { try NDArray($0.values, shape: [$0.height, $0.width]) }
+            return SelfSupDataSample(views: made.views, groundTruth: .init(mask: mask), metainfo: metainfo)
         case .views(let inputs, let mask, _):
             let (viewCount, height, width) = (inputs.shape[1], inputs.shape[3], inputs.shape[4])
             let sample = try inputs.subarray(at: index)

@@ -5,26 +5,10 @@ import Visualization
 
 /// The self-supervised part of `vis demo`: a `vis browse` grid of two-view crops of the scene and a
 /// `vis reconstruct` figure of the scene with a stand-in predictor, each with the command that draws it again.
+/// The views come from the `mocov2` preset, MMSelfSup's MoCo v2 pipeline.
 extension DemoCommand {
     /// The crops' side and the views' side.
     static let selfSupCropSide = 300
-    /// MoCo v2's two views, written as a config so that `vis browse --config` reads the same pipeline.
-    static let selfSupPipeline = """
-        {"pipeline": [
-          {"type": "LoadImageFromFile"},
-          {"type": "MultiView", "num_views": 2, "transforms": [[
-            {"type": "RandomResizedCrop", "size": 224, "scale": [0.2, 1.0]},
-            {"type": "RandomApply", "prob": 0.8, "transforms": [
-              {"type": "ColorJitter", "brightness": 0.4, "contrast": 0.4, "saturation": 0.4, "hue": 0.1}]},
-            {"type": "RandomGrayscale", "prob": 0.2, "keep_channels": true},
-            {"type": "RandomGaussianBlur", "sigma_min": 0.1, "sigma_max": 2.0, "prob": 0.5},
-            {"type": "RandomFlip", "prob": 0.5}
-          ]]},
-          {"type": "PackSelfSupInputs"}
-        ]}
-
-        """
-
     /// Writes `DIR/browse.png` (one row of two views per crop) and `DIR/reconstruction_standin.png`, with their
     /// inputs under `DIR/selfsup`, and returns the lines to print.
     static func drawSelfSupervised(_ scene: DemoScene, out: String) throws -> [String] {
@@ -40,9 +24,7 @@ extension DemoCommand {
             try scene.image.cropped(x: x, y: 150, width: selfSupCropSide, height: selfSupCropSide).writePNG(to: path)
             entries.append(BrowseSamples.Entry(path: path, label: nil))
         }
-        let configPath = (directory as NSString).appendingPathComponent("mocov2_pipeline.json")
-        try Data(selfSupPipeline.utf8).write(to: URL(fileURLWithPath: configPath))
-        let samples = BrowseSamples(images: entries, pipeline: try BrowseSamples.pipeline(configFile: configPath))
+        let samples = BrowseSamples(images: entries, pipeline: try SelfSupPipeline.preset(named: "mocov2"))
         let seeds = BrowseSamples.sampleSeeds(seed: 0, count: samples.count)
         let visualizer = try Visualizer(name: "vis-demo-browse-\(UUID().uuidString)", rank: 0)
         var rows: [Image] = []
@@ -78,7 +60,7 @@ extension DemoCommand {
         try panels.figure().savefig(reconstructionPath)
         return [
             "browse grid:     \(browsePath) (MoCo v2 views of \(samples.count) crops, one row each)",
-            "  each row again with `vis browse \(imageDirectory) --config \(configPath) --output-dir "
+            "  each row again with `vis browse \(imageDirectory) --pipeline mocov2 --output-dir "
                 + "\((directory as NSString).appendingPathComponent("browse")) --not-show --seed 0`",
             "reconstruction:  \(reconstructionPath) (stand-in predictor, not a model: each patch is the mean of its "
                 + "visible neighbours)",

@@ -176,6 +176,53 @@ struct BrowseCommandTests {
         #expect(bad.status == 1 && bad.stderr.contains("--views \(path("bad.npz")): `inputs` must have shape (N, V, 3, H, W)"), "\(bad.stderr)")
     }
 
+    @Test("--pipeline presets, and a mask generator's patch mask drawn over the view it belongs to")
+    func presetsAndMasks() throws {
+        let root = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let path = { (name: String) in root.appendingPathComponent(name).path }
+        for (preset, width) in [("mocov2", 448), ("mae", 224), ("simmim", 192)] {
+            let result = try Self.vis(
+                ["browse", path("data"), "--pipeline", preset, "--limit", "1", "--output-dir", path(preset), "--not-show"])
+            #expect(result.status == 0, "\(preset): \(result.stderr)")
+            let drawn = try Image(contentsOfFile: path("\(preset)/c.png"))
+            #expect(drawn.width == width && drawn.height == width / (preset == "mocov2" ? 2 : 1), "\(preset)")
+        }
+        // MAE's views with and without its mask generator: the generator draws last, so the views are the same and
+        // exactly 147 of the 14×14 patches (75 %) come out at 0.2 × the pixel, the others unchanged.
+        let views = #"{"type": "RandomResizedCrop", "size": 224, "scale": [0.2, 1.0], "interpolation": "bicubic"}, {"type": "RandomFlip", "prob": 0.5}"#
+        try Data(#"{"pipeline": [\#(views)]}"#.utf8).write(to: root.appendingPathComponent("plain.json"))
+        try Data(#"{"pipeline": [\#(views), {"type": "MAEMaskGenerator", "patch_size": 16, "mask_ratio": 0.75}]}"#.utf8)
+            .write(to: root.appendingPathComponent("masked.json"))
+        for name in ["plain", "masked"] {
+            let result = try Self.vis(
+                ["browse", path("data"), "--config", path("\(name).json"), "--limit", "1", "--seed", "9",
+                 "--output-dir", path(name), "--not-show"])
+            #expect(result.status == 0, "\(name): \(result.stderr)")
+        }
+        let plain = try Image(contentsOfFile: path("plain/c.png"))
+        let masked = try Image(contentsOfFile: path("masked/c.png"))
+        var removed = 0
+        for row in 0..<14 {
+            for column in 0..<14 {
+                var darkened = true
+                var same = true
+                for y in (row * 16)..<((row + 1) * 16) {
+                    for x in (column * 16)..<((column + 1) * 16) {
+                        let expected = plain[x, y].map { UInt8((Double($0) * 0.2).rounded()) }
+                        darkened = darkened && Array(masked[x, y]) == expected
+                        same = same && masked[x, y] == plain[x, y]
+                    }
+                }
+                #expect(darkened || same, "patch (\(row), \(column)) is either removed or kept whole")
+                if darkened && !same { removed += 1 }
+            }
+        }
+        #expect(removed == 147)
+        let unknown = try Self.vis(["browse", path("data"), "--pipeline", "moco", "--output-dir", path("x"), "--not-show"])
+        #expect(unknown.status == 64 && unknown.stderr.contains("--pipeline: unknown preset `moco`; expected one of"), "\(unknown.stderr)")
+    }
+
     @Test("usage errors exit 64 naming the flag")
     func usage() throws {
         for (arguments, message) in [
@@ -183,6 +230,8 @@ struct BrowseCommandTests {
             (["browse", "data", "--views", "v.npz"], "give exactly one of SOURCE and --views"),
             (["browse", "data", "--not-show"], "--not-show without --output-dir"),
             (["browse", "--views", "v.npz", "--config", "p.json"], "drop --config"),
+            (["browse", "--views", "v.npz", "--pipeline", "mae"], "drop --pipeline"),
+            (["browse", "data", "--pipeline", "mae", "--config", "p.json"], "at most one of --pipeline NAME and --config"),
         ] {
             let result = try Self.vis(arguments)
             #expect(result.status == 64 && result.stderr.contains(message), "\(arguments): \(result.stderr)")

@@ -68,7 +68,7 @@ struct CommandLineConventionTests {
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
         "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
-        "browse": ["config", "output-dir", "views", "data-root"],
+        "browse": ["pipeline", "config", "output-dir", "views", "data-root"],
         "tsne": ["labels", "work-dir", "init", "method"],
     ]
 
