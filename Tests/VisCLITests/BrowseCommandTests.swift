@@ -223,6 +223,25 @@ struct BrowseCommandTests {
         #expect(unknown.status == 64 && unknown.stderr.contains("--pipeline: unknown preset `moco`; expected one of"), "\(unknown.stderr)")
     }
 
+    @Test("a progress bar on a terminal's stderr (MMEngine's ProgressBar), with warnings on lines of their own")
+    func progressBarOnTerminal() throws {
+        let root = try Self.dataset()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let command = [try TestSupport.productPath("vis"), "browse", root.appendingPathComponent("data").path,
+            "--output-dir", root.appendingPathComponent("out").path, "--not-show"]
+        // `script` runs the command on a pseudo-terminal and copies what it writes.
+        #if os(Linux)
+            let arguments = ["-qec", command.joined(separator: " "), "/dev/null"]
+        #else
+            let arguments = ["-q", "/dev/null"] + command
+        #endif
+        let result = try TestSupport.runCapturing("/usr/bin/script", arguments: arguments)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("] 0/4, 0.0 task/s, elapsed: 0s, ETA:"), "\(result.stdout)")
+        #expect(result.stdout.contains("[>>>>>>>>>>>>>>>>>>>>>>>>>>>>>>] 4/4,"), "\(result.stdout)")
+        #expect(result.stdout.contains("\r\u{1B}[Kwarning: skipping \(root.appendingPathComponent("data/cat/broken.png").path)"))
+    }
+
     @Test("usage errors exit 64 naming the flag")
     func usage() throws {
         for (arguments, message) in [
