@@ -112,20 +112,29 @@ struct BrowseCommand: ParsableCommand {
         var drawn = 0
         var skipped: [String] = []
         for index in 0..<count {
-            let label = samples.label(at: index)
+            let name = samples.outputName(at: index)
+            // A sample that cannot be read, transformed or drawn is skipped; a drawing that cannot be written stops
+            // the run, as every later one would fail the same way.
+            let drawing: Image?
             do {
                 let sample = try samples.sample(at: index, seed: seeds[index])
-                let outFile = outputDir.map {
-                    ($0 as NSString).appendingPathComponent(names.unique(samples.outputName(at: index)))
-                }
-                try visualizer.addSelfSupSample(
-                    name: samples.outputName(at: index), sample: sample, show: !notShow, waitTime: showInterval,
-                    outFile: outFile)
-                drawn += 1
+                drawing = try visualizer.addSelfSupSample(
+                    name: name, sample: sample, show: !notShow, waitTime: showInterval)
             } catch {
-                skipped.append(label)
-                progress.interject("warning: skipping \(label): \(CommandFailure.message(for: error))")
+                skipped.append(samples.label(at: index))
+                progress.interject("warning: skipping \(samples.label(at: index)): \(CommandFailure.message(for: error))")
+                drawing = nil
             }
+            if let drawing, let outputDir {
+                let path = (outputDir as NSString).appendingPathComponent(names.unique(name))
+                do {
+                    try drawing.write(to: path)
+                } catch {
+                    progress.finish()
+                    throw CommandFailure("--output-dir: \(CommandFailure.message(for: error))")
+                }
+            }
+            if drawing != nil { drawn += 1 }
             progress.update()
         }
         progress.finish()
@@ -167,10 +176,11 @@ struct BrowseOutputNames {
 
 /// The samples `vis browse` draws: images of a dataset run through a pipeline, or views exported from Python.
 struct BrowseSamples {
-    /// An image of a dataset, with its class when the source names one.
+    /// An image of a dataset, with its class index when the source gives one (a list file's label, or the index
+    /// of the image's sub-folder among the sorted sub-folders, as ImageNet-style folders are read).
     struct Entry: Equatable {
         var path: String
-        var label: String?
+        var label: Int?
     }
 
     private enum Content {
@@ -240,7 +250,7 @@ struct BrowseSamples {
             let entry = entries[index]
             let image = try Image(contentsOfFile: entry.path).converted(to: .rgb)
             var metainfo: [String: ConfigValue] = ["img_path": .string(entry.path)]
-            if let label = entry.label { metainfo["gt_label"] = .string(label) }
+            if let label = entry.label { metainfo["gt_label"] = .int(label) }
             guard let pipeline else { return SelfSupDataSample(views: [image], metainfo: metainfo) }
             let made = try pipeline.sample(of: image, seed: seed)
             let mask = try made.mask.map { try NDArray($0.values, shape: [$0.height, $0.width]) }
@@ -318,11 +328,15 @@ struct BrowseSamples {
                 relativePaths.append(relative)
             }
         }
-        return relativePaths.sorted().map { relative in
+        let classOf = { (relative: String) -> String? in
             let components = relative.split(separator: "/")
-            return Entry(
+            return components.count > 1 ? String(components[0]) : nil
+        }
+        let classes = Set(relativePaths.compactMap(classOf)).sorted()
+        return relativePaths.sorted().map { relative in
+            Entry(
                 path: (folder as NSString).appendingPathComponent(relative),
-                label: components.count > 1 ? String(components[0]) : nil)
+                label: classOf(relative).flatMap { classes.firstIndex(of: $0) })
         }
     }
 
@@ -340,7 +354,7 @@ struct BrowseSamples {
                 throw CommandFailure(
                     "line \(number + 1): expected `path label` with an integer label, got `\(line.trimmingCharacters(in: .whitespaces))`")
             }
-            entries.append(Entry(path: resolve(String(first), root: root), label: fields.count == 2 ? String(fields[1]) : nil))
+            entries.append(Entry(path: resolve(String(first), root: root), label: fields.count == 2 ? Int(fields[1]) : nil))
         }
         return entries
     }

@@ -79,6 +79,10 @@ struct BrowseCommandTests {
             differs = differs || first != other
         }
         #expect(differs, "another seed gives other views")
+        // A drawing that cannot be written stops the run (a data error), unlike an image that cannot be read.
+        try FileManager.default.createDirectory(atPath: path("blocked/c.png"), withIntermediateDirectories: true)
+        let blocked = try Self.vis(arguments + ["--output-dir", path("blocked")])
+        #expect(blocked.status == 1 && blocked.stderr.contains("Error: --output-dir: "), "\(blocked.stderr)")
         // --limit draws the first samples only, with the same views.
         let limited = try Self.vis(arguments + ["--output-dir", path("limited"), "--limit", "1"])
         #expect(limited.status == 0)
