@@ -110,7 +110,7 @@ struct BrowseCommand: ParsableCommand {
         let seeds = BrowseSamples.sampleSeeds(seed: seed, count: count)
         var names = BrowseOutputNames()
         var drawn = 0
-        var skipped: [String] = []
+        var skipped = 0
         for index in 0..<count {
             let name = samples.outputName(at: index)
             // A sample that cannot be read, transformed or drawn is skipped; a drawing that cannot be written stops
@@ -121,7 +121,7 @@ struct BrowseCommand: ParsableCommand {
                 drawing = try visualizer.addSelfSupSample(
                     name: name, sample: sample, show: !notShow, waitTime: showInterval)
             } catch {
-                skipped.append(samples.label(at: index))
+                skipped += 1
                 progress.interject("warning: skipping \(samples.label(at: index)): \(CommandFailure.message(for: error))")
                 drawing = nil
             }
@@ -139,12 +139,12 @@ struct BrowseCommand: ParsableCommand {
         }
         progress.finish()
         visualizer.close()
-        if !skipped.isEmpty {
+        if skipped > 0 {
             FileHandle.standardError.write(
-                Data("browse: skipped \(skipped.count) of \(count) samples that could not be read or drawn\n".utf8))
+                Data("browse: skipped \(skipped) of \(count) samples that could not be read or drawn\n".utf8))
         }
         guard drawn > 0 else {
-            throw CommandFailure("no sample could be drawn (\(skipped.count) skipped)")
+            throw CommandFailure("no sample could be drawn (\(skipped) skipped)")
         }
         if let outputDir { CommandOutput.report("browse", wrote: [outputDir]) }
     }
@@ -235,10 +235,13 @@ struct BrowseSamples {
         }
     }
 
-    /// The output file name of sample `index`: the image's file name (MMSelfSup's naming), or `<index>.png`.
+    /// The output file name of sample `index`: the image's file name (MMSelfSup's naming; `.png` appended when
+    /// its extension is not one we write), or `<index>.png`.
     func outputName(at index: Int) -> String {
         switch content {
-        case .images(let entries, _): return (entries[index].path as NSString).lastPathComponent
+        case .images(let entries, _):
+            let name = (entries[index].path as NSString).lastPathComponent
+            return (try? ImageFormat(pathExtensionOf: name)) == nil ? name + ".png" : name
         case .views: return "\(index).png"
         }
     }

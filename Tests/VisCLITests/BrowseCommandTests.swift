@@ -109,11 +109,12 @@ struct BrowseCommandTests {
         ])
         #expect(rooted.status == 0 && FileManager.default.fileExists(atPath: path("rooted/a.png")), "\(rooted.stderr)")
 
-        let coco = #"{"images": [{"id": 1, "file_name": "c.png"}, {"id": 2, "file_name": "dog/b.jpg"}], "annotations": []}"#
+        try FileManager.default.copyItem(atPath: path("data/c.png"), toPath: path("data/c.image"))
+        let coco = #"{"images": [{"id": 1, "file_name": "c.png"}, {"id": 2, "file_name": "dog/b.jpg"}, {"id": 3, "file_name": "c.image"}], "annotations": []}"#
         try Data(coco.utf8).write(to: root.appendingPathComponent("data/instances.json"))
         let fromCOCO = try Self.vis(["browse", path("data/instances.json"), "--output-dir", path("coco"), "--not-show"])
         #expect(fromCOCO.status == 0, "\(fromCOCO.stderr)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: path("coco")).sorted() == ["b.jpg", "c.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path("coco")).sorted() == ["b.jpg", "c.image.png", "c.png"])
         #expect(try Image(contentsOfFile: path("coco/c.png")) == (try Image(contentsOfFile: path("data/c.png"))))
 
         // Without --output-dir each drawing is shown; off a terminal that is a temporary PNG whose path is printed.
