@@ -17,9 +17,10 @@ struct BrowseCommand: ParsableCommand {
             through the pipeline (--pipeline NAME, one of MMSelfSup's mocov2, simclr, byol, simsiam, mae, simmim, \
             beit; or --config PIPELINE.json|yaml with a `pipeline`, `train_pipeline` or \
             `train_dataloader.dataset.pipeline` list; neither: the image as loaded) and is drawn as MMSelfSup's \
-            SelfSupVisualizer draws it: views side by side, a mask-generator's patch mask blended in black. With \
-            --output-dir each drawing is written as DIR/<image file name>; otherwise it is shown in the terminal \
-            (or saved to a temporary file whose path is printed), --show-interval seconds apart. --views VIEWS.npz \
+            SelfSupVisualizer draws it: views side by side, a mask-generator's patch mask blended in black. Each \
+            drawing is shown in the terminal (or saved to a temporary file whose path is printed), --show-interval \
+            seconds apart, unless --not-show; with --output-dir it is also written as DIR/<image file name> (a \
+            repeated name gets _2, _3, ...). --views VIEWS.npz \
             draws views exported from a Python pipeline instead: `inputs` N x V x 3 x H x W (uint8, or float on \
             the 0-255 scale, RGB) and an optional `mask` (N x h x w or N x L), written as DIR/<index>.png. Images \
             that cannot be read or transformed are skipped with a warning and counted at the end. Random choices \
@@ -35,10 +36,10 @@ struct BrowseCommand: ParsableCommand {
     @Option(help: "A pipeline config (.json, .yaml) with a `pipeline` list of transforms.")
     var config: String?
 
-    @Option(name: .customLong("output-dir"), help: "Write each drawing into this directory instead of showing it.")
+    @Option(name: .customLong("output-dir"), help: "Also write each drawing into this directory.")
     var outputDir: String?
 
-    @Flag(name: .customLong("not-show"), help: "Do not show the drawings (with --output-dir).")
+    @Flag(name: .customLong("not-show"), help: "Do not show the drawings (needs --output-dir).")
     var notShow = false
 
     @Option(name: .customLong("show-interval"), parsing: .unconditional, help: "Seconds between shown drawings.")

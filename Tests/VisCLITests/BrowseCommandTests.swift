@@ -117,6 +117,13 @@ struct BrowseCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: path("coco")).sorted() == ["b.jpg", "c.image.png", "c.png"])
         #expect(try Image(contentsOfFile: path("coco/c.png")) == (try Image(contentsOfFile: path("data/c.png"))))
 
+        // Two images of one name (class folders may share names) do not overwrite each other; labels are optional.
+        try FileManager.default.copyItem(atPath: path("data/cat/a.png"), toPath: path("data/dog/a.png"))
+        try Data("cat/a.png\ndog/a.png 1\n".utf8).write(to: root.appendingPathComponent("data/dup.txt"))
+        let duplicates = try Self.vis(["browse", path("data/dup.txt"), "--output-dir", path("dup"), "--not-show"])
+        #expect(duplicates.status == 0, "\(duplicates.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: path("dup")).sorted() == ["a.png", "a_2.png"])
+
         // Without --output-dir each drawing is shown; off a terminal that is a temporary PNG whose path is printed.
         try FileManager.default.createDirectory(atPath: path("shown"), withIntermediateDirectories: true)
         let shown = try Self.vis(
