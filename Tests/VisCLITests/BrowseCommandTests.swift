@@ -155,10 +155,11 @@ struct BrowseCommandTests {
         defer { try? FileManager.default.removeItem(at: root) }
         let path = { (name: String) in root.appendingPathComponent(name).path }
         // Two samples of two 8×10 views; a 2×5 patch mask per sample (4×2-pixel patches); the expected drawings as
-        // NumPy computes them: views side by side, and the first view with removed patches at 0.2 × the pixel.
+        // Python makes them: views side by side, and the first view with the mask upsampled as MMSelfSup's
+        // `_draw_mask` does and blended as MMEngine's `draw_binary_masks` does (OpenCV's addWeighted).
         try TestSupport.runPython(
             """
-            import sys, numpy as np
+            import sys, cv2, numpy as np
             from PIL import Image
             out = sys.argv[1]
             rng = np.random.default_rng(7)
@@ -168,10 +169,16 @@ struct BrowseCommandTests {
             np.savez(out + '/f32.npz', inputs=inputs.astype(np.float32) + 0.3, mask=mask)
             for i in range(2):
                 Image.fromarray(np.concatenate(list(inputs[i]), axis=-1).transpose(1, 2, 0)).save(f'{out}/expected_{i}.png')
-                up = np.repeat(np.repeat(mask[i], 4, axis=0), 2, axis=1).astype(bool)
-                view = inputs[i, 0].transpose(1, 2, 0).astype(np.float64)
-                view[up] = np.rint(view[up] * 0.2)
-                Image.fromarray(view.astype(np.uint8)).save(f'{out}/expected_masked_{i}.png')
+                # MMSelfSup's _draw_mask loop, then MMEngine's draw_binary_masks with colour k and alpha 0.8.
+                up = np.zeros((8, 10), dtype=bool)
+                for y in range(8):
+                    for x in range(10):
+                        up[y, x] = mask[i][y // 4][x // 2]
+                view = np.ascontiguousarray(inputs[i, 0].transpose(1, 2, 0))
+                colored = cv2.bitwise_and(np.zeros_like(view), np.zeros_like(view), mask=up.astype(np.uint8))
+                colored = colored + cv2.bitwise_and(view, view, mask=(~up).astype(np.uint8) * 255)
+                drawn = cv2.addWeighted(view, 1 - 0.8, colored, 0.8, 0)
+                Image.fromarray(drawn).save(f'{out}/expected_masked_{i}.png')
             """, arguments: [root.path])
         let plain = try Self.vis(["browse", "--views", path("u8.npz"), "--output-dir", path("u8"), "--not-show"])
         #expect(plain.status == 0, "\(plain.stderr)")
