@@ -25,7 +25,6 @@ refs = {
     "center": im.crop((left, top, left + cw, top + ch)),
     "hflip": ImageOps.mirror(im),
     "vflip": ImageOps.flip(im),
-    "gray": im.convert("L").convert("RGB"),
     "solarize": ImageOps.solarize(im, 128),
     "bright06": ImageEnhance.Brightness(im).enhance(0.6),
     "bright14": ImageEnhance.Brightness(im).enhance(1.4),
@@ -46,6 +45,21 @@ def adjust_hue(img, factor):  # torchvision's adjust_hue on PIL images
 for factor in (-0.4, -0.1, 0.05, 0.3, 0.5):
     refs[f"hue{factor}"] = adjust_hue(im, factor)
 refs["blurgray2.0"] = im.convert("L").filter(ImageFilter.GaussianBlur(radius=2.0))
+arr = np.array(im)
+def mmcv_gray(weights, bgr=True):  # mmcv's RandomGrayscale on the BGR array MMSelfSup loads
+    a = arr[..., ::-1] if bgr else arr
+    w = np.array(weights) / sum(weights)
+    return (w * a).sum(axis=2).astype(np.uint8)
+refs["gray"] = Image.fromarray(np.dstack([mmcv_gray((0.114, 0.587, 0.2989))] * 3))
+refs["graymean"] = Image.fromarray(mmcv_gray((1.0, 1.0, 1.0)))
+refs["grayrgb"] = Image.fromarray(mmcv_gray((3.0, 1.0, 0.5), bgr=False))
+def rescale_size(w, h, scale):  # mmcv's rescale_size for a (w, h) scale tuple
+    f = min(max(scale) / max(h, w), min(scale) / min(h, w))
+    return int(w * float(f) + 0.5), int(h * float(f) + 0.5)
+import cv2
+refs["keepratio"] = im.resize(rescale_size(w, h, (64, 48)), Image.BILINEAR)
+refs["keepratio_up"] = im.resize(rescale_size(w, h, (300, 200)), Image.BICUBIC)
+refs["keepratio_cv2"] = Image.fromarray(cv2.resize(arr, rescale_size(w, h, (80, 80)), interpolation=cv2.INTER_LINEAR))
 for k, v in refs.items():
     v.save(f"{out}/{k}.png")
 """#
@@ -54,7 +68,7 @@ for k, v in refs.items():
         try Config(text: "{\"pipeline\": \(json)}", format: .json).values["pipeline"].map { try $0.decode([SelfSupTransform].self) } ?? []
     }
 
-    @Test("fixed-parameter transforms equal Pillow within ±1 per channel")
+    @Test("fixed-parameter transforms equal Pillow, OpenCV and mmcv within ±1 per channel")
     func fixedTransforms() throws {
         let directory = try TestSupport.makeTemporaryDirectory("selfsup-pipeline")
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -66,7 +80,12 @@ for k, v in refs.items():
             ("center", #"[{"type": "CenterCrop", "crop_size": [64, 48]}]"#),
             ("hflip", #"[{"type": "RandomFlip", "prob": 1.0}]"#),
             ("vflip", #"[{"type": "RandomFlip", "prob": 1, "direction": "vertical"}]"#),
-            ("gray", #"[{"type": "RandomGrayscale", "prob": 1.0, "keep_channels": true}]"#),
+            ("gray", #"[{"type": "RandomGrayscale", "prob": 1.0, "keep_channels": true, "channel_weights": [0.114, 0.587, 0.2989]}]"#),
+            ("graymean", #"[{"type": "RandomGrayscale", "prob": 1.0}]"#),
+            ("grayrgb", #"[{"type": "RandomGrayscale", "prob": 1.0, "channel_weights": [3, 1, 0.5], "color_format": "rgb"}]"#),
+            ("keepratio", #"[{"type": "Resize", "scale": [64, 48], "keep_ratio": true, "backend": "pillow"}]"#),
+            ("keepratio_up", #"[{"type": "Resize", "scale": [300, 200], "keep_ratio": true, "backend": "pillow", "interpolation": "bicubic"}]"#),
+            ("keepratio_cv2", #"[{"type": "Resize", "scale": 80, "keep_ratio": true}]"#),
             ("solarize", #"[{"type": "RandomSolarize", "threshold": 128, "prob": 1.0}]"#),
             ("blur2.0", #"[{"type": "RandomGaussianBlur", "sigma_min": 2.0, "sigma_max": 2.0, "prob": 1.0}]"#),
         ]
@@ -76,6 +95,16 @@ for k, v in refs.items():
             for transform in try decode(json) { result = try transform.apply(result, using: &generator) }
             try expectClose(result, try reference(name), name)
         }
+        for name in ["gray", "graymean", "grayrgb"] {
+            var result = image
+            for transform in try decode(pipelines.first { $0.0 == name }?.1 ?? "[]") {
+                result = try transform.apply(result, using: &generator)
+            }
+            #expect(result == (try reference(name)), "\(name) equals mmcv's arithmetic exactly")
+        }
+        #expect(SelfSupTransform.rescaledSize(width: 131, height: 97, scale: (64, 48)) == (64, 47))
+        #expect(SelfSupTransform.rescaledSize(width: 131, height: 97, scale: (300, 200)) == (270, 200))
+        #expect(SelfSupTransform.rescaledSize(width: 1333, height: 800, scale: (1333, 800)) == (1333, 800))
         let identity = try decode(#"[{"type": "RandomFlip", "prob": 0}, {"type": "RandomGrayscale", "prob": 0}]"#)
         var result = image
         for transform in identity { result = try transform.apply(result, using: &generator) }

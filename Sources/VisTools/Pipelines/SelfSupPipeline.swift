@@ -33,27 +33,102 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
     /// The views of `image`: one, or those `MultiView` makes, with random choices drawn from `seed` so that a run
     /// can be reproduced.
     public func views(of image: Image, seed: UInt64) throws -> [Image] {
+        try sample(of: image, seed: seed).views
+    }
+
+    /// The views of `image` and the mask a mask generator in the pipeline drew, with random choices drawn from
+    /// `seed` so that a run can be reproduced bit for bit.
+    ///
+    /// - Throws: `VisCoreError` when a crop does not fit the image or a view's size does not divide into
+    ///   `MAEMaskGenerator`'s patches.
+    public func sample(of image: Image, seed: UInt64) throws -> SelfSupSample {
         var generator = SplitMix64(seed: seed)
-        return try Self.run(transforms, on: [image], using: &generator)
+        var sample = SelfSupSample(views: [image], mask: nil)
+        try Self.run(transforms, on: &sample, using: &generator)
+        return sample
     }
 
     private static func run(
-        _ transforms: [SelfSupTransform], on views: [Image], using generator: inout SplitMix64
-    ) throws -> [Image] {
-        var views = views
+        _ transforms: [SelfSupTransform], on sample: inout SelfSupSample, using generator: inout SplitMix64
+    ) throws {
         for transform in transforms {
-            if case let .multiView(counts, pipelines) = transform {
+            switch transform {
+            case let .multiView(counts, pipelines):
                 var expanded: [Image] = []
-                for view in views {
+                for view in sample.views {
                     for (count, pipeline) in zip(counts, pipelines) {
-                        for _ in 0..<count { expanded += try run(pipeline, on: [view], using: &generator) }
+                        for _ in 0..<count {
+                            var branch = SelfSupSample(views: [view], mask: sample.mask)
+                            try run(pipeline, on: &branch, using: &generator)
+                            expanded += branch.views
+                            sample.mask = branch.mask
+                        }
                     }
                 }
-                views = expanded
-            } else {
-                views = try views.map { try transform.apply($0, using: &generator) }
+                sample.views = expanded
+            case let .randomResizedCropTwoPic(size, secondSize, scale, ratio, interpolation, secondInterpolation):
+                sample.views = try sample.views.flatMap { view -> [Image] in
+                    let box = SelfSupTransform.randomResizedCropBox(
+                        width: view.width, height: view.height, scale: scale, ratio: ratio, using: &generator)
+                    let crop = try view.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+                    return [
+                        try crop.pillowResized(width: size, height: size, filter: interpolation),
+                        try crop.pillowResized(width: secondSize, height: secondSize, filter: secondInterpolation),
+                    ]
+                }
+            case let .simMIMMask(masking):
+                let mask = masking.generate(using: &generator)
+                sample.mask = SelfSupMask(height: mask.side, width: mask.side, values: mask.values)
+            case let .beitMask(masking):
+                sample.mask = SelfSupMask(
+                    height: masking.inputSize, width: masking.inputSize, values: masking.generate(using: &generator))
+            case let .maeMask(masking):
+                let view = sample.views[0]
+                guard view.width % masking.patchSize == 0, view.height % masking.patchSize == 0 else {
+                    throw VisCoreError.invalidArgument(
+                        argument: "patch_size", expected: "a divisor of the view's \(view.width)×\(view.height)",
+                        actual: "\(masking.patchSize)")
+                }
+                let (rows, columns) = (view.height / masking.patchSize, view.width / masking.patchSize)
+                sample.mask = SelfSupMask(
+                    height: rows, width: columns, values: masking.generate(patches: rows * columns, using: &generator))
+            default:
+                sample.views = try sample.views.map { try transform.apply($0, using: &generator) }
             }
         }
-        return views
     }
+}
+
+/// What a ``SelfSupPipeline`` makes of one image: its views and, for masked-image modelling, the patch mask.
+public struct SelfSupSample: Sendable, Equatable {
+    /// The views in order: one, the `MultiView` views, or BEiT's input and tokenizer target.
+    public var views: [Image]
+    /// The mask a mask generator drew, or `nil` when the pipeline has none.
+    public var mask: SelfSupMask?
+
+    /// A sample of `views` and `mask`.
+    public init(views: [Image], mask: SelfSupMask?) {
+        self.views = views
+        self.mask = mask
+    }
+}
+
+/// A patch mask: `height`×`width` patches, row-major, 1 = removed (MMSelfSup's convention).
+public struct SelfSupMask: Sendable, Equatable {
+    /// Patch rows.
+    public var height: Int
+    /// Patch columns.
+    public var width: Int
+    /// One value per patch, 0 = kept, 1 = removed.
+    public var values: [Float]
+
+    /// A mask of `values` over `height`×`width` patches.
+    public init(height: Int, width: Int, values: [Float]) {
+        self.height = height
+        self.width = width
+        self.values = values
+    }
+
+    /// The number of removed patches.
+    public var removedCount: Int { values.reduce(0) { $0 + ($1 == 1 ? 1 : 0) } }
 }

@@ -8,17 +8,27 @@ import VisCore
 /// Unknown types and parameters are `ConfigDecodingError`s naming the entry (`[2].type`,
 /// `[1].prob`), as Python raises for an unknown registry name or keyword argument.
 public enum SelfSupTransform: Sendable, Equatable {
-    /// mmcv `Resize`: to `scale` (width, height) with `backend` pillow (``PillowFilter``) or cv2.
-    case resize(width: Int, height: Int, backend: Backend, interpolation: String)
+    /// mmcv `Resize`: to `scale` (width, height), or with `keep_ratio` by the largest factor that fits the long
+    /// side within the larger and the short side within the smaller of the two (mmcv's `rescale_size`, sides
+    /// rounded as `int(side · factor + 0.5)`); `backend` pillow (``PillowFilter``) or cv2.
+    case resize(width: Int, height: Int, keepRatio: Bool, backend: Backend, interpolation: String)
     /// torchvision `RandomResizedCrop` (MMSelfSup's, with `backend`/`interpolation`): an area fraction in
     /// `scale` and a log-uniform aspect ratio in `ratio`, 10 tries, then a centre crop; resized to `size`.
     case randomResizedCrop(size: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, interpolation: PillowFilter)
+    /// BEiT's `RandomResizedCropAndInterpolationWithTwoPic`: one random crop (as ``randomResizedCrop(size:scale:ratio:interpolation:)``)
+    /// resized twice, to `size` with `interpolation` (the model's input) and to `secondSize` with
+    /// `secondInterpolation` (the tokenizer's target). Only ``SelfSupPipeline`` runs it, as it makes two images.
+    case randomResizedCropTwoPic(
+        size: Int, secondSize: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, interpolation: PillowFilter,
+        secondInterpolation: PillowFilter)
     /// `CenterCrop`: a `crop_size` (width, height) window at the centre, offsets rounded half to even.
     case centerCrop(width: Int, height: Int)
     /// `RandomFlip`: flips with probability `prob`, horizontally or vertically.
     case randomFlip(prob: Double, vertical: Bool)
-    /// `RandomGrayscale`: Pillow's luma with probability `prob`, kept as three channels when `keep_channels`.
-    case randomGrayscale(prob: Double, keepChannels: Bool)
+    /// mmcv `RandomGrayscale`: with probability `prob`, the channels weighted by `channelWeights` (normalised to
+    /// sum 1, in the channel order `colorFormat` names) and truncated to an integer, kept as three channels when
+    /// `keepChannels`; a gray image is left as it is.
+    case randomGrayscale(prob: Double, keepChannels: Bool, channelWeights: [Double], colorFormat: ColorFormat)
     /// `RandomSolarize`: inverts samples ≥ `threshold` with probability `prob`.
     case randomSolarize(threshold: Int, prob: Double)
     /// torchvision's `ColorJitter`: brightness, contrast and saturation factors drawn uniformly in
@@ -32,7 +42,14 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// `MultiView`: `counts[i]` views through `pipelines[i]` (one pipeline repeated `num_views` times, or one per
     /// entry as in BYOL's asymmetric views). Only ``SelfSupPipeline`` runs it, as it turns one image into several.
     indirect case multiView(counts: [Int], pipelines: [[SelfSupTransform]])
-    /// `LoadImageFromFile`, `PackSelfSupInputs`: steps of the Python pipeline with nothing to do on a loaded image.
+    /// `SimMIMMaskGenerator`: sets the sample's mask (``SelfSupSample/mask``); the views are unchanged.
+    case simMIMMask(SimMIMMaskGenerator)
+    /// `BEiTMaskGenerator`: sets the sample's block-wise mask; the views are unchanged.
+    case beitMask(BEiTMaskGenerator)
+    /// `MAEMaskGenerator`: MAE's random patch mask on the first view's patch grid; the views are unchanged.
+    case maeMask(MAEMaskGenerator)
+    /// `LoadImageFromFile` (which, as mmcv's colour loading, makes the image three-channel) and
+    /// `PackSelfSupInputs` (nothing to do on a loaded image).
     case passThrough(String)
 
     /// The resize backend of mmcv's `Resize`.
@@ -43,24 +60,40 @@ public enum SelfSupTransform: Sendable, Equatable {
         case cv2
     }
 
+    /// The channel order an mmcv transform assumes: MMSelfSup loads images as BGR, so weights written in its
+    /// configs (`channel_weights=(0.114, 0.587, 0.2989)`) are for blue, green, red.
+    public enum ColorFormat: String, Sendable, Equatable {
+        /// Blue, green, red (mmcv's default).
+        case bgr
+        /// Red, green, blue.
+        case rgb
+    }
+
     /// The transform types this build knows, as configs name them.
     public static let typeNames = [
-        "Resize", "RandomResizedCrop", "CenterCrop", "RandomFlip", "RandomGrayscale", "RandomSolarize", "ColorJitter",
-        "RandomGaussianBlur", "RandomApply", "MultiView", "LoadImageFromFile", "PackSelfSupInputs",
+        "Resize", "RandomResizedCrop", "RandomResizedCropAndInterpolationWithTwoPic", "CenterCrop", "RandomFlip",
+        "RandomGrayscale", "RandomSolarize", "ColorJitter", "RandomGaussianBlur", "RandomApply", "MultiView",
+        "SimMIMMaskGenerator", "BEiTMaskGenerator", "MAEMaskGenerator", "LoadImageFromFile", "PackSelfSupInputs",
     ]
 
-    /// Applies the transform, drawing its random choices from `generator`.
+    /// Applies a one-image transform, drawing its random choices from `generator`.
     ///
-    /// - Throws: `VisCoreError` when the image is too small for a crop or a size is invalid, or for
-    ///   ``multiView(counts:pipelines:)``, which makes several images (run it through ``SelfSupPipeline``).
+    /// - Throws: `VisCoreError` when the image is too small for a crop or a size is invalid, or for the
+    ///   transforms only ``SelfSupPipeline`` runs: ``multiView(counts:pipelines:)`` and
+    ///   ``randomResizedCropTwoPic(size:secondSize:scale:ratio:interpolation:secondInterpolation:)``, which make
+    ///   several images, and the mask generators, which add a mask to the sample.
     public func apply(_ image: Image, using generator: inout SplitMix64) throws -> Image {
         switch self {
-        case let .resize(width, height, backend, interpolation):
+        case let .resize(width, height, keepRatio, backend, interpolation):
+            let size: (width: Int, height: Int) = keepRatio
+                ? Self.rescaledSize(width: image.width, height: image.height, scale: (width, height)) : (width, height)
             if backend == .cv2 {
                 return try image.resized(
-                    width: width, height: height, interpolation: ResizeInterpolation(rawValue: interpolation) ?? .bilinear)
+                    width: size.width, height: size.height,
+                    interpolation: ResizeInterpolation(rawValue: interpolation) ?? .bilinear)
             }
-            return try image.pillowResized(width: width, height: height, filter: PillowFilter(name: interpolation) ?? .bilinear)
+            return try image.pillowResized(
+                width: size.width, height: size.height, filter: PillowFilter(name: interpolation) ?? .bilinear)
         case let .randomResizedCrop(size, scale, ratio, interpolation):
             let box = Self.randomResizedCropBox(width: image.width, height: image.height, scale: scale, ratio: ratio, using: &generator)
             return try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
@@ -77,10 +110,9 @@ public enum SelfSupTransform: Sendable, Equatable {
         case let .randomFlip(prob, vertical):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             return try Self.flipped(image, vertical: vertical)
-        case let .randomGrayscale(prob, keepChannels):
+        case let .randomGrayscale(prob, keepChannels, weights, colorFormat):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
-            let gray = image.converted(to: .gray)
-            return keepChannels ? gray.converted(to: image.layout == .gray ? .rgb : image.layout) : gray
+            return try Self.grayscale(image, weights: weights, colorFormat: colorFormat, keepChannels: keepChannels)
         case let .randomSolarize(threshold, prob):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             return try PillowEnhance.solarize(image, threshold: threshold)
@@ -108,13 +140,73 @@ public enum SelfSupTransform: Sendable, Equatable {
             var result = image
             for transform in transforms { result = try transform.apply(result, using: &generator) }
             return result
-        case .multiView:
+        case .multiView, .randomResizedCropTwoPic, .simMIMMask, .beitMask, .maeMask:
             throw VisCoreError.invalidArgument(
-                argument: "transform", expected: "a one-image transform (run MultiView through SelfSupPipeline)",
-                actual: "MultiView")
+                argument: "transform", expected: "a one-image transform (run \(typeName) through SelfSupPipeline)",
+                actual: typeName)
+        case .passThrough("LoadImageFromFile"):
+            return image.layout == .rgb ? image : image.converted(to: .rgb)
         case .passThrough:
             return image
         }
+    }
+
+    /// The config type name of the transform (`RandomFlip`).
+    public var typeName: String {
+        switch self {
+        case .resize: return "Resize"
+        case .randomResizedCrop: return "RandomResizedCrop"
+        case .randomResizedCropTwoPic: return "RandomResizedCropAndInterpolationWithTwoPic"
+        case .centerCrop: return "CenterCrop"
+        case .randomFlip: return "RandomFlip"
+        case .randomGrayscale: return "RandomGrayscale"
+        case .randomSolarize: return "RandomSolarize"
+        case .colorJitter: return "ColorJitter"
+        case .randomGaussianBlur: return "RandomGaussianBlur"
+        case .randomApply: return "RandomApply"
+        case .multiView: return "MultiView"
+        case .simMIMMask: return "SimMIMMaskGenerator"
+        case .beitMask: return "BEiTMaskGenerator"
+        case .maeMask: return "MAEMaskGenerator"
+        case let .passThrough(name): return name
+        }
+    }
+
+    /// mmcv's `rescale_size` for a (width, height) `scale`: the factor
+    /// `min(max(scale) / max(w, h), min(scale) / min(w, h))`, sides `int(side · factor + 0.5)`.
+    public static func rescaledSize(width: Int, height: Int, scale: (Int, Int)) -> (width: Int, height: Int) {
+        let long = Double(Swift.max(scale.0, scale.1))
+        let short = Double(Swift.min(scale.0, scale.1))
+        let factor = Swift.min(long / Double(Swift.max(width, height)), short / Double(Swift.min(width, height)))
+        return (Int(Double(width) * factor + 0.5), Int(Double(height) * factor + 0.5))
+    }
+
+    /// mmcv's grayscale: `sum(w_i / sum(w) · c_i)` over the channels in `colorFormat`'s order, in double,
+    /// truncated to 8 bits; a gray image is returned as it is.
+    static func grayscale(_ image: Image, weights: [Double], colorFormat: ColorFormat, keepChannels: Bool) throws -> Image {
+        guard image.layout != .gray else { return image }
+        guard image.layout == .rgb else {
+            throw VisCoreError.invalidArgument(
+                argument: "image", expected: "a gray or RGB image for RandomGrayscale (load it with LoadImageFromFile)",
+                actual: "\(image.layout)")
+        }
+        let total = weights.reduce(0, +)
+        let normalized = weights.map { $0 / total }
+        // Where each weight's channel sits in an RGB pixel.
+        let offsets = colorFormat == .bgr ? [2, 1, 0] : [0, 1, 2]
+        let count = image.width * image.height
+        let outputChannels = keepChannels ? 3 : 1
+        var pixels = [UInt8](repeating: 0, count: count * outputChannels)
+        image.pixels.withUnsafeBufferPointer { input in
+            for index in 0..<count {
+                let base = index * 3
+                var sum = 0.0
+                for channel in 0..<3 { sum += normalized[channel] * Double(input[base + offsets[channel]]) }
+                let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
+                for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
+            }
+        }
+        return try Image(width: image.width, height: image.height, layout: keepChannels ? .rgb : .gray, pixels: pixels)
     }
 
     /// torchvision's `RandomResizedCrop.get_params`: up to 10 draws of an area fraction in `scale` and a
@@ -159,175 +251,5 @@ public enum SelfSupTransform: Sendable, Equatable {
             }
         }
         return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
-    }
-}
-
-/// A string key for the config entries, whose keys depend on the type.
-struct _TransformKey: CodingKey {
-    var stringValue: String
-    var intValue: Int? { nil }
-    init(_ string: String) { stringValue = string }
-    init?(stringValue: String) { self.stringValue = stringValue }
-    init?(intValue: Int) { nil }
-}
-
-extension SelfSupTransform: Decodable {
-    public init(from decoder: any Decoder) throws {
-        let container = try decoder.container(keyedBy: _TransformKey.self)
-        let type = try container.decode(String.self, forKey: _TransformKey("type"), whenMissing: "a transform type name")
-        let key = { (name: String) in _TransformKey(name) }
-        func pair(_ name: String, default value: (Int, Int)?) throws -> (Int, Int) {
-            if let single = try? container.decodeIfPresent(Int.self, forKey: key(name)) { return (single, single) }
-            if let both = try container.decodeIfPresent([Int].self, forKey: key(name), expecting: "an integer or [w, h]") {
-                guard both.count == 2 else {
-                    throw ConfigDecodingError(
-                        .invalidValue, codingPath: decoder.codingPath + [key(name)], expected: "[w, h]",
-                        actual: "\(both.count) integers")
-                }
-                return (both[0], both[1])
-            }
-            if let value { return value }
-            throw ConfigDecodingError(
-                .missing, codingPath: decoder.codingPath + [key(name)], expected: "an integer or [w, h]", actual: "nothing")
-        }
-        func positive(_ name: String, _ value: (Int, Int)) throws -> (Int, Int) {
-            guard value.0 > 0, value.1 > 0, value.0 <= 1 << 16, value.1 <= 1 << 16 else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key(name)], expected: "positive sizes up to 65536",
-                    actual: "\(value.0), \(value.1)")
-            }
-            return value
-        }
-        func range(_ name: String, default value: ClosedRange<Double>) throws -> ClosedRange<Double> {
-            guard let bounds = try container.decodeIfPresent([Double].self, forKey: key(name), expecting: "[min, max]")
-            else { return value }
-            guard bounds.count == 2, bounds[0] > 0, bounds[0] <= bounds[1], bounds[1].isFinite else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key(name)],
-                    expected: "[min, max] with 0 < min ≤ max", actual: "\(bounds)")
-            }
-            return bounds[0]...bounds[1]
-        }
-        func probability(_ name: String = "prob", default value: Double) throws -> Double {
-            try container.decodeIfPresent(Double.self, forKey: key(name), in: 0...1) ?? value
-        }
-        func filter(default value: String) throws -> String {
-            let name = try container.decodeIfPresent(String.self, forKey: key("interpolation")) ?? value
-            guard PillowFilter(name: name) != nil else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("interpolation")],
-                    expected: "one of nearest, bilinear, bicubic, box, hamming, lanczos", actual: "`\(name)`")
-            }
-            return name.lowercased()
-        }
-        switch type {
-        case "Resize":
-            try decoder.rejectUnknownKeys(["type", "scale", "backend", "interpolation", "keep_ratio"])
-            let (width, height) = try positive("scale", try pair("scale", default: nil))
-            let backendName = try container.decodeIfPresent(String.self, forKey: key("backend")) ?? "cv2"
-            guard let backend = Backend(rawValue: backendName) else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("backend")], expected: "pillow or cv2",
-                    actual: "`\(backendName)`")
-            }
-            if try container.decodeIfPresent(Bool.self, forKey: key("keep_ratio")) == true {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("keep_ratio")], expected: "false (not supported yet)",
-                    actual: "true")
-            }
-            let interpolation = try filter(default: "bilinear")
-            if backend == .cv2 && ResizeInterpolation(rawValue: interpolation) == nil {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("interpolation")],
-                    expected: "nearest or bilinear with backend cv2", actual: "`\(interpolation)`")
-            }
-            self = .resize(width: width, height: height, backend: backend, interpolation: interpolation)
-        case "RandomResizedCrop":
-            try decoder.rejectUnknownKeys(["type", "size", "scale", "ratio", "interpolation", "backend"])
-            let (size, other) = try positive("size", try pair("size", default: nil))
-            guard size == other else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("size")], expected: "a square size",
-                    actual: "\(size)×\(other)")
-            }
-            let scale = try range("scale", default: 0.08...1.0)
-            guard scale.upperBound <= 1 else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("scale")], expected: "fractions up to 1",
-                    actual: "\(scale)")
-            }
-            let interpolation = PillowFilter(name: try filter(default: "bilinear")) ?? .bilinear
-            self = .randomResizedCrop(
-                size: size, scale: scale, ratio: try range("ratio", default: 0.75...(4.0 / 3.0)),
-                interpolation: interpolation)
-        case "CenterCrop":
-            try decoder.rejectUnknownKeys(["type", "crop_size"])
-            let (width, height) = try positive("crop_size", try pair("crop_size", default: nil))
-            self = .centerCrop(width: width, height: height)
-        case "RandomFlip":
-            try decoder.rejectUnknownKeys(["type", "prob", "direction"])
-            let direction = try container.decodeIfPresent(String.self, forKey: key("direction")) ?? "horizontal"
-            guard direction == "horizontal" || direction == "vertical" else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("direction")],
-                    expected: "horizontal or vertical", actual: "`\(direction)`")
-            }
-            self = .randomFlip(prob: try probability(default: 0.5), vertical: direction == "vertical")
-        case "RandomGrayscale":
-            try decoder.rejectUnknownKeys(["type", "prob", "keep_channels"])
-            self = .randomGrayscale(
-                prob: try probability(default: 0.1),
-                keepChannels: try container.decodeIfPresent(Bool.self, forKey: key("keep_channels")) ?? true)
-        case "RandomSolarize":
-            try decoder.rejectUnknownKeys(["type", "threshold", "prob"])
-            self = .randomSolarize(
-                threshold: try container.decodeIfPresent(Int.self, forKey: key("threshold"), in: 0...256) ?? 128,
-                prob: try probability(default: 0.5))
-        case "ColorJitter":
-            try decoder.rejectUnknownKeys(["type", "brightness", "contrast", "saturation", "hue"])
-            self = .colorJitter(
-                brightness: try container.decodeIfPresent(Double.self, forKey: key("brightness"), in: 0...100) ?? 0,
-                contrast: try container.decodeIfPresent(Double.self, forKey: key("contrast"), in: 0...100) ?? 0,
-                saturation: try container.decodeIfPresent(Double.self, forKey: key("saturation"), in: 0...100) ?? 0,
-                hue: try container.decodeIfPresent(Double.self, forKey: key("hue"), in: 0...0.5) ?? 0)
-        case "RandomGaussianBlur":
-            try decoder.rejectUnknownKeys(["type", "sigma_min", "sigma_max", "prob"])
-            let low = try container.decode(Double.self, forKey: key("sigma_min"), whenMissing: "a number")
-            let high = try container.decode(Double.self, forKey: key("sigma_max"), whenMissing: "a number")
-            guard low >= 0, low <= high, high <= 1e4 else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("sigma_max")],
-                    expected: "0 ≤ sigma_min ≤ sigma_max ≤ 10000", actual: "\(low), \(high)")
-            }
-            self = .randomGaussianBlur(sigma: low...high, prob: try probability(default: 0.5))
-        case "RandomApply":
-            try decoder.rejectUnknownKeys(["type", "transforms", "prob"])
-            self = .randomApply(
-                transforms: try container.decode([SelfSupTransform].self, forKey: key("transforms"), whenMissing: "a list of transforms"),
-                prob: try probability(default: 0.5))
-        case "MultiView":
-            try decoder.rejectUnknownKeys(["type", "num_views", "transforms"])
-            let pipelines = try container.decode(
-                [[SelfSupTransform]].self, forKey: key("transforms"), whenMissing: "a list of view pipelines")
-            let counts: [Int]
-            if let single = try? container.decode(Int.self, forKey: key("num_views")) {
-                counts = [single]
-            } else {
-                counts = try container.decode([Int].self, forKey: key("num_views"), whenMissing: "an integer or a list of integers")
-            }
-            guard !pipelines.isEmpty, counts.count == pipelines.count, counts.allSatisfy({ $0 > 0 && $0 <= 64 }) else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("num_views")],
-                    expected: "one count in 1...64 per view pipeline (\(pipelines.count))", actual: "\(counts)")
-            }
-            self = .multiView(counts: counts, pipelines: pipelines)
-        case "LoadImageFromFile", "PackSelfSupInputs":
-            // Their options concern file I/O and packing into tensors, which happen elsewhere here.
-            self = .passThrough(type)
-        default:
-            throw ConfigDecodingError(
-                .invalidValue, codingPath: decoder.codingPath + [key("type")],
-                expected: "one of " + Self.typeNames.joined(separator: ", "), actual: "`\(type)`")
-        }
     }
 }

@@ -121,13 +121,9 @@ public struct ReconstructionPanels: Sendable, Equatable {
         guard ratio.isFinite, ratio >= 0, ratio < 1 else {
             throw ReconstructionError.invalidArgument(argument: "mask ratio", expected: "a number in [0, 1)", actual: "\(ratio)")
         }
+        let masking = try MAEMaskGenerator(maskRatio: ratio)
         var generator = SplitMix64(seed: seed)
-        let noise = (0..<count).map { _ in Double.random(in: 0..<1, using: &generator) }
-        let order = (0..<count).sorted { noise[$0] < noise[$1] || (noise[$0] == noise[$1] && $0 < $1) }
-        let keep = Int(Double(count) * (1 - ratio))
-        var mask = [Float](repeating: 1, count: count)
-        for index in order.prefix(keep) { mask[index] = 0 }
-        return mask
+        return masking.generate(patches: count, using: &generator)
     }
 
     /// The figure of MMSelfSup's script: 24×6 inches at 100 dpi, the panels in `subplot(1, 4, i)` with titles of
