@@ -67,7 +67,7 @@ struct CommandLineConventionTests {
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
         "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
-        "tsne": ["labels", "work-dir", "init", "method"],
+        "tsne": ["labels", "classes", "work-dir", "init", "method"],
     ]
 
     @Test("every option of every command is listed as numeric or not; the commands are the shipped ones")
