@@ -16,7 +16,8 @@ struct DemoCommand: ParsableCommand {
             DIR/demo.png, with a feature-map heatmap over the scene in DIR/featmap.png. Then logs the images, a \
             training curve (loss, lr, accuracy over --steps steps) and the run's config through a Visualizer to \
             the --backends (default: local, TensorboardVisBackend and WandbVisBackend files; mlflow on request), \
-            under DIR/vis_data, and prints where everything went.
+            under DIR/vis_data, draws a t-SNE picture of synthetic features to DIR/tsne.png (inputs in DIR/tsne, \
+            redrawn by the printed `vis tsne` command), and prints where everything went.
             """)
 
     @Option(help: "The output directory (created if needed).")
@@ -124,6 +125,7 @@ struct DemoCommand: ParsableCommand {
                 "  again with `vis plot \(visData) --keys \(curveKeys.joined(separator: " ")) --layout grid --size 12,4 "
                     + "--out \(curvesPath)`")
         }
+        lines += try DemoCommand.tsnePicture(in: out)
         print(lines.joined(separator: "\n"))
     }
 
