@@ -32,16 +32,6 @@ struct TSNEPictureTests {
 
     static let names = ["airplane", "automobile", "bird", "cat", "deer"]
 
-    /// The mean absolute difference per sample (0...255) of two same-sized images.
-    static func meanDifference(_ a: Image, _ b: Image) -> Double {
-        let x = a.converted(to: .rgb).pixels
-        let y = b.converted(to: .rgb).pixels
-        guard x.count == y.count, !x.isEmpty else { return 255 }
-        var total = 0
-        for index in x.indices { total += abs(Int(x[index]) - Int(y[index])) }
-        return Double(total) / Double(x.count)
-    }
-
     /// matplotlib's rendering of the same embedding with `visualize_tsne.py`'s calls; with `names`, a legend made
     /// the way ``TSNEPicture`` makes it (an empty labelled scatter per class).
     static func matplotlibPicture(_ points: NDArray, labels: [Int]?, names: [String]?) throws -> Image {
@@ -114,7 +104,8 @@ struct TSNEPictureTests {
         let ours = try TSNEPicture(embedding: points, labels: labels).figure().render()
         let theirs = try Self.matplotlibPicture(points, labels: labels, names: nil)
         #expect(ours.width == theirs.width && ours.height == theirs.height)
-        let difference = Self.meanDifference(ours, theirs)
+        let difference = TestSupport.meanDifference(ours, theirs)
+        print("t-SNE picture against matplotlib: mean difference \(difference) levels per sample")
         #expect(difference < 0.4, "mean difference \(difference)")
         let result = try TestSupport.compareWithGolden(ours, name: "tsne-labels.png", directory: Self.golden, tolerance: 2)
         #expect(result.differingSamples == 0, "differs from the golden in \(result.differingSamples) samples")
@@ -126,11 +117,12 @@ struct TSNEPictureTests {
         let picture = try TSNEPicture(embedding: points, labels: labels, classNames: Self.names + ["unused"])
         let ours = try picture.figure().render()
         let theirs = try Self.matplotlibPicture(points, labels: labels, names: Self.names + ["unused"])
-        let difference = Self.meanDifference(ours, theirs)
+        let difference = TestSupport.meanDifference(ours, theirs)
+        print("t-SNE picture against matplotlib: mean difference \(difference) levels per sample")
         #expect(difference < 0.5, "mean difference \(difference)")
         // The legend is what makes the difference from the unlabelled-names picture.
         let plain = try TSNEPicture(embedding: points, labels: labels).figure().render()
-        #expect(Self.meanDifference(ours, plain) > 0.2)
+        #expect(TestSupport.meanDifference(ours, plain) > 0.2)
         let result = try TestSupport.compareWithGolden(ours, name: "tsne-legend.png", directory: Self.golden, tolerance: 2)
         #expect(result.differingSamples == 0, "differs from the golden in \(result.differingSamples) samples")
     }
@@ -142,7 +134,8 @@ struct TSNEPictureTests {
         let (points, _) = try Self.embedding()
         let ours = try TSNEPicture(embedding: points).figure().render()
         let theirs = try Self.matplotlibPicture(points, labels: nil, names: nil)
-        let difference = Self.meanDifference(ours, theirs)
+        let difference = TestSupport.meanDifference(ours, theirs)
+        print("t-SNE picture against matplotlib: mean difference \(difference) levels per sample")
         #expect(difference < 0.65, "mean difference \(difference)")
         let blue = ColorPalette.tab10[0]
         let rgb = ours.converted(to: .rgb).pixels
