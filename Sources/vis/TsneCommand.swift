@@ -157,18 +157,20 @@ struct TsneCommand: ParsableCommand {
             try selected.writeNPY(to: featurePath)
             written.append(featurePath)
             let bar = ProgressBar(key)
-            let embedding: TSNE.Embedding
-            do {
-                embedding = try tsne.fit(selected) { progress in
+            let fitted = Result {
+                try tsne.fit(selected) { progress in
                     bar.update(
                         phase: "\(progress.phase)", completed: progress.completed, total: progress.total,
                         detail: progress.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
                 }
-            } catch let error as TSNEError {
-                bar.finish()
-                throw CommandFailure("\(features): `\(key)`: \(error.localizedDescription)")
             }
             bar.finish()
+            let embedding: TSNE.Embedding
+            do {
+                embedding = try fitted.get()
+            } catch let error as TSNEError {
+                throw CommandFailure("\(features): `\(key)`: \(error.localizedDescription)")
+            }
             let embeddingPath = embeddingDirectory.appendingPathComponent("\(key).npy").path
             try embedding.points.writeNPY(to: embeddingPath)
             written.append(embeddingPath)

@@ -98,7 +98,7 @@ struct TSNEPictureTests {
         #expect(Array(plain.pixels[offset..<(offset + 3)]) == [blue.red, blue.green, blue.blue])
     }
 
-    @Test("Labelled picture: matplotlib's within 0.4 levels per sample on average; golden")
+    @Test("Labelled picture: matplotlib's within 0.2 levels per sample on average; golden")
     func labelledAgainstMatplotlib() throws {
         let (points, labels) = try Self.embedding()
         let ours = try TSNEPicture(embedding: points, labels: labels).figure().render()
@@ -106,12 +106,12 @@ struct TSNEPictureTests {
         #expect(ours.width == theirs.width && ours.height == theirs.height)
         let difference = TestSupport.meanDifference(ours, theirs)
         print("t-SNE picture against matplotlib: mean difference \(difference) levels per sample")
-        #expect(difference < 0.4, "mean difference \(difference)")
+        #expect(difference < 0.2, "mean difference \(difference)")
         let result = try TestSupport.compareWithGolden(ours, name: "tsne-labels.png", directory: Self.golden, tolerance: 2)
         #expect(result.differingSamples == 0, "differs from the golden in \(result.differingSamples) samples")
     }
 
-    @Test("With class names: a legend as matplotlib draws it, within 0.5 levels per sample; golden")
+    @Test("With class names: a legend as matplotlib draws it, within 0.3 levels per sample; golden")
     func legendAgainstMatplotlib() throws {
         let (points, labels) = try Self.embedding()
         let picture = try TSNEPicture(embedding: points, labels: labels, classNames: Self.names + ["unused"])
@@ -119,7 +119,7 @@ struct TSNEPictureTests {
         let theirs = try Self.matplotlibPicture(points, labels: labels, names: Self.names + ["unused"])
         let difference = TestSupport.meanDifference(ours, theirs)
         print("t-SNE picture against matplotlib: mean difference \(difference) levels per sample")
-        #expect(difference < 0.5, "mean difference \(difference)")
+        #expect(difference < 0.3, "mean difference \(difference)")
         // The legend is what makes the difference from the unlabelled-names picture.
         let plain = try TSNEPicture(embedding: points, labels: labels).figure().render()
         #expect(TestSupport.meanDifference(ours, plain) > 0.2)
