@@ -145,6 +145,7 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisToolsTests", dependencies: ["VisTools", "VisTestSupport"],
+            exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisEmbeddingTests", dependencies: ["VisEmbedding", "VisTestSupport"],

@@ -107,7 +107,7 @@ struct BrowseCommand: ParsableCommand {
         let visualizer = try Visualizer(name: "vis-browse-\(UUID().uuidString)", rank: 0)
         visualizer.taskVisualizer = SelfSupVisualizer()
         let count = min(samples.count, limit ?? samples.count)
-        var progress = ProgressBar(total: count)
+        let progress = ProgressBar(total: count)
         let seeds = BrowseSamples.sampleSeeds(seed: seed, count: count)
         var names = BrowseOutputNames()
         var drawn = 0

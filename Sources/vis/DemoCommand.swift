@@ -16,9 +16,10 @@ struct DemoCommand: ParsableCommand {
             DIR/demo.png, with a feature-map heatmap over the scene in DIR/featmap.png. Then logs the images, a \
             training curve (loss, lr, accuracy over --steps steps) and the run's config through a Visualizer to \
             the --backends (default: local, TensorboardVisBackend and WandbVisBackend files; mlflow on request), \
-            under DIR/vis_data, and prints where everything went. DIR/browse.png shows MoCo v2 views of scene \
-            crops as `vis browse` draws them and DIR/reconstruction_standin.png a reconstruction figure with a \
-            stand-in predictor (not a model); the commands that draw them again are printed.
+            under DIR/vis_data, draws a t-SNE picture of synthetic features to DIR/tsne.png (inputs in DIR/tsne), \
+            and prints where everything went. DIR/browse.png shows MoCo v2 views of scene crops as `vis browse` \
+            draws them and DIR/reconstruction_standin.png a reconstruction figure with a stand-in predictor (not a \
+            model); the commands that draw the t-SNE picture, the views and the reconstruction again are printed.
             """)
 
     @Option(help: "The output directory (created if needed).")
@@ -127,6 +128,7 @@ struct DemoCommand: ParsableCommand {
                 "  again with `vis plot \(visData) --keys \(curveKeys.joined(separator: " ")) --layout grid --size 12,4 "
                     + "--out \(curvesPath)`")
         }
+        lines += try DemoCommand.tsnePicture(in: out)
         print(lines.joined(separator: "\n"))
     }
 

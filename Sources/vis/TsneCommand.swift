@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VisEmbedding
+import VisTools
 import Visualization
 
 /// `vis tsne FEATURES`: t-SNE embeddings of saved backbone features, with MMSelfSup's `visualize_tsne` options.
@@ -12,8 +13,10 @@ struct TsneCommand: ParsableCommand {
             FEATURES is a .npy of shape (N, D), whose key is the file stem, or a .npz with one (N, D) member per \
             stage (e.g. feat1 ... feat5); each key gets its own embedding. Outputs go to \
             DIR/tsne_<YYYYmmdd_HHMMSS>/: features/<stem>_<key>.npy (the features used, float32), \
-            embeddings/<key>.npy (N x n_components, float32) and tsne.log (settings, KL divergence, seconds per \
-            phase). The defaults are MMSelfSup's; the engine picks exact gradients below 500 samples and \
+            saved_pictures/<key>.png (MMSelfSup's picture: 10 x 10 in at 100 dpi, the first two components \
+            normalised to [0, 1], dots of 15 pt^2 coloured by label with tab20; a legend of class names with \
+            --classes), embeddings/<key>.npy (N x n_components, float32) and tsne.log (settings, KL divergence, \
+            seconds per phase). The defaults are MMSelfSup's; the engine picks exact gradients below 500 samples and \
             Barnes-Hut above.
             """)
 
@@ -22,6 +25,9 @@ struct TsneCommand: ParsableCommand {
 
     @Option(help: "N integer class labels (.npy); with --max-num-class, only samples of label < K are kept.")
     var labels: String?
+
+    @Option(help: "Class names, one per line, indexed by label: adds a legend to the pictures (needs --labels).")
+    var classes: String?
 
     @Option(name: .customLong("work-dir"), help: "The directory the run's tsne_<time> folder goes into.")
     var workDir: String = "work_dirs/tsne"
@@ -87,22 +93,22 @@ struct TsneCommand: ParsableCommand {
         }
         guard seed >= 0 else { throw ValidationError("--seed must be >= 0, got \(seed)") }
         guard maxNumClass >= 1 else { throw ValidationError("--max-num-class must be at least 1, got \(maxNumClass)") }
+        guard classes == nil || labels != nil else {
+            throw ValidationError("--classes needs --labels (the names are indexed by label)")
+        }
     }
 
     func run() throws {
         let stem = URL(fileURLWithPath: features).deletingPathExtension().lastPathComponent
-        let stages: [(key: String, array: NDArray)]
-        do {
+        let stages: [(key: String, array: NDArray)] = try CommandFailure.naming(features) {
             if features.lowercased().hasSuffix(".npz") {
-                stages = try NDArray.loadNPZ(from: features).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-            } else {
-                stages = [(stem, try NDArray(npyFile: features))]
+                return try NDArray.loadNPZ(from: features).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
             }
-        } catch {
-            throw TsneCommandError("\(features): \(error)")
+            return [(stem, try NDArray(npyFile: features))]
         }
-        guard !stages.isEmpty else { throw TsneCommandError("\(features): the archive holds no arrays") }
-        let keep = try keptSamples(count: stages[0].array.shape.first ?? 0)
+        guard !stages.isEmpty else { throw CommandFailure("\(features): the archive holds no arrays") }
+        let kept = try keptSamples(count: stages[0].array.shape.first ?? 0)
+        let names = try classNames(labels: kept?.labels)
 
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
@@ -110,8 +116,11 @@ struct TsneCommand: ParsableCommand {
         let runDirectory = URL(fileURLWithPath: workDir).appendingPathComponent("tsne_\(formatter.string(from: Date()))")
         let featureDirectory = runDirectory.appendingPathComponent("features")
         let embeddingDirectory = runDirectory.appendingPathComponent("embeddings")
-        for directory in [featureDirectory, embeddingDirectory] {
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let pictureDirectory = runDirectory.appendingPathComponent("saved_pictures")
+        try CommandFailure.naming("--work-dir") {
+            for directory in [featureDirectory, embeddingDirectory, pictureDirectory] {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            }
         }
         let tsne = TSNE(
             components: nComponents, perplexity: perplexity, earlyExaggeration: earlyExaggeration,
@@ -121,6 +130,7 @@ struct TsneCommand: ParsableCommand {
         var log = """
             features: \(features)
             labels: \(labels ?? "none")
+            classes: \(classes ?? "none")
             max_num_class: \(maxNumClass)
             n_components: \(nComponents)
             perplexity: \(perplexity)
@@ -133,60 +143,95 @@ struct TsneCommand: ParsableCommand {
             method: \(method)
 
             """
-        let showProgress = isatty(STDERR_FILENO) == 1
+        var written: [String] = []
         for (key, array) in stages {
             guard array.rank == 2 else {
-                throw TsneCommandError("\(features): `\(key)` must have shape (N, D), got \(array.shape)")
+                throw CommandFailure("\(features): `\(key)` must have shape (N, D), got \(array.shape)")
             }
-            guard keep == nil || array.shape[0] == stages[0].array.shape[0] else {
-                throw TsneCommandError(
+            guard kept == nil || array.shape[0] == stages[0].array.shape[0] else {
+                throw CommandFailure(
                     "\(features): `\(key)` has \(array.shape[0]) samples but the labels have \(stages[0].array.shape[0])")
             }
-            let selected = try Self.rows(of: array.converted(to: .float32), keeping: keep)
+            let selected = try Self.rows(of: array.converted(to: .float32), keeping: kept?.indices)
             let featurePath = featureDirectory.appendingPathComponent("\(stem)_\(key).npy").path
             try selected.writeNPY(to: featurePath)
+            written.append(featurePath)
+            let bar = ProgressBar(total: 0, prefix: key)
+            let fitted = Result {
+                try tsne.fit(selected) { progress in
+                    bar.update(
+                        completed: progress.completed, total: progress.total, prefix: "\(key) \(progress.phase)",
+                        detail: progress.klDivergence.map { String(format: "KL %.4f", $0) } ?? "")
+                }
+            }
+            bar.finish()
             let embedding: TSNE.Embedding
             do {
-                embedding = try tsne.fit(selected) { progress in
-                    guard showProgress else { return }
-                    let kl = progress.klDivergence.map { String(format: " KL %.4f", $0) } ?? ""
-                    FileHandle.standardError.write(
-                        Data("\r\(key): \(progress.phase) \(progress.completed)/\(progress.total)\(kl)   ".utf8))
-                }
+                embedding = try fitted.get()
             } catch let error as TSNEError {
-                throw TsneCommandError("\(features): `\(key)`: \(error.localizedDescription)")
+                throw CommandFailure("\(features): `\(key)`: \(error.localizedDescription)")
             }
-            if showProgress { FileHandle.standardError.write(Data("\n".utf8)) }
             let embeddingPath = embeddingDirectory.appendingPathComponent("\(key).npy").path
             try embedding.points.writeNPY(to: embeddingPath)
+            written.append(embeddingPath)
             log += "[\(key)] samples: \(selected.shape[0]) features: \(selected.shape[1]) method: \(embedding.method) "
             log += "KL divergence: \(embedding.klDivergence) iterations: \(embedding.iterationsRun)\n"
             for (phase, seconds) in embedding.phaseSeconds {
                 log += "[\(key)]   \(phase): \(String(format: "%.3f", seconds)) s\n"
             }
-            print("\(key): features \(featurePath), embedding \(embeddingPath)")
+            if nComponents >= 2 {
+                let picturePath = pictureDirectory.appendingPathComponent("\(key).png").path
+                let started = ContinuousClock.now
+                try CommandFailure.naming(picturePath) {
+                    try TSNEPicture(embedding: embedding.points, labels: kept?.labels, classNames: names).write(to: picturePath)
+                }
+                let elapsed = ContinuousClock.now - started
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+                log += "[\(key)]   picture: \(String(format: "%.3f", seconds)) s\n"
+                written.append(picturePath)
+            } else {
+                log += "[\(key)] no picture: it needs at least 2 components\n"
+            }
         }
         let logPath = runDirectory.appendingPathComponent("tsne.log").path
-        try Data(log.utf8).write(to: URL(fileURLWithPath: logPath))
-        print("log: \(logPath)")
+        try CommandFailure.naming("--work-dir") { try Data(log.utf8).write(to: URL(fileURLWithPath: logPath)) }
+        CommandOutput.report("tsne", wrote: written + [logPath])
     }
 
-    /// The sample indices kept by --max-num-class, or nil to keep all (no --labels).
-    private func keptSamples(count: Int) throws -> [Int]? {
+    /// The sample indices kept by --max-num-class and their labels, or nil to keep all (no --labels).
+    private func keptSamples(count: Int) throws -> (indices: [Int], labels: [Int])? {
         guard let labels else { return nil }
-        let array: NDArray
-        do {
-            array = try NDArray(npyFile: labels)
-        } catch {
-            throw TsneCommandError("--labels \(labels): \(error)")
-        }
+        let array = try CommandFailure.naming("--labels \(labels)") { try NDArray(npyFile: labels) }
         guard !array.dtype.isFloatingPoint, array.dtype != .bool, array.count == count, array.rank <= 2 else {
-            throw TsneCommandError(
+            throw CommandFailure(
                 "--labels \(labels): expected \(count) integer labels (one per sample), got \(array.dtype) of shape "
                     + "\(array.shape)")
         }
         let values = array.converted(to: .int64).values(as: Int64.self) ?? []
-        return values.indices.filter { values[$0] < Int64(maxNumClass) }
+        let indices = values.indices.filter { values[$0] < Int64(maxNumClass) }
+        return (indices, indices.map { Int(values[$0]) })
+    }
+
+    /// The names of --classes (one per line), checked against the kept labels before any work; nil without it.
+    private func classNames(labels: [Int]?) throws -> [String]? {
+        guard let classes else { return nil }
+        let text = try CommandFailure.naming("--classes \(classes)") {
+            try String(contentsOf: URL(fileURLWithPath: classes), encoding: .utf8)
+        }
+        // `\r\n` is one Character in Swift, so split on newlines rather than on "\n".
+        var names = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
+        if names.last == "" { names.removeLast() }
+        let labels = labels ?? []
+        if let negative = labels.first(where: { $0 < 0 }) {
+            throw CommandFailure("--labels \(self.labels ?? ""): label \(negative) is negative; --classes names labels 0, 1, 2, ...")
+        }
+        let count = (labels.max() ?? -1) + 1
+        guard names.count >= count else {
+            throw CommandFailure(
+                "--classes \(classes): \(names.count) names for \(count) classes (labels 0...\(count - 1) after "
+                    + "--max-num-class); expected one name per line for each class")
+        }
+        return names
     }
 
     /// The rows `keep` of a 2-D float32 array (all when nil).
@@ -201,8 +246,3 @@ struct TsneCommand: ParsableCommand {
     }
 }
 
-/// A `vis tsne` failure, printed as `Error: <description>`.
-struct TsneCommandError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}

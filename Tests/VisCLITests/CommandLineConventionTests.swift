@@ -69,7 +69,7 @@ struct CommandLineConventionTests {
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
         "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
         "browse": ["pipeline", "config", "output-dir", "views", "data-root"],
-        "tsne": ["labels", "work-dir", "init", "method"],
+        "tsne": ["labels", "classes", "work-dir", "init", "method"],
     ]
 
     @Test("every option of every command is listed as numeric or not; the commands are the shipped ones")

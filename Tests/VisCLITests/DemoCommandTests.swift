@@ -71,6 +71,41 @@ struct DemoCommandTests {
         }
     }
 
+    @Test("Draws a t-SNE picture of synthetic features; the printed `vis tsne` command draws the same picture")
+    func tsnePicture() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-demo")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let out = directory.appendingPathComponent("run").path
+        let vis = try TestSupport.productPath("vis")
+        let result = try TestSupport.runCapturing(vis, arguments: ["demo", "--out", out, "--steps", "5", "--backends", "local"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("t-SNE picture:   \(out)/tsne.png"))
+        let picture = try Image(contentsOfFile: "\(out)/tsne.png")
+        #expect(picture.width == 1000 && picture.height == 1000)
+        // Six classes, labels 0...5, normalised over tab20's 20 colours: entries 0, 4, 8, 12, 16 and 19.
+        let rgb = picture.converted(to: .rgb).pixels
+        let colours = Set(stride(from: 0, to: rgb.count, by: 3).map { [rgb[$0], rgb[$0 + 1], rgb[$0 + 2]] })
+        for entry in [0, 4, 8, 12, 16, 19] {
+            let color = ColorPalette.tab20[entry]
+            #expect(colours.contains([color.red, color.green, color.blue]), "tab20 entry \(entry)")
+        }
+        let features = try NDArray(npyFile: "\(out)/tsne/features.npy")
+        #expect(features.shape == [360, 32])
+        let names = try String(contentsOfFile: "\(out)/tsne/classes.txt", encoding: .utf8)
+        #expect(names.split(separator: "\n").count == 6)
+
+        let prefix = "again with `vis tsne "
+        let line = try #require(result.stdout.split(separator: "\n").first { $0.contains(prefix) })
+        let arguments = try #require(line.components(separatedBy: prefix).last?.split(separator: "`").first)
+            .split(separator: " ").map(String.init)
+        #expect(arguments.contains("--classes") && arguments.contains("--labels"))
+        let again = try TestSupport.runCapturing(vis, arguments: ["tsne"] + arguments)
+        #expect(again.status == 0, "\(again.stderr)")
+        let workDir = try #require(arguments.last)
+        let run = try #require(try FileManager.default.contentsOfDirectory(atPath: workDir).first)
+        #expect(try Image(contentsOfFile: "\(workDir)/\(run)/saved_pictures/features.png") == picture)
+    }
+
     @Test("A bad --steps is rejected before anything is written")
     func badSteps() throws {
         let directory = try TestSupport.makeTemporaryDirectory("vis-demo")

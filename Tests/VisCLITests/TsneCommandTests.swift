@@ -58,7 +58,94 @@ struct TsneCommandTests {
         let log = try String(contentsOf: run.appendingPathComponent("tsne.log"), encoding: .utf8)
         #expect(log.contains("[feat1] samples: 100") && log.contains("[feat2] samples: 100"))
         #expect(log.contains("KL divergence") && log.contains("learning_rate: 200"))
-        #expect(result.stdout.contains("tsne.log"))
+        // Every file is reported as `tsne: <path>`, pictures included (1000 × 1000: 10 in at 100 dpi).
+        let reported = result.stdout.split(separator: "\n").map(String.init)
+        #expect(reported.allSatisfy { $0.hasPrefix("tsne: ") } && reported.count == 2 * 3 + 1)
+        for key in ["feat1", "feat2"] {
+            let picture = run.appendingPathComponent("saved_pictures/\(key).png").path
+            #expect(reported.contains("tsne: \(picture)"))
+            let image = try Image(contentsOfFile: picture)
+            #expect(image.width == 1000 && image.height == 1000)
+        }
+        #expect(reported.contains("tsne: \(run.appendingPathComponent("tsne.log").path)"))
+        // Not a terminal: no progress bar on standard error.
+        #expect(!result.stderr.contains("%"))
+    }
+
+    /// The pixels where two same-sized images differ: their count and bounding box.
+    static func differingBox(_ a: Image, _ b: Image) -> (count: Int, width: Int, height: Int) {
+        let (x, y) = (a.converted(to: .rgb).pixels, b.converted(to: .rgb).pixels)
+        var (count, minX, minY, maxX, maxY) = (0, Int.max, Int.max, -1, -1)
+        for row in 0..<a.height {
+            for column in 0..<a.width {
+                let offset = (row * a.width + column) * 3
+                guard x[offset..<(offset + 3)] != y[offset..<(offset + 3)] else { continue }
+                count += 1
+                (minX, minY, maxX, maxY) = (min(minX, column), min(minY, row), max(maxX, column), max(maxY, row))
+            }
+        }
+        return (count, max(maxX - minX + 1, 0), max(maxY - minY + 1, 0))
+    }
+
+    @Test("--classes adds a legend of class names to the same picture; bad names files name --classes")
+    func classNamesLegend() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-tsne")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (features, labels) = try Self.blobs(perClass: 60, shift: 5)
+        let path = directory.appendingPathComponent("feats.npy").path
+        try features.writeNPY(to: path)
+        let labelPath = directory.appendingPathComponent("labels.npy").path
+        try labels.writeNPY(to: labelPath)
+        let names = directory.appendingPathComponent("names.txt")
+        try Data("cat\r\ndog\r\n".utf8).write(to: names)
+        let common = [path, "--labels", labelPath, "--perplexity", "10", "--n-iter", "300"]
+
+        var pictures: [Image] = []
+        for (index, extra) in [[], ["--classes", names.path]].enumerated() {
+            let workDir = directory.appendingPathComponent("work\(index)")
+            let result = try Self.tsne(common + extra + ["--work-dir", workDir.path])
+            #expect(result.status == 0, "\(result.stderr)")
+            let run = try Self.runDirectory(workDir)
+            pictures.append(try Image(contentsOfFile: run.appendingPathComponent("saved_pictures/feats.png").path))
+            if index == 1 {
+                let log = try String(contentsOf: run.appendingPathComponent("tsne.log"), encoding: .utf8)
+                #expect(log.contains("classes: \(names.path)"))
+            }
+        }
+        // Same seed, same dots: only a legend-sized box differs (two entries, "cat" and "dog").
+        let box = Self.differingBox(pictures[0], pictures[1])
+        #expect(box.count > 300 && box.width < 150 && box.height < 80, "\(box)")
+
+        let work = ["--work-dir", directory.appendingPathComponent("bad").path]
+        let missing = try Self.tsne(common + ["--classes", directory.appendingPathComponent("none.txt").path] + work)
+        #expect(missing.status == 1 && missing.stderr.contains("--classes"), "\(missing.stderr)")
+        let one = directory.appendingPathComponent("one.txt")
+        try Data("cat\n".utf8).write(to: one)
+        let tooFew = try Self.tsne(common + ["--classes", one.path] + work)
+        #expect(tooFew.status == 1 && tooFew.stderr.contains("--classes") && tooFew.stderr.contains("1 names for 2 classes"))
+        let noLabels = try Self.tsne([path, "--classes", names.path] + work)
+        #expect(noLabels.status == 64 && noLabels.stderr.contains("--classes needs --labels"))
+        // The names are checked before any work: no run folder was made.
+        #expect(!FileManager.default.fileExists(atPath: directory.appendingPathComponent("bad").path))
+    }
+
+    @Test("A progress bar on standard error when it is a terminal")
+    func progressBarOnTerminal() throws {
+        let directory = try TestSupport.makeTemporaryDirectory("vis-tsne")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (features, _) = try Self.blobs(perClass: 40, shift: 5)
+        let path = directory.appendingPathComponent("feats.npy").path
+        try features.writeNPY(to: path)
+        let vis = try TestSupport.productPath("vis")
+        let command = [vis, "tsne", path, "--perplexity", "5", "--n-iter", "300", "--work-dir", directory.appendingPathComponent("work").path]
+            .map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        // util-linux `script` runs the command on a pseudo-terminal and copies what it shows.
+        let result = try TestSupport.runCapturing("/usr/bin/script", arguments: ["-q", "-e", "-c", command, "/dev/null"])
+        #expect(result.status == 0, "\(result.stdout) \(result.stderr)")
+        #expect(result.stdout.contains("feats earlyExaggeration [>>>>"), "\(result.stdout)")
+        #expect(result.stdout.contains("feats optimization [") && result.stdout.contains(" task/s, elapsed: "))
+        #expect(result.stdout.contains("\r") && result.stdout.contains("KL "))
+        #expect(result.stdout.contains("tsne: ") && result.stdout.contains("saved_pictures/feats.png"))
     }
 
     @Test("A .npy is one stage keyed by its stem")

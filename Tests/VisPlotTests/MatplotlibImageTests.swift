@@ -11,14 +11,7 @@ struct MatplotlibImageTests {
     static let golden = TestSupport.packageRoot.appendingPathComponent("Tests/VisPlotTests/Golden")
 
     /// The mean absolute difference per sample (0...255) of two same-sized images.
-    static func meanDifference(_ a: Image, _ b: Image) -> Double {
-        let x = a.converted(to: .rgb).pixels
-        let y = b.converted(to: .rgb).pixels
-        guard x.count == y.count, !x.isEmpty else { return 255 }
-        var total = 0
-        for index in x.indices { total += abs(Int(x[index]) - Int(y[index])) }
-        return Double(total) / Double(x.count)
-    }
+    static func meanDifference(_ a: Image, _ b: Image) -> Double { TestSupport.meanDifference(a, b) }
 
     /// The training-curve scene: two curves (one dashed with markers), a band, a reference line, labels,
     /// title, grid and legend.
