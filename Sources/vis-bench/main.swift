@@ -21,6 +21,7 @@ let allWorkloads: [Workload] = [
     Workloads.featmap,
     Workloads.datasample,
     Workloads.plot,
+    Workloads.process,
 ].flatMap { $0 }
 
 struct Options {
@@ -107,7 +108,14 @@ do {
     let selected = allWorkloads.filter { workload in options.filter.map { workload.name.contains($0) } ?? true }
     var results: [Measurement] = []
     for workload in selected {
-        let body = try workload.prepare(context)
+        let body: () throws -> Void
+        do {
+            body = try workload.prepare(context)
+        } catch let error as BenchSetupError {
+            // A workload whose tool is missing is reported and skipped; the others still run.
+            FileHandle.standardError.write(Data("  \(workload.name): skipped: \(error)\n".utf8))
+            continue
+        }
         let (median, runs) = try Timer.median { try body() }
         results.append(Measurement(name: workload.name, summary: workload.summary, medianMilliseconds: median, runs: runs))
         if !options.json {

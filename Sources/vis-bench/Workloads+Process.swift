@@ -1,0 +1,97 @@
+import Foundation
+import Visualization
+
+/// Runs the `vis` executable built beside this one (same configuration) with `arguments`, and waits for it: a whole
+/// process, start-up and exit included, as `/usr/bin/time` counts it.
+private struct VisProcess {
+    let executable: URL
+
+    init() throws {
+        let directory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
+            .deletingLastPathComponent()
+        executable = directory.appendingPathComponent("vis")
+        guard FileManager.default.isExecutableFile(atPath: executable.path) else {
+            throw BenchSetupError(message: "no `vis` beside vis-bench at \(executable.path): build both (swift build -c release)")
+        }
+    }
+
+    func run(_ arguments: [String]) throws {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw BenchSetupError(message: "vis \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
+        }
+    }
+}
+
+struct BenchSetupError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
+}
+
+extension Workloads {
+    /// The `vis` command line end to end: one process per run, reading the scene's PNG and writing a PNG.
+    static let process: [Workload] = [
+        Workload(
+            name: "process.vis_draw.100boxes_labels.png.1333x800",
+            summary: "`vis draw` of 100 boxes and 100 labelled text boxes on the scene's PNG, PNG out (whole process)"
+        ) { context in
+            let vis = try VisProcess()
+            let directory = context.workDirectory
+            let ops = directory.appendingPathComponent("draw-100-boxes.json")
+            try drawOperations(width: context.scene.width, height: context.scene.height, boxCount: 100).write(to: ops)
+            let arguments = [
+                "draw", "--image", directory.appendingPathComponent("scene-1333x800.png").path, "--ops", ops.path,
+                "--out", directory.appendingPathComponent("draw-100-boxes.png").path,
+            ]
+            return { try vis.run(arguments) }
+        },
+        Workload(
+            name: "process.vis_convert.png.1333x800",
+            summary: "`vis convert scene.png out.png` (whole process)"
+        ) { context in
+            let vis = try VisProcess()
+            let directory = context.workDirectory
+            let arguments = [
+                "convert", directory.appendingPathComponent("scene-1333x800.png").path,
+                directory.appendingPathComponent("convert-out.png").path,
+            ]
+            return { try vis.run(arguments) }
+        },
+    ]
+
+    /// A `vis draw` ops file: `boxCount` boxes in COCO palette colours (line width 3) and one label per box on
+    /// MMDetection's black label box, the geometry drawn from a fixed seed.
+    private static func drawOperations(width: Int, height: Int, boxCount: Int) throws -> Data {
+        var generator = BenchRandom(state: 7)
+        var boxes: [[Double]] = []
+        var colors: [[Int]] = []
+        var texts: [String] = []
+        var positions: [[Double]] = []
+        let palette = ColorPalette.coco.colors
+        for index in 0..<boxCount {
+            let w = 16 + generator.unit() * 300
+            let h = 16 + generator.unit() * 220
+            let x = generator.unit() * (Double(width) - w)
+            let y = generator.unit() * (Double(height) - h)
+            boxes.append([x, y, x + w, y + h])
+            let color = palette[index % palette.count]
+            colors.append([Int(color.red), Int(color.green), Int(color.blue)])
+            texts.append("class_\(index % 80): \(Int(31 + generator.unit() * 69)).0")
+            positions.append([x + 3, y + 3])
+        }
+        let calls: [[String: Any]] = [
+            ["op": "draw_bboxes", "bboxes": boxes, "edge_colors": colors, "line_widths": 3, "alpha": 0.8],
+            [
+                "op": "draw_texts", "texts": texts, "positions": positions, "colors": [200, 200, 200], "font_sizes": 13,
+                "bboxes": ["facecolor": "black", "alpha": 0.8, "pad": 0.7, "edgecolor": "none"],
+            ],
+        ]
+        return try JSONSerialization.data(withJSONObject: calls)
+    }
+}
