@@ -14,29 +14,27 @@
 
 enum { vis_group_samples = 4 };
 
-// One group of 4 output samples: its window's offset in the source row (-1: scalar group), the shuffle that
-// spreads the window into (left, right) byte pairs zero-extended to int16, and the pairs' weights.
-struct vis_resize_group {
-    int32_t base;
-    uint8_t shuffle[16];
-    int16_t weights[8];
-};
-
+// Per group of 4 output samples: its window's offset in the source row (`base`, -1 for a scalar group), the 16-byte
+// shuffle that spreads the window into (left, right) byte pairs zero-extended to int16, and the pairs' 8 weights.
+// Each kind is in an array of its own, so that two neighbouring groups' shuffles (or weights) are one 32-byte load.
 struct vis_resize_plan {
     size_t samples, groups;
     int32_t *left, *right;      // per sample: source byte offsets of the two neighbours
     int16_t *alpha;             // per sample: the two weights
-    struct vis_resize_group *group;
-    int16_t *rows[2];           // the two horizontally resized source rows
+    int32_t *base;
+    uint8_t *shuffle;
+    int16_t *weights;
+    int16_t *rows[2];           // horizontally resized source rows
 };
 
 static void vis_plan_free(struct vis_resize_plan *plan) {
     free(plan->left);
     free(plan->right);
     free(plan->alpha);
-    free(plan->group);
-    free(plan->rows[0]);
-    free(plan->rows[1]);
+    free(plan->base);
+    free(plan->shuffle);
+    free(plan->weights);
+    for (int k = 0; k < 2; k++) free(plan->rows[k]);
 }
 
 static int vis_plan_make(struct vis_resize_plan *plan, size_t src_width, size_t channels, const int32_t *xleft,
@@ -49,11 +47,12 @@ static int vis_plan_make(struct vis_resize_plan *plan, size_t src_width, size_t 
     plan->left = malloc(samples * sizeof(int32_t));
     plan->right = malloc(samples * sizeof(int32_t));
     plan->alpha = malloc(2 * samples * sizeof(int16_t));
-    plan->group = malloc((groups ? groups : 1) * sizeof(struct vis_resize_group));
-    // Padded by one vector so that no store of a whole group reaches past the end.
-    plan->rows[0] = malloc((samples + 16) * sizeof(int16_t));
-    plan->rows[1] = malloc((samples + 16) * sizeof(int16_t));
-    if (!plan->left || !plan->right || !plan->alpha || !plan->group || !plan->rows[0] || !plan->rows[1]) {
+    plan->base = malloc((groups + 1) * sizeof(int32_t));
+    plan->shuffle = malloc((groups + 1) * 16);
+    plan->weights = malloc((groups + 1) * 8 * sizeof(int16_t));
+    for (int k = 0; k < 2; k++) plan->rows[k] = malloc((samples + 16) * sizeof(int16_t));
+    if (!plan->left || !plan->right || !plan->alpha || !plan->base || !plan->shuffle || !plan->weights ||
+        !plan->rows[0] || !plan->rows[1]) {
         vis_plan_free(plan);
         return 0;
     }
@@ -66,7 +65,6 @@ static int vis_plan_make(struct vis_resize_plan *plan, size_t src_width, size_t 
         }
     }
     for (size_t g = 0; g < groups; g++) {
-        struct vis_resize_group *group = &plan->group[g];
         size_t first = g * vis_group_samples;
         int32_t low = plan->left[first], high = plan->left[first];
         for (size_t k = 0; k < vis_group_samples; k++) {
@@ -78,18 +76,16 @@ static int vis_plan_make(struct vis_resize_plan *plan, size_t src_width, size_t 
         }
         // The window must stay inside the row: near its end it starts earlier.
         int32_t base = row_bytes >= 16 && low > (int32_t)row_bytes - 16 ? (int32_t)row_bytes - 16 : low;
-        if (row_bytes < 16 || high - base >= 16) {
-            group->base = -1;
-            continue;
-        }
-        group->base = base;
+        plan->base[g] = row_bytes < 16 || high - base >= 16 ? -1 : base;
+        uint8_t *shuffle = plan->shuffle + 16 * g;
+        int16_t *weights = plan->weights + 8 * g;
         for (size_t k = 0; k < vis_group_samples; k++) {
-            group->shuffle[4 * k] = (uint8_t)(plan->left[first + k] - base);
-            group->shuffle[4 * k + 1] = 0x80;  // a zero high byte
-            group->shuffle[4 * k + 2] = (uint8_t)(plan->right[first + k] - base);
-            group->shuffle[4 * k + 3] = 0x80;
-            group->weights[2 * k] = plan->alpha[2 * (first + k)];
-            group->weights[2 * k + 1] = plan->alpha[2 * (first + k) + 1];
+            shuffle[4 * k] = (uint8_t)(plan->left[first + k] - base);
+            shuffle[4 * k + 1] = 0x80;  // a zero high byte
+            shuffle[4 * k + 2] = (uint8_t)(plan->right[first + k] - base);
+            shuffle[4 * k + 3] = 0x80;
+            weights[2 * k] = plan->alpha[2 * (first + k)];
+            weights[2 * k + 1] = plan->alpha[2 * (first + k) + 1];
         }
     }
     return 1;
@@ -106,8 +102,15 @@ static inline uint8_t vis_vertical_sample(int16_t top, int16_t bottom, int32_t b
     return (uint8_t)(value < 0 ? 0 : value > 255 ? 255 : value);
 }
 
-static void scalar_horizontal(const struct vis_resize_plan *plan, const uint8_t *src, int16_t *row) {
-    for (size_t s = 0; s < plan->samples; s++) row[s] = vis_horizontal_sample(plan, src, s);
+// A horizontal pass over `count` (1 or 2) source rows at once: the tables are read once for both.
+typedef void (*vis_horizontal_pass)(const struct vis_resize_plan *plan, const uint8_t *const *src, int16_t *const *row,
+                                    int count);
+
+static void scalar_horizontal(const struct vis_resize_plan *plan, const uint8_t *const *src, int16_t *const *row,
+                              int count) {
+    for (int r = 0; r < count; r++) {
+        for (size_t s = 0; s < plan->samples; s++) row[r][s] = vis_horizontal_sample(plan, src[r], s);
+    }
 }
 
 static void scalar_vertical(const int16_t *top, const int16_t *bottom, int16_t beta0, int16_t beta1, uint8_t *out,
@@ -129,26 +132,36 @@ static inline void vis_scalar_group(const struct vis_resize_plan *plan, const ui
 #define VIS_SSE41 __attribute__((target("ssse3,sse4.1")))
 #define VIS_AVX2_ONLY __attribute__((target("avx2")))
 
-VIS_SSE41 static inline __m128i sse41_group(const struct vis_resize_group *group, const uint8_t *src) {
-    __m128i window = _mm_loadu_si128((const __m128i *)(src + group->base));
-    __m128i pairs = _mm_shuffle_epi8(window, _mm_loadu_si128((const __m128i *)group->shuffle));
-    __m128i sums = _mm_madd_epi16(pairs, _mm_loadu_si128((const __m128i *)group->weights));
-    return _mm_srai_epi32(sums, 4);
+VIS_SSE41 static inline __m128i sse41_group(const uint8_t *window, __m128i shuffle, __m128i weights) {
+    __m128i pairs = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)window), shuffle);
+    return _mm_srai_epi32(_mm_madd_epi16(pairs, weights), 4);
 }
 
-VIS_SSE41 static void sse41_horizontal(const struct vis_resize_plan *plan, const uint8_t *src, int16_t *row) {
+VIS_SSE41 static void sse41_horizontal(const struct vis_resize_plan *plan, const uint8_t *const *src,
+                                       int16_t *const *row, int count) {
     size_t g = 0;
     for (; g + 2 <= plan->groups; g += 2) {
-        const struct vis_resize_group *a = &plan->group[g], *b = a + 1;
-        if (a->base >= 0 && b->base >= 0) {
-            __m128i sums = _mm_packs_epi32(sse41_group(a, src), sse41_group(b, src));
-            _mm_storeu_si128((__m128i *)(row + g * vis_group_samples), sums);
+        int32_t a = plan->base[g], b = plan->base[g + 1];
+        if (a >= 0 && b >= 0) {
+            __m128i shuffle_a = _mm_loadu_si128((const __m128i *)(plan->shuffle + 16 * g));
+            __m128i shuffle_b = _mm_loadu_si128((const __m128i *)(plan->shuffle + 16 * g + 16));
+            __m128i weights_a = _mm_loadu_si128((const __m128i *)(plan->weights + 8 * g));
+            __m128i weights_b = _mm_loadu_si128((const __m128i *)(plan->weights + 8 * g + 8));
+            for (int r = 0; r < count; r++) {
+                __m128i sums = _mm_packs_epi32(sse41_group(src[r] + a, shuffle_a, weights_a),
+                                               sse41_group(src[r] + b, shuffle_b, weights_b));
+                _mm_storeu_si128((__m128i *)(row[r] + g * vis_group_samples), sums);
+            }
         } else {
-            vis_scalar_group(plan, src, row, g);
-            vis_scalar_group(plan, src, row, g + 1);
+            for (int r = 0; r < count; r++) {
+                vis_scalar_group(plan, src[r], row[r], g);
+                vis_scalar_group(plan, src[r], row[r], g + 1);
+            }
         }
     }
-    for (; g * vis_group_samples < plan->samples; g++) vis_scalar_group(plan, src, row, g);
+    for (; g * vis_group_samples < plan->samples; g++) {
+        for (int r = 0; r < count; r++) vis_scalar_group(plan, src[r], row[r], g);
+    }
 }
 
 VIS_SSE41 static void sse41_vertical(const int16_t *top, const int16_t *bottom, int16_t beta0, int16_t beta1,
@@ -168,33 +181,39 @@ VIS_SSE41 static void sse41_vertical(const int16_t *top, const int16_t *bottom, 
 }
 
 // Two groups per 256-bit register: each 128-bit lane shuffles its own window.
-VIS_AVX2_ONLY static inline __m256i avx2_groups(const struct vis_resize_group *a, const uint8_t *src) {
-    const struct vis_resize_group *b = a + 1;
-    __m256i window = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(src + a->base))),
-        _mm_loadu_si128((const __m128i *)(src + b->base)), 1);
-    __m256i shuffle = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)a->shuffle)),
-        _mm_loadu_si128((const __m128i *)b->shuffle), 1);
-    __m256i weights = _mm256_inserti128_si256(
-        _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)a->weights)),
-        _mm_loadu_si128((const __m128i *)b->weights), 1);
+VIS_AVX2_ONLY static inline __m256i avx2_groups(const uint8_t *a, const uint8_t *b, __m256i shuffle, __m256i weights) {
+    __m256i window = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)a)),
+                                             _mm_loadu_si128((const __m128i *)b), 1);
     return _mm256_srai_epi32(_mm256_madd_epi16(_mm256_shuffle_epi8(window, shuffle), weights), 4);
 }
 
-VIS_AVX2_ONLY static void avx2_horizontal(const struct vis_resize_plan *plan, const uint8_t *src, int16_t *row) {
+VIS_AVX2_ONLY static void avx2_horizontal(const struct vis_resize_plan *plan, const uint8_t *const *src,
+                                          int16_t *const *row, int count) {
     size_t g = 0;
     for (; g + 4 <= plan->groups; g += 4) {
-        const struct vis_resize_group *group = &plan->group[g];
-        if (group[0].base >= 0 && group[1].base >= 0 && group[2].base >= 0 && group[3].base >= 0) {
-            // packs interleaves the lanes: groups 0 2 | 1 3 back in order by the 64-bit permute.
-            __m256i sums = _mm256_packs_epi32(avx2_groups(group, src), avx2_groups(group + 2, src));
-            _mm256_storeu_si256((__m256i *)(row + g * vis_group_samples), _mm256_permute4x64_epi64(sums, 0xD8));
+        const int32_t *base = plan->base + g;
+        if (base[0] >= 0 && base[1] >= 0 && base[2] >= 0 && base[3] >= 0) {
+            __m256i shuffle01 = _mm256_loadu_si256((const __m256i *)(plan->shuffle + 16 * g));
+            __m256i shuffle23 = _mm256_loadu_si256((const __m256i *)(plan->shuffle + 16 * g + 32));
+            __m256i weights01 = _mm256_loadu_si256((const __m256i *)(plan->weights + 8 * g));
+            __m256i weights23 = _mm256_loadu_si256((const __m256i *)(plan->weights + 8 * g + 16));
+            for (int r = 0; r < count; r++) {
+                const uint8_t *source = src[r];
+                __m256i sums01 = avx2_groups(source + base[0], source + base[1], shuffle01, weights01);
+                __m256i sums23 = avx2_groups(source + base[2], source + base[3], shuffle23, weights23);
+                // packs interleaves the lanes (groups 0 2 | 1 3); the 64-bit permute puts them back in order.
+                __m256i sums = _mm256_permute4x64_epi64(_mm256_packs_epi32(sums01, sums23), 0xD8);
+                _mm256_storeu_si256((__m256i *)(row[r] + g * vis_group_samples), sums);
+            }
         } else {
-            for (size_t k = 0; k < 4; k++) vis_scalar_group(plan, src, row, g + k);
+            for (int r = 0; r < count; r++) {
+                for (size_t k = 0; k < 4; k++) vis_scalar_group(plan, src[r], row[r], g + k);
+            }
         }
     }
-    for (; g * vis_group_samples < plan->samples; g++) vis_scalar_group(plan, src, row, g);
+    for (; g * vis_group_samples < plan->samples; g++) {
+        for (int r = 0; r < count; r++) vis_scalar_group(plan, src[r], row[r], g);
+    }
 }
 
 VIS_AVX2_ONLY static void avx2_vertical(const int16_t *top, const int16_t *bottom, int16_t beta0, int16_t beta1,
@@ -233,22 +252,28 @@ static int vis_best_resize_path(void) {
 #elif defined(__aarch64__)
 #include <arm_neon.h>
 
-static void neon_horizontal(const struct vis_resize_plan *plan, const uint8_t *src, int16_t *row) {
+static void neon_horizontal(const struct vis_resize_plan *plan, const uint8_t *const *src, int16_t *const *row,
+                            int count) {
     size_t g = 0;
     for (; g < plan->groups; g++) {
-        const struct vis_resize_group *group = &plan->group[g];
-        if (group->base < 0) {
-            vis_scalar_group(plan, src, row, g);
+        int32_t base = plan->base[g];
+        if (base < 0) {
+            for (int r = 0; r < count; r++) vis_scalar_group(plan, src[r], row[r], g);
             continue;
         }
-        // Table indexes of 0x80 give zero bytes, as with the x86 shuffle.
-        int16x8_t pairs = vreinterpretq_s16_u8(vqtbl1q_u8(vld1q_u8(src + group->base), vld1q_u8(group->shuffle)));
-        int16x8_t weights = vld1q_s16(group->weights);
-        int32x4_t low = vmull_s16(vget_low_s16(pairs), vget_low_s16(weights));
-        int32x4_t high = vmull_high_s16(pairs, weights);
-        vst1_s16(row + g * vis_group_samples, vshrn_n_s32(vpaddq_s32(low, high), 4));
+        uint8x16_t shuffle = vld1q_u8(plan->shuffle + 16 * g);
+        int16x8_t weights = vld1q_s16(plan->weights + 8 * g);
+        for (int r = 0; r < count; r++) {
+            // Table indexes of 0x80 give zero bytes, as with the x86 shuffle.
+            int16x8_t pairs = vreinterpretq_s16_u8(vqtbl1q_u8(vld1q_u8(src[r] + base), shuffle));
+            int32x4_t low = vmull_s16(vget_low_s16(pairs), vget_low_s16(weights));
+            int32x4_t high = vmull_high_s16(pairs, weights);
+            vst1_s16(row[r] + g * vis_group_samples, vshrn_n_s32(vpaddq_s32(low, high), 4));
+        }
     }
-    for (; g * vis_group_samples < plan->samples; g++) vis_scalar_group(plan, src, row, g);
+    for (; g * vis_group_samples < plan->samples; g++) {
+        for (int r = 0; r < count; r++) vis_scalar_group(plan, src[r], row[r], g);
+    }
 }
 
 static void neon_vertical(const int16_t *top, const int16_t *bottom, int16_t beta0, int16_t beta1, uint8_t *out,
@@ -288,7 +313,7 @@ int vis_resize_linear_u8(const uint8_t *src, size_t src_stride, size_t src_width
 #endif
     struct vis_resize_plan plan;
     if (!vis_plan_make(&plan, src_width, channels, xleft, xright, xalpha, dst_width)) return 0;
-    void (*horizontal)(const struct vis_resize_plan *, const uint8_t *, int16_t *) = scalar_horizontal;
+    vis_horizontal_pass horizontal = scalar_horizontal;
     void (*vertical)(const int16_t *, const int16_t *, int16_t, int16_t, uint8_t *, size_t) = scalar_vertical;
 #if defined(__x86_64__)
     if (path == VIS_RESIZE_AVX2) {
@@ -304,31 +329,27 @@ int vis_resize_linear_u8(const uint8_t *src, size_t src_stride, size_t src_width
         vertical = neon_vertical;
     }
 #endif
-    // Which source row each buffer holds; a row the next output row needs again is kept.
-    int16_t *top = plan.rows[0], *bottom = plan.rows[1];
-    long top_row = -1, bottom_row = -1;
+    // Two buffers hold horizontally resized source rows (`held`: which). Output rows read nondecreasing source
+    // rows, so a held row that the current output row does not need is never needed again.
+    int16_t *buffer[2] = {plan.rows[0], plan.rows[1]};
+    long held[2] = {-1, -1};
     for (size_t y = row_begin; y < row_end; y++) {
         long needed0 = ylower[y], needed1 = yupper[y];
-        if (top_row != needed0) {
-            if (bottom_row == needed0) {
-                int16_t *buffer = top;
-                top = bottom;
-                bottom = buffer;
-                bottom_row = top_row;
-                top_row = needed0;
-            } else {
-                horizontal(&plan, src + (size_t)needed0 * src_stride, top);
-                top_row = needed0;
-            }
+        const uint8_t *sources[2];
+        int16_t *targets[2];
+        int count = 0;
+        for (int k = 0; k < 2; k++) {
+            long needed = k == 0 ? needed0 : needed1;
+            if ((k == 1 && needed1 == needed0) || held[0] == needed || held[1] == needed) continue;
+            int slot = held[0] == needed0 || held[0] == needed1 ? 1 : 0;
+            held[slot] = needed;
+            sources[count] = src + (size_t)needed * src_stride;
+            targets[count] = buffer[slot];
+            count++;
         }
-        const int16_t *lower = top;
-        if (needed1 != needed0) {
-            if (bottom_row != needed1) {
-                horizontal(&plan, src + (size_t)needed1 * src_stride, bottom);
-                bottom_row = needed1;
-            }
-            lower = bottom;
-        }
+        if (count > 0) horizontal(&plan, sources, targets, count);
+        const int16_t *top = held[0] == needed0 ? buffer[0] : buffer[1];
+        const int16_t *lower = held[0] == needed1 ? buffer[0] : buffer[1];
         vertical(top, lower, ybeta[2 * y], ybeta[2 * y + 1], dst + y * dst_stride, plan.samples);
     }
     vis_plan_free(&plan);
