@@ -37,33 +37,39 @@ struct BenchSetupError: Error, CustomStringConvertible {
 extension Workloads {
     /// The `vis` command line end to end: one process per run, reading the scene's PNG and writing a PNG.
     static let process: [Workload] = [
-        Workload(
+        visWorkload(
             name: "process.vis_draw.100boxes_labels.png.1333x800",
             summary: "`vis draw` of 100 boxes and 100 labelled text boxes on the scene's PNG, PNG out (whole process)"
         ) { context in
-            let vis = try VisProcess()
             let directory = context.workDirectory
             let ops = directory.appendingPathComponent("draw-100-boxes.json")
             try drawOperations(width: context.scene.width, height: context.scene.height, boxCount: 100).write(to: ops)
-            let arguments = [
+            return [
                 "draw", "--image", directory.appendingPathComponent("scene-1333x800.png").path, "--ops", ops.path,
                 "--out", directory.appendingPathComponent("draw-100-boxes.png").path,
             ]
-            return { try vis.run(arguments) }
         },
-        Workload(
-            name: "process.vis_convert.png.1333x800",
-            summary: "`vis convert scene.png out.png` (whole process)"
+        visWorkload(
+            name: "process.vis_convert.png.1333x800", summary: "`vis convert scene.png out.png` (whole process)"
         ) { context in
-            let vis = try VisProcess()
             let directory = context.workDirectory
-            let arguments = [
+            return [
                 "convert", directory.appendingPathComponent("scene-1333x800.png").path,
                 directory.appendingPathComponent("convert-out.png").path,
             ]
-            return { try vis.run(arguments) }
         },
     ]
+
+    /// A workload that runs `vis` with the arguments `prepare` returns (after writing the inputs they name).
+    private static func visWorkload(
+        name: String, summary: String, prepare: @escaping @Sendable (BenchContext) throws -> [String]
+    ) -> Workload {
+        Workload(name: name, summary: summary) { context in
+            let vis = try VisProcess()
+            let arguments = try prepare(context)
+            return { try vis.run(arguments) }
+        }
+    }
 
     /// A `vis draw` ops file: `boxCount` boxes in COCO palette colours (line width 3) and one label per box on
     /// MMDetection's black label box, the geometry drawn from a fixed seed.
@@ -75,15 +81,12 @@ extension Workloads {
         var positions: [[Double]] = []
         let palette = ColorPalette.coco.colors
         for index in 0..<boxCount {
-            let w = 16 + generator.unit() * 300
-            let h = 16 + generator.unit() * 220
-            let x = generator.unit() * (Double(width) - w)
-            let y = generator.unit() * (Double(height) - h)
-            boxes.append([x, y, x + w, y + h])
+            let box = generator.box(width: width, height: height)
+            boxes.append(box)
             let color = palette[index % palette.count]
             colors.append([Int(color.red), Int(color.green), Int(color.blue)])
             texts.append("class_\(index % 80): \(Int(31 + generator.unit() * 69)).0")
-            positions.append([x + 3, y + 3])
+            positions.append([box[0] + 3, box[1] + 3])
         }
         let calls: [[String: Any]] = [
             ["op": "draw_bboxes", "bboxes": boxes, "edge_colors": colors, "line_widths": 3, "alpha": 0.8],
