@@ -5,8 +5,11 @@ import Visualization
 /// process, start-up and exit included, as `/usr/bin/time` counts it.
 private struct VisProcess {
     let executable: URL
+    /// The workload whose children's CPU times ``ProcessCPUTimes`` collects.
+    let workload: String
 
-    init() throws {
+    init(workload: String) throws {
+        self.workload = workload
         let directory = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0]))
             .deletingLastPathComponent()
         executable = directory.appendingPathComponent("vis")
@@ -21,11 +24,42 @@ private struct VisProcess {
         process.arguments = arguments
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
+        let before = ProcessCPUTimes.childrenCPUSeconds()
         try process.run()
         process.waitUntilExit()
+        // Only this thread starts children while a workload runs, so the difference is this child's.
+        let seconds = ProcessCPUTimes.childrenCPUSeconds() - before
+        ProcessCPUTimes.samples.withLock { $0[workload, default: []].append(seconds * 1000) }
         guard process.terminationStatus == 0 else {
             throw BenchSetupError(message: "vis \(arguments.joined(separator: " ")) exited with \(process.terminationStatus)")
         }
+    }
+}
+
+/// The user + system CPU time of each `vis` process a workload ran, as `/usr/bin/time` reports it: on a loaded
+/// machine the wall-clock median includes time spent waiting for a core, the CPU time does not.
+enum ProcessCPUTimes {
+    static let samples = LockedValue<[String: [Double]]>([:])
+
+    /// The medians in milliseconds, by workload.
+    static var medians: [(workload: String, milliseconds: Double, runs: Int)] {
+        samples.withLock { $0 }.sorted { $0.key < $1.key }.map { workload, values in
+            let sorted = values.sorted()
+            let middle = sorted.count / 2
+            let median = sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+            return (workload, median, sorted.count)
+        }
+    }
+
+    static func childrenCPUSeconds() -> Double {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(__rusage_who_t(RUSAGE_CHILDREN.rawValue), &usage)
+        #else
+        getrusage(RUSAGE_CHILDREN, &usage)
+        #endif
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
 
@@ -65,7 +99,7 @@ extension Workloads {
         name: String, summary: String, prepare: @escaping @Sendable (BenchContext) throws -> [String]
     ) -> Workload {
         Workload(name: name, summary: summary) { context in
-            let vis = try VisProcess()
+            let vis = try VisProcess(workload: name)
             let arguments = try prepare(context)
             return { try vis.run(arguments) }
         }

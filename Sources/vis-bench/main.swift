@@ -136,6 +136,7 @@ do {
     if options.json {
         var object: [String: Double] = [:]
         for result in results { object[result.name] = result.medianMilliseconds }
+        for (workload, milliseconds, _) in ProcessCPUTimes.medians { object["\(workload)@cpu"] = milliseconds }
         for (name, perAnchor) in anchors {
             for (anchor, result) in perAnchor {
                 if case .milliseconds(let value) = result { object["\(name)@\(anchor)"] = value }
@@ -160,6 +161,9 @@ do {
                     print("\(result.name) | \(format(result.medianMilliseconds)) | \(anchor) | n/a (\(reason)) | –")
                 }
             }
+        }
+        for (workload, milliseconds, runs) in ProcessCPUTimes.medians {
+            print("\(workload): CPU time (user + system) of the process, median of \(runs): \(format(milliseconds)) ms")
         }
         print("feature-map kernels: \(FeatmapPipeline.vectorKernelsAvailable ? "vector (CVisKernels)" : "portable Swift twins")")
         #if DEBUG
