@@ -268,7 +268,13 @@ struct _FixedPointTaps {
 
     /// The two weights of each position in turn, as the C kernel takes them (each is 0…2048).
     var interleavedWeights: [Int16] {
-        zip(weight0, weight1).flatMap { [Int16(truncatingIfNeeded: $0), Int16(truncatingIfNeeded: $1)] }
+        var weights = [Int16]()
+        weights.reserveCapacity(2 * weight0.count)
+        for (first, second) in zip(weight0, weight1) {
+            weights.append(Int16(truncatingIfNeeded: first))
+            weights.append(Int16(truncatingIfNeeded: second))
+        }
+        return weights
     }
 }
 
