@@ -8,9 +8,10 @@
  * zero bytes (distance 1), which is what flat areas become after filtering. Codes are built from the band's
  * own histogram, so the cost is two linear passes over the data.
  *
- * Large images are split into horizontal bands encoded on separate threads. Each band's deflate output ends
- * with an empty stored block, which realigns the bit stream to a byte boundary, so the bands' bytes simply
- * concatenate into one valid zlib stream; an empty final block closes it.
+ * Large images are split into two horizontal bands, the second encoded on a thread of its own when no other
+ * encode is running (see cvis_may_use_second_thread). Each band's deflate output ends with an empty stored
+ * block, which realigns the bit stream to a byte boundary, so the bands' bytes simply concatenate into one
+ * valid zlib stream; an empty final block closes it.
  */
 #include <libdeflate.h>
 #include <pthread.h>
@@ -27,7 +28,9 @@
 #define MAX_RUN 258
 /* Below this many raw bytes a second thread costs more than it saves. */
 #define BAND_MIN_BYTES (256u << 10)
-#define MAX_BANDS 4
+/* Two bands at most: the bytes depend on the image only (not on the machine), and a call never takes more than
+ * two cores. */
+#define MAX_BANDS 2
 
 /* ---- Huffman code construction --------------------------------------------------------------------------- */
 
@@ -398,13 +401,15 @@ static uint8_t *cvis_put_chunk(uint8_t *out, const char type[4], const uint8_t *
 }
 
 static unsigned cvis_band_count(size_t raw_bytes, uint32_t height) {
-    if (raw_bytes < BAND_MIN_BYTES || height < 2) return 1;
-    long processors = sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned bands = processors > 1 ? (unsigned)(processors < MAX_BANDS ? processors : MAX_BANDS) : 1;
-    size_t by_size = raw_bytes / (BAND_MIN_BYTES / 2);
-    if (by_size < bands) bands = (unsigned)by_size;
-    if (bands > height) bands = height;
-    return bands ? bands : 1;
+    return raw_bytes < BAND_MIN_BYTES || height < 2 ? 1 : MAX_BANDS;
+}
+
+/* Encodes running now in this process. Backends encode on their own writer threads, often several images at a
+ * time: a second thread per encode would then only add contention, so only a lone encode gets one. */
+static int cvis_running_encodes;
+
+static int cvis_may_use_second_thread(int others_running) {
+    return others_running == 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
@@ -455,8 +460,11 @@ cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t
 
     pthread_t threads[MAX_BANDS];
     int started[MAX_BANDS] = {0};
-    for (unsigned b = 1; b < band_count; b++) {
-        started[b] = pthread_create(&threads[b], NULL, cvis_encode_band, &bands[b]) == 0;
+    int others_running = __atomic_fetch_add(&cvis_running_encodes, 1, __ATOMIC_RELAXED);
+    if (cvis_may_use_second_thread(others_running)) {
+        for (unsigned b = 1; b < band_count; b++) {
+            started[b] = pthread_create(&threads[b], NULL, cvis_encode_band, &bands[b]) == 0;
+        }
     }
     cvis_encode_band(&bands[0]);
     for (unsigned b = 1; b < band_count; b++) {
@@ -466,6 +474,7 @@ cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t
             cvis_encode_band(&bands[b]);
         }
     }
+    __atomic_fetch_sub(&cvis_running_encodes, 1, __ATOMIC_RELAXED);
     uint32_t adler = libdeflate_adler32(1, filtered, raw_size);
     free(filtered);
 

@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 
 /// How ``Image/resized(width:height:interpolation:)`` samples the source.
@@ -61,8 +62,51 @@ extension Image {
     /// a vertical pass with the arithmetic of OpenCV's SIMD kernel (`VResizeLinearVec_32s8u`), which differs
     /// from the textbook `(a·b0 + c·b1 + 2^21) >> 22` by ±1 and is what `cv2.resize` returns on every pixel.
     ///
-    /// Output rows are split into bands resized in parallel (each band keeps its own two row buffers).
-    private func _resizeLinear(width: Int, height: Int) -> [UInt8] {
+    /// The vector kernel of `CVisKernels` does the work (SSE4.1/AVX2 or NEON, chosen at run time), on output row
+    /// bands resized in parallel when the image is large; `VIS_PORTABLE_KERNELS=1` runs the Swift twin instead.
+    func _resizeLinear(width: Int, height: Int) -> [UInt8] {
+        if _VectorKernels.portableRequested { return _resizeLinearPortable(width: width, height: height) }
+        return _resizeLinearVector(width: width, height: height, path: Int32(VIS_RESIZE_BEST))
+            ?? _resizeLinearPortable(width: width, height: height)
+    }
+
+    /// The resize through the C kernel on instruction `path` (a `VIS_RESIZE_*` constant), or nil when it ran out
+    /// of memory.
+    func _resizeLinearVector(width: Int, height: Int, path: Int32) -> [UInt8]? {
+        let channels = self.channels
+        let columns = _FixedPointTaps(source: self.width, destination: width, clampAtBorders: true)
+        let rows = _FixedPointTaps(source: self.height, destination: height, clampAtBorders: false)
+        let columnLeft = columns.lower.map { Int32($0) }
+        let columnRight = columns.upper.map { Int32($0) }
+        let columnWeights = columns.interleavedWeights
+        let rowLower = rows.lower.map { Int32($0) }
+        let rowUpper = rows.upper.map { Int32($0) }
+        let rowWeights = rows.interleavedWeights
+        let rowLength = width * channels
+        let sourceStride = rowStride
+        let sourceWidth = self.width
+        let bands = _ResizeBands.count(height: height, rowLength: rowLength)
+        let failures = LockedValue(0)
+        let pixels = [UInt8](unsafeUninitializedCapacity: height * rowLength) { output, initialized in
+            self.pixels.withUnsafeBufferPointer { input in
+                let shared = _ResizeTarget(input: input, output: output)
+                DispatchQueue.concurrentPerform(iterations: bands) { band in
+                    let buffers = shared
+                    guard let source = buffers.input.baseAddress, let target = buffers.output.baseAddress else { return }
+                    let done = vis_resize_linear_u8(
+                        source, sourceStride, sourceWidth, channels, columnLeft, columnRight, columnWeights, width,
+                        rowLower, rowUpper, rowWeights, height * band / bands, height * (band + 1) / bands,
+                        target, rowLength, path)
+                    if done == 0 { failures.withLock { $0 += 1 } }
+                }
+            }
+            initialized = height * rowLength
+        }
+        return failures.withLock { $0 } == 0 ? pixels : nil
+    }
+
+    /// The portable twin of the vector kernel: the same arithmetic, one sample at a time, in Swift.
+    func _resizeLinearPortable(width: Int, height: Int) -> [UInt8] {
         let channels = self.channels
         let columns = _FixedPointTaps(source: self.width, destination: width, clampAtBorders: true)
         let rows = _FixedPointTaps(source: self.height, destination: height, clampAtBorders: false)
@@ -75,7 +119,7 @@ extension Image {
                 alpha0: columns.weight0[x], alpha1: columns.weight1[x])
         }
         let sourceStride = rowStride
-        let bands = Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, height, height * rowLength / (1 << 16)))
+        let bands = _ResizeBands.count(height: height, rowLength: rowLength)
         return [UInt8](unsafeUninitializedCapacity: height * rowLength) { output, initialized in
             pixels.withUnsafeBufferPointer { input in
                 taps.withUnsafeBufferPointer { taps in
@@ -175,6 +219,20 @@ struct _ResizeBuffers: @unchecked Sendable {
     let output: UnsafeMutableBufferPointer<UInt8>
 }
 
+/// The source and output of one vector-kernel resize, shared by its parallel bands as ``_ResizeBuffers`` is.
+struct _ResizeTarget: @unchecked Sendable {
+    let input: UnsafeBufferPointer<UInt8>
+    let output: UnsafeMutableBufferPointer<UInt8>
+}
+
+/// How many output row bands a resize runs in parallel: one per core, each of at least 64 KiB of output, since
+/// smaller ones cost more to hand out than they save.
+enum _ResizeBands {
+    static func count(height: Int, rowLength: Int) -> Int {
+        Swift.max(1, Swift.min(ProcessInfo.processInfo.activeProcessorCount, height, height * rowLength / (1 << 16)))
+    }
+}
+
 /// OpenCV's per-axis linear coefficients for `uint8`: `f = float((d+0.5)·scale − 0.5)`, `s = floor(f)`, weights
 /// `round((1−f')·2048)` and `round(f'·2048)` computed in float. Columns clamp the position at the borders
 /// (weight 2048 on the edge pixel); rows keep their fraction and only clamp the row index.
@@ -206,6 +264,17 @@ struct _FixedPointTaps {
             weight0.append(Int32(((1 - position) * 2048).rounded(.toNearestOrEven)))
             weight1.append(Int32((position * 2048).rounded(.toNearestOrEven)))
         }
+    }
+
+    /// The two weights of each position in turn, as the C kernel takes them (each is 0…2048).
+    var interleavedWeights: [Int16] {
+        var weights = [Int16]()
+        weights.reserveCapacity(2 * weight0.count)
+        for (first, second) in zip(weight0, weight1) {
+            weights.append(Int16(truncatingIfNeeded: first))
+            weights.append(Int16(truncatingIfNeeded: second))
+        }
+        return weights
     }
 }
 

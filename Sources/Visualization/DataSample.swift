@@ -268,6 +268,8 @@ public struct InstanceMasks: Sendable, Equatable {
     /// The masks at `indices` (those out of range are dropped).
     public func selecting(_ indices: [Int]) -> InstanceMasks {
         let kept = indices.filter { $0 >= 0 && $0 < count }
+        // Keeping every mask in order (a score threshold below all scores) shares the storage instead of copying.
+        if kept.elementsEqual(0..<count) { return self }
         var selected: [Bool] = []
         selected.reserveCapacity(kept.count * height * width)
         for index in kept { selected.append(contentsOf: mask(at: index)) }

@@ -75,6 +75,15 @@ struct BenchRandom {
     init(state: UInt64) { generator = SplitMix64(seed: state) }
 
     mutating func unit() -> Double { generator.nextUnit() }
+
+    /// A detection-like box `[x1, y1, x2, y2]`: 16–316 × 16–236 pixels, placed uniformly inside `width`×`height`.
+    mutating func box(width: Int, height: Int) -> [Double] {
+        let w = 16 + unit() * 300
+        let h = 16 + unit() * 220
+        let x = unit() * (Double(width) - w)
+        let y = unit() * (Double(height) - h)
+        return [x, y, x + w, y + h]
+    }
 }
 
 /// A step number shared by the runs of one workload, so that every run writes new files.

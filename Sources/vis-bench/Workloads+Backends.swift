@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Visualization
 
 extension Workloads {
@@ -28,6 +29,27 @@ extension Workloads {
             return {
                 try backend.addImage(name: "scene", image: image, step: step.next())
                 backend.flush()
+            }
+        },
+        Workload(
+            name: "backends.local+tensorboard+wandb.add_image.1333x800.total",
+            summary: "Visualizer.addImage of the scene into local, TensorBoard and W&B backends, then flush (one encode, three writes)"
+        ) { context in
+            var logger = Logger(label: "vis-bench.three-backends")
+            logger.logLevel = .warning
+            let visualizer = try Visualizer(
+                name: "bench-three-backends",
+                backends: [
+                    .backend(try LocalVisBackend(saveDir: freshDirectory(context, "three-local"))),
+                    .backend(try TensorboardVisBackend(saveDir: freshDirectory(context, "three-tb"))),
+                    .backend(try WandbVisBackend(
+                        saveDir: freshDirectory(context, "three-wandb"), project: "bench", logger: logger)),
+                ], rank: 0)
+            let image = context.scene
+            let step = StepCounter()
+            return {
+                visualizer.addImage(name: "scene", image: image, step: step.next())
+                visualizer.flush()
             }
         },
         Workload(

@@ -12,13 +12,7 @@ private struct DetectionBenchSample: Codable {
     static func make(width: Int, height: Int, boxCount: Int, maskCount: Int) throws -> (DetectionBenchSample, InstanceMasks) {
         var generator = BenchRandom(state: 99)
         var boxes: [[Double]] = []
-        for _ in 0..<boxCount {
-            let w = 16 + generator.unit() * 300
-            let h = 16 + generator.unit() * 220
-            let x = generator.unit() * (Double(width) - w)
-            let y = generator.unit() * (Double(height) - h)
-            boxes.append([x, y, x + w, y + h])
-        }
+        for _ in 0..<boxCount { boxes.append(generator.box(width: width, height: height)) }
         let labels = (0..<boxCount).map { _ in Int(generator.unit() * 80) }
         let scores = (0..<boxCount).map { _ in 0.31 + generator.unit() * 0.69 }
         // Elliptical masks inscribed in the first `maskCount` boxes; the other instances have empty masks.

@@ -21,6 +21,7 @@ let allWorkloads: [Workload] = [
     Workloads.featmap,
     Workloads.datasample,
     Workloads.plot,
+    Workloads.process,
 ].flatMap { $0 }
 
 struct Options {
@@ -107,7 +108,14 @@ do {
     let selected = allWorkloads.filter { workload in options.filter.map { workload.name.contains($0) } ?? true }
     var results: [Measurement] = []
     for workload in selected {
-        let body = try workload.prepare(context)
+        let body: () throws -> Void
+        do {
+            body = try workload.prepare(context)
+        } catch let error as BenchSetupError {
+            // A workload whose tool is missing is reported and skipped; the others still run.
+            FileHandle.standardError.write(Data("  \(workload.name): skipped: \(error)\n".utf8))
+            continue
+        }
         let (median, runs) = try Timer.median { try body() }
         results.append(Measurement(name: workload.name, summary: workload.summary, medianMilliseconds: median, runs: runs))
         if !options.json {
@@ -128,6 +136,7 @@ do {
     if options.json {
         var object: [String: Double] = [:]
         for result in results { object[result.name] = result.medianMilliseconds }
+        for (workload, milliseconds, _) in ProcessCPUTimes.medians { object["\(workload)@cpu"] = milliseconds }
         for (name, perAnchor) in anchors {
             for (anchor, result) in perAnchor {
                 if case .milliseconds(let value) = result { object["\(name)@\(anchor)"] = value }
@@ -152,6 +161,9 @@ do {
                     print("\(result.name) | \(format(result.medianMilliseconds)) | \(anchor) | n/a (\(reason)) | –")
                 }
             }
+        }
+        for (workload, milliseconds, runs) in ProcessCPUTimes.medians {
+            print("\(workload): CPU time (user + system) of the process, median of \(runs): \(format(milliseconds)) ms")
         }
         print("feature-map kernels: \(FeatmapPipeline.vectorKernelsAvailable ? "vector (CVisKernels)" : "portable Swift twins")")
         #if DEBUG

@@ -120,6 +120,21 @@ struct CodecPNGFastTests {
         #expect(drawingFast <= 4 * drawingLevelOne + 1024, "fast \(drawingFast) bytes, level 1 \(drawingLevelOne) bytes")
     }
 
+    @Test("encodes running at the same time give a lone encode's bytes: the bands depend on the image only")
+    func concurrentEncodesMatchALoneEncode() throws {
+        // 515×700 RGB is over the two-band threshold; the concurrent calls run their second band on their own
+        // thread instead of a new one, which must not change a byte.
+        let image = try Self.image(.smooth, width: 515, height: 700, layout: .rgb)
+        let alone = try image.pngData()
+        let results = LockedValue([[UInt8]?](repeating: nil, count: 6))
+        DispatchQueue.concurrentPerform(iterations: 6) { index in
+            let data = try? image.pngData()
+            results.withLock { $0[index] = data }
+        }
+        #expect(results.withLock { $0 }.allSatisfy { $0 == alone })
+        #expect(try Image(data: alone) == image)
+    }
+
     @Test("write(to:) and writePNG default to the fast encoder; an empty image is a typed error")
     func writeAndErrors() throws {
         let directory = try TestSupport.makeTemporaryDirectory("png-fast")

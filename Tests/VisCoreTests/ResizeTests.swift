@@ -1,3 +1,4 @@
+import CVisKernels
 import Testing
 @testable import VisCore
 
@@ -143,5 +144,35 @@ struct ResizeTests {
             levels.withUnsafeMutableBufferPointer { normalizer._levels(values, into: $0) }
         }
         #expect(levels == values.map(normalizer.level))
+    }
+
+    @Test("the bilinear vector kernel equals its portable Swift twin on every instruction path, for random sizes")
+    func bilinearVectorKernelMatchesPortableTwin() throws {
+        var random = SplitMix64(seed: 17)
+        func size(_ limit: Int) -> Int { 1 + Int(random.next() % UInt64(limit)) }
+        // (source width, height, output width, height): odd sizes, 1×N and N×1 either way, up- and down-scaling,
+        // shrinks past the 16-byte window of a vector group, and one large enough to be split into row bands.
+        var cases: [(Int, Int, Int, Int)] = [
+            (1, 1, 1, 1), (1, 1, 9, 5), (9, 1, 1, 1), (1, 9, 1, 3), (1, 7, 13, 1), (13, 1, 1, 7),
+            (5, 3, 17, 11), (17, 11, 5, 3), (200, 3, 9, 2), (97, 41, 13, 7), (701, 301, 450, 160),
+        ]
+        for _ in 0..<120 { cases.append((size(70), size(50), size(140), size(90))) }
+        let paths = [VIS_RESIZE_SCALAR, VIS_RESIZE_SSE41, VIS_RESIZE_AVX2, VIS_RESIZE_NEON, VIS_RESIZE_BEST]
+        var mismatches: [String] = []
+        for (index, (width, height, outWidth, outHeight)) in cases.enumerated() {
+            let layout = [PixelLayout.gray, .rgb, .rgba][index % 3]
+            let samples = width * height * layout.channels
+            let pixels = (0..<samples).map { _ in UInt8(truncatingIfNeeded: random.next()) }
+            let image = try Image(width: width, height: height, layout: layout, pixels: pixels)
+            let expected = image._resizeLinearPortable(width: outWidth, height: outHeight)
+            for path in paths {
+                let actual = try #require(image._resizeLinearVector(width: outWidth, height: outHeight, path: Int32(path)))
+                if actual != expected {
+                    mismatches.append("\(layout) \(width)×\(height) → \(outWidth)×\(outHeight) on path \(path)")
+                }
+            }
+        }
+        #expect(mismatches.count == 0, "first mismatches: \(mismatches.prefix(5))")
+        #expect(vis_resize_linear_best_path() != VIS_RESIZE_SCALAR || !_VectorKernels.available)
     }
 }

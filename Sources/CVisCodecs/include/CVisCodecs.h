@@ -100,8 +100,8 @@ cvis_status cvis_png_encode(const uint8_t *pixels, uint32_t width, uint32_t heig
 
 /*
  * Encodes 8-bit gray (1), RGB (3) or RGBA (4) pixels as PNG for speed rather than size: one fixed filter per
- * row (Paeth; Sub on the first row), Huffman coding with runs of zeros, large images in bands on several
- * threads. About the size of zlib level 1 for photographs, several times faster. Rows are `row_stride` apart.
+ * row (Paeth; Sub on the first row), Huffman coding with runs of zeros, large images in two bands, on two
+ * threads unless another encode is running. About the size of zlib level 1 for photographs, several times faster. Rows are `row_stride` apart.
  */
 cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
                                  size_t row_stride, cvis_buffer *output, char *message, size_t message_capacity);

@@ -72,4 +72,30 @@ void vis_color_row(const uint8_t *levels, const uint32_t *colors, uint8_t *out, 
 void vis_blend_row(const uint8_t *levels, const uint32_t *colors, const uint8_t *image, float image_weight,
                    float heat_weight, uint8_t *out, size_t count);
 
+// OpenCV's INTER_LINEAR resize of uint8 images (`cv2.resize`, to the bit): 11-bit fixed-point weights, a horizontal
+// pass into `sum >> 4` as int16 and the vertical arithmetic of OpenCV's SIMD kernel. Its Swift twin is
+// `Image._resizeLinearPortable` in VisCore (checked against it by randomized differential tests).
+
+/// Instruction paths of `vis_resize_linear_u8`; a path the CPU lacks falls back to the best one it has.
+enum {
+    VIS_RESIZE_BEST = 0,
+    VIS_RESIZE_SCALAR = 1,
+    VIS_RESIZE_SSE41 = 2,
+    VIS_RESIZE_AVX2 = 3,
+    VIS_RESIZE_NEON = 4,
+};
+
+/// The path `VIS_RESIZE_BEST` takes on this CPU.
+int vis_resize_linear_best_path(void);
+
+/// Output rows `row_begin..<row_end` of a bilinear resize of `src` (`src_width` pixels of `channels` samples per
+/// row, rows `src_stride` bytes apart) into `dst` (rows `dst_stride` bytes apart; `dst` is the whole output).
+/// Output pixel `x` blends source pixels `xleft[x]`, `xright[x]` with weights `xalpha[2x]`, `xalpha[2x+1]` (summing
+/// to 2^11); output row `y` blends the horizontally resized source rows `ylower[y]`, `yupper[y]` with weights
+/// `ybeta[2y]`, `ybeta[2y+1]`. Weights are 0…2048. Returns 1, or 0 when out of memory (nothing usable written).
+int vis_resize_linear_u8(const uint8_t *src, size_t src_stride, size_t src_width, size_t channels,
+                         const int32_t *xleft, const int32_t *xright, const int16_t *xalpha, size_t dst_width,
+                         const int32_t *ylower, const int32_t *yupper, const int16_t *ybeta, size_t row_begin,
+                         size_t row_end, uint8_t *dst, size_t dst_stride, int path);
+
 #endif
