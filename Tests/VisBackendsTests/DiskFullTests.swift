@@ -11,31 +11,21 @@ import VisTestSupport
     /// Runs `body` with a directory on a nearly full 1 MiB tmpfs and a closure that frees the space again. Without
     /// root (or on macOS) the test records an issue under CI and returns otherwise.
     static func withNearlyFullDisk(_ body: (_ directory: String, _ freeSpace: () throws -> Void) throws -> Void) throws {
-        #if os(Linux)
-            let directory = try TestSupport.makeTemporaryDirectory("disk-full").path
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let mount = try TestSupport.runCapturing(
-                "/bin/mount", arguments: ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory])
-            guard mount.status == 0 else {
-                if TestSupport.isCI { Issue.record("cannot mount a tmpfs for the disk-full test (needs root): \(mount.stderr)") }
-                return
-            }
-            defer { _ = try? TestSupport.runCapturing("/bin/umount", arguments: ["-l", directory]) }
-            // Fill the disk with 16 KiB files, then free two of them: about 32 KiB are left.
-            var fillers: [String] = []
-            while fillers.count < 100 {
-                let path = directory + "/filler\(fillers.count)"
-                fillers.append(path)
-                if !FileManager.default.createFile(atPath: path, contents: Data(count: 16 << 10)) { break }
-            }
-            #expect(fillers.count < 100, "the tmpfs never filled up")
-            for path in fillers.prefix(2) { try FileManager.default.removeItem(atPath: path) }
-            try body(directory) {
-                for path in fillers.dropFirst(2) { try? FileManager.default.removeItem(atPath: path) }
-            }
-        #else
-            if TestSupport.isCI { Issue.record("the disk-full test mounts a Linux tmpfs") }
-        #endif
+        guard let mount = try TestMount.tmpfs("disk-full", size: "1m") else { return }
+        defer { mount.remove() }
+        let directory = mount.path
+        // Fill the disk with 16 KiB files, then free two of them: about 32 KiB are left.
+        var fillers: [String] = []
+        while fillers.count < 100 {
+            let path = directory + "/filler\(fillers.count)"
+            fillers.append(path)
+            if !FileManager.default.createFile(atPath: path, contents: Data(count: 16 << 10)) { break }
+        }
+        #expect(fillers.count < 100, "the tmpfs never filled up")
+        for path in fillers.prefix(2) { try FileManager.default.removeItem(atPath: path) }
+        try body(directory) {
+            for path in fillers.dropFirst(2) { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     /// Logs `loss` at steps 0..<3000 (flushing every 100 steps) onto the nearly full disk, frees the space, logs
