@@ -95,4 +95,42 @@ import VisTestSupport
             Self.expectWholeAndResumed(file.scalars.filter { $0.tag == "loss" }.map { Int($0.step) })
         }
     }
+
+    @Test("WandbVisBackend: the run before the fault is read back by wandb and accepted by `wandb sync --dry-run`")
+    func wandbBackend() throws {
+        try Self.withNearlyFullDisk { directory, freeSpace in
+            let reported = Recorder<VisBackendError>()
+            let backend = try WandbVisBackend(
+                saveDir: directory + "/wandb", project: "disk-full", flushInterval: 0,
+                errorHandler: { reported.append($0) })
+            // The steps flushed before the first failure: none of them may be lost.
+            var flushedBeforeFault = 0
+            for step in 0..<3000 {
+                try backend.addScalar(name: "loss", value: .double(1 / Double(step + 1)), step: step)
+                if step % 100 == 99 {
+                    backend.flush()
+                    if reported.values.isEmpty { flushedBeforeFault = step + 1 }
+                }
+            }
+            try freeSpace()
+            backend.close()
+            #expect(reported.values.count == 1, "\(reported.values)")
+            #expect(flushedBeforeFault > 0 && flushedBeforeFault < 3000, "\(flushedBeforeFault) steps before the fault")
+            let run = try #require(backend.runDirectory)
+            let log = try #require(try FileManager.default.contentsOfDirectory(atPath: run).first { $0.hasSuffix(".wandb") })
+            let rows = try WandbLogReader(path: run + "/" + log).records().filter {
+                if case .history = $0.content { true } else { false }
+            }
+            #expect(rows.count >= flushedBeforeFault, "rows lost before the fault")
+            #expect(rows.count < 3000)
+            // wandb's own reader and its sync check, with a HOME off the full disk.
+            let home = try TestSupport.makeTemporaryDirectory("wandb-home")
+            defer { try? FileManager.default.removeItem(at: home) }
+            let inspected = try WandbCLI.inspectRecords(run, home: home)
+            #expect(inspected.status == 0, "leet inspect: \(inspected.output)")
+            #expect(inspected.records.filter { $0["type"] as? String == "history" }.count == rows.count)
+            let dryRun = try WandbCLI.run(["sync", "--dry-run", run], home: home)
+            #expect(dryRun.status == 0 && dryRun.output.contains("Would sync 1 run(s)"), "\(dryRun.output)")
+        }
+    }
 }

@@ -33,10 +33,36 @@ public enum WandbCLI {
         -> (records: [[String: Any]], status: Int32, output: String)
     {
         let result = try run(["leet", "inspect", "--json", directory], home: home)
-        let records = result.stdout.split(separator: "\n").compactMap { line -> [String: Any]? in
+        return (jsonLines(result.stdout), result.status, result.output)
+    }
+
+    /// wandb's `wandb-core` program, which `wandb leet inspect` runs (found by asking the interop Python once).
+    public static func coreCommand() throws -> String {
+        let path = try TestSupport.runPython(
+            "import os, wandb; print(os.path.join(os.path.dirname(wandb.__file__), 'bin', 'wandb-core'))"
+        ).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestSupportError.missingTool("\(path): wandb's wandb-core, part of wandb==0.31.0")
+        }
+        return path
+    }
+
+    /// The records of one `.wandb` log read by `wandb-core leet inspect --json`, called as `wandb leet inspect`
+    /// calls it but without starting Python (a hundredth of the time, for tests that read many runs).
+    public static func coreInspectRecords(logFile: String, core: String, home: URL) throws
+        -> (records: [[String: Any]], status: Int32, output: String)
+    {
+        let wandbDirectory = ((logFile as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent
+        let result = try TestSupport.runCapturing(
+            core, arguments: ["leet", "inspect", "--no-observability", "--json", "--run-file", logFile, wandbDirectory],
+            environment: ["HOME": home.path, "WANDB_MODE": "offline", "NO_COLOR": "1"])
+        return (jsonLines(result.stdout), result.status, result.stdout + result.stderr)
+    }
+
+    private static func jsonLines(_ text: String) -> [[String: Any]] {
+        text.split(separator: "\n").compactMap { line -> [String: Any]? in
             guard line.hasPrefix("{") else { return nil }
             return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
         }
-        return (records, result.status, result.output)
     }
 }

@@ -9,7 +9,7 @@ import Glibc
 
 /// A run with images into the local, TensorBoard and W&B backends (`vis-crashtest all-backends`) is stopped by
 /// SIGKILL or SIGTERM at a random point, 50 times each; everything is read back with the owners' readers (Python's
-/// `json` and Pillow, TensorBoard's `EventAccumulator`, `wandb leet inspect`). Nothing up to the last flush may be
+/// `json` and Pillow, TensorBoard's `EventAccumulator`, wandb's `leet inspect`). Nothing up to the last flush may be
 /// missing after SIGKILL; after SIGTERM (which the child handles as a training script would, by closing its
 /// backends) nothing at all may be missing.
 @Suite(.serialized) struct BackendKillTests {
@@ -84,6 +84,8 @@ import Glibc
                 images = []
                 folder = os.path.join(run, "local", "vis_image")
                 for name in os.listdir(folder) if os.path.isdir(folder) else []:
+                    if name.startswith("."):
+                        continue  # a write the kill interrupted, never renamed to its PNG name
                     with Image.open(os.path.join(folder, name)) as image:
                         image.load()
                     images.append(int(name[len("sample_"):-len(".png")]))
@@ -101,14 +103,15 @@ import Glibc
 
     /// The history rows of the run's W&B log with a `loss` and with an image, as `wandb leet inspect` reads it.
     /// (W&B numbers its rows itself, one per call, as MMEngine's backend logs them without the training step.)
-    static func readWandb(_ saveDir: String, home: URL) throws -> (scalars: Int, images: Int) {
+    static func readWandb(_ saveDir: String, core: String, home: URL) throws -> (scalars: Int, images: Int) {
         let runs = saveDir + "/wandb/wandb"
-        guard let run = try FileManager.default.contentsOfDirectory(atPath: runs).first(where: { $0.hasPrefix("offline-run-") })
+        guard let run = try FileManager.default.contentsOfDirectory(atPath: runs).first(where: { $0.hasPrefix("offline-run-") }),
+            let log = try FileManager.default.contentsOfDirectory(atPath: runs + "/" + run).first(where: { $0.hasSuffix(".wandb") })
         else {
             Issue.record("no W&B run in \(runs)")
             return (0, 0)
         }
-        let inspected = try WandbCLI.inspectRecords(runs + "/" + run, home: home)
+        let inspected = try WandbCLI.coreInspectRecords(logFile: runs + "/" + run + "/" + log, core: core, home: home)
         #expect(inspected.status == 0, "leet inspect: \(inspected.output)")
         var scalars = 0
         var images = 0
@@ -148,12 +151,13 @@ import Glibc
         #expect(runs.count == repetitions)
         let python = try Self.readWithPython(runs.map(\.saveDir))
         let home = root.appendingPathComponent("home")
+        let core = try WandbCLI.coreCommand()
         // wandb's reader is a process per run: two at a time.
         let wandbRuns = Recorder<(saveDir: String, scalars: Int, images: Int)>()
         DispatchQueue.concurrentPerform(iterations: 2) { lane in
             for index in stride(from: lane, to: runs.count, by: 2) {
                 do {
-                    let read = try Self.readWandb(runs[index].saveDir, home: home)
+                    let read = try Self.readWandb(runs[index].saveDir, core: core, home: home)
                     wandbRuns.append((runs[index].saveDir, read.scalars, read.images))
                 } catch {
                     failures.append("wandb \(runs[index].saveDir): \(error)")
