@@ -21,7 +21,7 @@ public struct DrawOpsError: LocalizedError, CustomStringConvertible, Sendable {
 }
 
 /// One drawing call of a `vis draw` ops file (MMEngine's method and argument names), decoded with
-/// ``ConfigValueDecoder`` from its JSON object; ``DrawOperations`` reads a whole file.
+/// `ConfigValueDecoder` from its JSON object; ``DrawOperations`` reads a whole file.
 public struct DrawOperation: Decodable, Sendable {
     /// The call's position in the file.
     public let index: Int
@@ -106,7 +106,7 @@ public struct DrawOperation: Decodable, Sendable {
         ]
     }()
 
-    /// Decodes one call; errors name the call and argument (``DrawOpsError`` or ``ConfigDecodingError``).
+    /// Decodes one call; errors name the call and argument (``DrawOpsError`` or `ConfigDecodingError`).
     public init(from decoder: any Decoder) throws {
         index = decoder.codingPath.last?.intValue ?? 0
         let object = try ConfigValue(from: decoder)
