@@ -15,7 +15,11 @@ enum Soak {
         var scalars = 1_000_000
         var images = 10_000
         var window = 100_000
+        /// The backends to log into (`--backends local,tensorboard,wandb,mlflow`, the default all four).
+        var backends = allBackends
     }
+
+    static let allBackends = ["local", "tensorboard", "wandb", "mlflow"]
 
     /// Resident and peak resident memory (`VmRSS`, `VmHWM` of /proc/self/status) in MiB; nil where there is none.
     static func memory() -> (resident: Double, peak: Double)? {
@@ -56,11 +60,13 @@ enum Soak {
             saveDir: root + "/wandb", project: "soak", logger: logger, errorHandler: report)
         let mlflow = try MLflowVisBackend(
             saveDir: root + "/mlflow", expName: "soak", environment: [:], logger: logger, errorHandler: report)
-        let backends = try MultiplexVisBackend([local, tensorboard, wandb, mlflow], errorHandler: report, logger: logger)
+        let chosen: [(String, any VisBackend)] = [("local", local), ("tensorboard", tensorboard), ("wandb", wandb), ("mlflow", mlflow)]
+            .filter { settings.backends.contains($0.0) }
+        let backends = try MultiplexVisBackend(chosen.map(\.1), errorHandler: report, logger: logger)
 
         let imageEvery = max(1, settings.scalars / max(1, settings.images))
-        print("soak: \(settings.scalars) scalars and \(settings.scalars / imageEvery) images (64×48) into local, "
-            + "tensorboard, wandb, mlflow (file store) in \(root)")
+        print("soak: \(settings.scalars) scalars and \(settings.scalars / imageEvery) images (64×48) into "
+            + "\(chosen.map(\.0).joined(separator: ", ")) in \(root)")
         print("window | scalars/s | images/s | RSS MiB")
         print("---|---:|---:|---:")
         var throughputs: [Double] = []
@@ -98,34 +104,39 @@ enum Soak {
         // Read everything back and count.
         let expectedImages = (settings.scalars + imageEvery - 1) / imageEvery
         var counts: [(String, Int, Int)] = []
-        let lines = try Data(contentsOf: URL(fileURLWithPath: local.path("scalars.json"))).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
-        let pngs = try FileManager.default.contentsOfDirectory(atPath: local.path("vis_image")).filter { $0.hasSuffix(".png") }
-        counts.append(("local", lines, pngs.count))
-        let eventFiles = try FileManager.default.contentsOfDirectory(atPath: root + "/tensorboard")
-            .filter { $0.hasPrefix("events.out.tfevents") }
-        var tensorboardScalars = 0
-        var tensorboardImages = 0
-        for name in eventFiles {
-            let file = try TensorboardEventFile(contentsOf: root + "/tensorboard/" + name)
-            tensorboardScalars += file.scalars.count { $0.tag == "loss" }
-            tensorboardImages += file.images.count
+        let chosenNames = Set(settings.backends)
+        if chosenNames.contains("local") {
+            let lines = try Data(contentsOf: URL(fileURLWithPath: local.path("scalars.json"))).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+            let pngs = try FileManager.default.contentsOfDirectory(atPath: local.path("vis_image")).filter { $0.hasSuffix(".png") }
+            counts.append(("local", lines, pngs.count))
         }
-        counts.append(("tensorboard", tensorboardScalars, tensorboardImages))
-        if let run = wandb.runDirectory,
-            let log = try FileManager.default.contentsOfDirectory(atPath: run).first(where: { $0.hasSuffix(".wandb") })
-        {
+        if chosenNames.contains("tensorboard") {
+            let eventFiles = try FileManager.default.contentsOfDirectory(atPath: root + "/tensorboard")
+                .filter { $0.hasPrefix("events.out.tfevents") }
+            var tensorboardScalars = 0
+            var tensorboardImages = 0
+            for name in eventFiles {
+                let file = try TensorboardEventFile(contentsOf: root + "/tensorboard/" + name)
+                tensorboardScalars += file.scalars.count { $0.tag == "loss" }
+                tensorboardImages += file.images.count
+            }
+            counts.append(("tensorboard", tensorboardScalars, tensorboardImages))
+        }
+        if chosenNames.contains("wandb") {
             var rows = 0
             var imageRows = 0
-            for record in try WandbLogReader(path: run + "/" + log).records() {
-                guard case .history(let history) = record.content else { continue }
-                if history.items.contains(where: { $0.key == "loss" }) { rows += 1 }
-                if history.items.contains(where: { $0.key == "sample" }) { imageRows += 1 }
+            if let run = wandb.runDirectory,
+                let log = try FileManager.default.contentsOfDirectory(atPath: run).first(where: { $0.hasSuffix(".wandb") })
+            {
+                for record in try WandbLogReader(path: run + "/" + log).records() {
+                    guard case .history(let history) = record.content else { continue }
+                    if history.items.contains(where: { $0.key == "loss" }) { rows += 1 }
+                    if history.items.contains(where: { $0.key == "sample" }) { imageRows += 1 }
+                }
             }
             counts.append(("wandb", rows, imageRows))
-        } else {
-            counts.append(("wandb", 0, 0))
         }
-        counts.append(try mlflowCounts(root + "/mlflow"))
+        if chosenNames.contains("mlflow") { counts.append(try mlflowCounts(root + "/mlflow")) }
         print("backend | scalars read back | images read back")
         print("---|---:|---:")
         var complete = true

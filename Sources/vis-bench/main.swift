@@ -6,7 +6,7 @@ import Visualization
 // tensorboardX in the same run, and prints the ratios.
 //
 //   swift run -c release vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]
-//   swift run -c release vis-bench --soak [--scalars N] [--images N]   (see Soak.swift)
+//   swift run -c release vis-bench --soak [--scalars N] [--images N] [--backends LIST]   (see Soak.swift)
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
 let allWorkloads: [Workload] = [
@@ -52,9 +52,19 @@ func parseOptions() -> Options {
             if argument == "--scalars" { soak.scalars = value } else { soak.images = value }
             soak.window = min(soak.window, soak.scalars)
             options.soak = soak
+        case "--backends":
+            let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
+            guard !names.isEmpty, names.allSatisfy(Soak.allBackends.contains) else {
+                FileHandle.standardError.write(
+                    Data("vis-bench: --backends expects a comma-separated subset of \(Soak.allBackends.joined(separator: ","))\n".utf8))
+                exit(64)
+            }
+            var soak = options.soak ?? Soak.Settings()
+            soak.backends = names
+            options.soak = soak
         case "-h", "--help":
             print("usage: vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]")
-            print("       vis-bench --soak [--scalars N (1000000)] [--images N (10000)]")
+            print("       vis-bench --soak [--scalars N (1000000)] [--images N (10000)] [--backends local,tensorboard,wandb,mlflow]")
             exit(0)
         default:
             FileHandle.standardError.write(Data("vis-bench: unknown argument `\(argument)`\n".utf8))
