@@ -22,49 +22,17 @@ import Glibc
 
     /// Runs the child until it has flushed a random 1...8 times, waits a random moment, sends `signal`.
     static func runAndStop(saveDir: String, signal: Int32) throws -> Outcome {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestSupport.productPath("vis-crashtest"))
-        process.arguments = ["all-backends", saveDir]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let child = try CrashChild(arguments: ["all-backends", saveDir])
         let flushes = Int.random(in: 1...8)
-        var text = ""
-        var flushed = 0
-        var seen = 0
-        var closed: Int?
-        func readLines() {
-            while let newline = text.firstIndex(of: "\n") {
-                let line = text[..<newline]
-                text = String(text[text.index(after: newline)...])
-                if line.hasPrefix("flushed "), let steps = Int(line.dropFirst("flushed ".count)) {
-                    flushed = steps
-                    seen += 1
-                } else if line.hasPrefix("closed ") {
-                    closed = Int(line.dropFirst("closed ".count))
-                }
-            }
-        }
-        while seen < flushes {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            readLines()
-        }
-        usleep(UInt32.random(in: 0..<10_000))
-        kill(process.processIdentifier, signal)
-        // Whatever the child prints until it ends: more flushes, and `closed <steps>` after SIGTERM.
-        text += String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        readLines()
+        child.waitForFlushes(flushes)
+        child.stop(signal, afterUpTo: 10_000)
         if signal == SIGKILL {
-            #expect(process.terminationReason == .uncaughtSignal, "the child should have been killed, not exited")
+            #expect(child.process.terminationReason == .uncaughtSignal, "the child should have been killed, not exited")
         } else {
-            #expect(process.terminationStatus == 0 && closed != nil, "the child did not close on SIGTERM")
+            #expect(child.process.terminationStatus == 0 && child.closed != nil, "the child did not close on SIGTERM")
         }
-        #expect(seen >= flushes, "the child stopped early")
-        return Outcome(saveDir: saveDir, flushedSteps: flushed, closedSteps: closed)
+        #expect(child.flushes >= flushes, "the child stopped early")
+        return Outcome(saveDir: saveDir, flushedSteps: child.flushed, closedSteps: child.closed)
     }
 
     /// Per run directory: the `loss` steps and image steps of the local files (Python's json; each PNG opened by
