@@ -27,6 +27,7 @@ let harnesses: [Target] = [
     harness("config-json", folder: "ConfigJSON", [library("VisBackends")]),
     harness("config-yaml", folder: "ConfigYAML", [library("VisBackends")]),
     harness("datasample", folder: "DataSample", [library("Visualization")]),
+    harness("draw-ops", folder: "DrawOps", [library("Visualization")]),
     harness("tensorboard", folder: "Tensorboard", [library("VisBackends")]),
     harness("wandb", folder: "Wandb", [library("VisBackends")]),
     harness("runlog", folder: "RunLog", [library("VisTools")]),

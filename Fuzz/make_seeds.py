@@ -100,6 +100,15 @@ put("draw-ops", "ops.json", """[{"op": "draw_bboxes", "bboxes": [[1, 1, 20, 14]]
   "vertical_alignments": "top", "bboxes": [{"facecolor": "black", "alpha": 0.5, "pad": 1}]}]
 """)
 
+put("draw-ops", "lists.json", """[{"op": "draw_lines", "x_datas": [[0, 3], [1, 2]], "y_datas": [[0, 2], [2, 0]], "colors": ["r", "b"],
+  "line_styles": "-.", "line_widths": [1, 2]},
+ {"op": "draw_bboxes", "bboxes": [[0, 0, 3, 2], [1, 1, 4, 3]], "edge_colors": ["r", [0, 128, 255]],
+  "line_styles": ["-", ":"], "line_widths": [1, 2.5], "face_colors": ["none", "#00ff00"]},
+ {"op": "draw_texts", "texts": "dog", "positions": [[1, 1]], "horizontal_alignments": "center",
+  "font_families": "monospace", "bboxes": {"fc": "white", "ec": "red", "lw": 1, "boxstyle": "square"}},
+ {"op": "draw_points", "positions": [[1, 2]], "marker": "s", "sizes": 9, "colors": [[10, 20, 30]]}]
+""")
+
 put("datasample", "sample.json", """{"metainfo": {"img_path": "demo.jpg", "img_shape": [4, 6, 3], "scale": 1.5},
  "gt_instances": {"bboxes": [[0, 1, 2, 3]], "labels": [1],
                   "masks": [[[0, 1, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, 0], [1, 1, 1, 1, 1, 1]]],

@@ -1,9 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer harnesses of Fuzz/ (with AddressSanitizer) and runs each for SECONDS (default 60).
 #   Scripts/fuzz.sh [SECONDS] [HARNESS...]     e.g. Scripts/fuzz.sh 600 png npz
-# Harnesses: png jpeg npy npz config-json config-yaml datasample tensorboard wandb runlog font. (`vis draw` ops files
-# are decoded inside the executable with package-internal helpers, so they have no harness yet; the test suite
-# replays Fuzz/Corpus/draw-ops and Fuzz/Regressions/draw-ops through the command.)
+# Harnesses: png jpeg npy npz config-json config-yaml datasample draw-ops tensorboard wandb runlog font.
 # Each starts from its seed corpus (Fuzz/Corpus/<h>), its regression inputs (Fuzz/Regressions/<h>) and what earlier
 # runs found (.build-fuzz/corpus/<h>), with the dictionary Fuzz/Dictionaries/<h>.dict. A crash, hang (over 10 s for
 # one input) or allocation over 2 GB stops that harness and leaves the input in .build-fuzz/findings/<h>/ (copy it
@@ -14,7 +12,7 @@ cd "$(dirname "$0")/.."
 
 seconds=${1:-60}
 shift || true
-all=(png jpeg npy npz config-json config-yaml datasample tensorboard wandb runlog font)
+all=(png jpeg npy npz config-json config-yaml datasample draw-ops tensorboard wandb runlog font)
 if [ $# -gt 0 ]; then harnesses=("$@"); else harnesses=("${all[@]}"); fi
 
 scratch=.build-fuzz

@@ -65,8 +65,8 @@ fi
 # Thread Sanitizer over the concurrency tests (threads logging into one visualizer and into each backend, drawing
 # and text from many tasks, the background writer, shared visualizer instances); Address Sanitizer over the codec,
 # array-file and drawing tests; then every fuzz harness for a short budget (VIS_FUZZ_SECONDS, 20 s each) so they
-# keep compiling and shallow regressions are caught. Three more full builds: about 30 minutes on two cores, so the
-# block runs when VIS_RELIABILITY=1 is set (not yet in .ci/run, whose budget it would strain).
+# keep compiling and shallow regressions are caught. Three more builds, so it runs only when VIS_RELIABILITY=1 is
+# set; .ci/run sets it (with 15 s per harness).
 if [ $# -eq 0 ] && [ "${VIS_RELIABILITY:-}" = 1 ]; then
   swift test --sanitize=thread --scratch-path .build-tsan --filter \
     'VisualizerConcurrencyTests|TensorboardWriterTests/concurrency|WandbRunTests/concurrentLogging|TextRenderingTests/concurrency|VisualizerDrawingTests/concurrentDrawing|VisualizerInstancesTests|BackgroundWriterTests|ReliabilityConcurrencyTests'

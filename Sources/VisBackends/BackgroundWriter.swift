@@ -310,15 +310,31 @@ public final class BackgroundWriter: @unchecked Sendable {
 
 /// A file that a ``BackgroundWriter`` appends to. It is opened (created if missing, `O_APPEND`) on the writer
 /// thread at the first append and closed when the writer closes.
+///
+/// A file removed during the run (or whose folder was removed, or that was replaced by a folder) is noticed at the
+/// next write instead of appending to a file nobody can see: a line format (`reopensWhenRemoved`) creates the file
+/// and its folders again and continues there; a framed format, whose header and framing a new file would lack,
+/// stops writing. Either is reported as an ``VisBackendError/io(path:reason:)`` error.
 public final class AppendFile: @unchecked Sendable {
     /// The file's path.
     public let path: String
+    /// Whether the file is created again when it disappears during the run.
+    public let reopensWhenRemoved: Bool
     // Only touched on the writer thread.
     private var descriptor: Int32 = -1
+    /// Set once a file that must not be created again has disappeared.
+    private var removed = false
 
     /// Describes the file at `path`; nothing is opened yet.
-    public init(path: String) {
+    ///
+    /// - Parameters:
+    ///   - path: The file, created if missing at the first append.
+    ///   - reopensWhenRemoved: Whether a file that disappears during the run is created again (with its folders)
+    ///     and appends continue in it (`true`, for line formats such as JSON lines), or appends stop with an error
+    ///     (`false`, for formats with a header or framing).
+    public init(path: String, reopensWhenRemoved: Bool = true) {
         self.path = path
+        self.reopensWhenRemoved = reopensWhenRemoved
     }
 
     deinit {
@@ -332,10 +348,39 @@ public final class AppendFile: @unchecked Sendable {
     /// failure throws ``VisBackendError/io(path:reason:)``; the writer reports the first of each kind and counts
     /// the rest.
     func write(_ bytes: [UInt8]) throws {
+        if removed {
+            throw VisBackendError.io(path: path, reason: "the file was removed during the run; nothing more is written to it")
+        }
+        var recreated = false
+        if descriptor >= 0, isUnlinked {
+            closeDescriptor()
+            guard reopensWhenRemoved else {
+                removed = true
+                throw VisBackendError.io(
+                    path: path, reason: "the file was removed during the run; nothing more is written to it")
+            }
+            recreated = true
+            try BackendFile.createDirectory((path as NSString).deletingLastPathComponent)
+        }
         if descriptor < 0 {
             descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
             guard descriptor >= 0 else { throw VisBackendError.io(path: path, reason: AppendFile.lastErrorMessage()) }
         }
+        try append(bytes)
+        if recreated {
+            // Reported after the write so that nothing given after the removal is lost.
+            throw VisBackendError.io(
+                path: path, reason: "the file was removed during the run; it was created again and logging continues in it")
+        }
+    }
+
+    /// Whether the open file has no name left (it, or its folder, was removed or replaced).
+    private var isUnlinked: Bool {
+        var status = stat()
+        return fstat(descriptor, &status) == 0 && status.st_nlink == 0
+    }
+
+    private func append(_ bytes: [UInt8]) throws {
         let start = lseek(descriptor, 0, SEEK_END)
         try bytes.withUnsafeBytes { buffer in
             guard let base = buffer.baseAddress else { return }

@@ -6,6 +6,7 @@ import Visualization
 // tensorboardX in the same run, and prints the ratios.
 //
 //   swift run -c release vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]
+//   swift run -c release vis-bench --soak [--scalars N] [--images N] [--backends LIST]   (see Soak.swift)
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
 let allWorkloads: [Workload] = [
@@ -29,6 +30,8 @@ struct Options {
     var filter: String?
     var python: String?
     var anchors = true
+    /// `--soak`: the soak run instead of the workloads.
+    var soak: Soak.Settings?
 }
 
 func parseOptions() -> Options {
@@ -40,8 +43,29 @@ func parseOptions() -> Options {
         case "--filter": options.filter = arguments.popFirst()
         case "--python": options.python = arguments.popFirst()
         case "--no-anchors": options.anchors = false
+        case "--soak": options.soak = options.soak ?? Soak.Settings()
+        case "--scalars", "--images":
+            guard let value = arguments.popFirst().flatMap({ Int($0) }), value > 0 else {
+                FileHandle.standardError.write(Data("vis-bench: \(argument) expects a positive integer\n".utf8))
+                exit(64)
+            }
+            var soak = options.soak ?? Soak.Settings()
+            if argument == "--scalars" { soak.scalars = value } else { soak.images = value }
+            soak.window = min(soak.window, soak.scalars)
+            options.soak = soak
+        case "--backends":
+            let names = (arguments.popFirst() ?? "").split(separator: ",").map(String.init)
+            guard !names.isEmpty, names.allSatisfy(Soak.allBackends.contains) else {
+                FileHandle.standardError.write(
+                    Data("vis-bench: --backends expects a comma-separated subset of \(Soak.allBackends.joined(separator: ","))\n".utf8))
+                exit(64)
+            }
+            var soak = options.soak ?? Soak.Settings()
+            soak.backends = names
+            options.soak = soak
         case "-h", "--help":
             print("usage: vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]")
+            print("       vis-bench --soak [--scalars N (1000000)] [--images N (10000)] [--backends local,tensorboard,wandb,mlflow]")
             exit(0)
         default:
             FileHandle.standardError.write(Data("vis-bench: unknown argument `\(argument)`\n".utf8))
@@ -99,6 +123,20 @@ func format(_ milliseconds: Double) -> String {
 
 let options = parseOptions()
 let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vis-bench-\(getpid())")
+if let soak = options.soak {
+    #if DEBUG
+        print("warning: a debug build; run `swift run -c release vis-bench --soak` for real figures")
+    #endif
+    var succeeded = false
+    do {
+        try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
+        succeeded = try Soak.run(soak, in: workDirectory)
+    } catch {
+        FileHandle.standardError.write(Data("vis-bench: soak: \(error)\n".utf8))
+    }
+    try? FileManager.default.removeItem(at: workDirectory)
+    exit(succeeded ? 0 : 1)
+}
 do {
     try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: workDirectory) }

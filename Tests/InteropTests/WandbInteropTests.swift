@@ -9,27 +9,9 @@ import VisTestSupport
 /// account: HOME and every wandb directory point into a temporary folder.
 @Suite("W&B interop", .serialized)
 struct WandbInteropTests {
-    /// The `wandb` command beside the interop Python.
-    static func wandbCommand() throws -> String {
-        let python = try TestSupport.interopPython()
-        let path = URL(fileURLWithPath: python).deletingLastPathComponent().appendingPathComponent("wandb").path
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw TestSupportError.missingTool(
-                "\(path): install wandb==0.31.0 into the interop venv (Scripts/requirements-ci.txt)")
-        }
-        return path
-    }
-
     /// Runs the `wandb` CLI offline with a private HOME; returns status, standard output, and both outputs.
     static func wandb(_ arguments: [String], home: URL) throws -> (status: Int32, stdout: String, output: String) {
-        let environment = [
-            "HOME": home.path, "WANDB_MODE": "offline", "WANDB_SILENT": "true", "WANDB_DIR": home.path,
-            "WANDB_CONFIG_DIR": home.appendingPathComponent("config").path,
-            "WANDB_CACHE_DIR": home.appendingPathComponent("cache").path,
-            "WANDB_DATA_DIR": home.appendingPathComponent("data").path, "NO_COLOR": "1",
-        ]
-        let result = try TestSupport.runCapturing(try wandbCommand(), arguments: arguments, environment: environment)
-        return (result.status, result.stdout, result.stdout + result.stderr)
+        try WandbCLI.run(arguments, home: home)
     }
 
     /// `wandb leet inspect --summary --json <dir>` as a dictionary.
@@ -45,12 +27,9 @@ struct WandbInteropTests {
 
     /// `wandb leet inspect --json <dir>`: one dictionary per record.
     static func inspectRecords(_ directory: String, home: URL) throws -> [[String: Any]] {
-        let result = try wandb(["leet", "inspect", "--json", directory], home: home)
+        let result = try WandbCLI.inspectRecords(directory, home: home)
         #expect(result.status == 0, "leet inspect --json: \(result.output)")
-        return result.stdout.split(separator: "\n").compactMap { line in
-            guard line.hasPrefix("{") else { return nil }
-            return (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
-        }
+        return result.records
     }
 
     /// A run with a config, tags, a defined metric, three scalar rows, an image, a summary value and a late

@@ -11,31 +11,21 @@ import VisTestSupport
     /// Runs `body` with a directory on a nearly full 1 MiB tmpfs and a closure that frees the space again. Without
     /// root (or on macOS) the test records an issue under CI and returns otherwise.
     static func withNearlyFullDisk(_ body: (_ directory: String, _ freeSpace: () throws -> Void) throws -> Void) throws {
-        #if os(Linux)
-            let directory = try TestSupport.makeTemporaryDirectory("disk-full").path
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let mount = try TestSupport.runCapturing(
-                "/bin/mount", arguments: ["-t", "tmpfs", "-o", "size=1m", "tmpfs", directory])
-            guard mount.status == 0 else {
-                if TestSupport.isCI { Issue.record("cannot mount a tmpfs for the disk-full test (needs root): \(mount.stderr)") }
-                return
-            }
-            defer { _ = try? TestSupport.runCapturing("/bin/umount", arguments: ["-l", directory]) }
-            // Fill the disk with 16 KiB files, then free two of them: about 32 KiB are left.
-            var fillers: [String] = []
-            while fillers.count < 100 {
-                let path = directory + "/filler\(fillers.count)"
-                fillers.append(path)
-                if !FileManager.default.createFile(atPath: path, contents: Data(count: 16 << 10)) { break }
-            }
-            #expect(fillers.count < 100, "the tmpfs never filled up")
-            for path in fillers.prefix(2) { try FileManager.default.removeItem(atPath: path) }
-            try body(directory) {
-                for path in fillers.dropFirst(2) { try? FileManager.default.removeItem(atPath: path) }
-            }
-        #else
-            if TestSupport.isCI { Issue.record("the disk-full test mounts a Linux tmpfs") }
-        #endif
+        guard let mount = try TestMount.tmpfs("disk-full", size: "1m") else { return }
+        defer { mount.remove() }
+        let directory = mount.path
+        // Fill the disk with 16 KiB files, then free two of them: about 32 KiB are left.
+        var fillers: [String] = []
+        while fillers.count < 100 {
+            let path = directory + "/filler\(fillers.count)"
+            fillers.append(path)
+            if !FileManager.default.createFile(atPath: path, contents: Data(count: 16 << 10)) { break }
+        }
+        #expect(fillers.count < 100, "the tmpfs never filled up")
+        for path in fillers.prefix(2) { try FileManager.default.removeItem(atPath: path) }
+        try body(directory) {
+            for path in fillers.dropFirst(2) { try? FileManager.default.removeItem(atPath: path) }
+        }
     }
 
     /// Logs `loss` at steps 0..<3000 (flushing every 100 steps) onto the nearly full disk, frees the space, logs
@@ -103,6 +93,44 @@ import VisTestSupport
             let file = try TensorboardEventFile(contentsOf: saveDir + "/" + (events.first ?? ""))
             #expect(file.truncatedTailOffset == nil)
             Self.expectWholeAndResumed(file.scalars.filter { $0.tag == "loss" }.map { Int($0.step) })
+        }
+    }
+
+    @Test("WandbVisBackend: the run before the fault is read back by wandb and accepted by `wandb sync --dry-run`")
+    func wandbBackend() throws {
+        try Self.withNearlyFullDisk { directory, freeSpace in
+            let reported = Recorder<VisBackendError>()
+            let backend = try WandbVisBackend(
+                saveDir: directory + "/wandb", project: "disk-full", flushInterval: 0,
+                errorHandler: { reported.append($0) })
+            // The steps flushed before the first failure: none of them may be lost.
+            var flushedBeforeFault = 0
+            for step in 0..<3000 {
+                try backend.addScalar(name: "loss", value: .double(1 / Double(step + 1)), step: step)
+                if step % 100 == 99 {
+                    backend.flush()
+                    if reported.values.isEmpty { flushedBeforeFault = step + 1 }
+                }
+            }
+            try freeSpace()
+            backend.close()
+            #expect(reported.values.count == 1, "\(reported.values)")
+            #expect(flushedBeforeFault > 0 && flushedBeforeFault < 3000, "\(flushedBeforeFault) steps before the fault")
+            let run = try #require(backend.runDirectory)
+            let log = try #require(try FileManager.default.contentsOfDirectory(atPath: run).first { $0.hasSuffix(".wandb") })
+            let rows = try WandbLogReader(path: run + "/" + log).records().filter {
+                if case .history = $0.content { true } else { false }
+            }
+            #expect(rows.count >= flushedBeforeFault, "rows lost before the fault")
+            #expect(rows.count < 3000)
+            // wandb's own reader and its sync check, with a HOME off the full disk.
+            let home = try TestSupport.makeTemporaryDirectory("wandb-home")
+            defer { try? FileManager.default.removeItem(at: home) }
+            let inspected = try WandbCLI.inspectRecords(run, home: home)
+            #expect(inspected.status == 0, "leet inspect: \(inspected.output)")
+            #expect(inspected.records.filter { $0["type"] as? String == "history" }.count == rows.count)
+            let dryRun = try WandbCLI.run(["sync", "--dry-run", run], home: home)
+            #expect(dryRun.status == 0 && dryRun.output.contains("Would sync 1 run(s)"), "\(dryRun.output)")
         }
     }
 }

@@ -24,6 +24,13 @@ struct FuzzRegressionTests {
             _ = try config.dumped(as: .json)
         },
         "datasample": { _ = try DataSample(jsonData: Data($0)).jsonData() },
+        "draw-ops": { bytes in
+            let calls = try DrawOperations.decode(
+                jsonText: String(decoding: bytes, as: UTF8.self), source: "<corpus>", baseDirectory: nil)
+            let visualizer = try Visualizer(
+                name: "fuzz-draw-ops", image: try Image(width: 32, height: 24, layout: .rgb, fill: [40, 40, 40]), rank: 0)
+            for call in calls { try call.run(on: visualizer) }
+        },
         "tensorboard": { _ = try TensorboardEventFile(bytes: $0, path: "<corpus>") },
         "wandb": { _ = try WandbLogReader(bytes: $0).records() },
         "font": { bytes in

@@ -11,36 +11,15 @@ import Glibc
 /// to its last flush must be on disk, whole.
 @Suite struct LocalBackendCrashTests {
     /// Runs the child until it has reported `flushes` flushes, kills it at a random moment, and returns the line
-    /// count it reported at its last flush.
+    /// count it reported at its last flush (flushes completed between the signal and its death count too).
     func runAndKill(saveDir: String, flushes: Int) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TestSupport.productPath("vis-crashtest"))
-        process.arguments = [saveDir]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        var text = ""
-        var lastFlushed = 0
-        var seen = 0
-        while seen < flushes {
-            let data = output.fileHandleForReading.availableData
-            if data.isEmpty { break }
-            text += String(decoding: data, as: UTF8.self)
-            while let newline = text.firstIndex(of: "\n") {
-                let line = text[..<newline]
-                text = String(text[text.index(after: newline)...])
-                if line.hasPrefix("flushed "), let count = Int(line.dropFirst("flushed ".count)) {
-                    lastFlushed = count
-                    seen += 1
-                }
-            }
-        }
-        usleep(UInt32.random(in: 0..<20_000))
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal, "the child should have been killed, not exited")
+        let child = try CrashChild(arguments: [saveDir])
+        child.waitForFlushes(flushes)
+        let seen = child.flushes
+        child.stop(SIGKILL, afterUpTo: 20_000)
+        #expect(child.process.terminationReason == .uncaughtSignal, "the child should have been killed, not exited")
         #expect(seen == flushes, "the child stopped early")
-        return lastFlushed
+        return child.flushed
     }
 
     @Test(arguments: [4, 9])

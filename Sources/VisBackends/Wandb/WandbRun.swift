@@ -152,7 +152,8 @@ public final class WandbRun: @unchecked Sendable {
         self.host = _WandbRunDirectory.hostName()
         self.config = options.config.values
         self.currentTags = Self.uniqued(options.tags)
-        self.sink = _WandbLogSink(file: AppendFile(path: logPath))
+        // A new log would lack the header and block framing the rest of the stream assumes.
+        self.sink = _WandbLogSink(file: AppendFile(path: logPath, reopensWhenRemoved: false))
         self.background = BackgroundWriter(
             label: "WandbRun(\(directory))", maximumPendingBytes: maximumPendingBytes, logger: logger,
             errorHandler: errorHandler)
