@@ -21,6 +21,7 @@ let allWorkloads: [Workload] = [
     Workloads.featmap,
     Workloads.datasample,
     Workloads.plot,
+    Workloads.selfsup,
 ].flatMap { $0 }
 
 struct Options {
