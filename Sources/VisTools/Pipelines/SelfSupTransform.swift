@@ -192,18 +192,23 @@ public enum SelfSupTransform: Sendable, Equatable {
         }
         let total = weights.reduce(0, +)
         let normalized = weights.map { $0 / total }
+        guard normalized.count == 3 else {
+            throw VisCoreError.invalidArgument(argument: "channel_weights", expected: "three weights", actual: "\(weights)")
+        }
+        let (w0, w1, w2) = (normalized[0], normalized[1], normalized[2])
         // Where each weight's channel sits in an RGB pixel.
-        let offsets = colorFormat == .bgr ? [2, 1, 0] : [0, 1, 2]
+        let (o0, o2) = colorFormat == .bgr ? (2, 0) : (0, 2)
         let count = image.width * image.height
         let outputChannels = keepChannels ? 3 : 1
         var pixels = [UInt8](repeating: 0, count: count * outputChannels)
         image.pixels.withUnsafeBufferPointer { input in
-            for index in 0..<count {
-                let base = index * 3
-                var sum = 0.0
-                for channel in 0..<3 { sum += normalized[channel] * Double(input[base + offsets[channel]]) }
-                let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
-                for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
+            pixels.withUnsafeMutableBufferPointer { pixels in
+                for index in 0..<count {
+                    let base = index * 3
+                    let sum = w0 * Double(input[base + o0]) + w1 * Double(input[base + 1]) + w2 * Double(input[base + o2])
+                    let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
+                    for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
+                }
             }
         }
         return try Image(width: image.width, height: image.height, layout: keepChannels ? .rgb : .gray, pixels: pixels)
@@ -241,12 +246,21 @@ public enum SelfSupTransform: Sendable, Equatable {
 
     static func flipped(_ image: Image, vertical: Bool) throws -> Image {
         let channels = image.channels
+        let rowBytes = image.width * channels
         var pixels = image.pixels
-        for y in 0..<image.height {
-            for x in 0..<image.width {
-                let (sx, sy) = vertical ? (x, image.height - 1 - y) : (image.width - 1 - x, y)
-                for c in 0..<channels {
-                    pixels[(y * image.width + x) * channels + c] = image.pixels[(sy * image.width + sx) * channels + c]
+        image.pixels.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { output in
+                for y in 0..<image.height {
+                    let target = y * rowBytes
+                    if vertical {
+                        let source = (image.height - 1 - y) * rowBytes
+                        for i in 0..<rowBytes { output[target + i] = input[source + i] }
+                    } else {
+                        for x in 0..<image.width {
+                            let source = target + (image.width - 1 - x) * channels
+                            for c in 0..<channels { output[target + x * channels + c] = input[source + c] }
+                        }
+                    }
                 }
             }
         }
