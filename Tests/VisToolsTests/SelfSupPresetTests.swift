@@ -154,6 +154,9 @@ struct SelfSupPresetTests {
             (#"[{"type": "RandomGrayscale", "channel_weights": [1, 2]}]"#, "[0].channel_weights"),
             (#"[{"type": "RandomGrayscale", "color_format": "hsv"}]"#, "[0].color_format"),
             (#"[{"type": "Resize", "scale": 64, "keep_ratio": "yes"}]"#, "[0].keep_ratio"),
+            (#"[{"type": "LoadImageFromFile", "colour_type": "color"}]"#, "[0].colour_type"),
+            (#"[{"type": "LoadImageFromFile", "color_type": "grayscale"}]"#, "[0].color_type"),
+            (#"[{"type": "PackSelfSupInputs", "meta_key": ["img_path"]}]"#, "[0].meta_key"),
             (#"[{"type": "RandomResizedCropAndInterpolationWithTwoPic", "size": 224, "second_interpolation": "cubic"}]"#,
              "[0].second_interpolation"),
         ]
@@ -167,7 +170,7 @@ struct SelfSupPresetTests {
         }
     }
 
-    @Test("RandomGrayscale's rate follows prob; a gray image stays as it is")
+    @Test("RandomGrayscale's rate follows prob; a gray image stays as it is; LoadImageFromFile makes RGB")
     func grayscaleRate() throws {
         let image = try Image(width: 1, height: 1, layout: .rgb, pixels: [200, 10, 10])
         let gray = try SelfSupPipeline(
@@ -179,5 +182,11 @@ struct SelfSupPresetTests {
         let always = try SelfSupPipeline(
             config: try Config(text: #"{"p": [{"type": "RandomGrayscale", "prob": 1.0}]}"#, format: .json), key: "p")
         #expect(try always.views(of: single, seed: 0) == [single])
+        // LoadImageFromFile makes three channels, as mmcv's colour loading does: gray is replicated, alpha dropped.
+        let load = try SelfSupPipeline(
+            config: try Config(text: #"{"p": [{"type": "LoadImageFromFile", "color_type": "color"}]}"#, format: .json), key: "p")
+        #expect(try load.views(of: single, seed: 0) == [try Image(width: 2, height: 1, layout: .rgb, pixels: [3, 3, 3, 250, 250, 250])])
+        let translucent = try Image(width: 1, height: 1, layout: .rgba, pixels: [10, 20, 30, 40])
+        #expect(try load.views(of: translucent, seed: 0) == [try Image(width: 1, height: 1, layout: .rgb, pixels: [10, 20, 30])])
     }
 }

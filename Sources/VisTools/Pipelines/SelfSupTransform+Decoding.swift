@@ -232,8 +232,21 @@ extension SelfSupTransform: Decodable {
             let patchSize = try integer("patch_size", default: 16)
             let maskRatio = try container.decodeIfPresent(Double.self, forKey: key("mask_ratio")) ?? 0.75
             self = .maeMask(try generator { try MAEMaskGenerator(patchSize: patchSize, maskRatio: maskRatio) })
-        case "LoadImageFromFile", "PackSelfSupInputs":
-            // Their options concern file I/O and packing into tensors, which happen elsewhere here.
+        case "LoadImageFromFile":
+            // mmcv's options; those of file access and decoding have nothing to change on an image loaded here.
+            try decoder.rejectUnknownKeys([
+                "type", "to_float32", "color_type", "imdecode_backend", "file_client_args", "ignore_empty", "backend_args",
+            ])
+            let colorType = try container.decodeIfPresent(String.self, forKey: key("color_type")) ?? "color"
+            guard colorType == "color" else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("color_type")],
+                    expected: "color (three channels, as MMSelfSup's pipelines load)", actual: "`\(colorType)`")
+            }
+            self = .passThrough(type)
+        case "PackSelfSupInputs":
+            // Packing into tensors happens elsewhere here; the keys only choose what is packed.
+            try decoder.rejectUnknownKeys(["type", "key", "algorithm_keys", "pseudo_label_keys", "meta_keys"])
             self = .passThrough(type)
         default:
             throw ConfigDecodingError(
