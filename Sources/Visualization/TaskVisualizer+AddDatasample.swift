@@ -55,8 +55,6 @@ extension Visualizer {
             throw VisualizerError.invalidArgument(
                 argument: "predScoreThreshold", expected: "a finite number", actual: "\(predScoreThreshold)")
         }
-        let meta = try typedDatasetMeta()
-        try dataSample.validate(imageWidth: image.width, imageHeight: image.height, meta: meta)
         let task: any TaskVisualizer
         if let configured = taskVisualizer {
             task = configured
@@ -65,7 +63,18 @@ extension Visualizer {
         } else {
             throw DataSampleError.emptySample(task: "any task visualizer", drawGT: drawGT, drawPred: drawPred)
         }
+        return try _addDatasample(
+            name: name, image: image, dataSample: dataSample, task: task, drawGT: drawGT, drawPred: drawPred,
+            show: show, waitTime: waitTime, predScoreThreshold: predScoreThreshold, step: step, outFile: outFile)
+    }
 
+    /// `addDatasample` with the task visualizer chosen by the caller (``addSelfSupSample`` draws with its own).
+    func _addDatasample(
+        name: String, image: Image, dataSample: DataSample, task: any TaskVisualizer, drawGT: Bool, drawPred: Bool,
+        show: Bool, waitTime: Double, predScoreThreshold: Double, step: Int, outFile: String?
+    ) throws -> Image {
+        let meta = try typedDatasetMeta()
+        try dataSample.validate(imageWidth: image.width, imageHeight: image.height, meta: meta)
         let slot = _taskSlot
         slot.sequenceLock.lock()
         defer { slot.sequenceLock.unlock() }

@@ -35,7 +35,7 @@ extension VisualizerRegistry {
     /// Registers the built-in task visualizers under their names and MMDetection's, MMSegmentation's,
     /// MMPretrain's and MMPose's: `DetectionVisualizer` / `DetLocalVisualizer`, `SegmentationVisualizer` /
     /// `SegLocalVisualizer`, `ClassificationVisualizer` / `UniversalVisualizer`, `PoseVisualizer` /
-    /// `PoseLocalVisualizer`.
+    /// `PoseLocalVisualizer`, and MMSelfSup's `SelfSupVisualizer`.
     func _registerBuiltInTaskVisualizers() {
         for kind in TaskKind.allCases {
             for typeName in kind.typeNames {
@@ -44,6 +44,7 @@ extension VisualizerRegistry {
                 }
             }
         }
+        SelfSupVisualizer._register(in: self)
     }
 }
 

@@ -16,7 +16,9 @@ struct DemoCommand: ParsableCommand {
             DIR/demo.png, with a feature-map heatmap over the scene in DIR/featmap.png. Then logs the images, a \
             training curve (loss, lr, accuracy over --steps steps) and the run's config through a Visualizer to \
             the --backends (default: local, TensorboardVisBackend and WandbVisBackend files; mlflow on request), \
-            under DIR/vis_data, and prints where everything went.
+            under DIR/vis_data, and prints where everything went. DIR/browse.png shows MoCo v2 views of scene \
+            crops as `vis browse` draws them and DIR/reconstruction_standin.png a reconstruction figure with a \
+            stand-in predictor (not a model); the commands that draw them again are printed.
             """)
 
     @Option(help: "The output directory (created if needed).")
@@ -64,6 +66,7 @@ struct DemoCommand: ParsableCommand {
             try scene.featureMap(), overlaidImage: scene.image, channelReduction: .squeezeMean, alpha: 0.5)
         let featmapPath = (out as NSString).appendingPathComponent("featmap.png")
         try featmap.writePNG(to: featmapPath)
+        let selfSupLines = try DemoCommand.drawSelfSupervised(scene, out: out)
 
         let registered = Set(VisBackendRegistry.shared.typeNames)
         let types = backendNames.compactMap { name in DemoCommand.backendTypes.first { $0.key == name }?.value }
@@ -88,7 +91,7 @@ struct DemoCommand: ParsableCommand {
         }
 
         let visData = (out as NSString).appendingPathComponent("vis_data")
-        var lines = ["annotated image: \(demoPath)", "feature map:     \(featmapPath)"]
+        var lines = ["annotated image: \(demoPath)", "feature map:     \(featmapPath)"] + selfSupLines
         if let local = visualizer.getBackend(name: "LocalVisBackend") as? LocalVisBackend {
             lines.append("LocalVisBackend: \(local.saveDirectory)")
             let images = ["annotated", "featmap", "scene"].map { local.imagePath(name: $0, step: 0) }

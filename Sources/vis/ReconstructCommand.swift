@@ -95,23 +95,46 @@ struct ReconstructCommand: ParsableCommand {
         }
         // Everything is computed before the first write, so a bad input leaves no file behind.
         let figure = try panels.figure()
+        // The panels go first, so that a --save-panels DIR that cannot be written fails before OUT exists; a
+        // failure after that removes what this run wrote, so no partial set of outputs is left behind.
         var written: [String] = []
-        try CommandFailure.naming("--out") { try figure.savefig(out) }
-        written.append(out)
-        if let maskOutput {
-            try CommandFailure.naming("--out") { try maskArray.writeNPY(to: maskOutput) }
-            written.append(maskOutput)
-        }
-        if let savePanels {
-            try CommandFailure.naming("--save-panels") {
-                try FileManager.default.createDirectory(atPath: savePanels, withIntermediateDirectories: true)
-                for panel in panels.named {
-                    let path = (savePanels as NSString).appendingPathComponent(panel.fileName)
-                    try panel.image.writePNG(to: path)
-                    written.append(path)
+        var panelPaths: [String] = []
+        let createdDirectory = savePanels.flatMap(Self.outermostMissingDirectory)
+        do {
+            if let savePanels {
+                try CommandFailure.naming("--save-panels") {
+                    try FileManager.default.createDirectory(atPath: savePanels, withIntermediateDirectories: true)
+                    for panel in panels.named {
+                        let path = (savePanels as NSString).appendingPathComponent(panel.fileName)
+                        try panel.image.writePNG(to: path)
+                        panelPaths.append(path)
+                    }
                 }
             }
+            try CommandFailure.naming("--out") { try figure.savefig(out) }
+            written.append(out)
+            if let maskOutput {
+                try CommandFailure.naming("--out") { try maskArray.writeNPY(to: maskOutput) }
+                written.append(maskOutput)
+            }
+        } catch {
+            for path in written + panelPaths { try? FileManager.default.removeItem(atPath: path) }
+            if let createdDirectory { try? FileManager.default.removeItem(atPath: createdDirectory) }
+            throw error
         }
+        written += panelPaths
         CommandOutput.report("reconstruct", wrote: written)
+    }
+
+    /// The outermost directory on the way to `path` that does not exist yet (what creating `path` would add), or
+    /// nil when `path` exists.
+    static func outermostMissingDirectory(_ path: String) -> String? {
+        var missing: String?
+        var candidate = (path as NSString).standardizingPath
+        while !candidate.isEmpty, candidate != "/", !FileManager.default.fileExists(atPath: candidate) {
+            missing = candidate
+            candidate = (candidate as NSString).deletingLastPathComponent
+        }
+        return missing
     }
 }

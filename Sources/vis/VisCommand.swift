@@ -24,6 +24,7 @@ struct VisCommand: ParsableCommand {
             ConvertCommand.self,
             TensorboardCommand.self,
             ReconstructCommand.self,
+            BrowseCommand.self,
         ])
 
     /// Parses the command line and runs the command, mapping every error to the exit status the help promises.

@@ -57,6 +57,7 @@ struct CommandLineConventionTests {
         "featmap": ["topk", "alpha", "resize", "arrangement"], "convert": ["quality", "compression-level"],
         "datasample": ["score-thr"], "demo": ["steps"], "plot": ["smooth", "size", "dpi"],
         "reconstruct": ["mask-ratio", "patch-size", "input-size", "seed"],
+        "browse": ["show-interval", "limit", "seed"],
         "tsne": [
             "max-num-class", "n-components", "perplexity", "early-exaggeration", "learning-rate", "n-iter",
             "n-iter-without-progress", "seed",
@@ -67,6 +68,7 @@ struct CommandLineConventionTests {
         "featmap": ["image", "reduction", "colormap", "out"], "convert": [], "tb": ["tags", "format"],
         "plot": ["keys", "out", "legend", "x", "title", "layout", "format"],
         "reconstruct": ["image", "pred", "mask", "out", "save-panels"],
+        "browse": ["pipeline", "config", "output-dir", "views", "data-root"],
         "tsne": ["labels", "work-dir", "init", "method"],
     ]
 
@@ -85,7 +87,7 @@ struct CommandLineConventionTests {
             found[name] = Set(
                 arguments.filter { $0["kind"] as? String == "option" }.compactMap { $0["valueName"] as? String })
         }
-        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot", "reconstruct", "tsne"])
+        #expect(Set(found.keys) == ["demo", "draw", "datasample", "featmap", "convert", "tb", "plot", "reconstruct", "browse", "tsne"])
         for (name, options) in found {
             let listed = (Self.numericOptions[name] ?? []).union(Self.otherOptions[name] ?? [])
             #expect(options == listed, "vis \(name)")
@@ -189,6 +191,13 @@ struct CommandLineConventionTests {
                     "tsne", option, [Self.featmapReference, "--work-dir", workspace.path("tsne"), "--\(option)", "-1"],
                     status: 64, message: message)
             }
+            let browse = ["browse", workspace.directory.path, "--output-dir", workspace.path("browse"), "--not-show"]
+            for (option, message) in [
+                ("show-interval", "--show-interval must be a non-negative number of seconds, got -1.0"),
+                ("limit", "--limit must be at least 1, got -1"), ("seed", "--seed must be non-negative, got -1"),
+            ] {
+                try check("browse", option, Array(browse.dropFirst()) + ["--\(option)", "-1"], status: 64, message: message)
+            }
             #expect(covered == Self.numericOptions, "every numeric option has a case")
         }
     }
@@ -223,6 +232,7 @@ struct CommandLineConventionTests {
                 arguments: ["featmap", Self.featmapReference, "--out", out, "--no-such-option"], status: 64,
                 message: "--no-such-option"),
             .init(arguments: ["plot", workspace.path("run"), "--keys", "loss"], status: 64, message: "--out"),
+            .init(arguments: ["browse", workspace.directory.path, "--not-show"], status: 64, message: "--output-dir"),
         ]
         let data: [ExitCase] = [
             .init(
@@ -249,6 +259,12 @@ struct CommandLineConventionTests {
             .init(
                 arguments: ["demo", "--out", workspace.path("file/run"), "--steps", "2"], status: 1,
                 message: "I/O error on \(workspace.path("file/run")): \(workspace.path("file")) is not a directory"),
+            .init(
+                arguments: ["browse", workspace.path("nope"), "--output-dir", workspace.path("b"), "--not-show"],
+                status: 1, message: "\(workspace.path("nope")): no such file or directory"),
+            .init(
+                arguments: ["browse", workspace.directory.path, "--output-dir", workspace.path("file"), "--not-show"],
+                status: 1, message: "--output-dir: I/O error on \(workspace.path("file")): File exists"),
         ]
         return usage + data
     }

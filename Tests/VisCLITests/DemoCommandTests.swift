@@ -45,6 +45,30 @@ struct DemoCommandTests {
         #expect(result.stdout.contains("feature map:     \(out)/featmap.png"))
         #expect(result.stdout.contains("tensorboard --logdir \(out)/vis_data"))
         #expect(result.stdout.contains("wandb sync \(out)/vis_data/wandb/offline-run-"))
+
+        // The self-supervised pictures, and the printed commands draw them again byte for byte.
+        let browse = try Image(contentsOfFile: "\(out)/browse.png")
+        #expect(browse.width == 448 && browse.height == 4 * 224 + 3 * 6, "four rows of two 224-px views")
+        let figure = try Image(contentsOfFile: "\(out)/reconstruction_standin.png")
+        #expect(figure.width == 2400 && figure.height == 600)
+        #expect(result.stdout.contains("stand-in predictor, not a model"))
+        let commands = result.stdout.split(separator: "\n").compactMap { line -> [String]? in
+            guard let start = line.firstIndex(of: "`"), line.contains("`vis browse") || line.contains("`vis reconstruct") else {
+                return nil
+            }
+            return line[line.index(after: start)...].dropLast().split(separator: " ").dropFirst().map(String.init)
+        }
+        #expect(commands.count == 2, "\(result.stdout)")
+        try? FileManager.default.removeItem(atPath: "\(out)/reconstruction_standin.png")
+        for command in commands {
+            let again = try TestSupport.runCapturing(try TestSupport.productPath("vis"), arguments: command)
+            #expect(again.status == 0, "\(command): \(again.stderr)")
+        }
+        #expect(try Image(contentsOfFile: "\(out)/reconstruction_standin.png") == figure)
+        for index in 0..<4 {
+            let row = try Image(contentsOfFile: "\(out)/selfsup/browse/crop_\(index).png")
+            #expect(try browse.cropped(x: 0, y: index * (224 + 6), width: 448, height: 224) == row, "row \(index)")
+        }
     }
 
     @Test("A bad --steps is rejected before anything is written")

@@ -76,4 +76,28 @@ struct ReconstructCommandTests {
             ])
         #expect(size.status == 64 && size.stderr.contains("--input-size"), "\(size.stderr)")
     }
+
+    @Test("--save-panels that cannot be written leaves no OUT, no mask and no panels; a failing OUT removes the panels")
+    func noPartialOutputs() throws {
+        let directory = try fixture()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = { (name: String) in directory.appendingPathComponent(name).path }
+        try Data("a file".utf8).write(to: directory.appendingPathComponent("taken"))
+        let vis = try TestSupport.productPath("vis")
+        let arguments = [
+            "reconstruct", "--image", path("image.png"), "--pred", path("pred.npy"), "--mask-ratio", "0.5",
+            "--input-size", "64",
+        ]
+        let panelsBlocked = try TestSupport.runCapturing(
+            vis, arguments: arguments + ["--out", path("fig.png"), "--save-panels", path("taken")])
+        #expect(panelsBlocked.status == 1 && panelsBlocked.stderr.contains("--save-panels"), "\(panelsBlocked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("fig.png")))
+        #expect(!FileManager.default.fileExists(atPath: path("fig_mask.npy")))
+
+        let outBlocked = try TestSupport.runCapturing(
+            vis, arguments: arguments + ["--out", path("taken/fig.png"), "--save-panels", path("new/panels")])
+        #expect(outBlocked.status == 1 && outBlocked.stderr.contains("--out"), "\(outBlocked.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: path("new")), "the panels directory it made is gone")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == ["bad.npy", "image.png", "pred.npy", "taken"])
+    }
 }
