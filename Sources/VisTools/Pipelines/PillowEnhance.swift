@@ -90,8 +90,9 @@ extension PillowEnhance {
         let width = image.width
         let height = image.height
         let longest = Swift.max(width, height)
-        var first = [UInt8](repeating: 0, count: longest)
-        var second = [UInt8](repeating: 0, count: longest)
+        // One line of pixels, all channels of a pixel in one vector (Pillow also blurs a pixel's bands together).
+        var first = [SIMD4<UInt32>](repeating: .zero, count: longest)
+        var second = [SIMD4<UInt32>](repeating: .zero, count: longest)
         pixels.withUnsafeMutableBufferPointer { pixels in
             first.withUnsafeMutableBufferPointer { first in
                 second.withUnsafeMutableBufferPointer { second in
@@ -100,13 +101,20 @@ extension PillowEnhance {
                         (height, width, channels, width * channels), (width, height, width * channels, channels),
                     ] {
                         for lineIndex in 0..<count {
-                            for channel in 0..<channels {
-                                let start = lineIndex * lineStride + channel
-                                for i in 0..<length { first[i] = pixels[start + i * stride] }
-                                _boxBlurLine(first, into: second, length: length, radius: radius)
-                                _boxBlurLine(second, into: first, length: length, radius: radius)
-                                _boxBlurLine(first, into: second, length: length, radius: radius)
-                                for i in 0..<length { pixels[start + i * stride] = second[i] }
+                            let start = lineIndex * lineStride
+                            for i in 0..<length {
+                                var pixel = SIMD4<UInt32>.zero
+                                for channel in 0..<channels { pixel[channel] = UInt32(pixels[start + i * stride + channel]) }
+                                first[i] = pixel
+                            }
+                            _boxBlurLine(first, into: second, length: length, radius: radius)
+                            _boxBlurLine(second, into: first, length: length, radius: radius)
+                            _boxBlurLine(first, into: second, length: length, radius: radius)
+                            for i in 0..<length {
+                                let pixel = second[i]
+                                for channel in 0..<channels {
+                                    pixels[start + i * stride + channel] = UInt8(truncatingIfNeeded: pixel[channel])
+                                }
                             }
                         }
                     }
@@ -130,8 +138,8 @@ extension PillowEnhance {
     /// One pass of Pillow's horizontal box blur over `length` samples: a running sum of `2r + 1` samples weighted
     /// `ww` plus the two next samples weighted `fw` (the fractional part), borders replicated.
     static func _boxBlurLine(
-        _ input: UnsafeMutableBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>, length: Int,
-        radius floatRadius: Float
+        _ input: UnsafeMutableBufferPointer<SIMD4<UInt32>>, into output: UnsafeMutableBufferPointer<SIMD4<UInt32>>,
+        length: Int, radius floatRadius: Float
     ) {
         let radius = Int(floatRadius)
         let ww = UInt32(Float(1 << 24) / (floatRadius * 2 + 1))
@@ -139,14 +147,15 @@ extension PillowEnhance {
         let last = length - 1
         let edgeA = Swift.min(radius + 1, length)
         let edgeB = Swift.max(length - radius - 1, 0)
-        @inline(__always) func at(_ index: Int) -> UInt32 { UInt32(input[index]) }
+        @inline(__always) func at(_ index: Int) -> SIMD4<UInt32> { input[index] }
         var acc = at(0) &* UInt32(radius + 1)
         if edgeA > 1 { for x in 0..<(edgeA - 1) { acc &+= at(x) } }
         acc &+= at(last) &* UInt32(truncatingIfNeeded: radius - edgeA + 1)
         @inline(__always) func step(_ x: Int, subtract: Int, add: Int, left: Int, right: Int) {
             acc = acc &+ at(add) &- at(subtract)
             let bulk = acc &* ww &+ (at(left) &+ at(right)) &* fw
-            output[x] = UInt8(truncatingIfNeeded: (bulk &+ (1 << 23)) >> 24)
+            // Truncated to a byte, as Pillow stores it.
+            output[x] = ((bulk &+ (1 << 23)) &>> 24) & 255
         }
         if edgeA <= edgeB {
             for x in 0..<edgeA { step(x, subtract: 0, add: x + radius, left: 0, right: x + radius + 1) }
