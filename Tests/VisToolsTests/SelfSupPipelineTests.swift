@@ -167,8 +167,23 @@ for k, v in refs.items():
             width: 100, height: 10, scale: 0.9...1.0, ratio: 1.0...2.0, using: &generator)
         #expect(fallback.width == 20 && fallback.height == 10 && fallback.x == 40 && fallback.y == 0)
         let image = try Image(width: 50, height: 40, layout: .rgb)
-        let crop = try decode(#"[{"type": "RandomResizedCrop", "size": 32, "scale": [0.2, 1.0], "interpolation": "bicubic"}]"#)
+        let crop = try decode(#"[{"type": "RandomResizedCrop", "size": 32, "scale": [0.2, 1.0], "interpolation": "bicubic", "backend": "pillow"}]"#)
         #expect(try crop[0].apply(image, using: &generator).width == 32)
+        // The crop is resized by the backend asked for: OpenCV by default, as MMSelfSup; Pillow when named.
+        let samples: [UInt8] = (0..<32_400).map { (index: Int) -> UInt8 in UInt8(truncatingIfNeeded: index * 37 + index / 360) }
+        let photo = try Image(width: 120, height: 90, layout: .rgb, pixels: samples)
+        let resizes: [(String, (Image) throws -> Image)] = [
+            ("", { try $0.resized(width: 40, height: 40) }),
+            (#", "backend": "pillow""#, { try $0.pillowResized(width: 40, height: 40, filter: .bilinear) }),
+        ]
+        for (backend, resize) in resizes {
+            let whole = try decode(#"[{"type": "RandomResizedCrop", "size": 40, "scale": [1.0, 1.0], "ratio": [0.5, 2.0]\#(backend)}]"#)
+            var random = SplitMix64(seed: 1)
+            let box = SelfSupTransform.randomResizedCropBox(width: 120, height: 90, scale: 1...1, ratio: 0.5...2, using: &random)
+            var same = SplitMix64(seed: 1)
+            let expected = try resize(try photo.cropped(x: box.x, y: box.y, width: box.width, height: box.height))
+            #expect(try whole[0].apply(photo, using: &same) == expected, "backend\(backend)")
+        }
     }
 
     @Test("RandomFlip's rate follows prob; seeded runs repeat")

@@ -64,7 +64,7 @@ struct SelfSupPresetTests {
         }
         #expect(counts == [2] && pipelines.count == 1)
         #expect(pipelines.first == [
-            .randomResizedCrop(size: 224, scale: 0.2...1.0, ratio: 0.75...(4.0 / 3.0), interpolation: .bilinear),
+            .randomResizedCrop(size: 224, scale: 0.2...1.0, ratio: 0.75...(4.0 / 3.0), backend: .pillow, interpolation: "bilinear"),
             .randomApply(transforms: [.colorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1)], prob: 0.8),
             .randomGrayscale(prob: 0.2, keepChannels: true, channelWeights: [0.114, 0.587, 0.2989], colorFormat: .bgr),
             .randomGaussianBlur(sigma: 0.1...2.0, prob: 0.5),
@@ -78,7 +78,11 @@ struct SelfSupPresetTests {
         #expect(byolCounts == [1, 1])
         #expect(views[0][4] == .randomGaussianBlur(sigma: 0.1...2.0, prob: 1) && views[0][5] == .randomSolarize(threshold: 128, prob: 0))
         #expect(views[1][4] == .randomGaussianBlur(sigma: 0.1...2.0, prob: 0.1) && views[1][5] == .randomSolarize(threshold: 128, prob: 0.2))
-        #expect(views[1][0] == .randomResizedCrop(size: 224, scale: 0.08...1.0, ratio: 0.75...(4.0 / 3.0), interpolation: .bicubic))
+        #expect(views[1][0] == .randomResizedCrop(
+            size: 224, scale: 0.08...1.0, ratio: 0.75...(4.0 / 3.0), backend: .pillow, interpolation: "bicubic"))
+        // SimMIM's crop names no backend: MMSelfSup's default, OpenCV.
+        #expect(try SelfSupPipeline.preset(named: "simmim").transforms[1] == .randomResizedCrop(
+            size: 192, scale: 0.67...1.0, ratio: 0.75...(4.0 / 3.0), backend: .cv2, interpolation: "bilinear"))
         let beit = try SelfSupPipeline.preset(named: "beit")
         #expect(beit.transforms[3] == .randomResizedCropTwoPic(
             size: 224, secondSize: 112, scale: 0.08...1.0, ratio: 0.75...(4.0 / 3.0), interpolation: .bicubic,
@@ -155,6 +159,7 @@ struct SelfSupPresetTests {
             (#"[{"type": "RandomGrayscale", "color_format": "hsv"}]"#, "[0].color_format"),
             (#"[{"type": "Resize", "scale": 64, "keep_ratio": "yes"}]"#, "[0].keep_ratio"),
             (#"[{"type": "LoadImageFromFile", "colour_type": "color"}]"#, "[0].colour_type"),
+            (#"[{"type": "RandomResizedCrop", "size": 224, "interpolation": "bicubic"}]"#, "[0].interpolation"),
             (#"[{"type": "LoadImageFromFile", "color_type": "grayscale"}]"#, "[0].color_type"),
             (#"[{"type": "PackSelfSupInputs", "meta_key": ["img_path"]}]"#, "[0].meta_key"),
             (#"[{"type": "RandomResizedCropAndInterpolationWithTwoPic", "size": 224, "second_interpolation": "cubic"}]"#,

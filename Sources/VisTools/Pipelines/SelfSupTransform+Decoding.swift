@@ -68,6 +68,24 @@ extension SelfSupTransform: Decodable {
             }
             return size
         }
+        // mmcv's `backend` (cv2 unless given) and `interpolation` of a resize; OpenCV's filters here are nearest and
+        // bilinear.
+        func resizeBackend() throws -> (backend: Backend, interpolation: String) {
+            let backendName = try container.decodeIfPresent(String.self, forKey: key("backend")) ?? "cv2"
+            guard let backend = Backend(rawValue: backendName) else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("backend")], expected: "pillow or cv2",
+                    actual: "`\(backendName)`")
+            }
+            let interpolation = try filter(default: "bilinear")
+            if backend == .cv2 && ResizeInterpolation(rawValue: interpolation) == nil {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("interpolation")],
+                    expected: "nearest or bilinear with backend cv2 (others with backend pillow)",
+                    actual: "`\(interpolation)`")
+            }
+            return (backend, interpolation)
+        }
         func cropParameters() throws -> (scale: ClosedRange<Double>, ratio: ClosedRange<Double>) {
             let scale = try range("scale", default: 0.08...1.0)
             guard scale.upperBound <= 1 else {
@@ -96,26 +114,18 @@ extension SelfSupTransform: Decodable {
         case "Resize":
             try decoder.rejectUnknownKeys(["type", "scale", "backend", "interpolation", "keep_ratio"])
             let (width, height) = try positive("scale", try pair("scale", default: nil))
-            let backendName = try container.decodeIfPresent(String.self, forKey: key("backend")) ?? "cv2"
-            guard let backend = Backend(rawValue: backendName) else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("backend")], expected: "pillow or cv2",
-                    actual: "`\(backendName)`")
-            }
             let keepRatio = try container.decodeIfPresent(Bool.self, forKey: key("keep_ratio")) ?? false
-            let interpolation = try filter(default: "bilinear")
-            if backend == .cv2 && ResizeInterpolation(rawValue: interpolation) == nil {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("interpolation")],
-                    expected: "nearest or bilinear with backend cv2", actual: "`\(interpolation)`")
-            }
-            self = .resize(width: width, height: height, keepRatio: keepRatio, backend: backend, interpolation: interpolation)
+            let resizing = try resizeBackend()
+            self = .resize(
+                width: width, height: height, keepRatio: keepRatio, backend: resizing.backend,
+                interpolation: resizing.interpolation)
         case "RandomResizedCrop":
             try decoder.rejectUnknownKeys(["type", "size", "scale", "ratio", "interpolation", "backend"])
             let crop = try cropParameters()
+            let resizing = try resizeBackend()
             self = .randomResizedCrop(
-                size: try square("size"), scale: crop.scale, ratio: crop.ratio,
-                interpolation: PillowFilter(name: try filter(default: "bilinear")) ?? .bilinear)
+                size: try square("size"), scale: crop.scale, ratio: crop.ratio, backend: resizing.backend,
+                interpolation: resizing.interpolation)
         case "RandomResizedCropAndInterpolationWithTwoPic":
             try decoder.rejectUnknownKeys([
                 "type", "size", "second_size", "scale", "ratio", "interpolation", "second_interpolation",

@@ -13,8 +13,10 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// rounded as `int(side · factor + 0.5)`); `backend` pillow (``PillowFilter``) or cv2.
     case resize(width: Int, height: Int, keepRatio: Bool, backend: Backend, interpolation: String)
     /// torchvision `RandomResizedCrop` (MMSelfSup's, with `backend`/`interpolation`): an area fraction in
-    /// `scale` and a log-uniform aspect ratio in `ratio`, 10 tries, then a centre crop; resized to `size`.
-    case randomResizedCrop(size: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, interpolation: PillowFilter)
+    /// `scale` and a log-uniform aspect ratio in `ratio`, 10 tries, then a centre crop; resized to `size` with
+    /// `backend` (MMSelfSup's default cv2, or pillow as most of its configs ask).
+    case randomResizedCrop(
+        size: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, backend: Backend, interpolation: String)
     /// BEiT's `RandomResizedCropAndInterpolationWithTwoPic`: one random crop (as ``randomResizedCrop(size:scale:ratio:interpolation:)``)
     /// resized twice, to `size` with `interpolation` (the model's input) and to `secondSize` with
     /// `secondInterpolation` (the tokenizer's target). Only ``SelfSupPipeline`` runs it, as it makes two images.
@@ -87,17 +89,11 @@ public enum SelfSupTransform: Sendable, Equatable {
         case let .resize(width, height, keepRatio, backend, interpolation):
             let size: (width: Int, height: Int) = keepRatio
                 ? Self.rescaledSize(width: image.width, height: image.height, scale: (width, height)) : (width, height)
-            if backend == .cv2 {
-                return try image.resized(
-                    width: size.width, height: size.height,
-                    interpolation: ResizeInterpolation(rawValue: interpolation) ?? .bilinear)
-            }
-            return try image.pillowResized(
-                width: size.width, height: size.height, filter: PillowFilter(name: interpolation) ?? .bilinear)
-        case let .randomResizedCrop(size, scale, ratio, interpolation):
+            return try Self.resized(image, width: size.width, height: size.height, backend: backend, interpolation: interpolation)
+        case let .randomResizedCrop(size, scale, ratio, backend, interpolation):
             let box = Self.randomResizedCropBox(width: image.width, height: image.height, scale: scale, ratio: ratio, using: &generator)
-            return try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
-                .pillowResized(width: size, height: size, filter: interpolation)
+            let crop = try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+            return try Self.resized(crop, width: size, height: size, backend: backend, interpolation: interpolation)
         case let .centerCrop(width, height):
             guard width <= image.width, height <= image.height else {
                 throw VisCoreError.invalidArgument(
@@ -170,6 +166,15 @@ public enum SelfSupTransform: Sendable, Equatable {
         case .maeMask: return "MAEMaskGenerator"
         case let .passThrough(name): return name
         }
+    }
+
+    /// mmcv's `imresize` with `backend`: OpenCV's or Pillow's filter `interpolation`.
+    static func resized(_ image: Image, width: Int, height: Int, backend: Backend, interpolation: String) throws -> Image {
+        if backend == .cv2 {
+            return try image.resized(
+                width: width, height: height, interpolation: ResizeInterpolation(rawValue: interpolation) ?? .bilinear)
+        }
+        return try image.pillowResized(width: width, height: height, filter: PillowFilter(name: interpolation) ?? .bilinear)
     }
 
     /// mmcv's `rescale_size` for a (width, height) `scale`: the factor
