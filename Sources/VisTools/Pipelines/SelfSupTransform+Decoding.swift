@@ -11,6 +11,10 @@ struct _TransformKey: CodingKey {
 }
 
 extension SelfSupTransform: Decodable {
+    /// Decodes one `{type: ..., ...}` entry with the original's parameter names and defaults.
+    ///
+    /// - Throws: `ConfigDecodingError` naming the entry and key at fault: an unknown type or parameter, a value
+    ///   of the wrong kind or out of range.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: _TransformKey.self)
         let type = try container.decode(String.self, forKey: _TransformKey("type"), whenMissing: "a transform type name")
