@@ -23,6 +23,7 @@ let allWorkloads: [Workload] = [
     Workloads.datasample,
     Workloads.plot,
     Workloads.process,
+    Workloads.selfsup,
 ].flatMap { $0 }
 
 struct Options {

@@ -209,7 +209,7 @@ struct BrowseCommandTests {
         }
         // MAE's views with and without its mask generator: the generator draws last, so the views are the same and
         // exactly 147 of the 14×14 patches (75 %) come out at 0.2 × the pixel, the others unchanged.
-        let views = #"{"type": "RandomResizedCrop", "size": 224, "scale": [0.2, 1.0], "interpolation": "bicubic"}, {"type": "RandomFlip", "prob": 0.5}"#
+        let views = #"{"type": "RandomResizedCrop", "size": 224, "scale": [0.2, 1.0], "interpolation": "bicubic", "backend": "pillow"}, {"type": "RandomFlip", "prob": 0.5}"#
         try Data(#"{"pipeline": [\#(views)]}"#.utf8).write(to: root.appendingPathComponent("plain.json"))
         try Data(#"{"pipeline": [\#(views), {"type": "MAEMaskGenerator", "patch_size": 16, "mask_ratio": 0.75}]}"#.utf8)
             .write(to: root.appendingPathComponent("masked.json"))

@@ -44,6 +44,11 @@ def adjust_hue(img, factor):  # torchvision's adjust_hue on PIL images
     return Image.merge("HSV", (Image.fromarray(np_h, "L"), s, v)).convert("RGB")
 for factor in (-0.4, -0.1, 0.05, 0.3, 0.5):
     refs[f"hue{factor}"] = adjust_hue(im, factor)
+grid = np.stack(np.meshgrid(*[np.arange(0, 256, 5)] * 3, indexing="ij"), -1).astype(np.uint8)
+hue_grid = Image.fromarray(grid.reshape(416, 338, 3))  # every 5th level of each channel: 52³ colours
+hue_grid.save(f"{out}/huegrid.png")
+for factor in (-0.1, 0.3):
+    refs[f"huegrid{factor}"] = adjust_hue(hue_grid, factor)
 refs["blurgray2.0"] = im.convert("L").filter(ImageFilter.GaussianBlur(radius=2.0))
 arr = np.array(im)
 def mmcv_gray(weights, bgr=True):  # mmcv's RandomGrayscale on the BGR array MMSelfSup loads
@@ -117,6 +122,10 @@ for k, v in refs.items():
         for factor in [-0.4, -0.1, 0.05, 0.3, 0.5] {
             try expectClose(try PillowEnhance.hue(image, factor: factor), try reference("hue\(factor)"), "hue \(factor)")
         }
+        let grid = try reference("huegrid")
+        for factor in [-0.1, 0.3] {
+            try expectClose(try PillowEnhance.hue(grid, factor: factor), try reference("huegrid\(factor)"), "hue grid \(factor)")
+        }
         for sigma in [0.1, 0.5, 1.0, 2.0, 7.5, 60.0] {
             try expectClose(try PillowEnhance.gaussianBlur(image, sigma: sigma), try reference("blur\(sigma)"), "blur \(sigma)")
         }
@@ -158,8 +167,23 @@ for k, v in refs.items():
             width: 100, height: 10, scale: 0.9...1.0, ratio: 1.0...2.0, using: &generator)
         #expect(fallback.width == 20 && fallback.height == 10 && fallback.x == 40 && fallback.y == 0)
         let image = try Image(width: 50, height: 40, layout: .rgb)
-        let crop = try decode(#"[{"type": "RandomResizedCrop", "size": 32, "scale": [0.2, 1.0], "interpolation": "bicubic"}]"#)
+        let crop = try decode(#"[{"type": "RandomResizedCrop", "size": 32, "scale": [0.2, 1.0], "interpolation": "bicubic", "backend": "pillow"}]"#)
         #expect(try crop[0].apply(image, using: &generator).width == 32)
+        // The crop is resized by the backend asked for: OpenCV by default, as MMSelfSup; Pillow when named.
+        let samples: [UInt8] = (0..<32_400).map { (index: Int) -> UInt8 in UInt8(truncatingIfNeeded: index * 37 + index / 360) }
+        let photo = try Image(width: 120, height: 90, layout: .rgb, pixels: samples)
+        let resizes: [(String, (Image) throws -> Image)] = [
+            ("", { try $0.resized(width: 40, height: 40) }),
+            (#", "backend": "pillow""#, { try $0.pillowResized(width: 40, height: 40, filter: .bilinear) }),
+        ]
+        for (backend, resize) in resizes {
+            let whole = try decode(#"[{"type": "RandomResizedCrop", "size": 40, "scale": [1.0, 1.0], "ratio": [0.5, 2.0]\#(backend)}]"#)
+            var random = SplitMix64(seed: 1)
+            let box = SelfSupTransform.randomResizedCropBox(width: 120, height: 90, scale: 1...1, ratio: 0.5...2, using: &random)
+            var same = SplitMix64(seed: 1)
+            let expected = try resize(try photo.cropped(x: box.x, y: box.y, width: box.width, height: box.height))
+            #expect(try whole[0].apply(photo, using: &same) == expected, "backend\(backend)")
+        }
     }
 
     @Test("RandomFlip's rate follows prob; seeded runs repeat")
@@ -189,14 +213,7 @@ for k, v in refs.items():
 
     @Test("unknown types, unknown parameters and bad values name the config entry")
     func configErrors() throws {
-        func message(_ json: String) -> String {
-            do {
-                _ = try decode(json)
-                return "accepted"
-            } catch {
-                return String(describing: error)
-            }
-        }
+        let message = selfSupConfigError
         let unknownType = message(#"[{"type": "RandomFlip"}, {"type": "Sharpen"}]"#)
         #expect(unknownType.contains("[1].type") && unknownType.contains("Sharpen"), "\(unknownType)")
         let unknownKey = message(#"[{"type": "RandomFlip", "probability": 0.5}]"#)
@@ -211,6 +228,16 @@ for k, v in refs.items():
         #expect(hue.contains("[0].hue"), "\(hue)")
         let missing = message(#"[{"type": "CenterCrop"}]"#)
         #expect(missing.contains("[0].crop_size"), "\(missing)")
+    }
+}
+
+/// What decoding `json`, a list of transforms, throws (its description), or `accepted`.
+func selfSupConfigError(_ json: String) -> String {
+    do {
+        _ = try SelfSupPipeline(config: try Config(text: "{\"p\": \(json)}", format: .json), key: "p")
+        return "accepted"
+    } catch {
+        return String(describing: error)
     }
 }
 

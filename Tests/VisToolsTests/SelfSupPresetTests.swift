@@ -64,7 +64,7 @@ struct SelfSupPresetTests {
         }
         #expect(counts == [2] && pipelines.count == 1)
         #expect(pipelines.first == [
-            .randomResizedCrop(size: 224, scale: 0.2...1.0, ratio: 0.75...(4.0 / 3.0), interpolation: .bilinear),
+            .randomResizedCrop(size: 224, scale: 0.2...1.0, ratio: 0.75...(4.0 / 3.0), backend: .pillow, interpolation: "bilinear"),
             .randomApply(transforms: [.colorJitter(brightness: 0.4, contrast: 0.4, saturation: 0.4, hue: 0.1)], prob: 0.8),
             .randomGrayscale(prob: 0.2, keepChannels: true, channelWeights: [0.114, 0.587, 0.2989], colorFormat: .bgr),
             .randomGaussianBlur(sigma: 0.1...2.0, prob: 0.5),
@@ -78,7 +78,11 @@ struct SelfSupPresetTests {
         #expect(byolCounts == [1, 1])
         #expect(views[0][4] == .randomGaussianBlur(sigma: 0.1...2.0, prob: 1) && views[0][5] == .randomSolarize(threshold: 128, prob: 0))
         #expect(views[1][4] == .randomGaussianBlur(sigma: 0.1...2.0, prob: 0.1) && views[1][5] == .randomSolarize(threshold: 128, prob: 0.2))
-        #expect(views[1][0] == .randomResizedCrop(size: 224, scale: 0.08...1.0, ratio: 0.75...(4.0 / 3.0), interpolation: .bicubic))
+        #expect(views[1][0] == .randomResizedCrop(
+            size: 224, scale: 0.08...1.0, ratio: 0.75...(4.0 / 3.0), backend: .pillow, interpolation: "bicubic"))
+        // SimMIM's crop names no backend: MMSelfSup's default, OpenCV.
+        #expect(try SelfSupPipeline.preset(named: "simmim").transforms[1] == .randomResizedCrop(
+            size: 192, scale: 0.67...1.0, ratio: 0.75...(4.0 / 3.0), backend: .cv2, interpolation: "bilinear"))
         let beit = try SelfSupPipeline.preset(named: "beit")
         #expect(beit.transforms[3] == .randomResizedCropTwoPic(
             size: 224, secondSize: 112, scale: 0.08...1.0, ratio: 0.75...(4.0 / 3.0), interpolation: .bicubic,
@@ -142,14 +146,6 @@ struct SelfSupPresetTests {
         let beit = try pipeline(#"[{"type": "BEiTMaskGenerator", "input_size": 8, "num_masking_patches": 20, "min_num_patches": 4}]"#)
         #expect(try beit.sample(of: image, seed: 3).mask.map { $0.removedCount <= 20 && $0.width == 8 } == true)
 
-        func message(_ json: String) -> String {
-            do {
-                _ = try pipeline(json)
-                return "accepted"
-            } catch {
-                return String(describing: error)
-            }
-        }
         let cases = [
             (#"[{"type": "RandomFlip"}, {"type": "SimMIMMaskGenerator", "ratio": 0.5}]"#, "[1].ratio"),
             (#"[{"type": "SimMIMMaskGenerator", "mask_ratio": 1.5}]"#, "[0].mask_ratio"),
@@ -162,11 +158,15 @@ struct SelfSupPresetTests {
             (#"[{"type": "RandomGrayscale", "channel_weights": [1, 2]}]"#, "[0].channel_weights"),
             (#"[{"type": "RandomGrayscale", "color_format": "hsv"}]"#, "[0].color_format"),
             (#"[{"type": "Resize", "scale": 64, "keep_ratio": "yes"}]"#, "[0].keep_ratio"),
+            (#"[{"type": "LoadImageFromFile", "colour_type": "color"}]"#, "[0].colour_type"),
+            (#"[{"type": "RandomResizedCrop", "size": 224, "interpolation": "bicubic"}]"#, "[0].interpolation"),
+            (#"[{"type": "LoadImageFromFile", "color_type": "grayscale"}]"#, "[0].color_type"),
+            (#"[{"type": "PackSelfSupInputs", "meta_key": ["img_path"]}]"#, "[0].meta_key"),
             (#"[{"type": "RandomResizedCropAndInterpolationWithTwoPic", "size": 224, "second_interpolation": "cubic"}]"#,
              "[0].second_interpolation"),
         ]
         for (json, path) in cases {
-            let text = message(json)
+            let text = selfSupConfigError(json)
             #expect(text.contains(path), "\(json): \(text)")
         }
         // The MAE grid must divide the view.
@@ -175,7 +175,7 @@ struct SelfSupPresetTests {
         }
     }
 
-    @Test("RandomGrayscale's rate follows prob; a gray image stays as it is")
+    @Test("RandomGrayscale's rate follows prob; a gray image stays as it is; LoadImageFromFile makes RGB")
     func grayscaleRate() throws {
         let image = try Image(width: 1, height: 1, layout: .rgb, pixels: [200, 10, 10])
         let gray = try SelfSupPipeline(
@@ -187,5 +187,11 @@ struct SelfSupPresetTests {
         let always = try SelfSupPipeline(
             config: try Config(text: #"{"p": [{"type": "RandomGrayscale", "prob": 1.0}]}"#, format: .json), key: "p")
         #expect(try always.views(of: single, seed: 0) == [single])
+        // LoadImageFromFile makes three channels, as mmcv's colour loading does: gray is replicated, alpha dropped.
+        let load = try SelfSupPipeline(
+            config: try Config(text: #"{"p": [{"type": "LoadImageFromFile", "color_type": "color"}]}"#, format: .json), key: "p")
+        #expect(try load.views(of: single, seed: 0) == [try Image(width: 2, height: 1, layout: .rgb, pixels: [3, 3, 3, 250, 250, 250])])
+        let translucent = try Image(width: 1, height: 1, layout: .rgba, pixels: [10, 20, 30, 40])
+        #expect(try load.views(of: translucent, seed: 0) == [try Image(width: 1, height: 1, layout: .rgb, pixels: [10, 20, 30])])
     }
 }

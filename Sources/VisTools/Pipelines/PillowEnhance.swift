@@ -6,24 +6,41 @@ public enum PillowEnhance {
     /// `Image.blend(degenerate, image, factor)`: `degenerate + factor·(image − degenerate)` in single precision,
     /// truncated; clipped to 0…255 when `factor` is outside [0, 1] (Pillow's two code paths).
     public static func blend(_ degenerate: [UInt8], _ image: Image, factor: Double) throws -> Image {
+        guard degenerate.count == image.pixels.count else {
+            throw VisCoreError.invalidArgument(
+                argument: "degenerate", expected: "\(image.pixels.count) samples, as the image", actual: "\(degenerate.count)")
+        }
+        return try degenerate.withUnsafeBufferPointer { low in
+            try _blend(image, factor: factor) { low[$0] }
+        }
+    }
+
+    /// The blend with the degenerate sample at each index given by `degenerate`.
+    @inline(__always)
+    static func _blend(_ image: Image, factor: Double, degenerate: (Int) -> UInt8) throws -> Image {
         let alpha = Float(factor)
         let interpolating = alpha >= 0 && alpha <= 1
-        var pixels = image.pixels
-        for index in pixels.indices {
-            let low = Float(Int(degenerate[index]))
-            let value = low + alpha * Float(Int(image.pixels[index]) - Int(degenerate[index]))
-            if interpolating {
-                pixels[index] = UInt8(value)
-            } else {
-                pixels[index] = value <= 0 ? 0 : value >= 255 ? 255 : UInt8(value)
+        let count = image.pixels.count
+        let pixels = [UInt8](unsafeUninitializedCapacity: count) { output, initialized in
+            image.pixels.withUnsafeBufferPointer { input in
+                for index in 0..<count {
+                    let low = degenerate(index)
+                    let value = Float(Int(low)) + alpha * Float(Int(input[index]) - Int(low))
+                    if interpolating {
+                        output[index] = UInt8(value)
+                    } else {
+                        output[index] = value <= 0 ? 0 : value >= 255 ? 255 : UInt8(value)
+                    }
+                }
             }
+            initialized = count
         }
         return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
     }
 
     /// `ImageEnhance.Brightness(image).enhance(factor)`: a blend with black.
     public static func brightness(_ image: Image, factor: Double) throws -> Image {
-        try blend([UInt8](repeating: 0, count: image.pixels.count), image, factor: factor)
+        try _blend(image, factor: factor) { _ in 0 }
     }
 
     /// `ImageEnhance.Contrast(image).enhance(factor)`: a blend with the grey of the image's mean luma, rounded.
@@ -31,12 +48,20 @@ public enum PillowEnhance {
         let gray = image.converted(to: .gray).pixels
         let mean = gray.isEmpty ? 0 : Double(gray.reduce(0) { $0 + Int($1) }) / Double(gray.count)
         let level = UInt8(Swift.min(Int(mean + 0.5), 255))
-        return try blend([UInt8](repeating: level, count: image.pixels.count), image, factor: factor)
+        return try _blend(image, factor: factor) { _ in level }
     }
 
     /// `ImageEnhance.Color(image).enhance(factor)` (saturation): a blend with the image's luma.
     public static func saturation(_ image: Image, factor: Double) throws -> Image {
-        try blend(image.converted(to: .gray).converted(to: image.layout).pixels, image, factor: factor)
+        let gray = image.converted(to: .gray)
+        let channels = image.channels
+        // Alpha blends with itself, as the converted image keeps it.
+        let keepsAlpha = image.layout == .rgba
+        return try gray.pixels.withUnsafeBufferPointer { luma in
+            try _blend(image, factor: factor) { index in
+                keepsAlpha && index % 4 == 3 ? image.pixels[index] : luma[index / channels]
+            }
+        }
     }
 
     /// `ImageOps.solarize(image, threshold)`: samples at or above `threshold` inverted.
@@ -64,18 +89,35 @@ extension PillowEnhance {
         var pixels = image.pixels
         let width = image.width
         let height = image.height
-        var line = [UInt8](repeating: 0, count: Swift.max(width, height))
-        // Rows, three passes each, then columns.
-        for (count, length, stride, lineStart) in [
-            (height, width, channels, { (index: Int) in index * width * channels }),
-            (width, height, width * channels, { (index: Int) in index * channels }),
-        ] {
-            for lineIndex in 0..<count {
-                for channel in 0..<channels {
-                    let start = lineStart(lineIndex) + channel
-                    for i in 0..<length { line[i] = pixels[start + i * stride] }
-                    for _ in 0..<3 { line = _boxBlurLine(line, length: length, radius: radius) }
-                    for i in 0..<length { pixels[start + i * stride] = line[i] }
+        let longest = Swift.max(width, height)
+        // One line of pixels, all channels of a pixel in one vector (Pillow also blurs a pixel's bands together).
+        var first = [SIMD4<UInt32>](repeating: .zero, count: longest)
+        var second = [SIMD4<UInt32>](repeating: .zero, count: longest)
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            first.withUnsafeMutableBufferPointer { first in
+                second.withUnsafeMutableBufferPointer { second in
+                    // Rows, three passes each, then columns.
+                    for (count, length, stride, lineStride) in [
+                        (height, width, channels, width * channels), (width, height, width * channels, channels),
+                    ] {
+                        for lineIndex in 0..<count {
+                            let start = lineIndex * lineStride
+                            for i in 0..<length {
+                                var pixel = SIMD4<UInt32>.zero
+                                for channel in 0..<channels { pixel[channel] = UInt32(pixels[start + i * stride + channel]) }
+                                first[i] = pixel
+                            }
+                            _boxBlurLine(first, into: second, length: length, radius: radius)
+                            _boxBlurLine(second, into: first, length: length, radius: radius)
+                            _boxBlurLine(first, into: second, length: length, radius: radius)
+                            for i in 0..<length {
+                                let pixel = second[i]
+                                for channel in 0..<channels {
+                                    pixels[start + i * stride + channel] = UInt8(truncatingIfNeeded: pixel[channel])
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -95,22 +137,25 @@ extension PillowEnhance {
 
     /// One pass of Pillow's horizontal box blur over `length` samples: a running sum of `2r + 1` samples weighted
     /// `ww` plus the two next samples weighted `fw` (the fractional part), borders replicated.
-    static func _boxBlurLine(_ input: [UInt8], length: Int, radius floatRadius: Float) -> [UInt8] {
+    static func _boxBlurLine(
+        _ input: UnsafeMutableBufferPointer<SIMD4<UInt32>>, into output: UnsafeMutableBufferPointer<SIMD4<UInt32>>,
+        length: Int, radius floatRadius: Float
+    ) {
         let radius = Int(floatRadius)
         let ww = UInt32(Float(1 << 24) / (floatRadius * 2 + 1))
         let fw = (UInt32(1 << 24) &- UInt32(radius * 2 + 1) &* ww) / 2
         let last = length - 1
         let edgeA = Swift.min(radius + 1, length)
         let edgeB = Swift.max(length - radius - 1, 0)
-        var output = input
-        let at = { (index: Int) in UInt32(input[index]) }
+        @inline(__always) func at(_ index: Int) -> SIMD4<UInt32> { input[index] }
         var acc = at(0) &* UInt32(radius + 1)
         if edgeA > 1 { for x in 0..<(edgeA - 1) { acc &+= at(x) } }
         acc &+= at(last) &* UInt32(truncatingIfNeeded: radius - edgeA + 1)
-        func step(_ x: Int, subtract: Int, add: Int, left: Int, right: Int) {
+        @inline(__always) func step(_ x: Int, subtract: Int, add: Int, left: Int, right: Int) {
             acc = acc &+ at(add) &- at(subtract)
             let bulk = acc &* ww &+ (at(left) &+ at(right)) &* fw
-            output[x] = UInt8(truncatingIfNeeded: (bulk &+ (1 << 23)) >> 24)
+            // Truncated to a byte, as Pillow stores it.
+            output[x] = ((bulk &+ (1 << 23)) &>> 24) & 255
         }
         if edgeA <= edgeB {
             for x in 0..<edgeA { step(x, subtract: 0, add: x + radius, left: 0, right: x + radius + 1) }
@@ -125,7 +170,6 @@ extension PillowEnhance {
                 for x in edgeA...last { step(x, subtract: x - radius - 1, add: last, left: x - radius - 1, right: last) }
             }
         }
-        return output
     }
 }
 
@@ -142,53 +186,116 @@ extension PillowEnhance {
         guard image.layout != .gray else { return image }
         let shift = UInt8(truncatingIfNeeded: Int(factor * 255))
         let channels = image.channels
+        let tables = _hueTables
         var pixels = image.pixels
-        var index = 0
-        while index + 2 < pixels.count {
-            var (h, s, v) = _rgbToHSV(pixels[index], pixels[index + 1], pixels[index + 2])
-            h &+= shift
-            (pixels[index], pixels[index + 1], pixels[index + 2]) = _hsvToRGB(h, s, v)
-            index += channels
+        pixels.withUnsafeMutableBufferPointer { pixels in
+            var index = 0
+            while index + 2 < pixels.count {
+                var (h, s, v) = tables.rgbToHSV(pixels[index], pixels[index + 1], pixels[index + 2])
+                h &+= shift
+                (pixels[index], pixels[index + 1], pixels[index + 2]) = tables.hsvToRGB(h, s, v)
+                index += channels
+            }
         }
         return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
     }
+}
 
-    /// Pillow's `rgb2hsv_row`, with its mix of single and double precision.
-    static func _rgbToHSV(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> (UInt8, UInt8, UInt8) {
-        let maxc = Swift.max(r, g, b)
-        let minc = Swift.min(r, g, b)
-        guard maxc != minc else { return (0, 0, maxc) }
-        let cr = Float(maxc - minc)
-        let s = cr / Float(maxc)
-        let rc = Float(maxc - r) / cr
-        let gc = Float(maxc - g) / cr
-        let bc = Float(maxc - b) / cr
-        var h: Float
-        if r == maxc {
-            h = bc - gc
-        } else if g == maxc {
-            h = Float(2.0 + Double(rc) - Double(bc))
-        } else {
-            h = Float(4.0 + Double(gc) - Double(rc))
+/// Pillow's `rgb2hsv_row` and `hsv2rgb`, with their mix of single and double precision, for the hue shift: every
+/// division and every product of two bytes' functions is looked up, the same operations done once per pair of
+/// bytes instead of once per pixel.
+struct _HueTables: Sendable {
+    /// `Float(d) / Float(cr)` at `d · 256 + cr`.
+    let ratio: [Float]
+    /// The saturation byte of (maxc, cr) at `maxc · 256 + cr`.
+    let saturation: [UInt8]
+    /// `i % 6` for a hue byte.
+    let sector: [UInt8]
+    /// `1 − fs·f` (q's factor) and `1 − fs·(1 − f)` (t's) at `s · 256 + h`.
+    let qFactor: [Double]
+    let tFactor: [Double]
+    /// p's byte at `s · 256 + v`.
+    let p: [UInt8]
+
+    init() {
+        var ratio = [Float](repeating: 0, count: 65536)
+        var saturation = [UInt8](repeating: 0, count: 65536)
+        for a in 0..<256 {
+            for b in 1..<256 {
+                ratio[a * 256 + b] = Float(a) / Float(b)
+                if a > 0 { saturation[a * 256 + b] = _HueTables.truncated(Double(Float(b) / Float(a)) * 255.0) }
+            }
         }
-        h = Float((Double(h) / 6.0 + 1.0).truncatingRemainder(dividingBy: 1.0))
-        let clip = { (value: Double) in UInt8(Swift.min(Swift.max(Int(value), 0), 255)) }
-        return (clip(Double(h) * 255.0), clip(Double(s) * 255.0), maxc)
+        var sector = [UInt8](repeating: 0, count: 256)
+        var fraction = [Float](repeating: 0, count: 256)
+        for h in 0..<256 {
+            let position = Double(Float(h)) * 6.0 / 255.0
+            let i = Int(position)
+            sector[h] = UInt8(i % 6)
+            fraction[h] = Float(position - Double(Float(i)))
+        }
+        var qFactor = [Double](repeating: 0, count: 65536)
+        var tFactor = [Double](repeating: 0, count: 65536)
+        var p = [UInt8](repeating: 0, count: 65536)
+        for s in 0..<256 {
+            let fs = Float(Double(Float(s)) / 255.0)
+            for h in 0..<256 {
+                let f = fraction[h]
+                qFactor[s * 256 + h] = 1.0 - Double(fs * f)
+                tFactor[s * 256 + h] = 1.0 - Double(fs * Float(1.0 - Double(f)))
+            }
+            for v in 0..<256 { p[s * 256 + v] = _HueTables.rounded(Double(Float(v)) * (1.0 - Double(fs))) }
+        }
+        self.ratio = ratio
+        self.saturation = saturation
+        self.sector = sector
+        self.qFactor = qFactor
+        self.tFactor = tFactor
+        self.p = p
     }
 
-    /// Pillow's `hsv2rgb`.
-    static func _hsvToRGB(_ h: UInt8, _ s: UInt8, _ v: UInt8) -> (UInt8, UInt8, UInt8) {
+    /// `int` conversion clamped to a byte (Pillow's `CLIP8` of a truncated value).
+    @inline(__always)
+    static func truncated(_ value: Double) -> UInt8 { UInt8(Swift.min(Swift.max(Int(value), 0), 255)) }
+
+    /// C's `round` (half away from zero) clamped to a byte, for values in [0, 255]: the part above the integer part
+    /// is exact, so no library call is needed.
+    @inline(__always)
+    static func rounded(_ value: Double) -> UInt8 {
+        let whole = Int(value)
+        return UInt8(Swift.min(Swift.max(value - Double(whole) >= 0.5 ? whole + 1 : whole, 0), 255))
+    }
+
+    @inline(__always)
+    func rgbToHSV(_ r: UInt8, _ g: UInt8, _ b: UInt8) -> (UInt8, UInt8, UInt8) {
+        let maxc = Swift.max(Swift.max(r, g), b)
+        let minc = Swift.min(Swift.min(r, g), b)
+        guard maxc != minc else { return (0, 0, maxc) }
+        let cr = Int(maxc - minc)
+        let quotient = { (d: UInt8) in ratio[Int(maxc - d) * 256 + cr] }
+        var h: Float
+        if r == maxc {
+            h = quotient(b) - quotient(g)
+        } else if g == maxc {
+            h = Float(2.0 + Double(quotient(r)) - Double(quotient(b)))
+        } else {
+            h = Float(4.0 + Double(quotient(g)) - Double(quotient(r)))
+        }
+        // fmod(x, 1) for x in [0, 2), which subtracting the integer part (the floor) gives exactly.
+        let turned = Double(h) / 6.0 + 1.0
+        h = Float(turned - Double(Int(turned)))
+        return (Self.truncated(Double(h) * 255.0), saturation[Int(maxc) * 256 + cr], maxc)
+    }
+
+    @inline(__always)
+    func hsvToRGB(_ h: UInt8, _ s: UInt8, _ v: UInt8) -> (UInt8, UInt8, UInt8) {
         guard s != 0 else { return (v, v, v) }
-        let position = Double(Float(h)) * 6.0 / 255.0
-        let i = Int(position.rounded(.down))
-        let f = Float(position - Double(Float(i)))
-        let fs = Float(Double(Float(s)) / 255.0)
         let value = Double(Float(v))
-        let clip = { (x: Double) in UInt8(Swift.min(Swift.max(Int(x.rounded()), 0), 255)) }
-        let p = clip(value * (1.0 - Double(fs)))
-        let q = clip(value * (1.0 - Double(fs * f)))
-        let t = clip(value * (1.0 - Double(fs * Float(1.0 - Double(f)))))
-        switch i % 6 {
+        let key = Int(s) * 256 + Int(h)
+        let p = p[Int(s) * 256 + Int(v)]
+        let q = Self.rounded(value * qFactor[key])
+        let t = Self.rounded(value * tFactor[key])
+        switch sector[Int(h)] {
         case 0: return (v, t, p)
         case 1: return (q, v, p)
         case 2: return (p, v, t)
@@ -198,3 +305,6 @@ extension PillowEnhance {
         }
     }
 }
+
+/// Built on first use (a few milliseconds), shared by every hue shift.
+let _hueTables = _HueTables()

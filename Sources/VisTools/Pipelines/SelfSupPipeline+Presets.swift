@@ -33,12 +33,14 @@ public struct SelfSupPresetError: Error, Sendable, Equatable, CustomStringConver
     /// The built-in pipelines' names.
     public var validNames: [String]
 
+    /// The name asked for and the valid names.
     public var description: String {
         "unknown pipeline preset `\(name)`: expected one of " + validNames.joined(separator: ", ")
     }
 }
 
 extension SelfSupPresetError: LocalizedError {
+    /// The same text as ``description``.
     public var errorDescription: String? { description }
 }
 

@@ -11,6 +11,10 @@ struct _TransformKey: CodingKey {
 }
 
 extension SelfSupTransform: Decodable {
+    /// Decodes one `{type: ..., ...}` entry with the original's parameter names and defaults.
+    ///
+    /// - Throws: `ConfigDecodingError` naming the entry and key at fault: an unknown type or parameter, a value
+    ///   of the wrong kind or out of range.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: _TransformKey.self)
         let type = try container.decode(String.self, forKey: _TransformKey("type"), whenMissing: "a transform type name")
@@ -68,6 +72,24 @@ extension SelfSupTransform: Decodable {
             }
             return size
         }
+        // mmcv's `backend` (cv2 unless given) and `interpolation` of a resize; OpenCV's filters here are nearest and
+        // bilinear.
+        func resizeBackend() throws -> (backend: Backend, interpolation: String) {
+            let backendName = try container.decodeIfPresent(String.self, forKey: key("backend")) ?? "cv2"
+            guard let backend = Backend(rawValue: backendName) else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("backend")], expected: "pillow or cv2",
+                    actual: "`\(backendName)`")
+            }
+            let interpolation = try filter(default: "bilinear")
+            if backend == .cv2 && ResizeInterpolation(rawValue: interpolation) == nil {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("interpolation")],
+                    expected: "nearest or bilinear with backend cv2 (others with backend pillow)",
+                    actual: "`\(interpolation)`")
+            }
+            return (backend, interpolation)
+        }
         func cropParameters() throws -> (scale: ClosedRange<Double>, ratio: ClosedRange<Double>) {
             let scale = try range("scale", default: 0.08...1.0)
             guard scale.upperBound <= 1 else {
@@ -96,26 +118,18 @@ extension SelfSupTransform: Decodable {
         case "Resize":
             try decoder.rejectUnknownKeys(["type", "scale", "backend", "interpolation", "keep_ratio"])
             let (width, height) = try positive("scale", try pair("scale", default: nil))
-            let backendName = try container.decodeIfPresent(String.self, forKey: key("backend")) ?? "cv2"
-            guard let backend = Backend(rawValue: backendName) else {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("backend")], expected: "pillow or cv2",
-                    actual: "`\(backendName)`")
-            }
             let keepRatio = try container.decodeIfPresent(Bool.self, forKey: key("keep_ratio")) ?? false
-            let interpolation = try filter(default: "bilinear")
-            if backend == .cv2 && ResizeInterpolation(rawValue: interpolation) == nil {
-                throw ConfigDecodingError(
-                    .invalidValue, codingPath: decoder.codingPath + [key("interpolation")],
-                    expected: "nearest or bilinear with backend cv2", actual: "`\(interpolation)`")
-            }
-            self = .resize(width: width, height: height, keepRatio: keepRatio, backend: backend, interpolation: interpolation)
+            let resizing = try resizeBackend()
+            self = .resize(
+                width: width, height: height, keepRatio: keepRatio, backend: resizing.backend,
+                interpolation: resizing.interpolation)
         case "RandomResizedCrop":
             try decoder.rejectUnknownKeys(["type", "size", "scale", "ratio", "interpolation", "backend"])
             let crop = try cropParameters()
+            let resizing = try resizeBackend()
             self = .randomResizedCrop(
-                size: try square("size"), scale: crop.scale, ratio: crop.ratio,
-                interpolation: PillowFilter(name: try filter(default: "bilinear")) ?? .bilinear)
+                size: try square("size"), scale: crop.scale, ratio: crop.ratio, backend: resizing.backend,
+                interpolation: resizing.interpolation)
         case "RandomResizedCropAndInterpolationWithTwoPic":
             try decoder.rejectUnknownKeys([
                 "type", "size", "second_size", "scale", "ratio", "interpolation", "second_interpolation",
@@ -232,8 +246,21 @@ extension SelfSupTransform: Decodable {
             let patchSize = try integer("patch_size", default: 16)
             let maskRatio = try container.decodeIfPresent(Double.self, forKey: key("mask_ratio")) ?? 0.75
             self = .maeMask(try generator { try MAEMaskGenerator(patchSize: patchSize, maskRatio: maskRatio) })
-        case "LoadImageFromFile", "PackSelfSupInputs":
-            // Their options concern file I/O and packing into tensors, which happen elsewhere here.
+        case "LoadImageFromFile":
+            // mmcv's options; those of file access and decoding have nothing to change on an image loaded here.
+            try decoder.rejectUnknownKeys([
+                "type", "to_float32", "color_type", "imdecode_backend", "file_client_args", "ignore_empty", "backend_args",
+            ])
+            let colorType = try container.decodeIfPresent(String.self, forKey: key("color_type")) ?? "color"
+            guard colorType == "color" else {
+                throw ConfigDecodingError(
+                    .invalidValue, codingPath: decoder.codingPath + [key("color_type")],
+                    expected: "color (three channels, as MMSelfSup's pipelines load)", actual: "`\(colorType)`")
+            }
+            self = .passThrough(type)
+        case "PackSelfSupInputs":
+            // Packing into tensors happens elsewhere here; the keys only choose what is packed.
+            try decoder.rejectUnknownKeys(["type", "key", "algorithm_keys", "pseudo_label_keys", "meta_keys"])
             self = .passThrough(type)
         default:
             throw ConfigDecodingError(

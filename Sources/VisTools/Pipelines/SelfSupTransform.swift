@@ -13,8 +13,10 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// rounded as `int(side · factor + 0.5)`); `backend` pillow (``PillowFilter``) or cv2.
     case resize(width: Int, height: Int, keepRatio: Bool, backend: Backend, interpolation: String)
     /// torchvision `RandomResizedCrop` (MMSelfSup's, with `backend`/`interpolation`): an area fraction in
-    /// `scale` and a log-uniform aspect ratio in `ratio`, 10 tries, then a centre crop; resized to `size`.
-    case randomResizedCrop(size: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, interpolation: PillowFilter)
+    /// `scale` and a log-uniform aspect ratio in `ratio`, 10 tries, then a centre crop; resized to `size` with
+    /// `backend` (MMSelfSup's default cv2, or pillow as most of its configs ask).
+    case randomResizedCrop(
+        size: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, backend: Backend, interpolation: String)
     /// BEiT's `RandomResizedCropAndInterpolationWithTwoPic`: one random crop (as ``randomResizedCrop(size:scale:ratio:interpolation:)``)
     /// resized twice, to `size` with `interpolation` (the model's input) and to `secondSize` with
     /// `secondInterpolation` (the tokenizer's target). Only ``SelfSupPipeline`` runs it, as it makes two images.
@@ -87,17 +89,11 @@ public enum SelfSupTransform: Sendable, Equatable {
         case let .resize(width, height, keepRatio, backend, interpolation):
             let size: (width: Int, height: Int) = keepRatio
                 ? Self.rescaledSize(width: image.width, height: image.height, scale: (width, height)) : (width, height)
-            if backend == .cv2 {
-                return try image.resized(
-                    width: size.width, height: size.height,
-                    interpolation: ResizeInterpolation(rawValue: interpolation) ?? .bilinear)
-            }
-            return try image.pillowResized(
-                width: size.width, height: size.height, filter: PillowFilter(name: interpolation) ?? .bilinear)
-        case let .randomResizedCrop(size, scale, ratio, interpolation):
+            return try Self.resized(image, width: size.width, height: size.height, backend: backend, interpolation: interpolation)
+        case let .randomResizedCrop(size, scale, ratio, backend, interpolation):
             let box = Self.randomResizedCropBox(width: image.width, height: image.height, scale: scale, ratio: ratio, using: &generator)
-            return try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
-                .pillowResized(width: size, height: size, filter: interpolation)
+            let crop = try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
+            return try Self.resized(crop, width: size, height: size, backend: backend, interpolation: interpolation)
         case let .centerCrop(width, height):
             guard width <= image.width, height <= image.height else {
                 throw VisCoreError.invalidArgument(
@@ -172,6 +168,15 @@ public enum SelfSupTransform: Sendable, Equatable {
         }
     }
 
+    /// mmcv's `imresize` with `backend`: OpenCV's or Pillow's filter `interpolation`.
+    static func resized(_ image: Image, width: Int, height: Int, backend: Backend, interpolation: String) throws -> Image {
+        if backend == .cv2 {
+            return try image.resized(
+                width: width, height: height, interpolation: ResizeInterpolation(rawValue: interpolation) ?? .bilinear)
+        }
+        return try image.pillowResized(width: width, height: height, filter: PillowFilter(name: interpolation) ?? .bilinear)
+    }
+
     /// mmcv's `rescale_size` for a (width, height) `scale`: the factor
     /// `min(max(scale) / max(w, h), min(scale) / min(w, h))`, sides `int(side · factor + 0.5)`.
     public static func rescaledSize(width: Int, height: Int, scale: (Int, Int)) -> (width: Int, height: Int) {
@@ -192,18 +197,23 @@ public enum SelfSupTransform: Sendable, Equatable {
         }
         let total = weights.reduce(0, +)
         let normalized = weights.map { $0 / total }
+        guard normalized.count == 3 else {
+            throw VisCoreError.invalidArgument(argument: "channel_weights", expected: "three weights", actual: "\(weights)")
+        }
+        let (w0, w1, w2) = (normalized[0], normalized[1], normalized[2])
         // Where each weight's channel sits in an RGB pixel.
-        let offsets = colorFormat == .bgr ? [2, 1, 0] : [0, 1, 2]
+        let (o0, o2) = colorFormat == .bgr ? (2, 0) : (0, 2)
         let count = image.width * image.height
         let outputChannels = keepChannels ? 3 : 1
         var pixels = [UInt8](repeating: 0, count: count * outputChannels)
         image.pixels.withUnsafeBufferPointer { input in
-            for index in 0..<count {
-                let base = index * 3
-                var sum = 0.0
-                for channel in 0..<3 { sum += normalized[channel] * Double(input[base + offsets[channel]]) }
-                let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
-                for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
+            pixels.withUnsafeMutableBufferPointer { pixels in
+                for index in 0..<count {
+                    let base = index * 3
+                    let sum = w0 * Double(input[base + o0]) + w1 * Double(input[base + 1]) + w2 * Double(input[base + o2])
+                    let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
+                    for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
+                }
             }
         }
         return try Image(width: image.width, height: image.height, layout: keepChannels ? .rgb : .gray, pixels: pixels)
@@ -241,12 +251,21 @@ public enum SelfSupTransform: Sendable, Equatable {
 
     static func flipped(_ image: Image, vertical: Bool) throws -> Image {
         let channels = image.channels
+        let rowBytes = image.width * channels
         var pixels = image.pixels
-        for y in 0..<image.height {
-            for x in 0..<image.width {
-                let (sx, sy) = vertical ? (x, image.height - 1 - y) : (image.width - 1 - x, y)
-                for c in 0..<channels {
-                    pixels[(y * image.width + x) * channels + c] = image.pixels[(sy * image.width + sx) * channels + c]
+        image.pixels.withUnsafeBufferPointer { input in
+            pixels.withUnsafeMutableBufferPointer { output in
+                for y in 0..<image.height {
+                    let target = y * rowBytes
+                    if vertical {
+                        let source = (image.height - 1 - y) * rowBytes
+                        for i in 0..<rowBytes { output[target + i] = input[source + i] }
+                    } else {
+                        for x in 0..<image.width {
+                            let source = target + (image.width - 1 - x) * channels
+                            for c in 0..<channels { output[target + x * channels + c] = input[source + c] }
+                        }
+                    }
                 }
             }
         }

@@ -263,6 +263,36 @@ struct _PillowTaps {
         let outSize = starts.count
         let half = 1 << (_PillowTaps.precisionBits - 1)
         weights.withUnsafeBufferPointer { weights in
+            if channels == 3 {
+                // RGB, the common case: the three sums in one walk over the taps, as Pillow's 8-bit loop does.
+                starts.withUnsafeBufferPointer { starts in
+                    counts.withUnsafeBufferPointer { counts in
+                        for row in 0..<rows {
+                            let source = (firstRow + row) * rowStride
+                            var target = row * outSize * 3
+                            for index in 0..<outSize {
+                                var offset = source + starts[index] * 3
+                                let tapBase = index * stride
+                                // Pillow's C `int` sums: 32 bits, which 8-bit samples times 22-bit weights fit.
+                                let start = Int32(truncatingIfNeeded: half)
+                                var (red, green, blue) = (start, start, start)
+                                for tap in 0..<counts[index] {
+                                    let weight = weights[tapBase + tap]
+                                    red &+= Int32(input[offset]) &* weight
+                                    green &+= Int32(input[offset + 1]) &* weight
+                                    blue &+= Int32(input[offset + 2]) &* weight
+                                    offset += 3
+                                }
+                                output[target] = _PillowTaps.clip8(Int(red))
+                                output[target + 1] = _PillowTaps.clip8(Int(green))
+                                output[target + 2] = _PillowTaps.clip8(Int(blue))
+                                target += 3
+                            }
+                        }
+                    }
+                }
+                return
+            }
             for row in 0..<rows {
                 let source = (firstRow + row) * rowStride
                 var target = row * outSize * channels
@@ -289,21 +319,24 @@ struct _PillowTaps {
         into output: UnsafeMutableBufferPointer<UInt8>
     ) {
         let half = 1 << (_PillowTaps.precisionBits - 1)
-        var sums = [Int](repeating: 0, count: rowLength)
-        weights.withUnsafeBufferPointer { weights in
-            for index in 0..<starts.count {
-                for i in 0..<rowLength { sums[i] = half }
-                let tapBase = index * stride
-                for tap in 0..<counts[index] {
-                    let weight = Int(weights[tapBase + tap])
-                    let source = (starts[index] + tap - rowOffset) * rowLength
-                    for i in 0..<rowLength {
-                        sums[i] += Int(input[source + i]) * weight
+        var sumStorage = [Int32](repeating: 0, count: rowLength)
+        sumStorage.withUnsafeMutableBufferPointer { sums in
+            weights.withUnsafeBufferPointer { weights in
+                for index in 0..<starts.count {
+                    // Pillow's C `int` sums, as in the horizontal pass.
+                    for i in 0..<rowLength { sums[i] = Int32(truncatingIfNeeded: half) }
+                    let tapBase = index * stride
+                    for tap in 0..<counts[index] {
+                        let weight = weights[tapBase + tap]
+                        let source = (starts[index] + tap - rowOffset) * rowLength
+                        for i in 0..<rowLength {
+                            sums[i] &+= Int32(input[source + i]) &* weight
+                        }
                     }
-                }
-                let target = index * rowLength
-                for i in 0..<rowLength {
-                    output[target + i] = _PillowTaps.clip8(sums[i])
+                    let target = index * rowLength
+                    for i in 0..<rowLength {
+                        output[target + i] = _PillowTaps.clip8(Int(sums[i]))
+                    }
                 }
             }
         }
