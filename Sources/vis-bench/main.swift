@@ -6,6 +6,7 @@ import Visualization
 // tensorboardX in the same run, and prints the ratios.
 //
 //   swift run -c release vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]
+//   swift run -c release vis-bench --filter tsne     (the t-SNE section: minutes; needs openTSNE in the venv)
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
 let allWorkloads: [Workload] = [
@@ -97,6 +98,11 @@ func format(_ milliseconds: Double) -> String {
 }
 
 let options = parseOptions()
+if let filter = options.filter, filter.hasPrefix("tsne") {
+    // The t-SNE section (Workloads+TSNE.swift): one long fit per library, not the median-of-runs timer.
+    TSNEBench.main(filter: filter, python: options.python, anchors: options.anchors)
+    exit(0)
+}
 let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vis-bench-\(getpid())")
 do {
     try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
