@@ -90,14 +90,18 @@ enum _NeighborDescent {
             _parallelBlocks(count: n, blockSize: 256, threads: threads) { range in
                 var heap = _PointHeap(k: k)
                 var rng = SplitMix64(seed: seed ^ 0xD1B5_4A32_D192_ED03 &+ UInt64(range.lowerBound))
+                // visited[j] == i: j was already offered to i (leaves of different trees overlap).
+                var visited = [Int32](repeating: -1, count: n)
                 for i in range {
                     heap.load(distance + i * k, index + i * k, isNew + i * k, fill: false)
+                    visited[i] = Int32(i)
                     for t in 0..<trees {
                         let from = Int(leafStart[t][i]), to = Int(leafEnd[t][i])
                         for e in from..<to {
                             let j = Int(orders[t][e])
-                            if j == i { continue }
-                            heap.push(_distance(x, i, j, d), Int32(j))
+                            if visited[j] == Int32(i) { continue }
+                            visited[j] = Int32(i)
+                            heap.pushNew(_distance(x, i, j, d), Int32(j))
                         }
                     }
                     while heap.size < k {
@@ -276,39 +280,38 @@ enum _NeighborDescent {
                     changedParts.withUnsafeMutableBufferPointer { changedOut in
                         _parallelBlocks(count: n, blockSize: blockSize, threads: threads) { range in
                             var heap = _PointHeap(k: k)
+                            // visited[l] == i: l was already tried for i this round (or is kept).
                             var visited = [Int32](repeating: -1, count: n)
                             var changed = 0
                             for i in range {
                                 heap.load(distance + i * k, index + i * k, isNew + i * k, fill: true)
                                 visited[i] = Int32(i)
                                 for r in 0..<k { visited[Int(index[i * k + r])] = Int32(i) }
-                                @inline(__always) func consider(_ l: Int32) {
-                                    let li = Int(l)
-                                    if visited[li] == Int32(i) { return }
-                                    visited[li] = Int32(i)
-                                    let dist = _distance(x, i, li, d)
-                                    if dist < heap.worst {
-                                        heap.replaceWorst(dist, l)
-                                        changed += 1
-                                    }
-                                }
+                                let stamp = Int32(i)
                                 for side in 0..<2 {
                                     let mine = side == 0 ? newC : oldC
                                     for a in 0..<candidates {
                                         let j = mine[i * candidates + a]
                                         if j < 0 { break }
-                                        consider(j)
                                         let jj = Int(j)
-                                        for b in 0..<candidates {
-                                            let l = newC[jj * candidates + b]
-                                            if l < 0 { break }
-                                            consider(l)
-                                        }
-                                        if side == 0 {
-                                            for b in 0..<candidates {
-                                                let l = oldC[jj * candidates + b]
-                                                if l < 0 { break }
-                                                consider(l)
+                                        // j itself, then j's new candidates, then (for a new j) its old ones.
+                                        for b in -1..<(side == 0 ? 2 * candidates : candidates) {
+                                            let l: Int32
+                                            if b < 0 {
+                                                l = j
+                                            } else if b < candidates {
+                                                l = newC[jj * candidates + b]
+                                            } else {
+                                                l = oldC[jj * candidates + b - candidates]
+                                            }
+                                            if l < 0 { continue }
+                                            let li = Int(l)
+                                            if visited[li] == stamp { continue }
+                                            visited[li] = stamp
+                                            let dist = _distance(x, i, li, d)
+                                            if dist < heap.worst {
+                                                heap.replaceWorst(dist, l)
+                                                changed += 1
                                             }
                                         }
                                     }
@@ -430,9 +433,14 @@ struct _PointHeap {
         isNew.swapAt(a, b)
     }
 
-    /// Adds j unless it is already kept (a linear check: lists are short and this runs at the start only).
+    /// Adds j unless it is already kept (a linear check, for the few random top-ups).
     mutating func push(_ dist: Float, _ j: Int32) {
         for r in 0..<size where index[r] == j { return }
+        pushNew(dist, j)
+    }
+
+    /// Adds j, which the caller knows is not kept, if it is among the k nearest so far.
+    mutating func pushNew(_ dist: Float, _ j: Int32) {
         if size < k {
             distance[size] = dist
             index[size] = j
