@@ -91,25 +91,10 @@ struct _FFTGradient: _GradientMethod {
                 norm += y[i * dims + c] * y[i * dims + c]
             }
             charge[dims + 1] = norm
-            if dims == 1 {
-                let f = Int(firstNode[i])
-                for a in 0..<order {
-                    let w = weights[i * order + a]
-                    for q in 0..<charges {
-                        if q % 2 == 0 { gridRe[q / 2][f + a] += w * charge[q] } else { gridIm[q / 2][f + a] += w * charge[q] }
-                    }
-                }
-            } else {
-                let fx = Int(firstNode[i * 2]), fy = Int(firstNode[i * 2 + 1])
-                for a in 0..<order {
-                    let wx = weights[(i * 2) * order + a]
-                    for b in 0..<order {
-                        let w = wx * weights[(i * 2 + 1) * order + b]
-                        let cell = (fx + a) * side + fy + b
-                        for q in 0..<charges {
-                            if q % 2 == 0 { gridRe[q / 2][cell] += w * charge[q] } else { gridIm[q / 2][cell] += w * charge[q] }
-                        }
-                    }
+            Self.forEachNode(of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights) {
+                cell, w in
+                for q in 0..<charges {
+                    if q % 2 == 0 { gridRe[q / 2][cell] += w * charge[q] } else { gridIm[q / 2][cell] += w * charge[q] }
                 }
             }
         }
@@ -180,22 +165,10 @@ struct _FFTGradient: _GradientMethod {
                     _parallelBlocks(count: n, blockSize: 1024, threads: threads) { range in
                         for i in range {
                             var phi = SIMD4<Double>.zero
-                            if dims == 1 {
-                                let f = Int(firstNode[i])
-                                for a in 0..<order {
-                                    let w = weights[i * order + a]
-                                    for q in 0..<charges { phi[q] += w * potentialGrids[q][f + a] }
-                                }
-                            } else {
-                                let fx = Int(firstNode[i * 2]), fy = Int(firstNode[i * 2 + 1])
-                                for a in 0..<order {
-                                    let wx = weights[(i * 2) * order + a]
-                                    for b in 0..<order {
-                                        let w = wx * weights[(i * 2 + 1) * order + b]
-                                        let cell = (fx + a) * side + fy + b
-                                        for q in 0..<charges { phi[q] += w * potentialGrids[q][cell] }
-                                    }
-                                }
+                            Self.forEachNode(
+                                of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights
+                            ) { cell, w in
+                                for q in 0..<charges { phi[q] += w * potentialGrids[q][cell] }
                             }
                             var norm = 0.0
                             var dot = 0.0
@@ -236,5 +209,24 @@ struct _FFTGradient: _GradientMethod {
             }
         }
         return (repulsion, zParts.reduce(0, +))
+    }
+
+    /// Calls `body(cell, weight)` for the grid nodes of point i's interval (order per axis, x-major), in a fixed
+    /// order: the interpolation stencil shared by spreading and gathering.
+    @inline(__always)
+    static func forEachNode(
+        of i: Int, dims: Int, order: Int, side: Int, firstNode: [Int32], weights: [Double],
+        _ body: (Int, Double) -> Void
+    ) {
+        if dims == 1 {
+            let f = Int(firstNode[i])
+            for a in 0..<order { body(f + a, weights[i * order + a]) }
+            return
+        }
+        let fx = Int(firstNode[i * 2]), fy = Int(firstNode[i * 2 + 1])
+        for a in 0..<order {
+            let wx = weights[(i * 2) * order + a]
+            for b in 0..<order { body((fx + a) * side + fy + b, wx * weights[(i * 2 + 1) * order + b]) }
+        }
     }
 }

@@ -42,14 +42,16 @@ enum TSNEBench {
         out = {}
         if not skip:
             from sklearn.manifold import TSNE
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             E = TSNE(n_components=2, random_state=0, n_jobs=-1).fit_transform(X)
             out["sklearn_seconds"] = time.perf_counter() - t0
+            out["sklearn_cpu"] = time.process_time() - c0
             np.save(d + "/sklearn.npy", E.astype(np.float32))
         import openTSNE
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         E = np.asarray(openTSNE.TSNE(n_components=2, random_state=0, n_jobs=-1).fit(X))
         out["opentsne_seconds"] = time.perf_counter() - t0
+        out["opentsne_cpu"] = time.process_time() - c0
         out["opentsne_version"] = openTSNE.__version__
         np.save(d + "/opentsne.npy", E.astype(np.float32))
         print(json.dumps(out))
@@ -101,10 +103,17 @@ enum TSNEBench {
 
     /// Runs the data sets whose name contains `filter`; prints a table. Without `python`, only our times.
     static func run(filter: String, python: String?, directory: URL) throws {
-        print("t-SNE: seconds per fit (one run), quality of the 2-D embedding, our peak memory")
-        print("data | N×D | ours s | scikit-learn s | openTSNE s | openTSNE/ours | scikit-learn/ours | "
-            + "10-NN acc ours / sk / oTSNE | trust ours / sk / oTSNE | our method | our peak RSS MB")
-        print("---|---|---:|---:|---:|---:|---:|---|---|---|---:")
+        // Rows are printed as they finish: the whole section takes many minutes.
+        func emit(_ line: String) {
+            print(line)
+            fflush(nil)
+        }
+        emit("t-SNE: wall seconds per fit (one run) and CPU seconds (all threads; fairer on a shared machine), "
+            + "quality of the 2-D embedding, our peak memory")
+        emit("data | N×D | ours s (CPU) | scikit-learn s (CPU) | openTSNE s (CPU) | openTSNE/ours wall (CPU) | "
+            + "scikit-learn/ours wall (CPU) | 10-NN acc ours / sk / oTSNE | trust ours / sk / oTSNE | our method | "
+            + "our peak RSS MB")
+        emit("---|---|---:|---:|---:|---:|---:|---|---|---|---:")
         let generatorPython = python ?? "python3"
         for dataSet in dataSets where dataSet.name.contains(filter) || filter.contains(dataSet.name) || filter == "tsne" {
             let dir = directory.appendingPathComponent(dataSet.name)
@@ -119,7 +128,9 @@ enum TSNEBench {
                 """, arguments: [dir.path])
             let x = try NDArray(npyFile: dir.appendingPathComponent("x.npy").path)
             let start = ContinuousClock.now
+            let cpuStart = cpuSeconds()
             let embedding = try TSNE().fit(x)
+            let oursCPU = cpuSeconds() - cpuStart
             let elapsed = ContinuousClock.now - start
             let ours = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
             try embedding.points.writeNPY(to: dir.appendingPathComponent("ours.npy").path)
@@ -138,23 +149,41 @@ enum TSNEBench {
                 }
             }
             func number(_ key: String) -> Double? { figures[key] as? Double }
-            func seconds(_ key: String) -> String { number(key).map { String(format: "%.1f", $0) } ?? "–" }
-            func ratio(_ key: String) -> String { number(key).map { String(format: "%.2f×", $0 / ours) } ?? "–" }
+            func seconds(_ name: String) -> String {
+                guard let wall = number(name + "_seconds"), let cpu = number(name + "_cpu") else { return "–" }
+                return String(format: "%.1f (%.1f)", wall, cpu)
+            }
+            func ratio(_ name: String) -> String {
+                guard let wall = number(name + "_seconds"), let cpu = number(name + "_cpu") else { return "–" }
+                return String(format: "%.2f× (%.2f×)", wall / ours, cpu / oursCPU)
+            }
             func triple(_ suffix: String) -> String {
                 ["ours", "sklearn", "opentsne"].map { name in
                     number("\(name)_\(suffix)").map { String(format: "%.3f", $0) } ?? "–"
                 }.joined(separator: " / ")
             }
             let shape = x.shape.map(String.init).joined(separator: "×")
-            let sklearnSeconds = dataSet.skipScikitLearn == nil ? seconds("sklearn_seconds") : "skipped"
-            print("\(dataSet.name) | \(shape) | \(String(format: "%.1f", ours)) | \(sklearnSeconds) | "
-                + "\(seconds("opentsne_seconds")) | \(ratio("opentsne_seconds")) | \(ratio("sklearn_seconds")) | "
+            let sklearnSeconds = dataSet.skipScikitLearn == nil ? seconds("sklearn") : "skipped"
+            emit("\(dataSet.name) | \(shape) | \(String(format: "%.1f (%.1f)", ours, oursCPU)) | \(sklearnSeconds) | "
+                + "\(seconds("opentsne")) | \(ratio("opentsne")) | \(ratio("sklearn")) | "
                 + "\(triple("accuracy")) | \(triple("trust")) | \(embedding.method) | \(String(format: "%.0f", peak))")
         }
         for dataSet in dataSets {
-            if let reason = dataSet.skipScikitLearn { print("\(dataSet.name): scikit-learn skipped: \(reason)") }
+            if let reason = dataSet.skipScikitLearn { emit("\(dataSet.name): scikit-learn skipped: \(reason)") }
         }
-        print("(ratios > 1: we are faster; trustworthiness above 5000 points is on a fixed sample of 5000)")
+        emit("(ratios > 1: we are faster; trustworthiness above 5000 points is on a fixed sample of 5000)")
+    }
+
+    /// User + system CPU seconds of this process so far (all threads).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if os(macOS)
+        getrusage(RUSAGE_SELF, &usage)
+        #else
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #endif
+        return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) * 1e-6 + Double(usage.ru_stime.tv_sec)
+            + Double(usage.ru_stime.tv_usec) * 1e-6
     }
 
     /// The process's peak resident set so far, in MB (Linux reports kilobytes, macOS bytes).
