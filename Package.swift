@@ -103,7 +103,9 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
             name: "vis-bench",
-            dependencies: ["Visualization", "VisPlot", "VisTools", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Visualization", "VisPlot", "VisTools", "VisEmbedding", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
 
         // A worked example of a user-defined backend (the DocC article CustomBackends walks through it).

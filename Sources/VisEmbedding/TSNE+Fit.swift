@@ -16,6 +16,7 @@ extension TSNE {
         let threads = _workerCount(self.threads)
         let method = resolvedMethod(count: n)
         if method == .barnesHut && components > 3 { throw TSNEError.barnesHutComponents(components) }
+        if method == .fft && components > 2 { throw TSNEError.fftComponents(components) }
         var timings: [(phase: Progress.Phase, seconds: Double)] = []
         var clock = ContinuousClock.now
         func lap(_ phase: Progress.Phase) {
@@ -49,7 +50,12 @@ extension TSNE {
         if method == .exact {
             graph = Self.allPairs(features, count: n, dimensions: width)
         } else {
-            graph = _NearestNeighbors.search(data: features, count: n, dimensions: width, k: k, threads: threads)
+            if usesApproximateNeighbors(count: n) {
+                graph = try _NeighborDescent.search(
+                    data: features, count: n, dimensions: width, k: k, seed: seed, threads: threads)
+            } else {
+                graph = _NearestNeighbors.search(data: features, count: n, dimensions: width, k: k, threads: threads)
+            }
         }
         lap(.neighbors)
         try Task.checkCancellation()
@@ -62,10 +68,12 @@ extension TSNE {
         try Task.checkCancellation()
 
         let start = initialEmbedding(features: features, count: n, dimensions: width, threads: threads)
-        let gradient: any _GradientMethod =
-            method == .exact
-            ? _ExactGradient(p: p, dims: components, threads: threads)
-            : _BarnesHutGradient(p: p, dims: components, threads: threads, theta: theta)
+        let gradient: any _GradientMethod
+        switch method {
+        case .exact: gradient = _ExactGradient(p: p, dims: components, threads: threads)
+        case .fft: gradient = _FFTGradient(p: p, dims: components, threads: threads)
+        case .auto, .barnesHut: gradient = _BarnesHutGradient(p: p, dims: components, threads: threads, theta: theta)
+        }
         let optimizer = _Optimizer(
             gradient: gradient, count: n, dims: components, learningRate: resolvedLearningRate(count: n),
             earlyExaggeration: earlyExaggeration, iterations: iterations,

@@ -18,6 +18,8 @@ public enum TSNEError: LocalizedError, Equatable, Sendable {
     case invalidSetting(name: String, expected: String, got: String)
     /// Barnes-Hut was asked for more than 3 components.
     case barnesHutComponents(Int)
+    /// FFT-interpolated repulsion was asked for more than 2 components.
+    case fftComponents(Int)
 
     public var errorDescription: String? {
         switch self {
@@ -37,6 +39,8 @@ public enum TSNEError: LocalizedError, Equatable, Sendable {
             return "\(name) must be \(expected); got \(got)"
         case .barnesHutComponents(let c):
             return "the Barnes-Hut method supports 1 to 3 components; got \(c) (use the exact method)"
+        case .fftComponents(let c):
+            return "the FFT method supports 1 or 2 components; got \(c) (use Barnes-Hut or the exact method)"
         }
     }
 }

@@ -7,6 +7,7 @@ import Visualization
 //
 //   swift run -c release vis-bench [--json] [--filter SUBSTRING] [--python PATH | --no-anchors]
 //   swift run -c release vis-bench --soak [--scalars N] [--images N] [--backends LIST]   (see Soak.swift)
+//   swift run -c release vis-bench --filter tsne     (the t-SNE section: minutes; needs openTSNE in the venv)
 
 /// Every workload, grouped by the module that owns it. Each group lives in its own `Workloads+*.swift` file.
 let allWorkloads: [Workload] = [
@@ -123,6 +124,11 @@ func format(_ milliseconds: Double) -> String {
 }
 
 let options = parseOptions()
+if let filter = options.filter, filter.hasPrefix("tsne") {
+    // The t-SNE section (Workloads+TSNE.swift): one long fit per library, not the median-of-runs timer.
+    TSNEBench.main(filter: filter, python: options.python, anchors: options.anchors)
+    exit(0)
+}
 let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("vis-bench-\(getpid())")
 if let soak = options.soak {
     #if DEBUG

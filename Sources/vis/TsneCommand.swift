@@ -16,8 +16,9 @@ struct TsneCommand: ParsableCommand {
             saved_pictures/<key>.png (MMSelfSup's picture: 10 x 10 in at 100 dpi, the first two components \
             normalised to [0, 1], dots of 15 pt^2 coloured by label with tab20; a legend of class names with \
             --classes), embeddings/<key>.npy (N x n_components, float32) and tsne.log (settings, KL divergence, \
-            seconds per phase). The defaults are MMSelfSup's; the engine picks exact gradients below 500 samples and \
-            Barnes-Hut above.
+            seconds per phase). The defaults are MMSelfSup's; with --method auto the engine uses exact gradients \
+            below 500 samples, Barnes-Hut up to 40000 and FFT-interpolated repulsion (FIt-SNE; 1 or 2 components) \
+            from there, and approximate nearest neighbours from 10000 samples.
             """)
 
     @Argument(help: "The features: a .npy file of shape (N, D) or a .npz with one such member per stage.")
@@ -61,7 +62,7 @@ struct TsneCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "The random seed.")
     var seed: Int = 0
 
-    @Option(help: "auto, exact or barnes-hut.")
+    @Option(help: "auto, exact, barnes-hut or fft.")
     var method: String = "auto"
 
     static func parseLearningRate(_ text: String) throws -> TSNE.LearningRate {
@@ -77,8 +78,8 @@ struct TsneCommand: ParsableCommand {
         guard ["random", "pca"].contains(initialization) else {
             throw ValidationError("--init must be random or pca, got `\(initialization)`")
         }
-        guard ["auto", "exact", "barnes-hut"].contains(method) else {
-            throw ValidationError("--method must be auto, exact or barnes-hut, got `\(method)`")
+        guard ["auto", "exact", "barnes-hut", "fft"].contains(method) else {
+            throw ValidationError("--method must be auto, exact, barnes-hut or fft, got `\(method)`")
         }
         guard nComponents >= 1 else { throw ValidationError("--n-components must be at least 1, got \(nComponents)") }
         guard perplexity.isFinite, perplexity > 0 else {
@@ -126,7 +127,8 @@ struct TsneCommand: ParsableCommand {
             components: nComponents, perplexity: perplexity, earlyExaggeration: earlyExaggeration,
             learningRate: try Self.parseLearningRate(learningRate), iterations: nIter,
             iterationsWithoutProgress: nIterWithoutProgress, initialization: initialization == "pca" ? .pca : .random,
-            seed: UInt64(seed), method: method == "exact" ? .exact : (method == "barnes-hut" ? .barnesHut : .auto))
+            seed: UInt64(seed),
+            method: ["exact": .exact, "barnes-hut": .barnesHut, "fft": .fft][method] ?? .auto)
         var log = """
             features: \(features)
             labels: \(labels ?? "none")

@@ -186,7 +186,7 @@ struct TSNETests {
     @Test("Cancelling the task stops the fit")
     func cancellation() async throws {
         let (x, _) = TSNEFixtures.blobs(clusters: 2, perCluster: 500, dimensions: 8)
-        let task = Task.detached { try TSNE(iterations: 100_000).fit(x) }
+        let task = Task.detached { try TSNE(iterations: 100_000, iterationsWithoutProgress: 100_000).fit(x) }
         try await Task.sleep(nanoseconds: 200_000_000)
         task.cancel()
         await #expect(throws: CancellationError.self) { _ = try await task.value }

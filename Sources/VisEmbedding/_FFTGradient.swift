@@ -1,0 +1,232 @@
+import Foundation
+
+/// FFT-accelerated interpolation of the repulsive forces (FIt-SNE), for 1 or 2 components.
+///
+/// Both repulsive sums are sums of one kernel, K(y_i, y_j) = w_ij² with w = 1 / (1 + ‖y_i − y_j‖²), against a few
+/// per-point charges: rep_i = y_i Σ_j K − Σ_j K y_j and, since w = w² (1 + ‖y_i‖² − 2 y_i·y_j + ‖y_j‖²),
+/// z + N = Σ_i [(1 + ‖y_i‖²) Σ_j K − 2 y_i · Σ_j K y_j + Σ_j K ‖y_j‖²]. The charges (1, y_j, ‖y_j‖²) are spread
+/// on an equispaced grid by Lagrange interpolation (``nodesPerInterval`` nodes per interval), the kernel sums
+/// between grid nodes are one discrete convolution done by FFT, and the node potentials are interpolated back to the
+/// points. Cost per iteration O(N + G log G) for G grid nodes, against O(N log N) for Barnes-Hut with a larger
+/// constant; the grid covers the embedding with intervals of width at most ``intervalWidth`` and at least
+/// ``minIntervals`` of them per axis.
+struct _FFTGradient: _GradientMethod {
+    static let nodesPerInterval = 3
+    static let minIntervals = 50
+    static let intervalWidth = 1.0
+
+    var p: _SparseAffinities
+    /// 1 or 2 (``TSNE/fit(_:progress:)`` checks).
+    var dims: Int
+    var threads: Int
+
+    func gradient(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool) -> Double? {
+        let (repulsion, z) = repulsiveForces(y: y)
+        return _Gradient.finish(
+            p: p, y: y, dims: dims, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
+            gradient: &gradient, computeError: computeError)
+    }
+
+    /// rep_i = Σ_j w_ij² (y_i − y_j) and z = Σ_{i≠j} w_ij, interpolated.
+    func repulsiveForces(y: [Double]) -> (repulsion: [Double], z: Double) {
+        let n = p.count
+        let dims = self.dims
+        let order = Self.nodesPerInterval
+        var low = Double.infinity
+        var high = -Double.infinity
+        for v in y {
+            low = min(low, v)
+            high = max(high, v)
+        }
+        // A square grid over the bounding box, its side sized for the FFT: L = 2 · intervals · order (the
+        // convolution of M = intervals · order nodes needs a circulant of at least 2M − 1), using every interval
+        // that fits the chosen transform length.
+        let extent = max(high - low, 1e-9)
+        let neededIntervals = max(Self.minIntervals, Int((extent / Self.intervalWidth).rounded(.up)))
+        let side = _FFTPlan.size(atLeast: 2 * order * neededIntervals)
+        let intervals = side / (2 * order)
+        guard let plan = _FFTPlan(count: side) else { return ([Double](repeating: 0, count: n * dims), 0) }
+        let nodes = intervals * order
+        let boxWidth = extent / Double(intervals)
+        let spacing = boxWidth / Double(order)
+
+        // Per point and axis: the first node of its interval and the Lagrange weights of the interval's nodes.
+        var firstNode = [Int32](repeating: 0, count: n * dims)
+        var weights = [Double](repeating: 0, count: n * dims * order)
+        y.withUnsafeBufferPointer { y in
+            firstNode.withUnsafeMutableBufferPointer { first in
+                weights.withUnsafeMutableBufferPointer { weights in
+                    _parallelBlocks(count: n * dims, blockSize: 4096, threads: threads) { range in
+                        for e in range {
+                            let scaled = (y[e] - low) / boxWidth
+                            let box = min(intervals - 1, max(0, Int(scaled)))
+                            first[e] = Int32(box * order)
+                            // Position within the interval in node spacings; nodes sit at 0.5, 1.5, … .
+                            let t = (scaled - Double(box)) * Double(order)
+                            for a in 0..<order {
+                                var w = 1.0
+                                for b in 0..<order where b != a { w *= (t - Double(b) - 0.5) / Double(a - b) }
+                                weights[e * order + a] = w
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // Charges: 1, y_j (per axis), ‖y_j‖². Packed two per complex grid: the kernel's transform is real (the
+        // kernel is even), so real and imaginary parts convolve independently.
+        let charges = dims + 2
+        let grids = (charges + 1) / 2
+        let cells = dims == 1 ? side : side * side
+        var gridRe = [[Double]](repeating: [Double](repeating: 0, count: cells), count: grids)
+        var gridIm = gridRe
+        // Spreading is serial: points share nodes, and a fixed order keeps the sums reproducible.
+        for i in 0..<n {
+            var charge = SIMD4<Double>.zero
+            charge[0] = 1
+            var norm = 0.0
+            for c in 0..<dims {
+                charge[1 + c] = y[i * dims + c]
+                norm += y[i * dims + c] * y[i * dims + c]
+            }
+            charge[dims + 1] = norm
+            Self.forEachNode(of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights) {
+                cell, w in
+                for q in 0..<charges {
+                    if q % 2 == 0 { gridRe[q / 2][cell] += w * charge[q] } else { gridIm[q / 2][cell] += w * charge[q] }
+                }
+            }
+        }
+
+        // The kernel at every node offset, laid out circulantly (offset −d at index L − d).
+        let fft = _GridFFT(plan: plan, dims: dims)
+        var kernelRe = [Double](repeating: 0, count: cells)
+        var kernelIm = [Double](repeating: 0, count: cells)
+        func offset(_ index: Int) -> Double? {
+            if index < nodes { return Double(index) * spacing }
+            if index > side - nodes { return Double(index - side) * spacing }
+            return nil
+        }
+        if dims == 1 {
+            for u in 0..<side {
+                if let d = offset(u) {
+                    let w = 1 / (1 + d * d)
+                    kernelRe[u] = w * w
+                }
+            }
+        } else {
+            for u in 0..<side {
+                guard let dx = offset(u) else { continue }
+                for v in 0..<side {
+                    guard let dy = offset(v) else { continue }
+                    let w = 1 / (1 + dx * dx + dy * dy)
+                    kernelRe[u * side + v] = w * w
+                }
+            }
+        }
+        fft.transform(re: &kernelRe, im: &kernelIm, inverse: false, threads: threads)
+        let scale = 1 / Double(cells)
+        for g in 0..<grids {
+            fft.transform(re: &gridRe[g], im: &gridIm[g], inverse: false, threads: threads)
+            for e in 0..<cells {
+                let k = kernelRe[e] * scale
+                gridRe[g][e] *= k
+                gridIm[g][e] *= k
+            }
+            fft.transform(re: &gridRe[g], im: &gridIm[g], inverse: true, threads: threads)
+        }
+
+        // The kernel between the nodes of one interval (offsets −(order − 1)…(order − 1) per axis).
+        let span = 2 * order - 1
+        var nearKernel = [Double](repeating: 0, count: dims == 1 ? span : span * span)
+        for u in 0..<span {
+            let dx = Double(u - order + 1) * spacing
+            if dims == 1 {
+                let w = 1 / (1 + dx * dx)
+                nearKernel[u] = w * w
+            } else {
+                for v in 0..<span {
+                    let dy = Double(v - order + 1) * spacing
+                    let w = 1 / (1 + dx * dx + dy * dy)
+                    nearKernel[u * span + v] = w * w
+                }
+            }
+        }
+
+        // Interpolate the potentials back and combine them into forces and per-point parts of z.
+        var repulsion = [Double](repeating: 0, count: n * dims)
+        var zParts = [Double](repeating: 0, count: n)
+        var potentialGrids: [[Double]] = []
+        for q in 0..<charges { potentialGrids.append(q % 2 == 0 ? gridRe[q / 2] : gridIm[q / 2]) }
+        y.withUnsafeBufferPointer { y in
+            repulsion.withUnsafeMutableBufferPointer { rep in
+                zParts.withUnsafeMutableBufferPointer { zOut in
+                    _parallelBlocks(count: n, blockSize: 1024, threads: threads) { range in
+                        for i in range {
+                            var phi = SIMD4<Double>.zero
+                            Self.forEachNode(
+                                of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights
+                            ) { cell, w in
+                                for q in 0..<charges { phi[q] += w * potentialGrids[q][cell] }
+                            }
+                            var norm = 0.0
+                            var dot = 0.0
+                            for c in 0..<dims {
+                                let v = y[i * dims + c]
+                                rep[i * dims + c] = v * phi[0] - phi[1 + c]
+                                norm += v * v
+                                dot += v * phi[1 + c]
+                            }
+                            // Minus the point's own term, K̃_ii: the interpolated kernel at distance 0 is not exactly
+                            // 1, and for sparse embeddings that error would dominate z.
+                            var own = 0.0
+                            if dims == 1 {
+                                for a in 0..<order {
+                                    for a2 in 0..<order {
+                                        own += weights[i * order + a] * weights[i * order + a2]
+                                            * nearKernel[a - a2 + order - 1]
+                                    }
+                                }
+                            } else {
+                                for a in 0..<order {
+                                    for a2 in 0..<order {
+                                        let wx = weights[(i * 2) * order + a] * weights[(i * 2) * order + a2]
+                                        let row = (a - a2 + order - 1) * (2 * order - 1)
+                                        for b in 0..<order {
+                                            for b2 in 0..<order {
+                                                own += wx * weights[(i * 2 + 1) * order + b]
+                                                    * weights[(i * 2 + 1) * order + b2] * nearKernel[row + b - b2 + order - 1]
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                            zOut[i] = (1 + norm) * phi[0] - 2 * dot + phi[dims + 1] - own
+                        }
+                    }
+                }
+            }
+        }
+        return (repulsion, zParts.reduce(0, +))
+    }
+
+    /// Calls `body(cell, weight)` for the grid nodes of point i's interval (order per axis, x-major), in a fixed
+    /// order: the interpolation stencil shared by spreading and gathering.
+    @inline(__always)
+    static func forEachNode(
+        of i: Int, dims: Int, order: Int, side: Int, firstNode: [Int32], weights: [Double],
+        _ body: (Int, Double) -> Void
+    ) {
+        if dims == 1 {
+            let f = Int(firstNode[i])
+            for a in 0..<order { body(f + a, weights[i * order + a]) }
+            return
+        }
+        let fx = Int(firstNode[i * 2]), fy = Int(firstNode[i * 2 + 1])
+        for a in 0..<order {
+            let wx = weights[(i * 2) * order + a]
+            for b in 0..<order { body((fx + a) * side + fy + b, wx * weights[(i * 2 + 1) * order + b]) }
+        }
+    }
+}

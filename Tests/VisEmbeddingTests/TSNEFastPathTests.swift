@@ -1,0 +1,156 @@
+import Foundation
+import Testing
+import VisCore
+import VisTestSupport
+
+@testable import VisEmbedding
+
+/// The large-N paths: FFT-interpolated repulsion and approximate nearest neighbours, against their exact twins.
+@Suite("t-SNE fast paths")
+struct TSNEFastPathTests {
+    @Test("The mixed-radix FFT equals a direct DFT", arguments: [1, 2, 3, 4, 6, 8, 12, 48, 96, 128, 384])
+    func fftMatchesDFT(length: Int) throws {
+        let plan = try #require(_FFTPlan(count: length))
+        var rng = SplitMix64(seed: UInt64(length))
+        // Three lanes side by side, to cover the batched layout.
+        let lanes = 3
+        let re0 = (0..<(length * lanes)).map { _ in rng.nextNormal() }
+        let im0 = (0..<(length * lanes)).map { _ in rng.nextNormal() }
+        for inverse in [false, true] {
+            var re = re0
+            var im = im0
+            let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * length * lanes)
+            defer { scratch.deallocate() }
+            re.withUnsafeMutableBufferPointer { re in
+                im.withUnsafeMutableBufferPointer { im in
+                    plan.transform(
+                        re: re.baseAddress!, im: im.baseAddress!, stride: lanes, lanes: 0..<lanes, inverse: inverse,
+                        scratchRe: scratch, scratchIm: scratch + 2 * length * lanes)
+                }
+            }
+            let sign: Double = inverse ? 1 : -1
+            var worst = 0.0
+            for c in 0..<lanes {
+                for r in 0..<length {
+                    var sr = 0.0
+                    var si = 0.0
+                    for t in 0..<length {
+                        let angle = sign * 2 * Double.pi * Double(r * t % length) / Double(length)
+                        let xr = re0[t * lanes + c], xi = im0[t * lanes + c]
+                        sr += xr * Foundation.cos(angle) - xi * Foundation.sin(angle)
+                        si += xr * Foundation.sin(angle) + xi * Foundation.cos(angle)
+                    }
+                    worst = max(worst, abs(sr - re[r * lanes + c]), abs(si - im[r * lanes + c]))
+                }
+            }
+            #expect(worst < 1e-10 * Double(length), "length \(length) inverse \(inverse): \(worst)")
+        }
+        #expect(_FFTPlan(count: 10) == nil)
+        #expect(_FFTPlan.size(atLeast: 300) == 384)
+        #expect(_FFTPlan.size(atLeast: 385) == 512)
+    }
+
+    /// The sparse P of a small clustered set and an embedding of the given spread.
+    private func fixture(count perCluster: Int, dims: Int, spread: Double) throws -> (_SparseAffinities, [Double]) {
+        let (x, _) = TSNEFixtures.blobs(clusters: 4, perCluster: perCluster, dimensions: 6)
+        let (data, n, d) = try TSNE(perplexity: 10).validated(x)
+        let graph = _NearestNeighbors.search(data: data, count: n, dimensions: d, k: 30, threads: 2)
+        let c = _Affinities.conditional(
+            squaredDistances: graph.squaredDistances, rows: n, k: 30, perplexity: 10, threads: 2)
+        var rng = SplitMix64(seed: UInt64(dims * 10 + Int(spread)))
+        return (_Affinities.symmetrize(graph: graph, conditional: c), (0..<(n * dims)).map { _ in spread * rng.nextNormal() })
+    }
+
+    // Three equispaced nodes per interval of width 3h interpolate the kernel 1/(1 + r²)² with an error of order
+    // h³ · |K'''| / 6: for pairs closer than about one unit that is up to a few per cent of K at the intervals' edges,
+    // for distant pairs far less. A dense embedding (spread ≤ 3: the at least 50 intervals over its extent make
+    // h ≤ 0.12) is therefore within 1e-3; a wide, sparse one (240 points over 100+ units, h ≈ 0.25–0.33), whose
+    // gradient is carried by its few close pairs, within 5 % — the bound the Barnes-Hut test allows θ = 0.5. z, a
+    // sum of positive terms dominated by distant pairs, stays within 1 %. Indexing mistakes give errors of order 1.
+    @Test("FFT repulsion equals the exact gradient within the interpolation error",
+        arguments: [(1, 0.5), (1, 20.0), (2, 0.01), (2, 3.0), (2, 30.0)])
+    func fftMatchesExactGradient(dims: Int, spread: Double) throws {
+        let (p, y) = try fixture(count: 60, dims: dims, spread: spread)
+        let n = p.count
+        var exact = [Double](repeating: 0, count: n * dims)
+        var fast = exact
+        let klExact = _ExactGradient(p: p, dims: dims, threads: 2)
+            .gradient(y: y, into: &exact, exaggeration: 1, computeError: true) ?? .nan
+        let klFast = _FFTGradient(p: p, dims: dims, threads: 2)
+            .gradient(y: y, into: &fast, exaggeration: 1, computeError: true) ?? .nan
+        let norm = exact.map { $0 * $0 }.reduce(0, +).squareRoot()
+        let error = zip(exact, fast).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+        let bound = spread <= 3 ? 1e-3 : 0.05
+        #expect(error <= bound * norm, "dims \(dims) spread \(spread): relative error \(error / norm)")
+        #expect(abs(klFast - klExact) <= 0.1 * bound * abs(klExact), "KL \(klFast) vs \(klExact)")
+        // z alone: the normalisation of Q.
+        var exactZ = 0.0
+        for i in 0..<n {
+            for j in 0..<n where j != i {
+                var s = 0.0
+                for c in 0..<dims { s += (y[i * dims + c] - y[j * dims + c]) * (y[i * dims + c] - y[j * dims + c]) }
+                exactZ += 1 / (1 + s)
+            }
+        }
+        let fastZ = _FFTGradient(p: p, dims: dims, threads: 1).repulsiveForces(y: y).z
+        #expect(abs(fastZ - exactZ) <= 0.2 * bound * exactZ, "z \(fastZ) vs \(exactZ)")
+    }
+}
+
+extension TSNEFastPathTests {
+    /// The fraction of the exact k nearest neighbours that `graph` found.
+    private func recall(_ graph: _NeighborGraph, exact: _NeighborGraph) -> Double {
+        let n = graph.count
+        let k = graph.k
+        var found = 0
+        for i in 0..<n {
+            let truth = Set(exact.indices[(i * k)..<((i + 1) * k)])
+            for r in 0..<k where truth.contains(graph.indices[i * k + r]) { found += 1 }
+        }
+        return Double(found) / Double(n * k)
+    }
+
+    @Test("Approximate neighbours: recall ≥ 0.95 at k = 90 on 5000 × 50 clustered points, the same for any thread count")
+    func approximateNeighborsRecall() throws {
+        let (x, _) = TSNEFixtures.blobs(clusters: 10, perCluster: 500, dimensions: 50, spread: 1.5)
+        let (data, n, d) = try TSNE().validated(x)
+        let k = 90
+        let exact = _NearestNeighbors.search(data: data, count: n, dimensions: d, k: k, threads: 2)
+        let approximate = try _NeighborDescent.search(data: data, count: n, dimensions: d, k: k, seed: 3, threads: 2)
+        let found = recall(approximate, exact: exact)
+        print("approximate neighbours, 5000 × 50, k = 90: recall \(found)")
+        #expect(found >= 0.95, "recall \(found)")
+        // Rows are sorted by distance and the distances are the exact ones of the listed neighbours.
+        for i in stride(from: 0, to: n, by: 97) {
+            for r in 0..<k {
+                let j = Int(approximate.indices[i * k + r])
+                #expect(j != i)
+                var s = 0.0
+                for f in 0..<d { s += (data[i * d + f] - data[j * d + f]) * (data[i * d + f] - data[j * d + f]) }
+                #expect(abs(approximate.squaredDistances[i * k + r] - s) <= 1e-9 * max(1, s))
+                if r > 0 { #expect(approximate.squaredDistances[i * k + r - 1] <= approximate.squaredDistances[i * k + r]) }
+            }
+        }
+        let single = try _NeighborDescent.search(data: data, count: n, dimensions: d, k: k, seed: 3, threads: 1)
+        #expect(single.indices == approximate.indices)
+        #expect(single.squaredDistances == approximate.squaredDistances)
+    }
+}
+
+extension TSNEFastPathTests {
+    @Test("FFT with approximate neighbours embeds clusters as well as Barnes-Hut, identically for 1 and 2 threads")
+    func fftFitQuality() throws {
+        let (x, labels) = TSNEFixtures.blobs(clusters: 6, perCluster: 300, dimensions: 10, spread: 2)
+        let barnesHut = try TSNE(iterations: 500, seed: 1, method: .barnesHut, neighbors: .exact, threads: 2).fit(x)
+        let fft = try TSNE(iterations: 500, seed: 1, method: .fft, neighbors: .approximate, threads: 2).fit(x)
+        let fftSingle = try TSNE(iterations: 500, seed: 1, method: .fft, neighbors: .approximate, threads: 1).fit(x)
+        #expect(fft.method == .fft)
+        #expect(fft.points.toDouble() == fftSingle.points.toDouble())
+        let accuracyBH = TSNEFixtures.knnAccuracy(barnesHut.points, labels: labels)
+        let accuracyFFT = TSNEFixtures.knnAccuracy(fft.points, labels: labels)
+        #expect(accuracyFFT >= accuracyBH - 0.01, "10-NN accuracy FFT \(accuracyFFT) vs Barnes-Hut \(accuracyBH)")
+        #expect(abs(fft.klDivergence - barnesHut.klDivergence) <= 0.05 * barnesHut.klDivergence,
+            "KL FFT \(fft.klDivergence) vs Barnes-Hut \(barnesHut.klDivergence)")
+        #expect(throws: TSNEError.fftComponents(3)) { try TSNE(components: 3, method: .fft).fit(x) }
+    }
+}
