@@ -1,4 +1,30 @@
 extension Image {
+    /// The image mirrored left–right (`horizontally`) or top–bottom: what `cv2.flip`, `PIL.ImageOps.mirror`/`flip`
+    /// and torchvision's flips return.
+    public func flipped(horizontally: Bool) -> Image {
+        var output = pixels
+        let rowBytes = width * channels
+        pixels.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                for y in 0..<height {
+                    let target = y * rowBytes
+                    if !horizontally {
+                        let source = (height - 1 - y) * rowBytes
+                        for i in 0..<rowBytes { output[target + i] = input[source + i] }
+                        continue
+                    }
+                    for x in 0..<width {
+                        let source = target + (width - 1 - x) * channels
+                        for c in 0..<channels { output[target + x * channels + c] = input[source + c] }
+                    }
+                }
+            }
+        }
+        var image = self
+        image.pixels = output
+        return image
+    }
+
     /// The `width`×`height` region whose top-left pixel is (`x`, `y`).
     ///
     /// - Throws: ``VisCoreError/invalidArgument(argument:expected:actual:)`` naming `x`, `y`, `width` or

@@ -261,8 +261,8 @@ extension Axes {
             let top = y.pixel(-0.5)
             let bottom = y.pixel(Double(image.height) - 0.5)
             var drawn = image
-            if right < left, let flipped = try? _flipped(image, horizontally: true) { drawn = flipped }
-            if bottom < top, let flipped = try? _flipped(drawn, horizontally: false) { drawn = flipped }
+            if right < left { drawn = image.flipped(horizontally: true) }
+            if bottom < top { drawn = drawn.flipped(horizontally: false) }
             try renderer.drawImage(
                 drawn, in: PixelRect(x: min(left, right), y: min(top, bottom), width: abs(right - left), height: abs(bottom - top)))
         case .referenceLine(let line):
@@ -362,20 +362,4 @@ func _bandPath(_ fill: _Fill, x: _AxisTransform, y: _AxisTransform) -> Path {
     }
     flush()
     return path
-}
-
-/// `image` mirrored left–right or top–bottom.
-func _flipped(_ image: Image, horizontally: Bool) throws -> Image {
-    let channels = image.channels
-    var pixels = image.pixels
-    let stride = image.rowStride
-    for row in 0..<image.height {
-        for column in 0..<image.width {
-            let (sx, sy) = horizontally ? (image.width - 1 - column, row) : (column, image.height - 1 - row)
-            for channel in 0..<channels {
-                pixels[row * stride + column * channels + channel] = image.pixels[sy * stride + sx * channels + channel]
-            }
-        }
-    }
-    return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
 }

@@ -154,4 +154,24 @@ struct ImageGeometryTests {
         }
         #expect(throws: VisCoreError.self) { try Image.hconcat([image, image], spacing: Int.max) }
     }
+
+    @Test("flipped mirrors left–right or top–bottom in every layout, twice gives the image back")
+    func flipped() throws {
+        for layout in [PixelLayout.gray, .rgb, .rgba] {
+            let c = layout.channels
+            let image = try Image(width: 3, height: 2, layout: layout, pixels: (0..<(6 * c)).map { UInt8($0) })
+            let mirrored = image.flipped(horizontally: true)
+            let upsideDown = image.flipped(horizontally: false)
+            for y in 0..<2 {
+                for x in 0..<3 {
+                    for ch in 0..<c {
+                        #expect(mirrored.pixels[(y * 3 + x) * c + ch] == image.pixels[(y * 3 + 2 - x) * c + ch])
+                        #expect(upsideDown.pixels[(y * 3 + x) * c + ch] == image.pixels[((1 - y) * 3 + x) * c + ch])
+                    }
+                }
+            }
+            #expect(mirrored.flipped(horizontally: true) == image && upsideDown.flipped(horizontally: false) == image)
+            #expect(mirrored.layout == layout && mirrored.width == 3 && mirrored.height == 2)
+        }
+    }
 }

@@ -67,20 +67,15 @@ struct TSNEReferenceTests {
         try embedding.points.writeNPY(to: dir + "/ours.npy")
         let report = try TestSupport.runPython(
             """
-            import sys, json, numpy as np
-            from sklearn.manifold import trustworthiness
-            from sklearn.neighbors import NearestNeighbors
+            import sys, json
+            \(TestSupport.embeddingQualityFunctions)
             d = sys.argv[1]
             X, y = np.load(d + "/x.npy"), np.load(d + "/y.npy")
-            def accuracy(E):
-                idx = NearestNeighbors(n_neighbors=11).fit(E).kneighbors(E, return_distance=False)[:, 1:]
-                votes = np.array([np.bincount(y[row], minlength=y.max() + 1).argmax() for row in idx])
-                return float((votes == y).mean())
             out = {}
             for name in ("ours", "sklearn"):
                 E = np.load(d + "/" + name + ".npy").astype(np.float64)
                 out[name + "_accuracy"] = accuracy(E)
-                out[name + "_trust"] = float(trustworthiness(X, E, n_neighbors=10))
+                out[name + "_trust"] = trust(E)
             print(json.dumps(out))
             """, arguments: [dir])
         let figures = try JSONDecoder().decode([String: Double].self, from: Data(report.utf8))

@@ -105,7 +105,7 @@ public enum SelfSupTransform: Sendable, Equatable {
             return try image.cropped(x: x, y: y, width: width, height: height)
         case let .randomFlip(prob, vertical):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
-            return try Self.flipped(image, vertical: vertical)
+            return image.flipped(horizontally: !vertical)
         case let .randomGrayscale(prob, keepChannels, weights, colorFormat):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             return try Self.grayscale(image, weights: weights, colorFormat: colorFormat, keepChannels: keepChannels)
@@ -247,28 +247,5 @@ public enum SelfSupTransform: Sendable, Equatable {
             w = Int((Double(h) * ratio.upperBound).rounded(.toNearestOrEven))
         }
         return ((width - w) / 2, (height - h) / 2, w, h)
-    }
-
-    static func flipped(_ image: Image, vertical: Bool) throws -> Image {
-        let channels = image.channels
-        let rowBytes = image.width * channels
-        var pixels = image.pixels
-        image.pixels.withUnsafeBufferPointer { input in
-            pixels.withUnsafeMutableBufferPointer { output in
-                for y in 0..<image.height {
-                    let target = y * rowBytes
-                    if vertical {
-                        let source = (image.height - 1 - y) * rowBytes
-                        for i in 0..<rowBytes { output[target + i] = input[source + i] }
-                    } else {
-                        for x in 0..<image.width {
-                            let source = target + (image.width - 1 - x) * channels
-                            for c in 0..<channels { output[target + x * channels + c] = input[source + c] }
-                        }
-                    }
-                }
-            }
-        }
-        return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
     }
 }
