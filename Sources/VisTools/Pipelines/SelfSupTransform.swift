@@ -17,7 +17,7 @@ public enum SelfSupTransform: Sendable, Equatable {
     /// `backend` (MMSelfSup's default cv2, or pillow as most of its configs ask).
     case randomResizedCrop(
         size: Int, scale: ClosedRange<Double>, ratio: ClosedRange<Double>, backend: Backend, interpolation: String)
-    /// BEiT's `RandomResizedCropAndInterpolationWithTwoPic`: one random crop (as ``randomResizedCrop(size:scale:ratio:interpolation:)``)
+    /// BEiT's `RandomResizedCropAndInterpolationWithTwoPic`: one random crop (as ``randomResizedCrop(size:scale:ratio:backend:interpolation:)``)
     /// resized twice, to `size` with `interpolation` (the model's input) and to `secondSize` with
     /// `secondInterpolation` (the tokenizer's target). Only ``SelfSupPipeline`` runs it, as it makes two images.
     case randomResizedCropTwoPic(
