@@ -1,3 +1,4 @@
+import Foundation
 import VisCore
 import VisDraw
 
@@ -54,16 +55,146 @@ extension Visualizer {
                     expected: "masks of the image's size \(context.height)×\(context.width) (H×W)",
                     actual: "an array of shape \(array.shape)")
             }
-            let planeSize = maskHeight * maskWidth
-            for index in 0..<count {
-                let table = _MaskBlendTable(color: colorValues[index], alpha: alphaValues[index])
-                bits.withUnsafeBufferPointer { all in
-                    let plane = UnsafeBufferPointer(rebasing: all[(index * planeSize)..<((index + 1) * planeSize)])
-                    canvas.image._blend(mask: plane, table: table)
+            bits.withUnsafeBufferPointer { all in
+                let planes = (0..<count).map { _MaskPlane(all, index: $0, width: maskWidth, height: maskHeight) }
+                for (index, bounds) in _MaskPlane.bounds(of: planes).enumerated() {
+                    guard let bounds else { continue }
+                    let table = _MaskBlendTable(color: colorValues[index], alpha: alphaValues[index])
+                    canvas.image._blend(planes[index], within: bounds, table: table)
                 }
             }
         }
     }
+
+    /// Draws instance masks as the detection visualizer shows them: every mask blended in its colour, in order,
+    /// then every mask's outline — its pixels with a 4-neighbour outside the mask or on the image border — in
+    /// `outlineColor`, all at `alpha`.
+    ///
+    /// The pixels are those of ``drawBinaryMasks(_:colors:alphas:)`` with the masks and then with their outline
+    /// masks; the bits are read in place and each mask's work stays inside its bounding box, found once (an
+    /// empty mask costs one scan and draws nothing, so it is never checked against the image).
+    ///
+    /// - Throws: ``VisualizerError/invalidArgument(argument:expected:actual:)`` naming `alphas[0]` for an alpha
+    ///   outside 0...1 or `masks` for masks of another size than the image, when a mask has a pixel to draw.
+    func _drawInstanceMasks(_ masks: InstanceMasks, colors: [Color], outlineColor: Color, alpha: Double) throws {
+        guard isMainProcess, masks.count > 0, colors.count >= masks.count else { return }
+        try masks.bits.withUnsafeBufferPointer { all in
+            let planes = (0..<masks.count).map { _MaskPlane(all, index: $0, width: masks.width, height: masks.height) }
+            let drawn = _MaskPlane.bounds(of: planes).enumerated().compactMap { index, bounds in
+                bounds.map { (index, $0) }
+            }
+            guard !drawn.isEmpty else { return }
+            let alpha = try _DrawingArguments.alpha(alpha, argument: "alphas[0]")
+            let outline = _MaskBlendTable(color: outlineColor, alpha: alpha)
+            _ = try _drawing { canvas, context in
+                guard masks.height == context.height, masks.width == context.width else {
+                    throw VisualizerError.invalidArgument(
+                        argument: "masks",
+                        expected: "masks of the image's size \(context.height)×\(context.width) (H×W)",
+                        actual: "an array of shape \([masks.count, masks.height, masks.width])")
+                }
+                for (index, bounds) in drawn {
+                    let table = _MaskBlendTable(color: colors[index], alpha: alpha)
+                    canvas.image._blend(planes[index], within: bounds, table: table)
+                }
+                for (index, bounds) in drawn {
+                    canvas.image._blendOutline(planes[index], within: bounds, table: outline)
+                }
+            }
+        }
+    }
+}
+
+/// The rows and columns of the smallest rectangle holding a mask's pixels.
+typealias _MaskBounds = (rows: ClosedRange<Int>, columns: ClosedRange<Int>)
+
+/// One H×W mask read in place from flat bits (a `Bool` is stored as one byte, 0 or 1).
+struct _MaskPlane {
+    let bits: UnsafeBufferPointer<Bool>
+    let width: Int
+    let height: Int
+
+    /// Mask `index` of the N×H×W masks in `all` (which holds at least `index + 1` of them).
+    init(_ all: UnsafeBufferPointer<Bool>, index: Int, width: Int, height: Int) {
+        let plane = width * height
+        self.bits = UnsafeBufferPointer(rebasing: all[(index * plane)..<((index + 1) * plane)])
+        self.width = width
+        self.height = height
+    }
+
+    /// The smallest rectangle holding the mask's pixels, or nil for an empty mask.
+    func bounds() -> _MaskBounds? {
+        guard let start = bits.baseAddress, bits.count > 0, width > 0 else { return nil }
+        let bytes = UnsafeRawPointer(start)
+        // memchr runs at memory speed, so an empty mask (detections often come with many) costs one fast scan.
+        guard let first = memchr(bytes, 1, bits.count) else { return nil }
+        let top = bytes.distance(to: UnsafeRawPointer(first)) / width
+        let bottom = (_lastNonZeroByte(bytes, count: bits.count) ?? 0) / width
+        var left = width
+        var right = -1
+        for y in top...bottom {
+            let row = bytes + y * width
+            // Only the parts of the row outside the columns found so far can widen them.
+            if left > 0, let hit = memchr(row, 1, left) {
+                left = row.distance(to: UnsafeRawPointer(hit))
+            }
+            let tail = right + 1
+            if tail < width, let last = _lastNonZeroByte(row + tail, count: width - tail) {
+                right = tail + last
+            }
+        }
+        // Some row of top...bottom has a pixel, so left <= right.
+        return (top...bottom, left...max(right, left))
+    }
+}
+
+/// The offset of the last non-zero byte of `count` bytes at `bytes`, or nil when all are zero.
+func _lastNonZeroByte(_ bytes: UnsafeRawPointer, count: Int) -> Int? {
+    var end = count
+    // 64 bytes a step (the compiler turns the OR of eight words into vector loads), then 8, then 1.
+    while end >= 64 {
+        let base = end - 64
+        var any: UInt64 = 0
+        for word in 0..<8 { any |= bytes.loadUnaligned(fromByteOffset: base + word * 8, as: UInt64.self) }
+        if any != 0 { break }
+        end = base
+    }
+    while end >= 8 {
+        if bytes.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) != 0 { break }
+        end -= 8
+    }
+    while end > 0 {
+        end -= 1
+        if bytes.load(fromByteOffset: end, as: UInt8.self) != 0 { return end }
+    }
+    return nil
+}
+
+extension _MaskPlane {
+    /// ``bounds()`` of every plane; on two cores or more when the planes are large, since the scan is
+    /// memory-bound and a second core's loads nearly halve it.
+    static func bounds(of planes: [_MaskPlane]) -> [_MaskBounds?] {
+        let bytes = planes.reduce(0) { $0 + $1.bits.count }
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, planes.count, bytes / (1 << 22)))
+        guard workers > 1 else { return planes.map { $0.bounds() } }
+        let found = LockedValue([_MaskBounds?](repeating: nil, count: planes.count))
+        let shared = _SharedPlanes(planes: planes)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            // Interleaved, so empty masks (a full scan each) and drawn ones (a short one) spread evenly.
+            let mine = stride(from: worker, to: shared.planes.count, by: workers).map {
+                ($0, shared.planes[$0].bounds())
+            }
+            found.withLock { all in
+                for (index, bounds) in mine { all[index] = bounds }
+            }
+        }
+        return found.withLock { $0 }
+    }
+}
+
+/// Mask planes handed to scanning threads; they only read the bits, which outlive the scan.
+private struct _SharedPlanes: @unchecked Sendable {
+    let planes: [_MaskPlane]
 }
 
 /// `addWeighted(p, 1 − α, c, α, 0)` for every 8-bit `p`, per colour channel: the blend of one mask as lookup
@@ -94,31 +225,57 @@ struct _MaskBlendTable {
 }
 
 extension Image {
-    /// Blends the colour channels of the pixels where `mask` (row-major, one per pixel) is true.
-    mutating func _blend(mask: UnsafeBufferPointer<Bool>, table: _MaskBlendTable) {
+    /// Blends the colour channels of the pixels inside `mask` (which must have the image's size), looking only
+    /// within `bounds`.
+    mutating func _blend(
+        _ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable
+    ) {
+        _blendPixels(of: mask, within: bounds, table: table) { _, _, _ in true }
+    }
+
+    /// Blends the colour channels of the outline of `mask` (its pixels with a 4-neighbour outside it or on the
+    /// image border), looking only within `bounds`, the mask's bounding box.
+    mutating func _blendOutline(
+        _ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable
+    ) {
+        let width = mask.width
+        let height = mask.height
+        _blendPixels(of: mask, within: bounds, table: table) { bits, x, y in
+            // Neighbours are read only away from the border, so every read stays inside the plane.
+            let interior = x > 0 && x < width - 1 && y > 0 && y < height - 1
+                && bits[y * width + x - 1] && bits[y * width + x + 1]
+                && bits[(y - 1) * width + x] && bits[(y + 1) * width + x]
+            return !interior
+        }
+    }
+
+    /// Blends the pixels inside `mask` within `bounds` for which `selected(bits, x, y)` holds.
+    @inline(__always)
+    private mutating func _blendPixels(
+        of mask: _MaskPlane, within bounds: _MaskBounds,
+        table: _MaskBlendTable, selected: (UnsafePointer<Bool>, Int, Int) -> Bool
+    ) {
         let channels = self.channels
-        guard channels >= 3, mask.count == width * height else {
+        guard channels >= 3, mask.width == width, mask.height == height,
+            bounds.rows.upperBound < height, bounds.columns.upperBound < width
+        else {
             // Gray images never reach here: the visualizer replicates them to RGB.
             return
         }
+        guard let bits = mask.bits.baseAddress else { return }
+        let width = self.width
         table.red.withUnsafeBufferPointer { red in
             table.green.withUnsafeBufferPointer { green in
                 table.blue.withUnsafeBufferPointer { blue in
                     pixels.withUnsafeMutableBufferPointer { samples in
-                        func blend(_ index: Int) {
-                            let base = index * channels
-                            samples[base] = red[Int(samples[base])]
-                            samples[base + 1] = green[Int(samples[base + 1])]
-                            samples[base + 2] = blue[Int(samples[base + 2])]
+                        for y in bounds.rows {
+                            for x in bounds.columns where bits[y * width + x] && selected(bits, x, y) {
+                                let base = (y * width + x) * channels
+                                samples[base] = red[Int(samples[base])]
+                                samples[base + 1] = green[Int(samples[base + 1])]
+                                samples[base + 2] = blue[Int(samples[base + 2])]
+                            }
                         }
-                        // Instance masks are mostly false: test eight flags at once and skip empty words.
-                        let raw = UnsafeRawBufferPointer(mask)
-                        let words = mask.count / 8
-                        for word in 0..<words {
-                            guard raw.loadUnaligned(fromByteOffset: word * 8, as: UInt64.self) != 0 else { continue }
-                            for index in (word * 8)..<(word * 8 + 8) where mask[index] { blend(index) }
-                        }
-                        for index in (words * 8)..<mask.count where mask[index] { blend(index) }
                     }
                 }
             }
