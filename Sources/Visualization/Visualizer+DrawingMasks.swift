@@ -227,58 +227,114 @@ struct _MaskBlendTable {
 extension Image {
     /// Blends the colour channels of the pixels inside `mask` (which must have the image's size), looking only
     /// within `bounds`.
-    mutating func _blend(
-        _ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable
-    ) {
-        _blendPixels(of: mask, within: bounds, table: table) { _, _, _ in true }
+    mutating func _blend(_ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable) {
+        _blending(mask, within: bounds, table: table) { flags, width, blend in
+            let (first, last) = (bounds.columns.lowerBound, bounds.columns.upperBound)
+            for y in bounds.rows {
+                let row = y * width
+                var x = first
+                // Eight flags at a time (bytes 0 or 1, pixel x + k in byte k), one at a time at the end.
+                while x + 7 <= last {
+                    var inside = flags.word(row + x)
+                    while inside != 0 {
+                        blend(row + x + inside.trailingZeroBitCount >> 3)
+                        inside &= inside - 1
+                    }
+                    x += 8
+                }
+                while x <= last {
+                    if flags.byte(row + x) != 0 { blend(row + x) }
+                    x += 1
+                }
+            }
+        }
     }
 
     /// Blends the colour channels of the outline of `mask` (its pixels with a 4-neighbour outside it or on the
     /// image border), looking only within `bounds`, the mask's bounding box.
-    mutating func _blendOutline(
-        _ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable
-    ) {
-        let width = mask.width
+    mutating func _blendOutline(_ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable) {
         let height = mask.height
-        _blendPixels(of: mask, within: bounds, table: table) { bits, x, y in
-            // Neighbours are read only away from the border, so every read stays inside the plane.
-            let interior = x > 0 && x < width - 1 && y > 0 && y < height - 1
-                && bits[y * width + x - 1] && bits[y * width + x + 1]
-                && bits[(y - 1) * width + x] && bits[(y + 1) * width + x]
-            return !interior
+        _blending(mask, within: bounds, table: table) { flags, width, blend in
+            let (first, last) = (bounds.columns.lowerBound, bounds.columns.upperBound)
+            for y in bounds.rows {
+                let row = y * width
+                let innerRow = y > 0 && y < height - 1
+                var x = first
+                while x <= last {
+                    // Eight pixels at a time away from the border, where all four neighbours can be read: a pixel
+                    // is on the outline when it is inside and not all its neighbours are.
+                    if innerRow, x > 0, x + 8 < width, x + 7 <= last {
+                        let inside = flags.word(row + x)
+                        if inside != 0 {
+                            let neighbours = flags.word(row + x - 1) & flags.word(row + x + 1)
+                                & flags.word(row - width + x) & flags.word(row + width + x)
+                            var outline = inside & ~neighbours
+                            while outline != 0 {
+                                blend(row + x + outline.trailingZeroBitCount >> 3)
+                                outline &= outline - 1
+                            }
+                        }
+                        x += 8
+                        continue
+                    }
+                    if flags.byte(row + x) != 0 {
+                        let interior = innerRow && x > 0 && x < width - 1
+                            && flags.byte(row + x - 1) != 0 && flags.byte(row + x + 1) != 0
+                            && flags.byte(row - width + x) != 0 && flags.byte(row + width + x) != 0
+                        if !interior { blend(row + x) }
+                    }
+                    x += 1
+                }
+            }
         }
     }
 
-    /// Blends the pixels inside `mask` within `bounds` for which `selected(bits, x, y)` holds.
+    /// Runs `body` with the mask's flags, the image width and `blend(pixel)`, which blends the colour channels of
+    /// pixel `pixel` (row-major index) with `table`; nothing runs unless the mask has the image's size, `bounds`
+    /// lies inside it and the image has colour channels.
     @inline(__always)
-    private mutating func _blendPixels(
-        of mask: _MaskPlane, within bounds: _MaskBounds,
-        table: _MaskBlendTable, selected: (UnsafePointer<Bool>, Int, Int) -> Bool
+    private mutating func _blending(
+        _ mask: _MaskPlane, within bounds: _MaskBounds, table: _MaskBlendTable,
+        _ body: (_MaskFlags, Int, (Int) -> Void) -> Void
     ) {
         let channels = self.channels
         guard channels >= 3, mask.width == width, mask.height == height,
-            bounds.rows.upperBound < height, bounds.columns.upperBound < width
+            bounds.rows.upperBound < height, bounds.columns.upperBound < width,
+            let bits = mask.bits.baseAddress
         else {
             // Gray images never reach here: the visualizer replicates them to RGB.
             return
         }
-        guard let bits = mask.bits.baseAddress else { return }
+        let flags = _MaskFlags(bytes: UnsafeRawPointer(bits))
         let width = self.width
         table.red.withUnsafeBufferPointer { red in
             table.green.withUnsafeBufferPointer { green in
                 table.blue.withUnsafeBufferPointer { blue in
                     pixels.withUnsafeMutableBufferPointer { samples in
-                        for y in bounds.rows {
-                            for x in bounds.columns where bits[y * width + x] && selected(bits, x, y) {
-                                let base = (y * width + x) * channels
-                                samples[base] = red[Int(samples[base])]
-                                samples[base + 1] = green[Int(samples[base + 1])]
-                                samples[base + 2] = blue[Int(samples[base + 2])]
-                            }
+                        body(flags, width) { pixel in
+                            let base = pixel * channels
+                            samples[base] = red[Int(samples[base])]
+                            samples[base + 1] = green[Int(samples[base + 1])]
+                            samples[base + 2] = blue[Int(samples[base + 2])]
                         }
                     }
                 }
             }
         }
+    }
+}
+
+/// A mask's flags as bytes (a `Bool` is stored as 0 or 1), read one or eight at a time.
+struct _MaskFlags {
+    let bytes: UnsafeRawPointer
+
+    /// The flag at `offset`.
+    @inline(__always)
+    func byte(_ offset: Int) -> UInt8 { bytes.load(fromByteOffset: offset, as: UInt8.self) }
+
+    /// The eight flags from `offset` on, the one at `offset + k` in byte `k` (bit `8k`).
+    @inline(__always)
+    func word(_ offset: Int) -> UInt64 {
+        UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 }
