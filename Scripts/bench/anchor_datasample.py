@@ -10,9 +10,9 @@ instance, 100×800×1333 bool; the last 80 are empty).
 
 Both sides do the same mask work. mmdet would blend all 100 planes, the empty ones as no-ops; both sides instead
 skip the empty ones (the Swift visualizer finds them with a byte scan, this anchor with ``any``) and draw the 20
-others, each with its white contour (mmdet's ``bitmap_to_polygon`` + ``draw_polygons(edge_colors='w', alpha=0.8)``; the Swift visualizer blends
-a 1-pixel outline). mmdet draws the contours before the masks and both after the labels; the Swift visualizer
-draws masks and outlines first. The colours are not jittered on either side.
+others, each with its white contour: here mmdet's ``bitmap_to_polygon`` (``cv2.findContours``) and
+``draw_polygons(edge_colors='w', alpha=0.8)``, in Swift a blended 1-pixel outline. mmdet draws contours and masks
+after the labels, the Swift visualizer before them. Colours are not jittered on either side.
 """
 import json
 import os

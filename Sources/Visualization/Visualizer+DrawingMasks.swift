@@ -178,14 +178,18 @@ extension _MaskPlane {
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, planes.count, bytes / (1 << 22)))
         guard workers > 1 else { return planes.map { $0.bounds() } }
         let found = LockedValue([_MaskBounds?](repeating: nil, count: planes.count))
+        let next = LockedValue(0)
         let shared = _SharedPlanes(planes: planes)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            // Interleaved, so empty masks (a full scan each) and drawn ones (a short one) spread evenly.
-            let mine = stride(from: worker, to: shared.planes.count, by: workers).map {
-                ($0, shared.planes[$0].bounds())
-            }
-            found.withLock { all in
-                for (index, bounds) in mine { all[index] = bounds }
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            // Planes are handed out one at a time, so a worker that starts late (a busy core) takes fewer.
+            while true {
+                let index = next.withLock { value -> Int in
+                    defer { value += 1 }
+                    return value
+                }
+                guard index < shared.planes.count else { return }
+                let bounds = shared.planes[index].bounds()
+                found.withLock { $0[index] = bounds }
             }
         }
         return found.withLock { $0 }
