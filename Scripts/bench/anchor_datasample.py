@@ -5,10 +5,14 @@ boxes with ``draw_bboxes`` in class colours (alpha 0.8, width 3), one ``draw_tex
 and ``round(score * 100, 1)`` at ``bbox[:2] + line_width`` on mmdet's label box (black, alpha 0.8, pad 0.7, no
 edge) sized ``int(13 * _get_adaptive_scales(area))``, then ``draw_binary_masks`` for the masks, ``get_image`` and
 ``LocalVisBackend.add_image`` (which writes the PNG on the caller's thread). It reads the sample vis-bench wrote:
-``datasample-detection.json`` (boxes, labels, scores, the COCO palette) and ``datasample-masks.npy`` (the 20 masks, bool).
+``datasample-detection.json`` (boxes, labels, scores, the COCO palette) and ``datasample-masks.npy`` (one mask per
+instance, 100×800×1333 bool; the last 80 are empty).
 
-Differences from the Swift workload: mmdet draws white mask contours with ``draw_polygons`` after
-``cv2.findContours``; the Swift visualizer draws 1-pixel outlines as a second mask blend. Neither is in the other.
+Both sides do the same mask work. mmdet would blend all 100 planes, the empty ones as no-ops; both sides instead
+skip the empty ones (the Swift visualizer finds them with a byte scan, this anchor with ``any``) and draw the 20
+others, each with its white contour: here mmdet's ``bitmap_to_polygon`` (``cv2.findContours``) and
+``draw_polygons(edge_colors='w', alpha=0.8)``, in Swift a blended 1-pixel outline. mmdet draws contours and masks
+after the labels, the Swift visualizer before them. Colours are not jittered on either side.
 """
 import json
 import os
@@ -22,6 +26,7 @@ def _adaptive_scales(areas, min_area=800, max_area=30000):
 
 
 def mmengine_detection(workdir):
+    import cv2
     import numpy as np
     from PIL import Image
     from mmengine.visualization import Visualizer
@@ -53,7 +58,14 @@ def mmengine_detection(workdir):
             visualizer.draw_texts(
                 text, position, colors=(200, 200, 200), font_sizes=int(13 * scales[index]),
                 bboxes=[{"facecolor": "black", "alpha": 0.8, "pad": 0.7, "edgecolor": "none"}])
-        visualizer.draw_binary_masks(masks, colors=[palette[label] for label in labels[:len(masks)]], alphas=0.8)
+        nonempty = np.flatnonzero(masks.reshape(len(masks), -1).any(axis=1))
+        polygons = []
+        for index in nonempty:
+            contours, _ = cv2.findContours(masks[index].astype(np.uint8), cv2.RETR_CCOMP, cv2.CHAIN_APPROX_NONE)
+            polygons.extend(contour.reshape(-1, 2) for contour in contours)
+        visualizer.draw_polygons(polygons, edge_colors="w", alpha=0.8)
+        visualizer.draw_binary_masks(
+            masks[nonempty], colors=[palette[labels[index]] for index in nonempty], alphas=0.8)
         drawn = visualizer.get_image()
         visualizer.add_image("detection", drawn, state["step"])
     return run

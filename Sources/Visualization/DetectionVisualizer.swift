@@ -74,17 +74,11 @@ public struct DetectionVisualizer: TaskVisualizer {
         let classColors = labels.map { $0.map { context.meta.color(of: $0) } ?? Self.unlabelledColor }
         let imageScale = context.imageScale
 
-        if let allMasks = instances.masks {
-            // Empty masks draw nothing; skipping them saves a pass over the image each.
-            let drawn = (0..<allMasks.count).filter { !allMasks.isEmpty(at: $0) }
-            if !drawn.isEmpty {
-                let masks = allMasks.selecting(drawn)
-                let fills = drawn.map { MaskColor.rgb(maskColor ?? classColors[$0]) }
-                try visualizer.drawBinaryMasks(masks.array, colors: .each(fills), alphas: .all(alpha))
-                try visualizer.drawBinaryMasks(
-                    masks.outlines().array, colors: .all(.rgb(Color(red: 255, green: 255, blue: 255))),
-                    alphas: .all(alpha))
-            }
+        if let masks = instances.masks {
+            // Fills, then white 1-pixel outlines (MMDetection draws white contours), empty masks skipped.
+            try visualizer._drawInstanceMasks(
+                masks, colors: classColors.map { maskColor ?? $0 },
+                outlineColor: Color(red: 255, green: 255, blue: 255), alpha: alpha)
         }
         if let polygons = instances.polygons {
             var parts: [[[Double]]] = []
@@ -185,38 +179,6 @@ func _polygonArea(_ parts: [[Point]]) -> Double {
 }
 
 extension InstanceMasks {
-    /// Each mask's outline: its pixels with a 4-neighbour outside the mask (or on the image border).
-    func outlines() -> InstanceMasks {
-        var result = [Bool](repeating: false, count: bits.count)
-        let plane = height * width
-        bits.withUnsafeBufferPointer { source in
-            result.withUnsafeMutableBufferPointer { target in
-                for mask in 0..<count {
-                    let base = mask * plane
-                    for y in 0..<height {
-                        let row = base + y * width
-                        for x in 0..<width where source[row + x] {
-                            let interior = x > 0 && x < width - 1 && y > 0 && y < height - 1
-                                && source[row + x - 1] && source[row + x + 1]
-                                && source[row + x - width] && source[row + x + width]
-                            if !interior { target[row + x] = true }
-                        }
-                    }
-                }
-            }
-        }
-        return InstanceMasks(_trusted: count, height: height, width: width, bits: result)
-    }
-
-    /// Whether mask `index` has no pixel set (a byte scan: a `Bool` is stored as one byte, 0 or 1).
-    func isEmpty(at index: Int) -> Bool {
-        let plane = height * width
-        return bits.withUnsafeBufferPointer { buffer in
-            guard let base = buffer.baseAddress, plane > 0 else { return true }
-            return memchr(UnsafeRawPointer(base + index * plane), 1, plane) == nil
-        }
-    }
-
     /// The mean position of mask `index`'s pixels (pixel centres), or nil for an empty mask.
     func centroid(at index: Int) -> Point? {
         var sumX = 0.0

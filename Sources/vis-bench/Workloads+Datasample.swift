@@ -2,7 +2,8 @@ import Foundation
 import Visualization
 
 /// A detection sample shared with the Python anchor: boxes, labels, scores and the class palette (COCO) in
-/// `datasample-detection.json`, the masks in `datasample-masks.npy` (20×800×1333 bool), both in the work directory.
+/// `datasample-detection.json`, the masks in `datasample-masks.npy` (100×800×1333 bool: one mask per instance, as
+/// a detection sample holds them), both in the work directory.
 private struct DetectionBenchSample: Codable {
     var boxes: [[Double]]
     var labels: [Int]
@@ -40,7 +41,8 @@ extension Workloads {
     static let datasample: [Workload] = [
         Workload(
             name: "datasample.detection.100boxes_20masks.1333x800",
-            summary: "addDatasample (prediction panel: 100 boxes + labels, 20 masks) to a LocalVisBackend, then flush"
+            summary: "addDatasample (prediction panel: 100 boxes + labels, 100 mask planes of which 20 are drawn, "
+                + "with outlines) to a LocalVisBackend, then flush"
         ) { context in
             let scene = context.scene
             // 100 instances with boxes, labels and scores; the first 20 have elliptical masks, the others empty
@@ -49,7 +51,8 @@ extension Workloads {
                 width: scene.width, height: scene.height, boxCount: 100, maskCount: 20)
             try JSONEncoder().encode(geometry).write(
                 to: context.workDirectory.appendingPathComponent("datasample-detection.json"))
-            try masks.selecting(Array(0..<20)).array.writeNPY(
+            // Both sides get every instance's mask plane, the 80 empty ones included, and both skip those.
+            try masks.array.writeNPY(
                 to: context.workDirectory.appendingPathComponent("datasample-masks.npy").path)
             var built = DataSample()
             built.prediction.instances = InstanceData(
