@@ -1,3 +1,4 @@
+import CVisKernels
 import VisCore
 
 /// Pillow's `ImageEnhance` and `ImageOps` arithmetic on 8-bit images, which torchvision's colour transforms use on
@@ -38,28 +39,93 @@ public enum PillowEnhance {
         return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
     }
 
+    /// The blend of every sample value with a constant degenerate sample `low`, as ``_blend(_:factor:degenerate:)``
+    /// computes it: the blend of a whole image with a constant is a lookup in this table.
+    static func _blendTable(low: UInt8, factor: Double) -> [UInt8] {
+        let alpha = Float(factor)
+        let interpolating = alpha >= 0 && alpha <= 1
+        return (0..<256).map { sample in
+            let value = Float(Int(low)) + alpha * Float(sample - Int(low))
+            if interpolating { return UInt8(value) }
+            return value <= 0 ? 0 : value >= 255 ? 255 : UInt8(value)
+        }
+    }
+
+    /// Every sample of `image` replaced by its entry of `table` (256 entries), in place.
+    static func _map(_ image: inout Image, through table: [UInt8]) {
+        table.withUnsafeBufferPointer { table in
+            image.pixels.withUnsafeMutableBufferPointer { pixels in
+                for index in pixels.indices { pixels[index] = table[Int(pixels[index])] }
+            }
+        }
+    }
+
     /// `ImageEnhance.Brightness(image).enhance(factor)`: a blend with black.
     public static func brightness(_ image: Image, factor: Double) throws -> Image {
-        try _blend(image, factor: factor) { _ in 0 }
+        var result = image
+        _brightness(&result, factor: factor)
+        return result
+    }
+
+    /// ``brightness(_:factor:)`` in place.
+    static func _brightness(_ image: inout Image, factor: Double) {
+        _map(&image, through: _blendTable(low: 0, factor: factor))
     }
 
     /// `ImageEnhance.Contrast(image).enhance(factor)`: a blend with the grey of the image's mean luma, rounded.
     public static func contrast(_ image: Image, factor: Double) throws -> Image {
-        let gray = image.converted(to: .gray).pixels
-        let mean = gray.isEmpty ? 0 : Double(gray.reduce(0) { $0 + Int($1) }) / Double(gray.count)
+        var result = image
+        _contrast(&result, factor: factor)
+        return result
+    }
+
+    /// ``contrast(_:factor:)`` in place.
+    static func _contrast(_ image: inout Image, factor: Double) {
+        let count = image.width * image.height
+        let channels = image.channels
+        var total = 0
+        image.pixels.withUnsafeBufferPointer { pixels in
+            if channels == 1 {
+                for sample in pixels { total += Int(sample) }
+            } else {
+                var base = 0
+                for _ in 0..<count {
+                    total += Int(Color.luma(red: pixels[base], green: pixels[base + 1], blue: pixels[base + 2]))
+                    base += channels
+                }
+            }
+        }
+        let mean = count == 0 ? 0 : Double(total) / Double(count)
         let level = UInt8(Swift.min(Int(mean + 0.5), 255))
-        return try _blend(image, factor: factor) { _ in level }
+        _map(&image, through: _blendTable(low: level, factor: factor))
     }
 
     /// `ImageEnhance.Color(image).enhance(factor)` (saturation): a blend with the image's luma.
     public static func saturation(_ image: Image, factor: Double) throws -> Image {
-        let gray = image.converted(to: .gray)
+        var result = image
+        _saturation(&result, factor: factor)
+        return result
+    }
+
+    /// ``saturation(_:factor:)`` in place: each pixel's colour samples blended with its luma (alpha, which the
+    /// converted image keeps, blends with itself); a gray image is its own luma.
+    static func _saturation(_ image: inout Image, factor: Double) {
         let channels = image.channels
-        // Alpha blends with itself, as the converted image keeps it.
-        let keepsAlpha = image.layout == .rgba
-        return try gray.pixels.withUnsafeBufferPointer { luma in
-            try _blend(image, factor: factor) { index in
-                keepsAlpha && index % 4 == 3 ? image.pixels[index] : luma[index / channels]
+        guard channels >= 3 else { return }
+        let alpha = Float(factor)
+        let interpolating = alpha >= 0 && alpha <= 1
+        let count = image.width * image.height
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            var base = 0
+            for _ in 0..<count {
+                let luma = Color.luma(red: pixels[base], green: pixels[base + 1], blue: pixels[base + 2])
+                let low = Float(Int(luma))
+                for channel in 0..<3 {
+                    let value = low + alpha * Float(Int(pixels[base + channel]) - Int(luma))
+                    pixels[base + channel] = interpolating
+                        ? UInt8(value) : value <= 0 ? 0 : value >= 255 ? 255 : UInt8(value)
+                }
+                base += channels
             }
         }
     }
@@ -83,6 +149,37 @@ extension PillowEnhance {
         guard sigma.isFinite, sigma >= 0, sigma <= 1e4 else {
             throw VisCoreError.invalidArgument(argument: "sigma", expected: "a number in 0...10000", actual: "\(sigma)")
         }
+        var result = image
+        _gaussianBlur(&result, sigma: sigma)
+        return result
+    }
+
+    /// ``gaussianBlur(_:sigma:)`` in place, for a `sigma` already checked.
+    static func _gaussianBlur(_ image: inout Image, sigma: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
+        let radius = _boxRadius(Float(sigma), passes: 3)
+        guard radius != 0, !image.isEmpty else { return }
+        let (whole, ww, fw) = _boxWeights(radius)
+        let (width, height, channels) = (image.width, image.height, image.channels)
+        var scratch = [UInt8](repeating: 0, count: 2 * image.pixels.count)
+        scratch.withUnsafeMutableBufferPointer { scratch in
+            image.pixels.withUnsafeMutableBufferPointer { pixels in
+                vis_pillow_box_blur_u8(
+                    pixels.baseAddress, width, height, channels, Int32(whole), ww, fw, scratch.baseAddress, path)
+            }
+        }
+    }
+
+    /// The whole radius and the 24-bit fixed-point weights of the `2r + 1` inner samples (`ww`) and of the two
+    /// fractional ones (`fw`) of Pillow's box of radius `radius`.
+    static func _boxWeights(_ radius: Float) -> (whole: Int, ww: UInt32, fw: UInt32) {
+        let whole = Int(radius)
+        let ww = UInt32(Float(1 << 24) / (radius * 2 + 1))
+        let fw = (UInt32(1 << 24) &- UInt32(whole * 2 + 1) &* ww) / 2
+        return (whole, ww, fw)
+    }
+
+    /// The blur in Swift, one line of pixels at a time: the reference the C kernel is checked against.
+    static func _gaussianBlurPortable(_ image: Image, sigma: Double) throws -> Image {
         let radius = _boxRadius(Float(sigma), passes: 3)
         guard radius != 0, !image.isEmpty else { return image }
         let channels = image.channels
@@ -141,9 +238,7 @@ extension PillowEnhance {
         _ input: UnsafeMutableBufferPointer<SIMD4<UInt32>>, into output: UnsafeMutableBufferPointer<SIMD4<UInt32>>,
         length: Int, radius floatRadius: Float
     ) {
-        let radius = Int(floatRadius)
-        let ww = UInt32(Float(1 << 24) / (floatRadius * 2 + 1))
-        let fw = (UInt32(1 << 24) &- UInt32(radius * 2 + 1) &* ww) / 2
+        let (radius, ww, fw) = _boxWeights(floatRadius)
         let last = length - 1
         let edgeA = Swift.min(radius + 1, length)
         let edgeB = Swift.max(length - radius - 1, 0)
@@ -180,9 +275,26 @@ extension PillowEnhance {
     /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` for a factor outside
     ///   [−0.5, 0.5].
     public static func hue(_ image: Image, factor: Double) throws -> Image {
+        var result = image
+        try _hue(&result, factor: factor)
+        return result
+    }
+
+    /// ``hue(_:factor:)`` in place, through the C kernel on instruction `path` (a `VIS_RESIZE_*` constant).
+    static func _hue(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) throws {
         guard factor >= -0.5, factor <= 0.5 else {
             throw VisCoreError.invalidArgument(argument: "hue", expected: "a factor in -0.5...0.5", actual: "\(factor)")
         }
+        guard image.layout != .gray else { return }
+        let shift = UInt8(truncatingIfNeeded: Int(factor * 255))
+        let (count, channels) = (image.width * image.height, image.channels)
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_hue_u8(pixels.baseAddress, count, channels, shift, path)
+        }
+    }
+
+    /// The hue shift in Swift through ``_HueTables``: the reference the C kernel is checked against.
+    static func _huePortable(_ image: Image, factor: Double) throws -> Image {
         guard image.layout != .gray else { return image }
         let shift = UInt8(truncatingIfNeeded: Int(factor * 255))
         let channels = image.channels

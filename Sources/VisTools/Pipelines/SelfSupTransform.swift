@@ -92,6 +92,11 @@ public enum SelfSupTransform: Sendable, Equatable {
             return try Self.resized(image, width: size.width, height: size.height, backend: backend, interpolation: interpolation)
         case let .randomResizedCrop(size, scale, ratio, backend, interpolation):
             let box = Self.randomResizedCropBox(width: image.width, height: image.height, scale: scale, ratio: ratio, using: &generator)
+            if backend == .pillow {
+                return try image.pillowResized(
+                    x: box.x, y: box.y, regionWidth: box.width, regionHeight: box.height, width: size, height: size,
+                    filter: PillowFilter(name: interpolation) ?? .bilinear)
+            }
             let crop = try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
             return try Self.resized(crop, width: size, height: size, backend: backend, interpolation: interpolation)
         case let .centerCrop(width, height):
@@ -121,10 +126,11 @@ public enum SelfSupTransform: Sendable, Equatable {
             for step in [0, 1, 2, 3].shuffled(using: &generator) {
                 guard let factor = factors[step] else { continue }
                 switch step {
-                case 0: result = try PillowEnhance.brightness(result, factor: factor)
-                case 1: result = try PillowEnhance.contrast(result, factor: factor)
-                case 2: result = try PillowEnhance.saturation(result, factor: factor)
-                default: result = try PillowEnhance.hue(result, factor: factor)
+                // In place: only the first step copies the input's pixels.
+                case 0: PillowEnhance._brightness(&result, factor: factor)
+                case 1: PillowEnhance._contrast(&result, factor: factor)
+                case 2: PillowEnhance._saturation(&result, factor: factor)
+                default: try PillowEnhance._hue(&result, factor: factor)
                 }
             }
             return result

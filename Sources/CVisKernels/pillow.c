@@ -1,0 +1,614 @@
+#include "CVisKernels.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+// Pillow's arithmetic for the self-supervised pipelines (VisTools' `pillowResized`, `PillowEnhance`), each kernel
+// with a portable scalar path and an AVX2 one that computes the same bytes. The Swift implementations in VisTools
+// are the reference both are checked against (randomized differential tests).
+//
+// Products and sums are written out one operation at a time and must not be fused: Pillow's builds round each.
+#pragma clang fp contract(off)
+
+// ---------------------------------------------------------------------------------------------------------------
+// Resampling: Pillow's `ImagingResampleHorizontal_8bpc` / `ImagingResampleVertical_8bpc`. Coefficients are 22-bit
+// fixed point (`PRECISION_BITS` = 32 − 8 − 2), sums are C `int`s started at half a unit, shifted down and clipped.
+// The vector paths split each coefficient `w` into `hi = w >> 11` and `lo = w & 2047` (both fit int16), so that
+// 16-bit multiply-adds of pairs give `Σx·hi` and `Σx·lo`; `(Σx·hi << 11) + Σx·lo` is `Σx·w` modulo 2^32, which is
+// what Pillow's `int` sum holds.
+
+enum { vis_pillow_bits = 22, vis_pillow_split = 11 };
+
+static inline uint8_t vis_pillow_clip8(uint32_t sum) {
+    int32_t shifted = (int32_t)sum >> vis_pillow_bits;
+    return shifted <= 0 ? 0 : shifted >= 255 ? 255 : (uint8_t)shifted;
+}
+
+static void scalar_horizontal(const uint8_t *src, size_t src_stride, size_t rows, size_t channels,
+                              const int32_t *starts, const int32_t *counts, const int32_t *weights,
+                              size_t weight_stride, size_t out_width, uint8_t *dst, size_t dst_stride) {
+    for (size_t y = 0; y < rows; y++) {
+        const uint8_t *in = src + y * src_stride;
+        uint8_t *out = dst + y * dst_stride;
+        for (size_t x = 0; x < out_width; x++) {
+            const int32_t *w = weights + x * weight_stride;
+            const uint8_t *first = in + (size_t)starts[x] * channels;
+            int32_t count = counts[x];
+            for (size_t c = 0; c < channels; c++) {
+                uint32_t sum = 1u << (vis_pillow_bits - 1);
+                for (int32_t k = 0; k < count; k++) sum += (uint32_t)first[(size_t)k * channels + c] * (uint32_t)w[k];
+                out[x * channels + c] = vis_pillow_clip8(sum);
+            }
+        }
+    }
+}
+
+enum { vis_pillow_block = 256 };
+
+static void scalar_vertical(const uint8_t *src, size_t src_stride, size_t row_length, long row_offset,
+                            const int32_t *starts, const int32_t *counts, const int32_t *weights,
+                            size_t weight_stride, size_t out_rows, uint8_t *dst, size_t dst_stride) {
+    uint32_t sums[vis_pillow_block];
+    for (size_t y = 0; y < out_rows; y++) {
+        const int32_t *w = weights + y * weight_stride;
+        const uint8_t *first = src + (size_t)((long)starts[y] - row_offset) * src_stride;
+        for (size_t begin = 0; begin < row_length; begin += vis_pillow_block) {
+            size_t length = row_length - begin < vis_pillow_block ? row_length - begin : vis_pillow_block;
+            for (size_t i = 0; i < length; i++) sums[i] = 1u << (vis_pillow_bits - 1);
+            for (int32_t k = 0; k < counts[y]; k++) {
+                const uint8_t *row = first + (size_t)k * src_stride + begin;
+                uint32_t weight = (uint32_t)w[k];
+                for (size_t i = 0; i < length; i++) sums[i] += (uint32_t)row[i] * weight;
+            }
+            uint8_t *out = dst + y * dst_stride + begin;
+            for (size_t i = 0; i < length; i++) out[i] = vis_pillow_clip8(sums[i]);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Hue shift: Pillow's `rgb2hsv_row`, the hue byte plus `shift` modulo 256, Pillow's `hsv2rgb`, with the mix of
+// single and double precision of VisTools' `_HueTables` (which documents it).
+
+static inline uint8_t vis_truncated_byte(double value) {
+    // C's conversion of the values here (all in [-1, 256)) truncates toward zero; then CLIP8.
+    int whole = (int)value;
+    return whole <= 0 ? 0 : whole >= 255 ? 255 : (uint8_t)whole;
+}
+
+static inline uint8_t vis_rounded_byte(double value) {
+    // C's `round` (half away from zero) for values in [0, 255]: the part above the integer part is exact.
+    int whole = (int)value;
+    int result = value - (double)whole >= 0.5 ? whole + 1 : whole;
+    return result <= 0 ? 0 : result >= 255 ? 255 : (uint8_t)result;
+}
+
+static inline void scalar_hue_pixel(uint8_t *pixel, uint8_t shift) {
+    uint8_t r = pixel[0], g = pixel[1], b = pixel[2];
+    uint8_t maxc = r > g ? r : g;
+    maxc = maxc > b ? maxc : b;
+    uint8_t minc = r < g ? r : g;
+    minc = minc < b ? minc : b;
+    uint8_t h = 0, s = 0, v = maxc;
+    if (maxc != minc) {
+        float cr = (float)(maxc - minc);
+        float rc = (float)(maxc - r) / cr, gc = (float)(maxc - g) / cr, bc = (float)(maxc - b) / cr;
+        float hue;
+        if (r == maxc) hue = bc - gc;
+        else if (g == maxc) hue = (float)(2.0 + (double)rc - (double)bc);
+        else hue = (float)(4.0 + (double)gc - (double)rc);
+        double turned = (double)hue / 6.0 + 1.0;
+        hue = (float)(turned - (double)(int)turned);
+        h = vis_truncated_byte((double)hue * 255.0);
+        s = vis_truncated_byte((double)(cr / (float)maxc) * 255.0);
+    }
+    h = (uint8_t)(h + shift);
+    if (s == 0) {
+        pixel[0] = pixel[1] = pixel[2] = v;
+        return;
+    }
+    double position = (double)(float)h * 6.0 / 255.0;
+    int i = (int)position;
+    float f = (float)(position - (double)(float)i);
+    float fs = (float)((double)(float)s / 255.0);
+    double value = (double)(float)v;
+    uint8_t p = vis_rounded_byte(value * (1.0 - (double)fs));
+    uint8_t q = vis_rounded_byte(value * (1.0 - (double)(fs * f)));
+    uint8_t t = vis_rounded_byte(value * (1.0 - (double)(fs * (float)(1.0 - (double)f))));
+    switch (i % 6) {
+    case 0: pixel[0] = v, pixel[1] = t, pixel[2] = p; break;
+    case 1: pixel[0] = q, pixel[1] = v, pixel[2] = p; break;
+    case 2: pixel[0] = p, pixel[1] = v, pixel[2] = t; break;
+    case 3: pixel[0] = p, pixel[1] = q, pixel[2] = v; break;
+    case 4: pixel[0] = t, pixel[1] = p, pixel[2] = v; break;
+    default: pixel[0] = v, pixel[1] = p, pixel[2] = q; break;
+    }
+}
+
+static void scalar_hue(uint8_t *pixels, size_t count, size_t channels, uint8_t shift) {
+    for (size_t i = 0; i < count; i++) scalar_hue_pixel(pixels + i * channels, shift);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Box blur: one pass of Pillow's `ImagingLineBoxBlur` over `length` pixels of `channels` samples `stride` bytes
+// apart, into `out` (same layout, a separate buffer).
+
+static void vis_box_line(const uint8_t *in, uint8_t *out, size_t length, size_t step, size_t channels,
+                         int radius, uint32_t ww, uint32_t fw) {
+    long last = (long)length - 1;
+    long edge_a = radius + 1 < (long)length ? radius + 1 : (long)length;
+    long edge_b = (long)length - radius - 1 > 0 ? (long)length - radius - 1 : 0;
+#define AT(index, c) ((uint32_t)in[(size_t)(index) * step + (c)])
+    for (size_t c = 0; c < channels; c++) {
+        uint32_t acc = AT(0, c) * (uint32_t)(radius + 1);
+        for (long x = 0; x < edge_a - 1; x++) acc += AT(x, c);
+        acc += AT(last, c) * (uint32_t)(radius - edge_a + 1);
+#define STEP(x, sub, add, left, right)                                                                               \
+    do {                                                                                                             \
+        acc = acc + AT(add, c) - AT(sub, c);                                                                         \
+        uint32_t bulk = acc * ww + (AT(left, c) + AT(right, c)) * fw;                                                \
+        out[(size_t)(x) * step + c] = (uint8_t)((bulk + (1u << 23)) >> 24);                                          \
+    } while (0)
+        if (edge_a <= edge_b) {
+            for (long x = 0; x < edge_a; x++) STEP(x, 0, x + radius, 0, x + radius + 1);
+            for (long x = edge_a; x < edge_b; x++) STEP(x, x - radius - 1, x + radius, x - radius - 1, x + radius + 1);
+            for (long x = edge_b; x <= last; x++) STEP(x, x - radius - 1, last, x - radius - 1, last);
+        } else {
+            for (long x = 0; x < edge_b; x++) STEP(x, 0, x + radius, 0, x + radius + 1);
+            for (long x = edge_b; x < edge_a; x++) STEP(x, 0, last, 0, last);
+            for (long x = edge_a; x <= last; x++) STEP(x, x - radius - 1, last, x - radius - 1, last);
+        }
+#undef STEP
+    }
+#undef AT
+}
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+
+#define VIS_AVX2 __attribute__((target("avx2")))
+
+// The vector horizontal pass for RGB: per output pixel, its taps padded with zero weights to a multiple of 4 and
+// its first tap moved left where the padding would run past the row, so that every output reads `taps` pixels.
+// Each step loads 16 source bytes (5⅓ pixels) into both halves of a register, shuffles taps (k, k+1) into the low
+// half and (k+2, k+3) into the high half as int16 (R pair, G pair, B pair, zero pair), and multiply-adds them with
+// the coefficients' halves laid out the same way.
+struct vis_horizontal_plan {
+    size_t taps;            // a multiple of 4
+    int32_t *starts;        // first tap per output pixel, in pixels from the row start (may be negative)
+    int16_t *weights;       // per output pixel, per group of 4 taps: 16 int16 of `hi`, then 16 of `lo`
+    size_t reach;           // bytes any output reads, from the row start
+};
+
+static int vis_horizontal_plan_make(struct vis_horizontal_plan *plan, const int32_t *starts, const int32_t *counts,
+                                    const int32_t *weights, size_t weight_stride, size_t out_width, size_t src_width,
+                                    size_t src_left) {
+    size_t most = 0;
+    for (size_t x = 0; x < out_width; x++) most = (size_t)counts[x] > most ? (size_t)counts[x] : most;
+    size_t taps = (most + 3) & ~(size_t)3;
+    if (taps == 0 || taps > src_width + src_left) return 0;
+    plan->taps = taps;
+    plan->starts = malloc(out_width * sizeof(int32_t));
+    plan->weights = calloc(out_width * (taps / 4) * 32, sizeof(int16_t));
+    if (!plan->starts || !plan->weights) {
+        free(plan->starts);
+        free(plan->weights);
+        return 0;
+    }
+    long reach = 0;
+    for (size_t x = 0; x < out_width; x++) {
+        long start = starts[x];
+        long shift = start + (long)taps > (long)src_width ? start + (long)taps - (long)src_width : 0;
+        start -= shift;
+        plan->starts[x] = (int32_t)start;
+        long end = (start + (long)taps) * 3 + 4;
+        reach = end > reach ? end : reach;
+        int16_t *out = plan->weights + x * (taps / 4) * 32;
+        for (long k = 0; k < counts[x]; k++) {
+            int32_t w = weights[x * weight_stride + (size_t)k];
+            long tap = k + shift;
+            long group = tap / 4, within = tap % 4;
+            // Group layout: low half [t0 t1 t0 t1 t0 t1 0 0], high half [t2 t3 t2 t3 t2 t3 0 0].
+            long lane = within / 2, slot = within % 2;
+            for (long c = 0; c < 3; c++) {
+                long index = group * 32 + lane * 8 + c * 2 + slot;
+                out[index] = (int16_t)(w >> vis_pillow_split);
+                out[index + 16] = (int16_t)(w & ((1 << vis_pillow_split) - 1));
+            }
+        }
+    }
+    plan->reach = (size_t)reach;
+    return 1;
+}
+
+VIS_AVX2 static inline uint32_t avx2_finish_pixel(__m256i hi, __m256i lo) {
+    __m128i h = _mm_add_epi32(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
+    __m128i l = _mm_add_epi32(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
+    __m128i sum = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32(h, vis_pillow_split), l),
+                                _mm_set1_epi32(1 << (vis_pillow_bits - 1)));
+    sum = _mm_srai_epi32(sum, vis_pillow_bits);
+    sum = _mm_packs_epi32(sum, sum);
+    sum = _mm_packus_epi16(sum, sum);
+    return (uint32_t)_mm_cvtsi128_si32(sum);
+}
+
+VIS_AVX2 static void avx2_horizontal_rgb(const struct vis_horizontal_plan *plan, const uint8_t *row, size_t out_width,
+                                         uint8_t *out) {
+    const __m256i shuffle = _mm256_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, 6, -1, 9, -1,
+                                             7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1);
+    size_t groups = plan->taps / 4;
+    const int16_t *weights = plan->weights;
+    for (size_t x = 0; x < out_width; x++) {
+        const uint8_t *first = row + (long)plan->starts[x] * 3;
+        __m256i hi = _mm256_setzero_si256(), lo = _mm256_setzero_si256();
+        for (size_t g = 0; g < groups; g++, weights += 32) {
+            __m256i pixels = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(first + g * 12)));
+            pixels = _mm256_shuffle_epi8(pixels, shuffle);
+            hi = _mm256_add_epi32(hi, _mm256_madd_epi16(pixels, _mm256_loadu_si256((const __m256i *)weights)));
+            lo = _mm256_add_epi32(lo, _mm256_madd_epi16(pixels, _mm256_loadu_si256((const __m256i *)(weights + 16))));
+        }
+        uint32_t packed = avx2_finish_pixel(hi, lo);
+        if (x + 1 < out_width) {
+            memcpy(out + x * 3, &packed, 4);   // the fourth byte is overwritten by the next pixel
+        } else {
+            memcpy(out + x * 3, &packed, 3);
+        }
+    }
+}
+
+VIS_AVX2 static inline __m128i avx2_finish16(__m256i hi0, __m256i lo0, __m256i hi1, __m256i lo1) {
+    const __m256i half = _mm256_set1_epi32(1 << (vis_pillow_bits - 1));
+    __m256i s0 = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(_mm256_slli_epi32(hi0, vis_pillow_split), lo0), half),
+                                   vis_pillow_bits);
+    __m256i s1 = _mm256_srai_epi32(_mm256_add_epi32(_mm256_add_epi32(_mm256_slli_epi32(hi1, vis_pillow_split), lo1), half),
+                                   vis_pillow_bits);
+    __m128i a = _mm_packs_epi32(_mm256_castsi256_si128(s0), _mm256_extracti128_si256(s0, 1));
+    __m128i b = _mm_packs_epi32(_mm256_castsi256_si128(s1), _mm256_extracti128_si256(s1, 1));
+    return _mm_packus_epi16(a, b);
+}
+
+// The vertical pass, 16 samples at a time: rows k and k+1 interleaved byte by byte and widened to int16 pairs, so
+// that one multiply-add per coefficient half gives 8 sums. An odd last tap pairs with itself at weight 0.
+VIS_AVX2 static void avx2_vertical(const uint8_t *src, size_t src_stride, size_t row_length, long row_offset,
+                                   const int32_t *starts, const int32_t *counts, const int32_t *weights,
+                                   size_t weight_stride, size_t out_rows, uint8_t *dst, size_t dst_stride) {
+    size_t vector_length = row_length & ~(size_t)15;
+    for (size_t y = 0; y < out_rows; y++) {
+        const int32_t *w = weights + y * weight_stride;
+        const uint8_t *first = src + (size_t)((long)starts[y] - row_offset) * src_stride;
+        int32_t count = counts[y];
+        uint8_t *out = dst + y * dst_stride;
+        enum { most = 64 };
+        __m256i pair_hi[most / 2], pair_lo[most / 2];
+        if (count > most) {
+            scalar_vertical(src, src_stride, row_length, row_offset, starts + y, counts + y, w, weight_stride, 1, out,
+                            dst_stride);
+            continue;
+        }
+        int pairs = (count + 1) / 2;
+        for (int p = 0; p < pairs; p++) {
+            int32_t w0 = w[2 * p], w1 = 2 * p + 1 < count ? w[2 * p + 1] : 0;
+            uint32_t hi = (uint16_t)(int16_t)(w0 >> vis_pillow_split) | (uint32_t)(uint16_t)(int16_t)(w1 >> vis_pillow_split) << 16;
+            uint32_t lo = (uint32_t)(w0 & 2047) | (uint32_t)(w1 & 2047) << 16;
+            pair_hi[p] = _mm256_set1_epi32((int32_t)hi);
+            pair_lo[p] = _mm256_set1_epi32((int32_t)lo);
+        }
+        for (size_t i = 0; i < vector_length; i += 16) {
+            __m256i hi0 = _mm256_setzero_si256(), lo0 = hi0, hi1 = hi0, lo1 = hi0;
+            for (int p = 0; p < pairs; p++) {
+                const uint8_t *a = first + (size_t)(2 * p) * src_stride + i;
+                const uint8_t *b = 2 * p + 1 < count ? a + src_stride : a;
+                __m128i ra = _mm_loadu_si128((const __m128i *)a), rb = _mm_loadu_si128((const __m128i *)b);
+                __m256i low = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(ra, rb));
+                __m256i high = _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(ra, rb));
+                hi0 = _mm256_add_epi32(hi0, _mm256_madd_epi16(low, pair_hi[p]));
+                lo0 = _mm256_add_epi32(lo0, _mm256_madd_epi16(low, pair_lo[p]));
+                hi1 = _mm256_add_epi32(hi1, _mm256_madd_epi16(high, pair_hi[p]));
+                lo1 = _mm256_add_epi32(lo1, _mm256_madd_epi16(high, pair_lo[p]));
+            }
+            _mm_storeu_si128((__m128i *)(out + i), avx2_finish16(hi0, lo0, hi1, lo1));
+        }
+        for (size_t i = vector_length; i < row_length; i++) {
+            uint32_t sum = 1u << (vis_pillow_bits - 1);
+            for (int32_t k = 0; k < count; k++) sum += (uint32_t)first[(size_t)k * src_stride + i] * (uint32_t)w[k];
+            out[i] = vis_pillow_clip8(sum);
+        }
+    }
+}
+
+
+// One box pass down every column of `in` at once (`length` rows of `row_length` samples), 8 samples per vector:
+// the scalar line pass's arithmetic with the samples of a row side by side. Samples after the last whole group of 8
+// go through the scalar line pass, one column each.
+VIS_AVX2 static inline __m256i avx2_row8(const uint8_t *in, size_t row_length, long row, size_t offset) {
+    return _mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(in + (size_t)row * row_length + offset)));
+}
+
+VIS_AVX2 static void avx2_box_columns(const uint8_t *in, uint8_t *out, size_t length, size_t row_length, int radius,
+                                      uint32_t ww, uint32_t fw) {
+    long last = (long)length - 1;
+    long edge_a = radius + 1 < (long)length ? radius + 1 : (long)length;
+    long edge_b = (long)length - radius - 1 > 0 ? (long)length - radius - 1 : 0;
+    const __m256i wwv = _mm256_set1_epi32((int32_t)ww), fwv = _mm256_set1_epi32((int32_t)fw),
+                  half = _mm256_set1_epi32(1 << 23);
+    size_t groups = row_length / 8;
+    for (size_t group = 0; group < groups; group++) {
+        size_t offset = group * 8;
+        __m256i acc = _mm256_mullo_epi32(avx2_row8(in, row_length, 0, offset), _mm256_set1_epi32(radius + 1));
+        for (long x = 0; x < edge_a - 1; x++) acc = _mm256_add_epi32(acc, avx2_row8(in, row_length, x, offset));
+        acc = _mm256_add_epi32(acc, _mm256_mullo_epi32(avx2_row8(in, row_length, last, offset),
+                                                       _mm256_set1_epi32((int32_t)(uint32_t)(radius - edge_a + 1))));
+#define VSTEP(x, sub, add, left, right)                                                                              \
+    do {                                                                                                             \
+        acc = _mm256_sub_epi32(_mm256_add_epi32(acc, avx2_row8(in, row_length, add, offset)),                         \
+                               avx2_row8(in, row_length, sub, offset));                                              \
+        __m256i sides = _mm256_add_epi32(avx2_row8(in, row_length, left, offset), avx2_row8(in, row_length, right, offset)); \
+        __m256i bulk = _mm256_add_epi32(_mm256_mullo_epi32(acc, wwv), _mm256_mullo_epi32(sides, fwv));                 \
+        __m256i value = _mm256_srli_epi32(_mm256_add_epi32(bulk, half), 24);                                          \
+        __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(value), _mm256_extracti128_si256(value, 1));          \
+        _mm_storel_epi64((__m128i *)(out + (size_t)(x) * row_length + offset), _mm_packus_epi16(words, words));       \
+    } while (0)
+        if (edge_a <= edge_b) {
+            for (long x = 0; x < edge_a; x++) VSTEP(x, 0, x + radius, 0, x + radius + 1);
+            for (long x = edge_a; x < edge_b; x++) VSTEP(x, x - radius - 1, x + radius, x - radius - 1, x + radius + 1);
+            for (long x = edge_b; x <= last; x++) VSTEP(x, x - radius - 1, last, x - radius - 1, last);
+        } else {
+            for (long x = 0; x < edge_b; x++) VSTEP(x, 0, x + radius, 0, x + radius + 1);
+            for (long x = edge_b; x < edge_a; x++) VSTEP(x, 0, last, 0, last);
+            for (long x = edge_a; x <= last; x++) VSTEP(x, x - radius - 1, last, x - radius - 1, last);
+        }
+#undef VSTEP
+    }
+    for (size_t column = groups * 8; column < row_length; column++)
+        vis_box_line(in + column, out + column, length, row_length, 1, radius, ww, fw);
+}
+
+// Pixel transposition (`width`×`height` pixels of `channels` bytes into `height`×`width`), so that the row passes
+// run as column passes.
+static void vis_transpose(const uint8_t *in, uint8_t *out, size_t width, size_t height, size_t channels) {
+    enum { tile = 16 };
+    for (size_t y0 = 0; y0 < height; y0 += tile) {
+        for (size_t x0 = 0; x0 < width; x0 += tile) {
+            size_t y1 = y0 + tile < height ? y0 + tile : height, x1 = x0 + tile < width ? x0 + tile : width;
+            for (size_t y = y0; y < y1; y++)
+                for (size_t x = x0; x < x1; x++)
+                    memcpy(out + (x * height + y) * channels, in + (y * width + x) * channels, channels);
+        }
+    }
+}
+
+VIS_AVX2 static void avx2_box_blur(uint8_t *pixels, size_t width, size_t height, size_t channels, int radius,
+                                   uint32_t ww, uint32_t fw, uint8_t *scratch) {
+    size_t size = width * height * channels;
+    uint8_t *a = scratch, *b = scratch + size;
+    // Rows: transposed, three column passes, transposed back.
+    vis_transpose(pixels, a, width, height, channels);
+    avx2_box_columns(a, b, width, height * channels, radius, ww, fw);
+    avx2_box_columns(b, a, width, height * channels, radius, ww, fw);
+    avx2_box_columns(a, b, width, height * channels, radius, ww, fw);
+    vis_transpose(b, pixels, height, width, channels);
+    avx2_box_columns(pixels, a, height, width * channels, radius, ww, fw);
+    avx2_box_columns(a, b, height, width * channels, radius, ww, fw);
+    avx2_box_columns(b, pixels, height, width * channels, radius, ww, fw);
+}
+
+// The hue shift on 8 pixels at a time: integers in int32 lanes, Pillow's single-precision steps in float lanes and
+// its double-precision steps in two halves of 4 double lanes, each operation the scalar path's, except three
+// divisions by constants, replaced by products that give the same bytes over their whole domain (checked on every
+// colour): `hue / 6.0` by `hue · (1/6.0)` (the hue byte of all 2^24 colours), `h · 6.0 / 255.0` by `h · (6.0/255.0)`
+// and `s / 255.0` by `s · (1/255.0)` (all 256 bytes). Where the scalar path branches on which channel is largest,
+// the vector path blends the three cases' operands; the hue sum is then `(base + a) − b` in double, which is exact
+// for these operands (floats in [0, 1], each 0 or at least 2^-8), so rounding it to float once equals the scalar
+// path's float or double arithmetic. A pixel whose saturation byte is 0 needs no case of its own: then
+// p = q = t = v.
+VIS_AVX2 static inline __m256d avx2_low(__m256 x) { return _mm256_cvtps_pd(_mm256_castps256_ps128(x)); }
+VIS_AVX2 static inline __m256d avx2_high(__m256 x) { return _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)); }
+VIS_AVX2 static inline __m256i avx2_ints(__m128i low, __m128i high) { return _mm256_set_m128i(high, low); }
+
+VIS_AVX2 static inline __m128i avx2_truncated4(__m256d value) { return _mm256_cvttpd_epi32(value); }
+
+VIS_AVX2 static inline __m128i avx2_rounded4(__m256d value) {
+    __m256d whole = _mm256_round_pd(value, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    __m256d up = _mm256_and_pd(_mm256_cmp_pd(_mm256_sub_pd(value, whole), _mm256_set1_pd(0.5), _CMP_GE_OQ),
+                               _mm256_set1_pd(1.0));
+    return _mm256_cvttpd_epi32(_mm256_add_pd(whole, up));
+}
+
+VIS_AVX2 static inline __m256i avx2_byte(__m256i x) {
+    return _mm256_min_epi32(_mm256_max_epi32(x, _mm256_setzero_si256()), _mm256_set1_epi32(255));
+}
+
+VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, uint8_t shift) {
+    size_t i = 0;
+    const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
+    const __m256d unit = _mm256_set1_pd(1.0), sixth = _mm256_set1_pd(1.0 / 6.0), full = _mm256_set1_pd(255.0);
+    for (; i + 8 <= count; i += 8) {
+        uint8_t *pixel = pixels + i * channels;
+        int32_t rs[8], gs[8], bs[8];
+        for (int k = 0; k < 8; k++) {
+            rs[k] = pixel[k * channels];
+            gs[k] = pixel[k * channels + 1];
+            bs[k] = pixel[k * channels + 2];
+        }
+        __m256i r = _mm256_loadu_si256((const __m256i *)rs), g = _mm256_loadu_si256((const __m256i *)gs),
+                b = _mm256_loadu_si256((const __m256i *)bs);
+        __m256i maxc = _mm256_max_epi32(r, _mm256_max_epi32(g, b));
+        __m256i minc = _mm256_min_epi32(r, _mm256_min_epi32(g, b));
+        __m256i cr = _mm256_sub_epi32(maxc, minc);
+        __m256i gray = _mm256_cmpeq_epi32(cr, zero);
+        __m256 crf = _mm256_cvtepi32_ps(_mm256_max_epi32(cr, one));
+        __m256 rc = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, r)), crf);
+        __m256 gc = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, g)), crf);
+        __m256 bc = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, b)), crf);
+        __m256 is_r = _mm256_castsi256_ps(_mm256_cmpeq_epi32(r, maxc));
+        __m256 is_g = _mm256_castsi256_ps(_mm256_cmpeq_epi32(g, maxc));
+        // Red largest: bc − gc; else green: 2 + rc − bc; else 4 + gc − rc.
+        __m256 a = _mm256_blendv_ps(_mm256_blendv_ps(gc, rc, is_g), bc, is_r);
+        __m256 minus = _mm256_blendv_ps(_mm256_blendv_ps(rc, bc, is_g), gc, is_r);
+        __m256 base = _mm256_blendv_ps(_mm256_blendv_ps(_mm256_set1_ps(4), _mm256_set1_ps(2), is_g),
+                                       _mm256_setzero_ps(), is_r);
+        __m256 ratio = _mm256_div_ps(crf, _mm256_cvtepi32_ps(_mm256_max_epi32(maxc, one)));
+        __m128i hs[2], ss[2];
+        for (int half = 0; half < 2; half++) {
+            __m256d sum = half == 0
+                ? _mm256_sub_pd(_mm256_add_pd(avx2_low(base), avx2_low(a)), avx2_low(minus))
+                : _mm256_sub_pd(_mm256_add_pd(avx2_high(base), avx2_high(a)), avx2_high(minus));
+            __m256d hue = _mm256_cvtps_pd(_mm256_cvtpd_ps(sum));
+            __m256d turned = _mm256_add_pd(_mm256_mul_pd(hue, sixth), unit);
+            __m256d wrapped = _mm256_sub_pd(turned, _mm256_round_pd(turned, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
+            hs[half] = avx2_truncated4(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_cvtpd_ps(wrapped)), full));
+            ss[half] = avx2_truncated4(_mm256_mul_pd(half == 0 ? avx2_low(ratio) : avx2_high(ratio), full));
+        }
+        __m256i h = _mm256_andnot_si256(gray, avx2_byte(avx2_ints(hs[0], hs[1])));
+        __m256i s = _mm256_andnot_si256(gray, avx2_byte(avx2_ints(ss[0], ss[1])));
+        h = _mm256_and_si256(_mm256_add_epi32(h, _mm256_set1_epi32(shift)), _mm256_set1_epi32(255));
+
+        __m128i sectors[2], ps[2], qs[2], ts[2];
+        for (int half = 0; half < 2; half++) {
+            __m128i h4 = half == 0 ? _mm256_castsi256_si128(h) : _mm256_extracti128_si256(h, 1);
+            __m128i s4 = half == 0 ? _mm256_castsi256_si128(s) : _mm256_extracti128_si256(s, 1);
+            __m128i v4 = half == 0 ? _mm256_castsi256_si128(maxc) : _mm256_extracti128_si256(maxc, 1);
+            __m256d position = _mm256_mul_pd(_mm256_cvtepi32_pd(h4), _mm256_set1_pd(6.0 / 255.0));
+            __m128i sector = _mm256_cvttpd_epi32(position);
+            __m128 f = _mm256_cvtpd_ps(_mm256_sub_pd(position, _mm256_cvtepi32_pd(sector)));
+            __m128 fs = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtepi32_pd(s4), _mm256_set1_pd(1.0 / 255.0)));
+            __m256d value = _mm256_cvtepi32_pd(v4);
+            ps[half] = avx2_rounded4(_mm256_mul_pd(value, _mm256_sub_pd(unit, _mm256_cvtps_pd(fs))));
+            qs[half] = avx2_rounded4(_mm256_mul_pd(value, _mm256_sub_pd(unit, _mm256_cvtps_pd(_mm_mul_ps(fs, f)))));
+            __m128 rest = _mm256_cvtpd_ps(_mm256_sub_pd(unit, _mm256_cvtps_pd(f)));
+            ts[half] = avx2_rounded4(_mm256_mul_pd(value, _mm256_sub_pd(unit, _mm256_cvtps_pd(_mm_mul_ps(fs, rest)))));
+            sectors[half] = sector;
+        }
+        __m256i p = avx2_byte(avx2_ints(ps[0], ps[1])), q = avx2_byte(avx2_ints(qs[0], qs[1])),
+                t = avx2_byte(avx2_ints(ts[0], ts[1])), v = maxc;
+        __m256i sector = avx2_ints(sectors[0], sectors[1]);
+        // i % 6 for i in 0...6.
+        sector = _mm256_andnot_si256(_mm256_cmpeq_epi32(sector, _mm256_set1_epi32(6)), sector);
+        __m256i e1 = _mm256_cmpeq_epi32(sector, one), e2 = _mm256_cmpeq_epi32(sector, _mm256_set1_epi32(2)),
+                e3 = _mm256_cmpeq_epi32(sector, _mm256_set1_epi32(3)), e4 = _mm256_cmpeq_epi32(sector, _mm256_set1_epi32(4)),
+                e5 = _mm256_cmpeq_epi32(sector, _mm256_set1_epi32(5));
+        // Sectors 0…5: (v,t,p) (q,v,p) (p,v,t) (p,q,v) (t,p,v) (v,p,q).
+        __m256i red = _mm256_blendv_epi8(v, q, e1);
+        red = _mm256_blendv_epi8(red, p, _mm256_or_si256(e2, e3));
+        red = _mm256_blendv_epi8(red, t, e4);
+        __m256i green = _mm256_blendv_epi8(t, v, _mm256_or_si256(e1, e2));
+        green = _mm256_blendv_epi8(green, q, e3);
+        green = _mm256_blendv_epi8(green, p, _mm256_or_si256(e4, e5));
+        __m256i blue = _mm256_blendv_epi8(p, t, e2);
+        blue = _mm256_blendv_epi8(blue, v, _mm256_or_si256(e3, e4));
+        blue = _mm256_blendv_epi8(blue, q, e5);
+        _mm256_storeu_si256((__m256i *)rs, red);
+        _mm256_storeu_si256((__m256i *)gs, green);
+        _mm256_storeu_si256((__m256i *)bs, blue);
+        for (int k = 0; k < 8; k++) {
+            pixel[k * channels] = (uint8_t)rs[k];
+            pixel[k * channels + 1] = (uint8_t)gs[k];
+            pixel[k * channels + 2] = (uint8_t)bs[k];
+        }
+    }
+    for (; i < count; i++) scalar_hue_pixel(pixels + i * channels, shift);
+}
+
+#endif
+
+static int vis_pillow_path(int path) {
+    int best = vis_resize_linear_best_path();
+    if (path == VIS_RESIZE_BEST || path > best) path = best;
+    return path == VIS_RESIZE_AVX2 ? VIS_RESIZE_AVX2 : VIS_RESIZE_SCALAR;
+}
+
+int vis_pillow_resample_path(int path) { return vis_pillow_path(path); }
+
+int vis_pillow_horizontal_u8(const uint8_t *src, size_t src_stride, size_t src_left, size_t src_width,
+                             const uint8_t *src_end, size_t rows, size_t channels, const int32_t *starts,
+                             const int32_t *counts, const int32_t *weights, size_t weight_stride, size_t out_width,
+                             uint8_t *dst, size_t dst_stride, int path) {
+    path = vis_pillow_path(path);
+#if defined(__x86_64__)
+    if (path == VIS_RESIZE_AVX2 && channels == 3 && out_width > 0) {
+        struct vis_horizontal_plan plan;
+        if (!vis_horizontal_plan_make(&plan, starts, counts, weights, weight_stride, out_width, src_width, src_left))
+            goto scalar;
+        for (size_t y = 0; y < rows; y++) {
+            const uint8_t *row = src + y * src_stride;
+            uint8_t *out = dst + y * dst_stride;
+            // A row whose padded reads would pass the end of the source buffer goes through the scalar loop.
+            if ((size_t)(src_end - row) < plan.reach) {
+                scalar_horizontal(row, src_stride, 1, channels, starts, counts, weights, weight_stride, out_width, out,
+                                  dst_stride);
+            } else {
+                avx2_horizontal_rgb(&plan, row, out_width, out);
+            }
+        }
+        free(plan.starts);
+        free(plan.weights);
+        return 1;
+    }
+scalar:
+#else
+    (void)src_left;
+    (void)src_width;
+    (void)src_end;
+#endif
+    scalar_horizontal(src, src_stride, rows, channels, starts, counts, weights, weight_stride, out_width, dst,
+                      dst_stride);
+    return 1;
+}
+
+void vis_pillow_vertical_u8(const uint8_t *src, size_t src_stride, size_t row_length, long row_offset,
+                            const int32_t *starts, const int32_t *counts, const int32_t *weights, size_t weight_stride,
+                            size_t out_rows, uint8_t *dst, size_t dst_stride, int path) {
+    path = vis_pillow_path(path);
+#if defined(__x86_64__)
+    if (path == VIS_RESIZE_AVX2) {
+        avx2_vertical(src, src_stride, row_length, row_offset, starts, counts, weights, weight_stride, out_rows, dst,
+                      dst_stride);
+        return;
+    }
+#endif
+    scalar_vertical(src, src_stride, row_length, row_offset, starts, counts, weights, weight_stride, out_rows, dst,
+                    dst_stride);
+}
+
+void vis_pillow_hue_u8(uint8_t *pixels, size_t count, size_t channels, uint8_t shift, int path) {
+#if defined(__x86_64__)
+    if (vis_pillow_path(path) == VIS_RESIZE_AVX2) {
+        avx2_hue(pixels, count, channels, shift);
+        return;
+    }
+#else
+    (void)path;
+#endif
+    scalar_hue(pixels, count, channels, shift);
+}
+
+void vis_pillow_box_blur_u8(uint8_t *pixels, size_t width, size_t height, size_t channels, int radius, uint32_t ww,
+                            uint32_t fw, uint8_t *scratch, int path) {
+#if defined(__x86_64__)
+    if (vis_pillow_path(path) == VIS_RESIZE_AVX2) {
+        avx2_box_blur(pixels, width, height, channels, radius, ww, fw, scratch);
+        return;
+    }
+#else
+    (void)path;
+#endif
+    // Per row then per column, three passes each between two lines of scratch.
+    size_t longest = width > height ? width : height;
+    uint8_t *a = scratch, *b = scratch + longest * channels;
+    for (size_t y = 0; y < height; y++) {
+        uint8_t *row = pixels + y * width * channels;
+        vis_box_line(row, a, width, channels, channels, radius, ww, fw);
+        vis_box_line(a, b, width, channels, channels, radius, ww, fw);
+        vis_box_line(b, row, width, channels, channels, radius, ww, fw);
+    }
+    for (size_t x = 0; x < width; x++) {
+        uint8_t *column = pixels + x * channels;
+        for (size_t y = 0; y < height; y++)
+            for (size_t c = 0; c < channels; c++) a[y * channels + c] = column[y * width * channels + c];
+        vis_box_line(a, b, height, channels, channels, radius, ww, fw);
+        vis_box_line(b, a, height, channels, channels, radius, ww, fw);
+        vis_box_line(a, b, height, channels, channels, radius, ww, fw);
+        for (size_t y = 0; y < height; y++)
+            for (size_t c = 0; c < channels; c++) column[y * width * channels + c] = b[y * channels + c];
+    }
+}
