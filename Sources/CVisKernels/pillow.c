@@ -365,7 +365,7 @@ VIS_AVX2 static void avx2_box_columns(const uint8_t *in, uint8_t *out, size_t le
 
 // Pixel transposition (`width`×`height` pixels of `channels` bytes into `height`×`width`), so that the row passes
 // run as column passes.
-static void vis_transpose(const uint8_t *in, uint8_t *out, size_t width, size_t height, size_t channels) {
+static inline void vis_transpose_n(const uint8_t *in, uint8_t *out, size_t width, size_t height, size_t channels) {
     enum { tile = 16 };
     for (size_t y0 = 0; y0 < height; y0 += tile) {
         for (size_t x0 = 0; x0 < width; x0 += tile) {
@@ -374,6 +374,16 @@ static void vis_transpose(const uint8_t *in, uint8_t *out, size_t width, size_t 
                 for (size_t x = x0; x < x1; x++)
                     memcpy(out + (x * height + y) * channels, in + (y * width + x) * channels, channels);
         }
+    }
+}
+
+static void vis_transpose(const uint8_t *in, uint8_t *out, size_t width, size_t height, size_t channels) {
+    // A constant pixel size makes each copy a move or two.
+    switch (channels) {
+    case 1: vis_transpose_n(in, out, width, height, 1); break;
+    case 3: vis_transpose_n(in, out, width, height, 3); break;
+    case 4: vis_transpose_n(in, out, width, height, 4); break;
+    default: vis_transpose_n(in, out, width, height, channels); break;
     }
 }
 
@@ -392,96 +402,105 @@ VIS_AVX2 static void avx2_box_blur(uint8_t *pixels, size_t width, size_t height,
     avx2_box_columns(b, pixels, height, width * channels, radius, ww, fw);
 }
 
-// The hue shift on 8 pixels at a time: integers in int32 lanes, Pillow's single-precision steps in float lanes and
-// its double-precision steps in two halves of 4 double lanes, each operation the scalar path's, except three
-// divisions by constants, replaced by products that give the same bytes over their whole domain (checked on every
-// colour): `hue / 6.0` by `hue · (1/6.0)` (the hue byte of all 2^24 colours), `h · 6.0 / 255.0` by `h · (6.0/255.0)`
-// and `s / 255.0` by `s · (1/255.0)` (all 256 bytes). Where the scalar path branches on which channel is largest,
-// the vector path blends the three cases' operands; the hue sum is then `(base + a) − b` in double, which is exact
-// for these operands (floats in [0, 1], each 0 or at least 2^-8), so rounding it to float once equals the scalar
-// path's float or double arithmetic. A pixel whose saturation byte is 0 needs no case of its own: then
-// p = q = t = v.
-VIS_AVX2 static inline __m256d avx2_low(__m256 x) { return _mm256_cvtps_pd(_mm256_castps256_ps128(x)); }
-VIS_AVX2 static inline __m256d avx2_high(__m256 x) { return _mm256_cvtps_pd(_mm256_extractf128_ps(x, 1)); }
-VIS_AVX2 static inline __m256i avx2_ints(__m128i low, __m128i high) { return _mm256_set_m128i(high, low); }
-
-VIS_AVX2 static inline __m128i avx2_truncated4(__m256d value) { return _mm256_cvttpd_epi32(value); }
-
-VIS_AVX2 static inline __m128i avx2_rounded4(__m256d value) {
-    __m256d whole = _mm256_round_pd(value, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
-    __m256d up = _mm256_and_pd(_mm256_cmp_pd(_mm256_sub_pd(value, whole), _mm256_set1_pd(0.5), _CMP_GE_OQ),
-                               _mm256_set1_pd(1.0));
-    return _mm256_cvttpd_epi32(_mm256_add_pd(whole, up));
+// The hue shift on 8 pixels at a time, with the scalar path's results but cheaper operations, each replacement
+// checked to give the same bytes over its whole domain (every colour, or every (h, s, v)):
+// - The hue sum: of the two quotients the scalar path subtracts, the smallest channel's is exactly 1 (or 0 when it
+//   is also the largest), so the sum is `K ± q` for one quotient q = (max − middle) / (max − min) and a constant K
+//   per case; one float operation rounds that exact value once, as the scalar path's double sum rounded to float
+//   does.
+// - `hue / 6.0` in double becomes `hue · (1/6.0)` (same hue byte for all 2^24 colours); that step stays in
+//   double, in two halves of 4 lanes.
+// - The saturation byte and all of HSV → RGB in single precision: `(cr / max) · 255` truncated; sector
+//   `6h / 255` and fraction `(6h − 255·sector) / 255`; `fs = s / 255`; p, q, t as `v · (1 − …)` in float, rounded
+//   half up (identical bytes for every (h, s, v)).
+// A pixel whose saturation byte is 0 needs no case of its own: then p = q = t = v.
+VIS_AVX2 static inline __m256i avx2_rounded8(__m256 value) {
+    __m256 whole = _mm256_round_ps(value, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
+    __m256 up = _mm256_and_ps(_mm256_cmp_ps(_mm256_sub_ps(value, whole), _mm256_set1_ps(0.5f), _CMP_GE_OQ),
+                              _mm256_set1_ps(1.0f));
+    return _mm256_cvttps_epi32(_mm256_add_ps(whole, up));
 }
 
 VIS_AVX2 static inline __m256i avx2_byte(__m256i x) {
     return _mm256_min_epi32(_mm256_max_epi32(x, _mm256_setzero_si256()), _mm256_set1_epi32(255));
 }
 
+VIS_AVX2 static inline __m256i avx2_ints(__m128i low, __m128i high) { return _mm256_set_m128i(high, low); }
+
+VIS_AVX2 static inline __m128i avx2_hue_byte(__m128 hue) {
+    __m256d turned = _mm256_add_pd(_mm256_mul_pd(_mm256_cvtps_pd(hue), _mm256_set1_pd(1.0 / 6.0)), _mm256_set1_pd(1.0));
+    __m256d wrapped = _mm256_sub_pd(turned, _mm256_round_pd(turned, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
+    return _mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_cvtpd_ps(wrapped)), _mm256_set1_pd(255.0)));
+}
+
 VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, uint8_t shift) {
     size_t i = 0;
     const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
-    const __m256d unit = _mm256_set1_pd(1.0), sixth = _mm256_set1_pd(1.0 / 6.0), full = _mm256_set1_pd(255.0);
     for (; i + 8 <= count; i += 8) {
         uint8_t *pixel = pixels + i * channels;
-        int32_t rs[8], gs[8], bs[8];
-        for (int k = 0; k < 8; k++) {
-            rs[k] = pixel[k * channels];
-            gs[k] = pixel[k * channels + 1];
-            bs[k] = pixel[k * channels + 2];
+        __m256i r, g, b;
+        if (channels == 3) {
+            // Pixels 0–3 are bytes 0–11 of the low half, pixels 4–7 bytes 4–15 of the high half (loaded at byte 8).
+            __m256i rgb = _mm256_loadu2_m128i((const __m128i *)(pixel + 8), (const __m128i *)pixel);
+            r = _mm256_shuffle_epi8(rgb, _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1,
+                                                          4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1, 13, -1, -1, -1));
+            g = _mm256_shuffle_epi8(rgb, _mm256_setr_epi8(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1,
+                                                          5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1, 14, -1, -1, -1));
+            b = _mm256_shuffle_epi8(rgb, _mm256_setr_epi8(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1,
+                                                          6, -1, -1, -1, 9, -1, -1, -1, 12, -1, -1, -1, 15, -1, -1, -1));
+        } else {
+            int32_t rs[8], gs[8], bs[8];
+            for (int k = 0; k < 8; k++) {
+                rs[k] = pixel[k * channels];
+                gs[k] = pixel[k * channels + 1];
+                bs[k] = pixel[k * channels + 2];
+            }
+            r = _mm256_loadu_si256((const __m256i *)rs);
+            g = _mm256_loadu_si256((const __m256i *)gs);
+            b = _mm256_loadu_si256((const __m256i *)bs);
         }
-        __m256i r = _mm256_loadu_si256((const __m256i *)rs), g = _mm256_loadu_si256((const __m256i *)gs),
-                b = _mm256_loadu_si256((const __m256i *)bs);
         __m256i maxc = _mm256_max_epi32(r, _mm256_max_epi32(g, b));
         __m256i minc = _mm256_min_epi32(r, _mm256_min_epi32(g, b));
         __m256i cr = _mm256_sub_epi32(maxc, minc);
         __m256i gray = _mm256_cmpeq_epi32(cr, zero);
+        __m256i middle = _mm256_sub_epi32(_mm256_add_epi32(r, _mm256_add_epi32(g, b)), _mm256_add_epi32(maxc, minc));
         __m256 crf = _mm256_cvtepi32_ps(_mm256_max_epi32(cr, one));
-        __m256 rc = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, r)), crf);
-        __m256 gc = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, g)), crf);
-        __m256 bc = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, b)), crf);
-        __m256 is_r = _mm256_castsi256_ps(_mm256_cmpeq_epi32(r, maxc));
-        __m256 is_g = _mm256_castsi256_ps(_mm256_cmpeq_epi32(g, maxc));
-        // Red largest: bc − gc; else green: 2 + rc − bc; else 4 + gc − rc.
-        __m256 a = _mm256_blendv_ps(_mm256_blendv_ps(gc, rc, is_g), bc, is_r);
-        __m256 minus = _mm256_blendv_ps(_mm256_blendv_ps(rc, bc, is_g), gc, is_r);
-        __m256 base = _mm256_blendv_ps(_mm256_blendv_ps(_mm256_set1_ps(4), _mm256_set1_ps(2), is_g),
-                                       _mm256_setzero_ps(), is_r);
+        __m256 quotient = _mm256_div_ps(_mm256_cvtepi32_ps(_mm256_sub_epi32(maxc, middle)), crf);
+        // Red largest: green smallest −1 + q, else 1 − q; green largest: red smallest 3 − q, else 1 + q; blue
+        // largest: red smallest 3 + q, else 5 − q.
+        __m256i is_r = _mm256_cmpeq_epi32(r, maxc);
+        __m256i is_g = _mm256_andnot_si256(is_r, _mm256_cmpeq_epi32(g, maxc));
+        __m256i is_b = _mm256_andnot_si256(_mm256_or_si256(is_r, is_g), _mm256_set1_epi32(-1));
+        __m256i r_min = _mm256_cmpeq_epi32(r, minc), g_min = _mm256_cmpeq_epi32(g, minc);
+        __m256i plus = _mm256_or_si256(_mm256_and_si256(is_r, g_min),
+                                       _mm256_or_si256(_mm256_andnot_si256(r_min, is_g), _mm256_and_si256(is_b, r_min)));
+        __m256 constant = _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_set1_ps(-1.0f),
+                                           _mm256_castsi256_ps(_mm256_and_si256(is_r, g_min)));
+        constant = _mm256_blendv_ps(constant, _mm256_set1_ps(3.0f),
+                                    _mm256_castsi256_ps(_mm256_and_si256(_mm256_or_si256(is_g, is_b), r_min)));
+        constant = _mm256_blendv_ps(constant, _mm256_set1_ps(5.0f),
+                                    _mm256_castsi256_ps(_mm256_andnot_si256(r_min, is_b)));
+        __m256 hue = _mm256_blendv_ps(_mm256_sub_ps(constant, quotient), _mm256_add_ps(constant, quotient),
+                                      _mm256_castsi256_ps(plus));
+        __m256i h = avx2_ints(avx2_hue_byte(_mm256_castps256_ps128(hue)), avx2_hue_byte(_mm256_extractf128_ps(hue, 1)));
         __m256 ratio = _mm256_div_ps(crf, _mm256_cvtepi32_ps(_mm256_max_epi32(maxc, one)));
-        __m128i hs[2], ss[2];
-        for (int half = 0; half < 2; half++) {
-            __m256d sum = half == 0
-                ? _mm256_sub_pd(_mm256_add_pd(avx2_low(base), avx2_low(a)), avx2_low(minus))
-                : _mm256_sub_pd(_mm256_add_pd(avx2_high(base), avx2_high(a)), avx2_high(minus));
-            __m256d hue = _mm256_cvtps_pd(_mm256_cvtpd_ps(sum));
-            __m256d turned = _mm256_add_pd(_mm256_mul_pd(hue, sixth), unit);
-            __m256d wrapped = _mm256_sub_pd(turned, _mm256_round_pd(turned, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
-            hs[half] = avx2_truncated4(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_cvtpd_ps(wrapped)), full));
-            ss[half] = avx2_truncated4(_mm256_mul_pd(half == 0 ? avx2_low(ratio) : avx2_high(ratio), full));
-        }
-        __m256i h = _mm256_andnot_si256(gray, avx2_byte(avx2_ints(hs[0], hs[1])));
-        __m256i s = _mm256_andnot_si256(gray, avx2_byte(avx2_ints(ss[0], ss[1])));
+        __m256i s = _mm256_cvttps_epi32(_mm256_mul_ps(ratio, _mm256_set1_ps(255.0f)));
+        h = _mm256_andnot_si256(gray, avx2_byte(h));
+        s = _mm256_andnot_si256(gray, avx2_byte(s));
         h = _mm256_and_si256(_mm256_add_epi32(h, _mm256_set1_epi32(shift)), _mm256_set1_epi32(255));
 
-        __m128i sectors[2], ps[2], qs[2], ts[2];
-        for (int half = 0; half < 2; half++) {
-            __m128i h4 = half == 0 ? _mm256_castsi256_si128(h) : _mm256_extracti128_si256(h, 1);
-            __m128i s4 = half == 0 ? _mm256_castsi256_si128(s) : _mm256_extracti128_si256(s, 1);
-            __m128i v4 = half == 0 ? _mm256_castsi256_si128(maxc) : _mm256_extracti128_si256(maxc, 1);
-            __m256d position = _mm256_mul_pd(_mm256_cvtepi32_pd(h4), _mm256_set1_pd(6.0 / 255.0));
-            __m128i sector = _mm256_cvttpd_epi32(position);
-            __m128 f = _mm256_cvtpd_ps(_mm256_sub_pd(position, _mm256_cvtepi32_pd(sector)));
-            __m128 fs = _mm256_cvtpd_ps(_mm256_mul_pd(_mm256_cvtepi32_pd(s4), _mm256_set1_pd(1.0 / 255.0)));
-            __m256d value = _mm256_cvtepi32_pd(v4);
-            ps[half] = avx2_rounded4(_mm256_mul_pd(value, _mm256_sub_pd(unit, _mm256_cvtps_pd(fs))));
-            qs[half] = avx2_rounded4(_mm256_mul_pd(value, _mm256_sub_pd(unit, _mm256_cvtps_pd(_mm_mul_ps(fs, f)))));
-            __m128 rest = _mm256_cvtpd_ps(_mm256_sub_pd(unit, _mm256_cvtps_pd(f)));
-            ts[half] = avx2_rounded4(_mm256_mul_pd(value, _mm256_sub_pd(unit, _mm256_cvtps_pd(_mm_mul_ps(fs, rest)))));
-            sectors[half] = sector;
-        }
-        __m256i p = avx2_byte(avx2_ints(ps[0], ps[1])), q = avx2_byte(avx2_ints(qs[0], qs[1])),
-                t = avx2_byte(avx2_ints(ts[0], ts[1])), v = maxc;
-        __m256i sector = avx2_ints(sectors[0], sectors[1]);
+        const __m256 level = _mm256_set1_ps(255.0f), unit = _mm256_set1_ps(1.0f);
+        __m256i six_h = _mm256_add_epi32(_mm256_slli_epi32(h, 2), _mm256_slli_epi32(h, 1));
+        __m256i sector = _mm256_cvttps_epi32(_mm256_div_ps(_mm256_cvtepi32_ps(six_h), level));
+        __m256i remainder = _mm256_sub_epi32(six_h, _mm256_mullo_epi32(sector, _mm256_set1_epi32(255)));
+        __m256 f = _mm256_div_ps(_mm256_cvtepi32_ps(remainder), level);
+        __m256 fs = _mm256_div_ps(_mm256_cvtepi32_ps(s), level);
+        __m256 value = _mm256_cvtepi32_ps(maxc);
+        __m256i p = avx2_byte(avx2_rounded8(_mm256_mul_ps(value, _mm256_sub_ps(unit, fs))));
+        __m256i q = avx2_byte(avx2_rounded8(_mm256_mul_ps(value, _mm256_sub_ps(unit, _mm256_mul_ps(fs, f)))));
+        __m256i t = avx2_byte(avx2_rounded8(
+            _mm256_mul_ps(value, _mm256_sub_ps(unit, _mm256_mul_ps(fs, _mm256_sub_ps(unit, f))))));
+        __m256i v = maxc;
         // i % 6 for i in 0...6.
         sector = _mm256_andnot_si256(_mm256_cmpeq_epi32(sector, _mm256_set1_epi32(6)), sector);
         __m256i e1 = _mm256_cmpeq_epi32(sector, one), e2 = _mm256_cmpeq_epi32(sector, _mm256_set1_epi32(2)),
@@ -497,13 +516,27 @@ VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, ui
         __m256i blue = _mm256_blendv_epi8(p, t, e2);
         blue = _mm256_blendv_epi8(blue, v, _mm256_or_si256(e3, e4));
         blue = _mm256_blendv_epi8(blue, q, e5);
-        _mm256_storeu_si256((__m256i *)rs, red);
-        _mm256_storeu_si256((__m256i *)gs, green);
-        _mm256_storeu_si256((__m256i *)bs, blue);
-        for (int k = 0; k < 8; k++) {
-            pixel[k * channels] = (uint8_t)rs[k];
-            pixel[k * channels + 1] = (uint8_t)gs[k];
-            pixel[k * channels + 2] = (uint8_t)bs[k];
+        if (channels == 3) {
+            // Each lane R | G << 8 | B << 16, then the three bytes of each pixel packed to the front of its half.
+            __m256i packed = _mm256_or_si256(red, _mm256_or_si256(_mm256_slli_epi32(green, 8), _mm256_slli_epi32(blue, 16)));
+            packed = _mm256_shuffle_epi8(packed, _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                                                  0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1));
+            __m128i high = _mm256_extracti128_si256(packed, 1);
+            // The low half's 16-byte store runs 4 bytes into pixel 4, which the high half's stores then write.
+            _mm_storeu_si128((__m128i *)pixel, _mm256_castsi256_si128(packed));
+            _mm_storel_epi64((__m128i *)(pixel + 12), high);
+            uint32_t tail = (uint32_t)_mm_extract_epi32(high, 2);
+            memcpy(pixel + 20, &tail, 4);
+        } else {
+            int32_t rs[8], gs[8], bs[8];
+            _mm256_storeu_si256((__m256i *)rs, red);
+            _mm256_storeu_si256((__m256i *)gs, green);
+            _mm256_storeu_si256((__m256i *)bs, blue);
+            for (int k = 0; k < 8; k++) {
+                pixel[k * channels] = (uint8_t)rs[k];
+                pixel[k * channels + 1] = (uint8_t)gs[k];
+                pixel[k * channels + 2] = (uint8_t)bs[k];
+            }
         }
     }
     for (; i < count; i++) scalar_hue_pixel(pixels + i * channels, shift);
