@@ -130,6 +130,45 @@ static void scalar_hue(uint8_t *pixels, size_t count, size_t channels, uint8_t s
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// `Image.blend(degenerate, image, alpha)` for 8-bit samples: `degenerate + alpha·(sample − degenerate)` in single
+// precision, truncated. Pillow clips to 0…255 only when alpha is outside [0, 1]; inside, the value already lies
+// between the two samples (the rounded product keeps its sign and magnitude bound), so clipping always is the
+// same.
+
+static inline uint8_t vis_blend_sample(uint8_t low, uint8_t sample, float alpha) {
+    float value = (float)low + alpha * (float)((int)sample - (int)low);
+    return value <= 0 ? 0 : value >= 255 ? 255 : (uint8_t)value;
+}
+
+// Pillow's `L = (R·19595 + G·38470 + B·7471 + 0x8000) >> 16`.
+static inline uint32_t vis_luma(uint32_t r, uint32_t g, uint32_t b) {
+    return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
+}
+
+static uint64_t scalar_luma_sum(const uint8_t *pixels, size_t count, size_t channels) {
+    uint64_t total = 0;
+    for (size_t i = 0; i < count; i++) {
+        const uint8_t *p = pixels + i * channels;
+        total += vis_luma(p[0], p[1], p[2]);
+    }
+    return total;
+}
+
+static void scalar_blend_constant(uint8_t *samples, size_t count, uint8_t low, float alpha) {
+    uint8_t table[256];
+    for (int v = 0; v < 256; v++) table[v] = vis_blend_sample(low, (uint8_t)v, alpha);
+    for (size_t i = 0; i < count; i++) samples[i] = table[samples[i]];
+}
+
+static void scalar_saturation(uint8_t *pixels, size_t count, size_t channels, float alpha) {
+    for (size_t i = 0; i < count; i++) {
+        uint8_t *p = pixels + i * channels;
+        uint8_t luma = (uint8_t)vis_luma(p[0], p[1], p[2]);
+        for (int c = 0; c < 3; c++) p[c] = vis_blend_sample(luma, p[c], alpha);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Box blur: one pass of Pillow's `ImagingLineBoxBlur` over `length` pixels of `channels` samples `stride` bytes
 // apart, into `out` (same layout, a separate buffer).
 
@@ -402,6 +441,92 @@ VIS_AVX2 static void avx2_box_blur(uint8_t *pixels, size_t width, size_t height,
     avx2_box_columns(b, pixels, height, width * channels, radius, ww, fw);
 }
 
+// RGB pixels 8 at a time apart into int32 lanes and back: pixels 0–3 are bytes 0–11 of a register's low half,
+// pixels 4–7 bytes 4–15 of its high half (loaded at byte 8).
+static const int8_t vis_rgb_spread[3][32] = {
+    {0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1, 13, -1, -1, -1},
+    {1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1, 14, -1, -1, -1},
+    {2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1, 12, -1, -1, -1, 15, -1, -1, -1},
+};
+
+VIS_AVX2 static inline void avx2_load_rgb8(const uint8_t *pixel, __m256i *r, __m256i *g, __m256i *b) {
+    __m256i rgb = _mm256_loadu2_m128i((const __m128i *)(pixel + 8), (const __m128i *)pixel);
+    *r = _mm256_shuffle_epi8(rgb, _mm256_loadu_si256((const __m256i *)vis_rgb_spread[0]));
+    *g = _mm256_shuffle_epi8(rgb, _mm256_loadu_si256((const __m256i *)vis_rgb_spread[1]));
+    *b = _mm256_shuffle_epi8(rgb, _mm256_loadu_si256((const __m256i *)vis_rgb_spread[2]));
+}
+
+VIS_AVX2 static inline void avx2_store_rgb8(uint8_t *pixel, __m256i r, __m256i g, __m256i b) {
+    __m256i packed = _mm256_or_si256(r, _mm256_or_si256(_mm256_slli_epi32(g, 8), _mm256_slli_epi32(b, 16)));
+    packed = _mm256_shuffle_epi8(packed, _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                                          0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1));
+    __m128i high = _mm256_extracti128_si256(packed, 1);
+    // The low half's 16-byte store runs 4 bytes into pixel 4, which the high half's stores then write.
+    _mm_storeu_si128((__m128i *)pixel, _mm256_castsi256_si128(packed));
+    _mm_storel_epi64((__m128i *)(pixel + 12), high);
+    uint32_t tail = (uint32_t)_mm_extract_epi32(high, 2);
+    memcpy(pixel + 20, &tail, 4);
+}
+
+VIS_AVX2 static inline __m256i avx2_luma8(__m256i r, __m256i g, __m256i b) {
+    __m256i sum = _mm256_add_epi32(_mm256_mullo_epi32(r, _mm256_set1_epi32(19595)),
+                                   _mm256_mullo_epi32(g, _mm256_set1_epi32(38470)));
+    sum = _mm256_add_epi32(sum, _mm256_mullo_epi32(b, _mm256_set1_epi32(7471)));
+    return _mm256_srli_epi32(_mm256_add_epi32(sum, _mm256_set1_epi32(0x8000)), 16);
+}
+
+VIS_AVX2 static inline __m256i avx2_blend8(__m256 low, __m256i sample, __m256 alpha) {
+    __m256 value = _mm256_add_ps(low, _mm256_mul_ps(alpha, _mm256_sub_ps(_mm256_cvtepi32_ps(sample), low)));
+    value = _mm256_min_ps(_mm256_max_ps(value, _mm256_setzero_ps()), _mm256_set1_ps(255.0f));
+    return _mm256_cvttps_epi32(value);
+}
+
+VIS_AVX2 static uint64_t avx2_luma_sum(const uint8_t *pixels, size_t count) {
+    uint64_t total = 0;
+    size_t i = 0;
+    while (i + 8 <= count) {
+        // Each lane adds at most 255 per step: flushed to 64 bits well before it could overflow.
+        __m256i lanes = _mm256_setzero_si256();
+        size_t end = count - i > (1u << 20) ? i + (1u << 20) : count;
+        for (; i + 8 <= end; i += 8) {
+            __m256i r, g, b;
+            avx2_load_rgb8(pixels + i * 3, &r, &g, &b);
+            lanes = _mm256_add_epi32(lanes, avx2_luma8(r, g, b));
+        }
+        uint32_t parts[8];
+        _mm256_storeu_si256((__m256i *)parts, lanes);
+        for (int k = 0; k < 8; k++) total += parts[k];
+    }
+    return total + scalar_luma_sum(pixels + i * 3, count - i, 3);
+}
+
+VIS_AVX2 static void avx2_saturation(uint8_t *pixels, size_t count, float alpha) {
+    __m256 a = _mm256_set1_ps(alpha);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256i r, g, b;
+        avx2_load_rgb8(pixels + i * 3, &r, &g, &b);
+        __m256 low = _mm256_cvtepi32_ps(avx2_luma8(r, g, b));
+        avx2_store_rgb8(pixels + i * 3, avx2_blend8(low, r, a), avx2_blend8(low, g, a), avx2_blend8(low, b, a));
+    }
+    scalar_saturation(pixels + i * 3, count - i, 3, alpha);
+}
+
+VIS_AVX2 static void avx2_blend_constant(uint8_t *samples, size_t count, uint8_t low, float alpha) {
+    __m256 a = _mm256_set1_ps(alpha), l = _mm256_set1_ps((float)low);
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16) {
+        __m128i bytes = _mm_loadu_si128((const __m128i *)(samples + i));
+        __m256i first = avx2_blend8(l, _mm256_cvtepu8_epi32(bytes), a);
+        __m256i second = avx2_blend8(l, _mm256_cvtepu8_epi32(_mm_srli_si128(bytes, 8)), a);
+        __m256i words = _mm256_packus_epi32(first, second);          // per half: first 4, second 4
+        words = _mm256_permute4x64_epi64(words, 0xD8);                 // first 8, second 8
+        __m128i packed = _mm_packus_epi16(_mm256_castsi256_si128(words), _mm256_extracti128_si256(words, 1));
+        _mm_storeu_si128((__m128i *)(samples + i), packed);
+    }
+    scalar_blend_constant(samples + i, count - i, low, alpha);
+}
+
 // The hue shift on 8 pixels at a time, with the scalar path's results but cheaper operations, each replacement
 // checked to give the same bytes over its whole domain (every colour, or every (h, s, v)):
 // - The hue sum: of the two quotients the scalar path subtracts, the smallest channel's is exactly 1 (or 0 when it
@@ -440,14 +565,7 @@ VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, ui
         uint8_t *pixel = pixels + i * channels;
         __m256i r, g, b;
         if (channels == 3) {
-            // Pixels 0–3 are bytes 0–11 of the low half, pixels 4–7 bytes 4–15 of the high half (loaded at byte 8).
-            __m256i rgb = _mm256_loadu2_m128i((const __m128i *)(pixel + 8), (const __m128i *)pixel);
-            r = _mm256_shuffle_epi8(rgb, _mm256_setr_epi8(0, -1, -1, -1, 3, -1, -1, -1, 6, -1, -1, -1, 9, -1, -1, -1,
-                                                          4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1, 13, -1, -1, -1));
-            g = _mm256_shuffle_epi8(rgb, _mm256_setr_epi8(1, -1, -1, -1, 4, -1, -1, -1, 7, -1, -1, -1, 10, -1, -1, -1,
-                                                          5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1, 14, -1, -1, -1));
-            b = _mm256_shuffle_epi8(rgb, _mm256_setr_epi8(2, -1, -1, -1, 5, -1, -1, -1, 8, -1, -1, -1, 11, -1, -1, -1,
-                                                          6, -1, -1, -1, 9, -1, -1, -1, 12, -1, -1, -1, 15, -1, -1, -1));
+            avx2_load_rgb8(pixel, &r, &g, &b);
         } else {
             int32_t rs[8], gs[8], bs[8];
             for (int k = 0; k < 8; k++) {
@@ -517,16 +635,7 @@ VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, ui
         blue = _mm256_blendv_epi8(blue, v, _mm256_or_si256(e3, e4));
         blue = _mm256_blendv_epi8(blue, q, e5);
         if (channels == 3) {
-            // Each lane R | G << 8 | B << 16, then the three bytes of each pixel packed to the front of its half.
-            __m256i packed = _mm256_or_si256(red, _mm256_or_si256(_mm256_slli_epi32(green, 8), _mm256_slli_epi32(blue, 16)));
-            packed = _mm256_shuffle_epi8(packed, _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
-                                                                  0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1));
-            __m128i high = _mm256_extracti128_si256(packed, 1);
-            // The low half's 16-byte store runs 4 bytes into pixel 4, which the high half's stores then write.
-            _mm_storeu_si128((__m128i *)pixel, _mm256_castsi256_si128(packed));
-            _mm_storel_epi64((__m128i *)(pixel + 12), high);
-            uint32_t tail = (uint32_t)_mm_extract_epi32(high, 2);
-            memcpy(pixel + 20, &tail, 4);
+            avx2_store_rgb8(pixel, red, green, blue);
         } else {
             int32_t rs[8], gs[8], bs[8];
             _mm256_storeu_si256((__m256i *)rs, red);
@@ -644,4 +753,37 @@ void vis_pillow_box_blur_u8(uint8_t *pixels, size_t width, size_t height, size_t
         for (size_t y = 0; y < height; y++)
             for (size_t c = 0; c < channels; c++) column[y * width * channels + c] = b[y * channels + c];
     }
+}
+
+uint64_t vis_pillow_luma_sum_u8(const uint8_t *pixels, size_t count, size_t channels, int path) {
+#if defined(__x86_64__)
+    if (channels == 3 && vis_pillow_path(path) == VIS_RESIZE_AVX2) return avx2_luma_sum(pixels, count);
+#else
+    (void)path;
+#endif
+    return scalar_luma_sum(pixels, count, channels);
+}
+
+void vis_pillow_blend_constant_u8(uint8_t *samples, size_t count, uint8_t low, float alpha, int path) {
+#if defined(__x86_64__)
+    if (vis_pillow_path(path) == VIS_RESIZE_AVX2) {
+        avx2_blend_constant(samples, count, low, alpha);
+        return;
+    }
+#else
+    (void)path;
+#endif
+    scalar_blend_constant(samples, count, low, alpha);
+}
+
+void vis_pillow_saturation_u8(uint8_t *pixels, size_t count, size_t channels, float alpha, int path) {
+#if defined(__x86_64__)
+    if (channels == 3 && vis_pillow_path(path) == VIS_RESIZE_AVX2) {
+        avx2_saturation(pixels, count, alpha);
+        return;
+    }
+#else
+    (void)path;
+#endif
+    scalar_saturation(pixels, count, channels, alpha);
 }

@@ -134,4 +134,15 @@ void vis_pillow_hue_u8(uint8_t *pixels, size_t count, size_t channels, uint8_t s
 void vis_pillow_box_blur_u8(uint8_t *pixels, size_t width, size_t height, size_t channels, int radius, uint32_t ww,
                             uint32_t fw, uint8_t *scratch, int path);
 
+/// The sum of Pillow's luma `(R·19595 + G·38470 + B·7471 + 0x8000) >> 16` over `count` pixels of `channels` (3 or 4).
+uint64_t vis_pillow_luma_sum_u8(const uint8_t *pixels, size_t count, size_t channels, int path);
+
+/// `Image.blend` of `count` samples with the constant `low`, in place: `low + alpha·(sample − low)` in single
+/// precision, clipped to 0…255 and truncated (ImageEnhance's brightness and contrast).
+void vis_pillow_blend_constant_u8(uint8_t *samples, size_t count, uint8_t low, float alpha, int path);
+
+/// ImageEnhance's colour (saturation) in place: each pixel's first three samples blended with its luma as in
+/// `vis_pillow_blend_constant_u8`; a fourth is left as it is.
+void vis_pillow_saturation_u8(uint8_t *pixels, size_t count, size_t channels, float alpha, int path);
+
 #endif

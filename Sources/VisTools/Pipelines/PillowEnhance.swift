@@ -39,24 +39,11 @@ public enum PillowEnhance {
         return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
     }
 
-    /// The blend of every sample value with a constant degenerate sample `low`, as ``_blend(_:factor:degenerate:)``
-    /// computes it: the blend of a whole image with a constant is a lookup in this table.
-    static func _blendTable(low: UInt8, factor: Double) -> [UInt8] {
-        let alpha = Float(factor)
-        let interpolating = alpha >= 0 && alpha <= 1
-        return (0..<256).map { sample in
-            let value = Float(Int(low)) + alpha * Float(sample - Int(low))
-            if interpolating { return UInt8(value) }
-            return value <= 0 ? 0 : value >= 255 ? 255 : UInt8(value)
-        }
-    }
-
-    /// Every sample of `image` replaced by its entry of `table` (256 entries), in place.
-    static func _map(_ image: inout Image, through table: [UInt8]) {
-        table.withUnsafeBufferPointer { table in
-            image.pixels.withUnsafeMutableBufferPointer { pixels in
-                for index in pixels.indices { pixels[index] = table[Int(pixels[index])] }
-            }
+    /// The blend of every sample with the constant degenerate sample `low`, in place, through the C kernel on
+    /// instruction `path` (a `VIS_RESIZE_*` constant).
+    static func _blend(_ image: inout Image, low: UInt8, factor: Double, path: Int32) {
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_blend_constant_u8(pixels.baseAddress, pixels.count, low, Float(factor), path)
         }
     }
 
@@ -68,8 +55,8 @@ public enum PillowEnhance {
     }
 
     /// ``brightness(_:factor:)`` in place.
-    static func _brightness(_ image: inout Image, factor: Double) {
-        _map(&image, through: _blendTable(low: 0, factor: factor))
+    static func _brightness(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
+        _blend(&image, low: 0, factor: factor, path: path)
     }
 
     /// `ImageEnhance.Contrast(image).enhance(factor)`: a blend with the grey of the image's mean luma, rounded.
@@ -80,24 +67,16 @@ public enum PillowEnhance {
     }
 
     /// ``contrast(_:factor:)`` in place.
-    static func _contrast(_ image: inout Image, factor: Double) {
+    static func _contrast(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
         let count = image.width * image.height
         let channels = image.channels
-        var total = 0
-        image.pixels.withUnsafeBufferPointer { pixels in
-            if channels == 1 {
-                for sample in pixels { total += Int(sample) }
-            } else {
-                var base = 0
-                for _ in 0..<count {
-                    total += Int(Color.luma(red: pixels[base], green: pixels[base + 1], blue: pixels[base + 2]))
-                    base += channels
-                }
-            }
+        let total = image.pixels.withUnsafeBufferPointer { pixels -> UInt64 in
+            if channels == 1 { return pixels.reduce(0) { $0 + UInt64($1) } }
+            return vis_pillow_luma_sum_u8(pixels.baseAddress, count, channels, path)
         }
         let mean = count == 0 ? 0 : Double(total) / Double(count)
         let level = UInt8(Swift.min(Int(mean + 0.5), 255))
-        _map(&image, through: _blendTable(low: level, factor: factor))
+        _blend(&image, low: level, factor: factor, path: path)
     }
 
     /// `ImageEnhance.Color(image).enhance(factor)` (saturation): a blend with the image's luma.
@@ -109,24 +88,12 @@ public enum PillowEnhance {
 
     /// ``saturation(_:factor:)`` in place: each pixel's colour samples blended with its luma (alpha, which the
     /// converted image keeps, blends with itself); a gray image is its own luma.
-    static func _saturation(_ image: inout Image, factor: Double) {
+    static func _saturation(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
         let channels = image.channels
         guard channels >= 3 else { return }
-        let alpha = Float(factor)
-        let interpolating = alpha >= 0 && alpha <= 1
         let count = image.width * image.height
         image.pixels.withUnsafeMutableBufferPointer { pixels in
-            var base = 0
-            for _ in 0..<count {
-                let luma = Color.luma(red: pixels[base], green: pixels[base + 1], blue: pixels[base + 2])
-                let low = Float(Int(luma))
-                for channel in 0..<3 {
-                    let value = low + alpha * Float(Int(pixels[base + channel]) - Int(luma))
-                    pixels[base + channel] = interpolating
-                        ? UInt8(value) : value <= 0 ? 0 : value >= 255 ? 255 : UInt8(value)
-                }
-                base += channels
-            }
+            vis_pillow_saturation_u8(pixels.baseAddress, count, channels, Float(factor), path)
         }
     }
 
