@@ -13,6 +13,17 @@ extension Image {
                         for i in 0..<rowBytes { output[target + i] = input[source + i] }
                         continue
                     }
+                    if channels == 3 {
+                        // RGB, the common case, with the pixel size a constant.
+                        for x in 0..<width {
+                            let source = target + (width - 1 - x) * 3
+                            let destination = target + x * 3
+                            output[destination] = input[source]
+                            output[destination + 1] = input[source + 1]
+                            output[destination + 2] = input[source + 2]
+                        }
+                        continue
+                    }
                     for x in 0..<width {
                         let source = target + (width - 1 - x) * channels
                         for c in 0..<channels { output[target + x * channels + c] = input[source + c] }

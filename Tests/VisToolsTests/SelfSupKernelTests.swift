@@ -170,3 +170,25 @@ struct SelfSupKernelTests {
         }
     }
 }
+
+@Suite("SelfSup concurrent views")
+struct SelfSupConcurrentViewTests {
+    @Test("MultiView's views made at once equal those made one after the other, for every seed")
+    func concurrentEqualsSequential() throws {
+        let photo = try SelfSupPresetTests.makePhoto()
+        for name in ["mocov2", "byol", "simclr"] {
+            let concurrent = try SelfSupPipeline.preset(named: name)
+            var sequential = concurrent
+            sequential.concurrentViews = false
+            var distinct = Set<[UInt8]>()
+            for seed in UInt64(0)..<12 {
+                let views = try concurrent.views(of: photo, seed: seed)
+                #expect(views == (try sequential.views(of: photo, seed: seed)), "\(name) seed \(seed)")
+                #expect(views == (try concurrent.views(of: photo, seed: seed)), "\(name) seed \(seed) repeats")
+                #expect(views.count == 2 && views[0] != views[1], "\(name) seed \(seed): two different views")
+                distinct.insert(views[0].pixels)
+            }
+            #expect(distinct.count == 12, "\(name): each seed gives its own views")
+        }
+    }
+}
