@@ -207,15 +207,17 @@ static void vis_box_line(const uint8_t *in, uint8_t *out, size_t length, size_t 
 
 #define VIS_AVX2 __attribute__((target("avx2")))
 
-// The vector horizontal pass for RGB: per output pixel, its taps padded with zero weights to a multiple of 4 and
-// its first tap moved left where the padding would run past the row, so that every output reads `taps` pixels.
-// Each step loads 16 source bytes (5⅓ pixels) into both halves of a register, shuffles taps (k, k+1) into the low
-// half and (k+2, k+3) into the high half as int16 (R pair, G pair, B pair, zero pair), and multiply-adds them with
-// the coefficients' halves laid out the same way.
+// The vector horizontal pass for RGB, two output pixels at a time: the low half of a register works on pixel x,
+// the high half on pixel x + 1. Each output's taps are padded with zero weights to an even count, its first tap
+// moved left where the padding would run past the row, so that every output reads `taps` pixels. Each step loads
+// 16 source bytes from each pixel's window, shuffles taps (k, k+1) into int16 pairs (R pair, G pair, B pair, zero
+// pair) and multiply-adds them with the coefficients' halves laid out the same way; the halves of the register
+// are the two pixels' sums, so finishing needs no reduction across them.
 struct vis_horizontal_plan {
-    size_t taps;            // a multiple of 4
-    int32_t *starts;        // first tap per output pixel, in pixels from the row start (may be negative)
-    int16_t *weights;       // per output pixel, per group of 4 taps: 16 int16 of `hi`, then 16 of `lo`
+    size_t taps;            // even
+    size_t pairs;           // output pixel pairs; an odd last pixel is paired with itself
+    int32_t *starts;        // first tap per output pixel (two per pair), in pixels from the row start (may be < 0)
+    int16_t *weights;       // per pair, per tap pair: 16 int16 of `hi` (low half pixel x, high half x + 1), 16 of `lo`
     size_t reach;           // bytes any output reads, from the row start
 };
 
@@ -224,33 +226,34 @@ static int vis_horizontal_plan_make(struct vis_horizontal_plan *plan, const int3
                                     size_t src_left) {
     size_t most = 0;
     for (size_t x = 0; x < out_width; x++) most = (size_t)counts[x] > most ? (size_t)counts[x] : most;
-    size_t taps = (most + 3) & ~(size_t)3;
+    size_t taps = (most + 1) & ~(size_t)1;
     if (taps == 0 || taps > src_width + src_left) return 0;
+    size_t pairs = (out_width + 1) / 2;
     plan->taps = taps;
-    plan->starts = malloc(out_width * sizeof(int32_t));
-    plan->weights = calloc(out_width * (taps / 4) * 32, sizeof(int16_t));
+    plan->pairs = pairs;
+    plan->starts = malloc(2 * pairs * sizeof(int32_t));
+    plan->weights = calloc(pairs * (taps / 2) * 32, sizeof(int16_t));
     if (!plan->starts || !plan->weights) {
         free(plan->starts);
         free(plan->weights);
         return 0;
     }
     long reach = 0;
-    for (size_t x = 0; x < out_width; x++) {
+    for (size_t slot = 0; slot < 2 * pairs; slot++) {
+        size_t x = slot < out_width ? slot : out_width - 1;
         long start = starts[x];
         long shift = start + (long)taps > (long)src_width ? start + (long)taps - (long)src_width : 0;
         start -= shift;
-        plan->starts[x] = (int32_t)start;
-        long end = (start + (long)taps) * 3 + 4;
+        plan->starts[slot] = (int32_t)start;
+        // The last step reads 16 bytes from tap `taps − 2`.
+        long end = (start + (long)taps) * 3 + 10;
         reach = end > reach ? end : reach;
-        int16_t *out = plan->weights + x * (taps / 4) * 32;
+        int16_t *out = plan->weights + (slot / 2) * (taps / 2) * 32 + (slot % 2) * 8;
         for (long k = 0; k < counts[x]; k++) {
             int32_t w = weights[x * weight_stride + (size_t)k];
             long tap = k + shift;
-            long group = tap / 4, within = tap % 4;
-            // Group layout: low half [t0 t1 t0 t1 t0 t1 0 0], high half [t2 t3 t2 t3 t2 t3 0 0].
-            long lane = within / 2, slot = within % 2;
             for (long c = 0; c < 3; c++) {
-                long index = group * 32 + lane * 8 + c * 2 + slot;
+                long index = (tap / 2) * 32 + c * 2 + tap % 2;
                 out[index] = (int16_t)(w >> vis_pillow_split);
                 out[index + 16] = (int16_t)(w & ((1 << vis_pillow_split) - 1));
             }
@@ -260,39 +263,65 @@ static int vis_horizontal_plan_make(struct vis_horizontal_plan *plan, const int3
     return 1;
 }
 
-VIS_AVX2 static inline uint32_t avx2_finish_pixel(__m256i hi, __m256i lo) {
-    __m128i h = _mm_add_epi32(_mm256_castsi256_si128(hi), _mm256_extracti128_si256(hi, 1));
-    __m128i l = _mm_add_epi32(_mm256_castsi256_si128(lo), _mm256_extracti128_si256(lo, 1));
-    __m128i sum = _mm_add_epi32(_mm_add_epi32(_mm_slli_epi32(h, vis_pillow_split), l),
-                                _mm_set1_epi32(1 << (vis_pillow_bits - 1)));
-    sum = _mm_srai_epi32(sum, vis_pillow_bits);
-    sum = _mm_packs_epi32(sum, sum);
-    sum = _mm_packus_epi16(sum, sum);
-    return (uint32_t)_mm_cvtsi128_si32(sum);
+VIS_AVX2 static void avx2_horizontal_rgb_rows4(const struct vis_horizontal_plan *, const uint8_t *, size_t, size_t,
+                                               uint8_t *, size_t);
+VIS_AVX2 static void avx2_horizontal_rgb_row(const struct vis_horizontal_plan *, const uint8_t *, size_t, uint8_t *);
+
+// Finishes two pixels' sums (low and high half) and stores them at pixel `x` of `out`.
+VIS_AVX2 static inline void avx2_store_pair(__m256i hi, __m256i lo, uint8_t *out, size_t x, size_t out_width) {
+    __m256i sum = _mm256_add_epi32(_mm256_add_epi32(_mm256_slli_epi32(hi, vis_pillow_split), lo),
+                                   _mm256_set1_epi32(1 << (vis_pillow_bits - 1)));
+    sum = _mm256_srai_epi32(sum, vis_pillow_bits);
+    sum = _mm256_packs_epi32(sum, sum);
+    sum = _mm256_packus_epi16(sum, sum);
+    uint32_t packed0 = (uint32_t)_mm_cvtsi128_si32(_mm256_castsi256_si128(sum));
+    uint32_t packed1 = (uint32_t)_mm_cvtsi128_si32(_mm256_extracti128_si256(sum, 1));
+    // A pixel's fourth byte is overwritten by the next pixel.
+    if (x + 1 < out_width) {
+        memcpy(out + x * 3, &packed0, 4);
+        memcpy(out + x * 3 + 3, &packed1, x + 2 < out_width ? 4 : 3);
+    } else {
+        memcpy(out + x * 3, &packed0, 3);
+    }
 }
 
-VIS_AVX2 static void avx2_horizontal_rgb(const struct vis_horizontal_plan *plan, const uint8_t *row, size_t out_width,
-                                         uint8_t *out) {
-    const __m256i shuffle = _mm256_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, 6, -1, 9, -1,
-                                             7, -1, 10, -1, 8, -1, 11, -1, -1, -1, -1, -1);
-    size_t groups = plan->taps / 4;
+// `count` rows (1…4) `src_stride` bytes apart at once, so that each step's coefficients, which do not all stay in
+// the first-level cache for a wide output, are loaded once for all of them.
+VIS_AVX2 static inline __attribute__((always_inline)) void avx2_horizontal_rgb(
+    const struct vis_horizontal_plan *plan, const uint8_t *row, size_t src_stride, int count, size_t out_width,
+    uint8_t *out, size_t dst_stride) {
+    const __m256i shuffle = _mm256_setr_epi8(0, -1, 3, -1, 1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1, 0, -1, 3, -1,
+                                             1, -1, 4, -1, 2, -1, 5, -1, -1, -1, -1, -1);
+    size_t steps = plan->taps / 2;
     const int16_t *weights = plan->weights;
-    for (size_t x = 0; x < out_width; x++) {
-        const uint8_t *first = row + (long)plan->starts[x] * 3;
-        __m256i hi = _mm256_setzero_si256(), lo = _mm256_setzero_si256();
-        for (size_t g = 0; g < groups; g++, weights += 32) {
-            __m256i pixels = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(first + g * 12)));
-            pixels = _mm256_shuffle_epi8(pixels, shuffle);
-            hi = _mm256_add_epi32(hi, _mm256_madd_epi16(pixels, _mm256_loadu_si256((const __m256i *)weights)));
-            lo = _mm256_add_epi32(lo, _mm256_madd_epi16(pixels, _mm256_loadu_si256((const __m256i *)(weights + 16))));
+    for (size_t pair = 0; pair < plan->pairs; pair++) {
+        long offset0 = (long)plan->starts[2 * pair] * 3, offset1 = (long)plan->starts[2 * pair + 1] * 3;
+        __m256i hi[4], lo[4];
+        for (int r = 0; r < 4; r++) hi[r] = lo[r] = _mm256_setzero_si256();
+        for (size_t j = 0; j < steps; j++, weights += 32) {
+            __m256i w_hi = _mm256_loadu_si256((const __m256i *)weights);
+            __m256i w_lo = _mm256_loadu_si256((const __m256i *)(weights + 16));
+            for (int r = 0; r < count; r++) {
+                const uint8_t *line = row + (size_t)r * src_stride + j * 6;
+                __m256i pixels = _mm256_loadu2_m128i((const __m128i *)(line + offset1), (const __m128i *)(line + offset0));
+                pixels = _mm256_shuffle_epi8(pixels, shuffle);
+                hi[r] = _mm256_add_epi32(hi[r], _mm256_madd_epi16(pixels, w_hi));
+                lo[r] = _mm256_add_epi32(lo[r], _mm256_madd_epi16(pixels, w_lo));
+            }
         }
-        uint32_t packed = avx2_finish_pixel(hi, lo);
-        if (x + 1 < out_width) {
-            memcpy(out + x * 3, &packed, 4);   // the fourth byte is overwritten by the next pixel
-        } else {
-            memcpy(out + x * 3, &packed, 3);
-        }
+        for (int r = 0; r < count; r++) avx2_store_pair(hi[r], lo[r], out + (size_t)r * dst_stride, 2 * pair, out_width);
     }
+}
+
+// The row counts compiled separately, so that each keeps its sums in registers.
+VIS_AVX2 static void avx2_horizontal_rgb_rows4(const struct vis_horizontal_plan *plan, const uint8_t *row,
+                                               size_t src_stride, size_t out_width, uint8_t *out, size_t dst_stride) {
+    avx2_horizontal_rgb(plan, row, src_stride, 4, out_width, out, dst_stride);
+}
+
+VIS_AVX2 static void avx2_horizontal_rgb_row(const struct vis_horizontal_plan *plan, const uint8_t *row,
+                                             size_t out_width, uint8_t *out) {
+    avx2_horizontal_rgb(plan, row, 0, 1, out_width, out, 0);
 }
 
 VIS_AVX2 static inline __m128i avx2_finish16(__m256i hi0, __m256i lo0, __m256i hi1, __m256i lo1) {
@@ -671,7 +700,12 @@ int vis_pillow_horizontal_u8(const uint8_t *src, size_t src_stride, size_t src_l
         struct vis_horizontal_plan plan;
         if (!vis_horizontal_plan_make(&plan, starts, counts, weights, weight_stride, out_width, src_width, src_left))
             goto scalar;
-        for (size_t y = 0; y < rows; y++) {
+        size_t y = 0;
+        // Four rows at a time while the last one's padded reads stay inside the source buffer.
+        for (; y + 4 <= rows && (size_t)(src_end - (src + (y + 3) * src_stride)) >= plan.reach; y += 4) {
+            avx2_horizontal_rgb_rows4(&plan, src + y * src_stride, src_stride, out_width, dst + y * dst_stride, dst_stride);
+        }
+        for (; y < rows; y++) {
             const uint8_t *row = src + y * src_stride;
             uint8_t *out = dst + y * dst_stride;
             // A row whose padded reads would pass the end of the source buffer goes through the scalar loop.
@@ -679,7 +713,7 @@ int vis_pillow_horizontal_u8(const uint8_t *src, size_t src_stride, size_t src_l
                 scalar_horizontal(row, src_stride, 1, channels, starts, counts, weights, weight_stride, out_width, out,
                                   dst_stride);
             } else {
-                avx2_horizontal_rgb(&plan, row, out_width, out);
+                avx2_horizontal_rgb_row(&plan, row, out_width, out);
             }
         }
         free(plan.starts);
