@@ -276,10 +276,13 @@ VIS_AVX2 static inline void avx2_store_pair(__m256i hi, __m256i lo, uint8_t *out
     sum = _mm256_packus_epi16(sum, sum);
     uint32_t packed0 = (uint32_t)_mm_cvtsi128_si32(_mm256_castsi256_si128(sum));
     uint32_t packed1 = (uint32_t)_mm_cvtsi128_si32(_mm256_extracti128_si256(sum, 1));
-    // A pixel's fourth byte is overwritten by the next pixel.
-    if (x + 1 < out_width) {
+    // A pixel's fourth byte is overwritten by the next pixel. (Constant sizes, so that the copies are moves.)
+    if (x + 2 < out_width) {
         memcpy(out + x * 3, &packed0, 4);
-        memcpy(out + x * 3 + 3, &packed1, x + 2 < out_width ? 4 : 3);
+        memcpy(out + x * 3 + 3, &packed1, 4);
+    } else if (x + 1 < out_width) {
+        memcpy(out + x * 3, &packed0, 4);
+        memcpy(out + x * 3 + 3, &packed1, 3);
     } else {
         memcpy(out + x * 3, &packed0, 3);
     }

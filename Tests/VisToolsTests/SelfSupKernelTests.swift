@@ -132,7 +132,7 @@ struct SelfSupKernelTests {
                 let expected = try PillowEnhance._gaussianBlurPortable(image, sigma: sigma)
                 for path in Self.paths {
                     var actual = image
-                    PillowEnhance._gaussianBlur(&actual, sigma: sigma, path: path)
+                    try PillowEnhance._gaussianBlur(&actual, sigma: sigma, path: path)
                     if actual != expected { mismatches.append("\(layout) \(width)×\(height) sigma \(sigma) path \(path)") }
                 }
             }

@@ -113,26 +113,26 @@ extension PillowEnhance {
     /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` for a negative or non-finite
     ///   `sigma`.
     public static func gaussianBlur(_ image: Image, sigma: Double) throws -> Image {
-        guard sigma.isFinite, sigma >= 0, sigma <= 1e4 else {
-            throw VisCoreError.invalidArgument(argument: "sigma", expected: "a number in 0...10000", actual: "\(sigma)")
-        }
         var result = image
-        _gaussianBlur(&result, sigma: sigma)
+        try _gaussianBlur(&result, sigma: sigma)
         return result
     }
 
-    /// ``gaussianBlur(_:sigma:)`` in place, for a `sigma` already checked.
-    static func _gaussianBlur(_ image: inout Image, sigma: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
+    /// ``gaussianBlur(_:sigma:)`` in place, through the C kernel on instruction `path` (a `VIS_RESIZE_*` constant).
+    static func _gaussianBlur(_ image: inout Image, sigma: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) throws {
+        guard sigma.isFinite, sigma >= 0, sigma <= 1e4 else {
+            throw VisCoreError.invalidArgument(argument: "sigma", expected: "a number in 0...10000", actual: "\(sigma)")
+        }
         let radius = _boxRadius(Float(sigma), passes: 3)
         guard radius != 0, !image.isEmpty else { return }
         let (whole, ww, fw) = _boxWeights(radius)
         let (width, height, channels) = (image.width, image.height, image.channels)
-        var scratch = [UInt8](repeating: 0, count: 2 * image.pixels.count)
-        scratch.withUnsafeMutableBufferPointer { scratch in
-            image.pixels.withUnsafeMutableBufferPointer { pixels in
-                vis_pillow_box_blur_u8(
-                    pixels.baseAddress, width, height, channels, Int32(whole), ww, fw, scratch.baseAddress, path)
-            }
+        // Every scratch byte is written before it is read.
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * image.pixels.count)
+        defer { scratch.deallocate() }
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_box_blur_u8(
+                pixels.baseAddress, width, height, channels, Int32(whole), ww, fw, scratch.baseAddress, path)
         }
     }
 

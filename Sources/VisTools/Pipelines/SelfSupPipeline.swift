@@ -123,7 +123,7 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
                 sample.mask = SelfSupMask(
                     height: rows, width: columns, values: masking.generate(patches: rows * columns, using: &generator))
             default:
-                sample.views = try sample.views.map { try transform.apply($0, using: &generator) }
+                for index in sample.views.indices { try transform._apply(&sample.views[index], using: &generator) }
             }
         }
     }

@@ -117,30 +117,9 @@ public enum SelfSupTransform: Sendable, Equatable {
         case let .randomSolarize(threshold, prob):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             return try PillowEnhance.solarize(image, threshold: threshold)
-        case let .colorJitter(brightness, contrast, saturation, hue):
-            var factors = [brightness, contrast, saturation].map { value -> Double? in
-                value > 0 ? Double.random(in: Swift.max(0, 1 - value)...(1 + value), using: &generator) : nil
-            }
-            factors.append(hue > 0 ? Double.random(in: -hue...hue, using: &generator) : nil)
+        case .colorJitter, .randomGaussianBlur, .randomApply:
             var result = image
-            for step in [0, 1, 2, 3].shuffled(using: &generator) {
-                guard let factor = factors[step] else { continue }
-                switch step {
-                // In place: only the first step copies the input's pixels.
-                case 0: PillowEnhance._brightness(&result, factor: factor)
-                case 1: PillowEnhance._contrast(&result, factor: factor)
-                case 2: PillowEnhance._saturation(&result, factor: factor)
-                default: try PillowEnhance._hue(&result, factor: factor)
-                }
-            }
-            return result
-        case let .randomGaussianBlur(sigma, prob):
-            guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
-            return try PillowEnhance.gaussianBlur(image, sigma: Double.random(in: sigma, using: &generator))
-        case let .randomApply(transforms, prob):
-            guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
-            var result = image
-            for transform in transforms { result = try transform.apply(result, using: &generator) }
+            try _apply(&result, using: &generator)
             return result
         case .multiView, .randomResizedCropTwoPic, .simMIMMask, .beitMask, .maeMask:
             throw VisCoreError.invalidArgument(
@@ -150,6 +129,35 @@ public enum SelfSupTransform: Sendable, Equatable {
             return image.layout == .rgb ? image : image.converted(to: .rgb)
         case .passThrough:
             return image
+        }
+    }
+
+    /// ``apply(_:using:)`` in place: the colour jitter and the blur change the pixels where they are (copying them
+    /// only when the image's storage is shared); other transforms replace the image.
+    func _apply(_ image: inout Image, using generator: inout SplitMix64) throws {
+        switch self {
+        case let .colorJitter(brightness, contrast, saturation, hue):
+            var factors = [brightness, contrast, saturation].map { value -> Double? in
+                value > 0 ? Double.random(in: Swift.max(0, 1 - value)...(1 + value), using: &generator) : nil
+            }
+            factors.append(hue > 0 ? Double.random(in: -hue...hue, using: &generator) : nil)
+            for step in [0, 1, 2, 3].shuffled(using: &generator) {
+                guard let factor = factors[step] else { continue }
+                switch step {
+                case 0: PillowEnhance._brightness(&image, factor: factor)
+                case 1: PillowEnhance._contrast(&image, factor: factor)
+                case 2: PillowEnhance._saturation(&image, factor: factor)
+                default: try PillowEnhance._hue(&image, factor: factor)
+                }
+            }
+        case let .randomGaussianBlur(sigma, prob):
+            guard Double.random(in: 0..<1, using: &generator) < prob else { return }
+            try PillowEnhance._gaussianBlur(&image, sigma: Double.random(in: sigma, using: &generator))
+        case let .randomApply(transforms, prob):
+            guard Double.random(in: 0..<1, using: &generator) < prob else { return }
+            for transform in transforms { try transform._apply(&image, using: &generator) }
+        default:
+            image = try apply(image, using: &generator)
         }
     }
 

@@ -103,7 +103,10 @@ extension Image {
             ? nil : _PillowTaps(inSize: regionHeight, outSize: height, filter: filter)
         let rowStride = self.width * channels
         let outStride = width * channels
-        var output = [UInt8](repeating: 0, count: height * outStride)
+        // The passes write every output byte.
+        var output = [UInt8](unsafeUninitializedCapacity: height * outStride) { _, initialized in
+            initialized = height * outStride
+        }
         let rowsRemoved = regionHeight - height
         let verticalFirst = horizontal != nil && rowsRemoved > 0 && rowsRemoved > 2 * (regionWidth - width)
         var outOfMemory = false
@@ -115,31 +118,30 @@ extension Image {
                 switch (horizontal, vertical) {
                 case let (horizontal?, vertical?) where verticalFirst:
                     let middleStride = regionWidth * channels
-                    var middle = [UInt8](repeating: 0, count: height * middleStride)
-                    middle.withUnsafeMutableBufferPointer { middle in
-                        guard let middleStart = middle.baseAddress else { return }
-                        vertical.run(
-                            region, stride: rowStride, rowLength: middleStride, rowOffset: 0, into: middleStart,
-                            outStride: middleStride, path: path)
-                        outOfMemory = !horizontal.run(
-                            UnsafePointer(middleStart), stride: middleStride, left: 0, width: regionWidth,
-                            end: UnsafePointer(middleStart + middle.count), rows: height, channels: channels,
-                            into: target, outStride: outStride, path: path)
-                    }
+                    // Every byte of the intermediate buffers is written before it is read.
+                    let middle = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: height * middleStride)
+                    defer { middle.deallocate() }
+                    guard let middleStart = middle.baseAddress else { return }
+                    vertical.run(
+                        region, stride: rowStride, rowLength: middleStride, rowOffset: 0, into: middleStart,
+                        outStride: middleStride, path: path)
+                    outOfMemory = !horizontal.run(
+                        UnsafePointer(middleStart), stride: middleStride, left: 0, width: regionWidth,
+                        end: UnsafePointer(middleStart + middle.count), rows: height, channels: channels,
+                        into: target, outStride: outStride, path: path)
                 case let (horizontal?, vertical?):
                     // Only the source rows the vertical pass reads are resampled horizontally.
                     let first = vertical.firstSource
                     let rows = vertical.endSource - first
-                    var middle = [UInt8](repeating: 0, count: rows * outStride)
-                    middle.withUnsafeMutableBufferPointer { middle in
-                        guard let middleStart = middle.baseAddress else { return }
-                        outOfMemory = !horizontal.run(
-                            region + first * rowStride, stride: rowStride, left: x, width: self.width - x, end: end,
-                            rows: rows, channels: channels, into: middleStart, outStride: outStride, path: path)
-                        vertical.run(
-                            UnsafePointer(middleStart), stride: outStride, rowLength: outStride, rowOffset: first,
-                            into: target, outStride: outStride, path: path)
-                    }
+                    let middle = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: rows * outStride)
+                    defer { middle.deallocate() }
+                    guard let middleStart = middle.baseAddress else { return }
+                    outOfMemory = !horizontal.run(
+                        region + first * rowStride, stride: rowStride, left: x, width: self.width - x, end: end,
+                        rows: rows, channels: channels, into: middleStart, outStride: outStride, path: path)
+                    vertical.run(
+                        UnsafePointer(middleStart), stride: outStride, rowLength: outStride, rowOffset: first,
+                        into: target, outStride: outStride, path: path)
                 case let (horizontal?, nil):
                     outOfMemory = !horizontal.run(
                         region, stride: rowStride, left: x, width: self.width - x, end: end, rows: height,
