@@ -168,6 +168,22 @@ static void scalar_saturation(uint8_t *pixels, size_t count, size_t channels, fl
     }
 }
 
+// mmcv's `RandomGrayscale`: `w0·c[o0] + w1·c[1] + w2·c[o2]` in double, left to right, clipped to 0…255 and
+// truncated, written to `out_channels` (1 or 3) samples per pixel.
+static inline uint8_t vis_mmcv_gray(const uint8_t *p, double w0, double w1, double w2, size_t o0, size_t o2) {
+    double sum = w0 * (double)p[o0] + w1 * (double)p[1] + w2 * (double)p[o2];
+    sum = sum < 0 ? 0 : sum > 255 ? 255 : sum;
+    return (uint8_t)sum;
+}
+
+static void scalar_mmcv_gray(const uint8_t *in, uint8_t *out, size_t count, double w0, double w1, double w2,
+                             size_t o0, size_t o2, size_t out_channels) {
+    for (size_t i = 0; i < count; i++) {
+        uint8_t value = vis_mmcv_gray(in + i * 3, w0, w1, w2, o0, o2);
+        for (size_t c = 0; c < out_channels; c++) out[i * out_channels + c] = value;
+    }
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Box blur: one pass of Pillow's `ImagingLineBoxBlur` over `length` pixels of `channels` samples `stride` bytes
 // apart, into `out` (same layout, a separate buffer).
@@ -559,6 +575,35 @@ VIS_AVX2 static void avx2_blend_constant(uint8_t *samples, size_t count, uint8_t
     scalar_blend_constant(samples + i, count - i, low, alpha);
 }
 
+VIS_AVX2 static void avx2_mmcv_gray(const uint8_t *in, uint8_t *out, size_t count, double w0, double w1, double w2,
+                                    size_t o0, size_t o2, size_t out_channels) {
+    const __m256d a = _mm256_set1_pd(w0), b = _mm256_set1_pd(w1), c = _mm256_set1_pd(w2);
+    const __m256d low = _mm256_setzero_pd(), high = _mm256_set1_pd(255.0);
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256i channel[3];
+        avx2_load_rgb8(in + i * 3, &channel[0], &channel[1], &channel[2]);
+        __m128i halves[2];
+        for (int half = 0; half < 2; half++) {
+            __m128i first = half == 0 ? _mm256_castsi256_si128(channel[o0]) : _mm256_extracti128_si256(channel[o0], 1);
+            __m128i middle = half == 0 ? _mm256_castsi256_si128(channel[1]) : _mm256_extracti128_si256(channel[1], 1);
+            __m128i last = half == 0 ? _mm256_castsi256_si128(channel[o2]) : _mm256_extracti128_si256(channel[o2], 1);
+            __m256d sum = _mm256_add_pd(_mm256_add_pd(_mm256_mul_pd(a, _mm256_cvtepi32_pd(first)),
+                                                      _mm256_mul_pd(b, _mm256_cvtepi32_pd(middle))),
+                                        _mm256_mul_pd(c, _mm256_cvtepi32_pd(last)));
+            halves[half] = _mm256_cvttpd_epi32(_mm256_min_pd(_mm256_max_pd(sum, low), high));
+        }
+        __m256i gray = _mm256_set_m128i(halves[1], halves[0]);
+        if (out_channels == 3) {
+            avx2_store_rgb8(out + i * 3, gray, gray, gray);
+        } else {
+            __m128i words = _mm_packus_epi32(halves[0], halves[1]);
+            _mm_storel_epi64((__m128i *)(out + i), _mm_packus_epi16(words, words));
+        }
+    }
+    scalar_mmcv_gray(in + i * 3, out + i * out_channels, count - i, w0, w1, w2, o0, o2, out_channels);
+}
+
 // The hue shift on 8 pixels at a time, with the scalar path's results but cheaper operations, each replacement
 // checked to give the same bytes over its whole domain (every colour, or every (h, s, v)):
 // - The hue sum: of the two quotients the scalar path subtracts, the smallest channel's is exactly 1 (or 0 when it
@@ -823,4 +868,18 @@ void vis_pillow_saturation_u8(uint8_t *pixels, size_t count, size_t channels, fl
     (void)path;
 #endif
     scalar_saturation(pixels, count, channels, alpha);
+}
+
+void vis_mmcv_grayscale_u8(const uint8_t *rgb, uint8_t *out, size_t count, double w0, double w1, double w2, int bgr,
+                           size_t out_channels, int path) {
+    size_t o0 = bgr ? 2 : 0, o2 = bgr ? 0 : 2;
+#if defined(__x86_64__)
+    if (vis_pillow_path(path) == VIS_RESIZE_AVX2) {
+        avx2_mmcv_gray(rgb, out, count, w0, w1, w2, o0, o2, out_channels);
+        return;
+    }
+#else
+    (void)path;
+#endif
+    scalar_mmcv_gray(rgb, out, count, w0, w1, w2, o0, o2, out_channels);
 }

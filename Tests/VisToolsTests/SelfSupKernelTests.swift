@@ -140,6 +140,29 @@ struct SelfSupKernelTests {
         #expect(mismatches.isEmpty, "\(mismatches)")
     }
 
+    @Test("mmcv's grayscale on every path equals its double arithmetic written out per pixel")
+    func grayscale() throws {
+        var random = SplitMix64(seed: 9)
+        let image = try Self.noise(width: 53, height: 31, layout: .rgb, using: &random)
+        for (weights, format) in [([0.114, 0.587, 0.2989], SelfSupTransform.ColorFormat.bgr), ([3, 1, 0.5], .rgb)] {
+            let total = weights.reduce(0, +)
+            let w = weights.map { $0 / total }
+            let (first, last) = format == .bgr ? (2, 0) : (0, 2)
+            let expected = (0..<(53 * 31)).map { index -> UInt8 in
+                let p = Array(image.pixels[(3 * index)..<(3 * index + 3)])
+                let sum = w[0] * Double(p[first]) + w[1] * Double(p[1]) + w[2] * Double(p[last])
+                return UInt8(Swift.min(Swift.max(sum, 0), 255))
+            }
+            for path in Self.paths {
+                for keep in [false, true] {
+                    let gray = try SelfSupTransform.grayscale(
+                        image, weights: weights, colorFormat: format, keepChannels: keep, path: path)
+                    #expect(gray.pixels == (keep ? expected.flatMap { [$0, $0, $0] } : expected), "\(format) path \(path)")
+                }
+            }
+        }
+    }
+
     @Test("brightness, contrast and saturation in place equal Pillow's blend written out per sample")
     func blends() throws {
         var random = SplitMix64(seed: 3)

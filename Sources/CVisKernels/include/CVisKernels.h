@@ -145,4 +145,14 @@ void vis_pillow_blend_constant_u8(uint8_t *samples, size_t count, uint8_t low, f
 /// `vis_pillow_blend_constant_u8`; a fourth is left as it is.
 void vis_pillow_saturation_u8(uint8_t *pixels, size_t count, size_t channels, float alpha, int path);
 
+/// `src` (`height` rows of `width` pixels of `channels` bytes, packed) mirrored left–right into `dst` (same layout,
+/// not overlapping `src`).
+void vis_mirror_rows_u8(const uint8_t *src, uint8_t *dst, size_t width, size_t height, size_t channels);
+
+/// mmcv's `RandomGrayscale` on `count` RGB pixels: `w0·c0 + w1·G + w2·c2` in double (left to right), where c0, c2
+/// are blue and red when `bgr` is nonzero, else red and blue; clipped to 0…255, truncated, and written to
+/// `out_channels` (1 or 3) samples per pixel of `out`.
+void vis_mmcv_grayscale_u8(const uint8_t *rgb, uint8_t *out, size_t count, double w0, double w1, double w2, int bgr,
+                           size_t out_channels, int path);
+
 #endif

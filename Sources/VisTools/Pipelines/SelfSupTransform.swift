@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 import VisBackends
 import VisCore
@@ -202,7 +203,10 @@ public enum SelfSupTransform: Sendable, Equatable {
 
     /// mmcv's grayscale: `sum(w_i / sum(w) · c_i)` over the channels in `colorFormat`'s order, in double,
     /// truncated to 8 bits; a gray image is returned as it is.
-    static func grayscale(_ image: Image, weights: [Double], colorFormat: ColorFormat, keepChannels: Bool) throws -> Image {
+    static func grayscale(
+        _ image: Image, weights: [Double], colorFormat: ColorFormat, keepChannels: Bool,
+        path: Int32 = Int32(VIS_RESIZE_BEST)
+    ) throws -> Image {
         guard image.layout != .gray else { return image }
         guard image.layout == .rgb else {
             throw VisCoreError.invalidArgument(
@@ -214,21 +218,15 @@ public enum SelfSupTransform: Sendable, Equatable {
         guard normalized.count == 3 else {
             throw VisCoreError.invalidArgument(argument: "channel_weights", expected: "three weights", actual: "\(weights)")
         }
-        let (w0, w1, w2) = (normalized[0], normalized[1], normalized[2])
-        // Where each weight's channel sits in an RGB pixel.
-        let (o0, o2) = colorFormat == .bgr ? (2, 0) : (0, 2)
         let count = image.width * image.height
         let outputChannels = keepChannels ? 3 : 1
-        var pixels = [UInt8](repeating: 0, count: count * outputChannels)
-        image.pixels.withUnsafeBufferPointer { input in
-            pixels.withUnsafeMutableBufferPointer { pixels in
-                for index in 0..<count {
-                    let base = index * 3
-                    let sum = w0 * Double(input[base + o0]) + w1 * Double(input[base + 1]) + w2 * Double(input[base + o2])
-                    let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
-                    for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
-                }
+        let pixels = [UInt8](unsafeUninitializedCapacity: count * outputChannels) { output, initialized in
+            image.pixels.withUnsafeBufferPointer { input in
+                vis_mmcv_grayscale_u8(
+                    input.baseAddress, output.baseAddress, count, normalized[0], normalized[1], normalized[2],
+                    colorFormat == .bgr ? 1 : 0, outputChannels, path)
             }
+            initialized = count * outputChannels
         }
         return try Image(width: image.width, height: image.height, layout: keepChannels ? .rgb : .gray, pixels: pixels)
     }
