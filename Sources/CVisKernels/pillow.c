@@ -188,6 +188,22 @@ static void scalar_mmcv_gray(const uint8_t *in, uint8_t *out, size_t count, doub
 // Box blur: one pass of Pillow's `ImagingLineBoxBlur` over `length` pixels of `channels` samples `stride` bytes
 // apart, into `out` (same layout, a separate buffer).
 
+// The stretches of one box pass over `length` samples (Pillow's edge handling): `step(x, sub, add, left, right)`
+// moves the running sum to output `x` (adding sample `add`, dropping `sub`) and weighs in `left` and `right`, the
+// samples just outside the box; indices past either end are clamped to the first or `last` sample.
+#define VIS_BOX_STRETCHES(step)                                                                                      \
+    do {                                                                                                             \
+        if (edge_a <= edge_b) {                                                                                      \
+            for (long x = 0; x < edge_a; x++) step(x, 0, x + radius, 0, x + radius + 1);                            \
+            for (long x = edge_a; x < edge_b; x++) step(x, x - radius - 1, x + radius, x - radius - 1, x + radius + 1); \
+            for (long x = edge_b; x <= last; x++) step(x, x - radius - 1, last, x - radius - 1, last);               \
+        } else {                                                                                                     \
+            for (long x = 0; x < edge_b; x++) step(x, 0, x + radius, 0, x + radius + 1);                            \
+            for (long x = edge_b; x < edge_a; x++) step(x, 0, last, 0, last);                                        \
+            for (long x = edge_a; x <= last; x++) step(x, x - radius - 1, last, x - radius - 1, last);               \
+        }                                                                                                            \
+    } while (0)
+
 static void vis_box_line(const uint8_t *in, uint8_t *out, size_t length, size_t step, size_t channels,
                          int radius, uint32_t ww, uint32_t fw) {
     long last = (long)length - 1;
@@ -204,15 +220,7 @@ static void vis_box_line(const uint8_t *in, uint8_t *out, size_t length, size_t 
         uint32_t bulk = acc * ww + (AT(left, c) + AT(right, c)) * fw;                                                \
         out[(size_t)(x) * step + c] = (uint8_t)((bulk + (1u << 23)) >> 24);                                          \
     } while (0)
-        if (edge_a <= edge_b) {
-            for (long x = 0; x < edge_a; x++) STEP(x, 0, x + radius, 0, x + radius + 1);
-            for (long x = edge_a; x < edge_b; x++) STEP(x, x - radius - 1, x + radius, x - radius - 1, x + radius + 1);
-            for (long x = edge_b; x <= last; x++) STEP(x, x - radius - 1, last, x - radius - 1, last);
-        } else {
-            for (long x = 0; x < edge_b; x++) STEP(x, 0, x + radius, 0, x + radius + 1);
-            for (long x = edge_b; x < edge_a; x++) STEP(x, 0, last, 0, last);
-            for (long x = edge_a; x <= last; x++) STEP(x, x - radius - 1, last, x - radius - 1, last);
-        }
+        VIS_BOX_STRETCHES(STEP);
 #undef STEP
     }
 #undef AT
@@ -435,15 +443,7 @@ VIS_AVX2 static void avx2_box_columns(const uint8_t *in, uint8_t *out, size_t le
         __m128i words = _mm_packus_epi32(_mm256_castsi256_si128(value), _mm256_extracti128_si256(value, 1));          \
         _mm_storel_epi64((__m128i *)(out + (size_t)(x) * row_length + offset), _mm_packus_epi16(words, words));       \
     } while (0)
-        if (edge_a <= edge_b) {
-            for (long x = 0; x < edge_a; x++) VSTEP(x, 0, x + radius, 0, x + radius + 1);
-            for (long x = edge_a; x < edge_b; x++) VSTEP(x, x - radius - 1, x + radius, x - radius - 1, x + radius + 1);
-            for (long x = edge_b; x <= last; x++) VSTEP(x, x - radius - 1, last, x - radius - 1, last);
-        } else {
-            for (long x = 0; x < edge_b; x++) VSTEP(x, 0, x + radius, 0, x + radius + 1);
-            for (long x = edge_b; x < edge_a; x++) VSTEP(x, 0, last, 0, last);
-            for (long x = edge_a; x <= last; x++) VSTEP(x, x - radius - 1, last, x - radius - 1, last);
-        }
+        VIS_BOX_STRETCHES(VSTEP);
 #undef VSTEP
     }
     for (size_t column = groups * 8; column < row_length; column++)
