@@ -230,6 +230,8 @@ static void vis_box_line(const uint8_t *in, uint8_t *out, size_t length, size_t 
 #include <immintrin.h>
 
 #define VIS_AVX2 __attribute__((target("avx2")))
+// The AVX2 path is taken only where `vis_kernels_available()`, which also requires FMA.
+#define VIS_AVX2_FMA __attribute__((target("avx2,fma")))
 
 // The vector horizontal pass for RGB, two output pixels at a time: the low half of a register works on pixel x,
 // the high half on pixel x + 1. Each output's taps are padded with zero weights to an even count, its first tap
@@ -604,17 +606,18 @@ VIS_AVX2 static void avx2_mmcv_gray(const uint8_t *in, uint8_t *out, size_t coun
     scalar_mmcv_gray(in + i * 3, out + i * out_channels, count - i, w0, w1, w2, o0, o2, out_channels);
 }
 
-// The hue shift on 8 pixels at a time, with the scalar path's results but cheaper operations, each replacement
-// checked to give the same bytes over its whole domain (every colour, or every (h, s, v)):
+// The hue shift on 8 pixels at a time, with the scalar path's results but cheaper operations, all in single
+// precision, each replacement checked to give the same bytes over its whole domain (every colour, or every
+// (h, s, v)):
 // - The hue sum: of the two quotients the scalar path subtracts, the smallest channel's is exactly 1 (or 0 when it
 //   is also the largest), so the sum is `K ± q` for one quotient q = (max − middle) / (max − min) and a constant K
 //   per case; one float operation rounds that exact value once, as the scalar path's double sum rounded to float
 //   does.
-// - `hue / 6.0` in double becomes `hue · (1/6.0)` (same hue byte for all 2^24 colours); that step stays in
-//   double, in two halves of 4 lanes.
-// - The saturation byte and all of HSV → RGB in single precision: `(cr / max) · 255` truncated; sector
-//   `6h / 255` and fraction `(6h − 255·sector) / 255`; `fs = s / 255`; p, q, t as `v · (1 − …)` in float, rounded
-//   half up (identical bytes for every (h, s, v)).
+// - The hue byte: `hue / 6` in float, plus 1 when the hue is negative (for `fmod(hue / 6.0 + 1.0, 1.0)` in double
+//   rounded to float: same byte for all 2^24 colours), then `trunc(h · 255)` of the exact product, which a float
+//   product and its fused-multiply-add error give (the product rounded up to an integer is one too many).
+// - The saturation byte `(cr / max) · 255` truncated; sector `6h / 255` and fraction `(6h − 255·sector) / 255`;
+//   `fs = s / 255`; p, q, t as `v · (1 − …)`, rounded half up (identical bytes for every (h, s, v)).
 // A pixel whose saturation byte is 0 needs no case of its own: then p = q = t = v.
 VIS_AVX2 static inline __m256i avx2_rounded8(__m256 value) {
     __m256 whole = _mm256_round_ps(value, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC);
@@ -627,15 +630,19 @@ VIS_AVX2 static inline __m256i avx2_byte(__m256i x) {
     return _mm256_min_epi32(_mm256_max_epi32(x, _mm256_setzero_si256()), _mm256_set1_epi32(255));
 }
 
-VIS_AVX2 static inline __m256i avx2_ints(__m128i low, __m128i high) { return _mm256_set_m128i(high, low); }
-
-VIS_AVX2 static inline __m128i avx2_hue_byte(__m128 hue) {
-    __m256d turned = _mm256_add_pd(_mm256_mul_pd(_mm256_cvtps_pd(hue), _mm256_set1_pd(1.0 / 6.0)), _mm256_set1_pd(1.0));
-    __m256d wrapped = _mm256_sub_pd(turned, _mm256_round_pd(turned, _MM_FROUND_TO_ZERO | _MM_FROUND_NO_EXC));
-    return _mm256_cvttpd_epi32(_mm256_mul_pd(_mm256_cvtps_pd(_mm256_cvtpd_ps(wrapped)), _mm256_set1_pd(255.0)));
+VIS_AVX2_FMA static inline __m256i avx2_hue_byte(__m256 hue) {
+    __m256 sixth = _mm256_div_ps(hue, _mm256_set1_ps(6.0f));
+    __m256 turned = _mm256_blendv_ps(sixth, _mm256_add_ps(_mm256_set1_ps(1.0f), sixth),
+                                     _mm256_cmp_ps(hue, _mm256_setzero_ps(), _CMP_LT_OQ));
+    __m256 product = _mm256_mul_ps(turned, _mm256_set1_ps(255.0f));
+    __m256 error = _mm256_fmsub_ps(turned, _mm256_set1_ps(255.0f), product);
+    __m256i whole = _mm256_cvttps_epi32(product);
+    __m256 over = _mm256_and_ps(_mm256_cmp_ps(_mm256_cvtepi32_ps(whole), product, _CMP_EQ_OQ),
+                                _mm256_cmp_ps(error, _mm256_setzero_ps(), _CMP_LT_OQ));
+    return _mm256_add_epi32(whole, _mm256_castps_si256(over));   // −1 where over
 }
 
-VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, uint8_t shift) {
+VIS_AVX2_FMA static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, uint8_t shift) {
     size_t i = 0;
     const __m256i zero = _mm256_setzero_si256(), one = _mm256_set1_epi32(1);
     for (; i + 8 <= count; i += 8) {
@@ -677,7 +684,7 @@ VIS_AVX2 static void avx2_hue(uint8_t *pixels, size_t count, size_t channels, ui
                                     _mm256_castsi256_ps(_mm256_andnot_si256(r_min, is_b)));
         __m256 hue = _mm256_blendv_ps(_mm256_sub_ps(constant, quotient), _mm256_add_ps(constant, quotient),
                                       _mm256_castsi256_ps(plus));
-        __m256i h = avx2_ints(avx2_hue_byte(_mm256_castps256_ps128(hue)), avx2_hue_byte(_mm256_extractf128_ps(hue, 1)));
+        __m256i h = avx2_hue_byte(hue);
         __m256 ratio = _mm256_div_ps(crf, _mm256_cvtepi32_ps(_mm256_max_epi32(maxc, one)));
         __m256i s = _mm256_cvttps_epi32(_mm256_mul_ps(ratio, _mm256_set1_ps(255.0f)));
         h = _mm256_andnot_si256(gray, avx2_byte(h));
