@@ -76,7 +76,7 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
                     try run(branch.pipeline, on: &result, using: &branchGenerator, concurrently: false)
                     return result
                 }
-                var results: [SelfSupSample]
+                let results: [SelfSupSample]
                 if concurrently && branches.count > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 {
                     let slots = LockedValue([Result<SelfSupSample, any Error>?](repeating: nil, count: branches.count))
                     DispatchQueue.concurrentPerform(iterations: branches.count) { index in
