@@ -94,7 +94,8 @@ let package = Package(
         .target(
             name: "VisTools",
             dependencies: [
-                "VisCore", "VisBackends", "VisPlot", .product(name: "OrderedCollections", package: "swift-collections"),
+                "VisCore", "VisBackends", "VisPlot", "CVisKernels",
+                .product(name: "OrderedCollections", package: "swift-collections"),
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .executableTarget(
@@ -146,7 +147,7 @@ let package = Package(
             name: "VisBackendsTests", dependencies: ["VisBackends", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
-            name: "VisToolsTests", dependencies: ["VisTools", "VisTestSupport"],
+            name: "VisToolsTests", dependencies: ["VisTools", "CVisKernels", "VisTestSupport"],
             exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(

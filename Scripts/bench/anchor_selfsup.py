@@ -146,5 +146,6 @@ def _reconstruction(workdir):
 
 WORKLOADS = {
     "selfsup.mocov2.2views.1333x800": {"torchvision-on-pil": _mocov2},
+    "selfsup.mocov2.2views.1333x800.1thread": {"torchvision-on-pil": _mocov2},
     "selfsup.reconstruction.mae.normpix.png": {"mmselfsup+matplotlib": _reconstruction},
 }

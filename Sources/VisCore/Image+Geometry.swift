@@ -1,27 +1,24 @@
+import CVisKernels
+
 extension Image {
     /// The image mirrored left–right (`horizontally`) or top–bottom: what `cv2.flip`, `PIL.ImageOps.mirror`/`flip`
     /// and torchvision's flips return.
     public func flipped(horizontally: Bool) -> Image {
-        var output = pixels
         let rowBytes = width * channels
-        pixels.withUnsafeBufferPointer { input in
-            output.withUnsafeMutableBufferPointer { output in
-                for y in 0..<height {
-                    let target = y * rowBytes
-                    if !horizontally {
-                        let source = (height - 1 - y) * rowBytes
-                        for i in 0..<rowBytes { output[target + i] = input[source + i] }
-                        continue
-                    }
-                    for x in 0..<width {
-                        let source = target + (width - 1 - x) * channels
-                        for c in 0..<channels { output[target + x * channels + c] = input[source + c] }
+        let flipped = [UInt8](unsafeUninitializedCapacity: pixels.count) { output, initialized in
+            pixels.withUnsafeBufferPointer { input in
+                if horizontally {
+                    vis_mirror_rows_u8(input.baseAddress, output.baseAddress, width, height, channels)
+                } else if let source = input.baseAddress, let target = output.baseAddress {
+                    for y in 0..<height {
+                        (target + y * rowBytes).initialize(from: source + (height - 1 - y) * rowBytes, count: rowBytes)
                     }
                 }
             }
+            initialized = pixels.count
         }
         var image = self
-        image.pixels = output
+        image.pixels = flipped
         return image
     }
 

@@ -17,6 +17,16 @@ extension Workloads {
             return { _ = try pipeline.views(of: scene, seed: UInt64(steps.next())) }
         },
         Workload(
+            name: "selfsup.mocov2.2views.1333x800.1thread",
+            summary: "the same two views made one after the other on one thread"
+        ) { context in
+            var pipeline = try SelfSupPipeline.preset(named: "mocov2")
+            pipeline.concurrentViews = false
+            let scene = context.scene
+            let steps = StepCounter()
+            return { [pipeline] in _ = try pipeline.views(of: scene, seed: UInt64(steps.next())) }
+        },
+        Workload(
             name: "selfsup.reconstruction.mae.normpix.png",
             summary: "scene → 224 (Pillow bilinear), MAE 196×768 prediction with norm-pix, 0.75 mask, 4 panels → 24×6-inch PNG"
         ) { context in

@@ -98,4 +98,61 @@ int vis_resize_linear_u8(const uint8_t *src, size_t src_stride, size_t src_width
                          const int32_t *ylower, const int32_t *yupper, const int16_t *ybeta, size_t row_begin,
                          size_t row_end, uint8_t *dst, size_t dst_stride, int path);
 
+// Pillow's arithmetic for VisTools' self-supervised pipelines (`pillowResized`, `PillowEnhance`), to the byte. Each
+// kernel has a portable path and an AVX2 one (taken when `vis_resize_linear_best_path()` is `VIS_RESIZE_AVX2`);
+// `path` is a `VIS_RESIZE_*` constant, and a path the CPU lacks falls back to the portable one. VisTools' Swift
+// implementations are the reference both are checked against (randomized differential tests).
+
+/// The path the Pillow kernels take for `path` on this CPU: `VIS_RESIZE_AVX2` or `VIS_RESIZE_SCALAR`.
+int vis_pillow_resample_path(int path);
+
+/// Pillow's horizontal resampling pass (`ImagingResampleHorizontal_8bpc`) over `rows` rows of `src` (rows
+/// `src_stride` bytes apart, `channels` samples per pixel) into `dst`: output pixel `x` is the sum over
+/// `k < counts[x]` of source pixel `starts[x] + k` times `weights[x·weight_stride + k]` (22-bit fixed point), plus
+/// half a unit, shifted down and clipped to 0…255. `src` may point into a larger image: `src_left` pixels before
+/// and `src_width` pixels from `src` are readable in each row, and no byte at or after `src_end` is. Returns 0 when
+/// out of memory (nothing written), else 1.
+int vis_pillow_horizontal_u8(const uint8_t *src, size_t src_stride, size_t src_left, size_t src_width,
+                             const uint8_t *src_end, size_t rows, size_t channels, const int32_t *starts,
+                             const int32_t *counts, const int32_t *weights, size_t weight_stride, size_t out_width,
+                             uint8_t *dst, size_t dst_stride, int path);
+
+/// Pillow's vertical resampling pass (`ImagingResampleVertical_8bpc`): output row `y` (`row_length` samples) is
+/// the sum over `k < counts[y]` of source row `starts[y] + k − row_offset` of `src` times
+/// `weights[y·weight_stride + k]`, rounded and clipped as in the horizontal pass.
+void vis_pillow_vertical_u8(const uint8_t *src, size_t src_stride, size_t row_length, long row_offset,
+                            const int32_t *starts, const int32_t *counts, const int32_t *weights, size_t weight_stride,
+                            size_t out_rows, uint8_t *dst, size_t dst_stride, int path);
+
+/// torchvision's hue shift on a PIL image, in place on `count` pixels of `channels` (3 or 4; a fourth is left as
+/// it is) samples: Pillow's RGB → HSV, the hue byte plus `shift` modulo 256, HSV → RGB.
+void vis_pillow_hue_u8(uint8_t *pixels, size_t count, size_t channels, uint8_t shift, int path);
+
+/// Pillow's box blur (`ImagingBoxBlur` with 3 passes), in place: per row then per column, three passes of a
+/// running sum over `2·radius + 1` pixels weighted `ww` plus the two next pixels weighted `fw` (24-bit fixed
+/// point), edges replicated. `scratch` holds `2·width·height·channels` bytes.
+void vis_pillow_box_blur_u8(uint8_t *pixels, size_t width, size_t height, size_t channels, int radius, uint32_t ww,
+                            uint32_t fw, uint8_t *scratch, int path);
+
+/// The sum of Pillow's luma `(R·19595 + G·38470 + B·7471 + 0x8000) >> 16` over `count` pixels of `channels` (3 or 4).
+uint64_t vis_pillow_luma_sum_u8(const uint8_t *pixels, size_t count, size_t channels, int path);
+
+/// `Image.blend` of `count` samples with the constant `low`, in place: `low + alpha·(sample − low)` in single
+/// precision, clipped to 0…255 and truncated (ImageEnhance's brightness and contrast).
+void vis_pillow_blend_constant_u8(uint8_t *samples, size_t count, uint8_t low, float alpha, int path);
+
+/// ImageEnhance's colour (saturation) in place: each pixel's first three samples blended with its luma as in
+/// `vis_pillow_blend_constant_u8`; a fourth is left as it is.
+void vis_pillow_saturation_u8(uint8_t *pixels, size_t count, size_t channels, float alpha, int path);
+
+/// `src` (`height` rows of `width` pixels of `channels` bytes, packed) mirrored left–right into `dst` (same layout,
+/// not overlapping `src`).
+void vis_mirror_rows_u8(const uint8_t *src, uint8_t *dst, size_t width, size_t height, size_t channels);
+
+/// mmcv's `RandomGrayscale` on `count` RGB pixels: `w0·c0 + w1·G + w2·c2` in double (left to right), where c0, c2
+/// are blue and red when `bgr` is nonzero, else red and blue; clipped to 0…255, truncated, and written to
+/// `out_channels` (1 or 3) samples per pixel of `out`.
+void vis_mmcv_grayscale_u8(const uint8_t *rgb, uint8_t *out, size_t count, double w0, double w1, double w2, int bgr,
+                           size_t out_channels, int path);
+
 #endif

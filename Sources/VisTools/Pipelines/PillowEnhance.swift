@@ -1,3 +1,4 @@
+import CVisKernels
 import VisCore
 
 /// Pillow's `ImageEnhance` and `ImageOps` arithmetic on 8-bit images, which torchvision's colour transforms use on
@@ -38,29 +39,61 @@ public enum PillowEnhance {
         return try Image(width: image.width, height: image.height, layout: image.layout, pixels: pixels)
     }
 
+    /// The blend of every sample with the constant degenerate sample `low`, in place, through the C kernel on
+    /// instruction `path` (a `VIS_RESIZE_*` constant).
+    static func _blend(_ image: inout Image, low: UInt8, factor: Double, path: Int32) {
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_blend_constant_u8(pixels.baseAddress, pixels.count, low, Float(factor), path)
+        }
+    }
+
     /// `ImageEnhance.Brightness(image).enhance(factor)`: a blend with black.
     public static func brightness(_ image: Image, factor: Double) throws -> Image {
-        try _blend(image, factor: factor) { _ in 0 }
+        var result = image
+        _brightness(&result, factor: factor)
+        return result
+    }
+
+    /// ``brightness(_:factor:)`` in place.
+    static func _brightness(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
+        _blend(&image, low: 0, factor: factor, path: path)
     }
 
     /// `ImageEnhance.Contrast(image).enhance(factor)`: a blend with the grey of the image's mean luma, rounded.
     public static func contrast(_ image: Image, factor: Double) throws -> Image {
-        let gray = image.converted(to: .gray).pixels
-        let mean = gray.isEmpty ? 0 : Double(gray.reduce(0) { $0 + Int($1) }) / Double(gray.count)
+        var result = image
+        _contrast(&result, factor: factor)
+        return result
+    }
+
+    /// ``contrast(_:factor:)`` in place.
+    static func _contrast(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
+        let count = image.width * image.height
+        let channels = image.channels
+        let total = image.pixels.withUnsafeBufferPointer { pixels -> UInt64 in
+            if channels == 1 { return pixels.reduce(0) { $0 + UInt64($1) } }
+            return vis_pillow_luma_sum_u8(pixels.baseAddress, count, channels, path)
+        }
+        let mean = count == 0 ? 0 : Double(total) / Double(count)
         let level = UInt8(Swift.min(Int(mean + 0.5), 255))
-        return try _blend(image, factor: factor) { _ in level }
+        _blend(&image, low: level, factor: factor, path: path)
     }
 
     /// `ImageEnhance.Color(image).enhance(factor)` (saturation): a blend with the image's luma.
     public static func saturation(_ image: Image, factor: Double) throws -> Image {
-        let gray = image.converted(to: .gray)
+        var result = image
+        _saturation(&result, factor: factor)
+        return result
+    }
+
+    /// ``saturation(_:factor:)`` in place: each pixel's colour samples blended with its luma (alpha, which the
+    /// converted image keeps, blends with itself); a gray image is its own luma.
+    static func _saturation(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) {
         let channels = image.channels
-        // Alpha blends with itself, as the converted image keeps it.
-        let keepsAlpha = image.layout == .rgba
-        return try gray.pixels.withUnsafeBufferPointer { luma in
-            try _blend(image, factor: factor) { index in
-                keepsAlpha && index % 4 == 3 ? image.pixels[index] : luma[index / channels]
-            }
+        guard channels >= 3 else { return }
+        let count = image.width * image.height
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_saturation_u8(pixels.baseAddress, count, channels, Float(factor), path)
         }
     }
 
@@ -80,9 +113,40 @@ extension PillowEnhance {
     /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` for a negative or non-finite
     ///   `sigma`.
     public static func gaussianBlur(_ image: Image, sigma: Double) throws -> Image {
+        var result = image
+        try _gaussianBlur(&result, sigma: sigma)
+        return result
+    }
+
+    /// ``gaussianBlur(_:sigma:)`` in place, through the C kernel on instruction `path` (a `VIS_RESIZE_*` constant).
+    static func _gaussianBlur(_ image: inout Image, sigma: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) throws {
         guard sigma.isFinite, sigma >= 0, sigma <= 1e4 else {
             throw VisCoreError.invalidArgument(argument: "sigma", expected: "a number in 0...10000", actual: "\(sigma)")
         }
+        let radius = _boxRadius(Float(sigma), passes: 3)
+        guard radius != 0, !image.isEmpty else { return }
+        let (whole, ww, fw) = _boxWeights(radius)
+        let (width, height, channels) = (image.width, image.height, image.channels)
+        // Every scratch byte is written before it is read.
+        let scratch = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 2 * image.pixels.count)
+        defer { scratch.deallocate() }
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_box_blur_u8(
+                pixels.baseAddress, width, height, channels, Int32(whole), ww, fw, scratch.baseAddress, path)
+        }
+    }
+
+    /// The whole radius and the 24-bit fixed-point weights of the `2r + 1` inner samples (`ww`) and of the two
+    /// fractional ones (`fw`) of Pillow's box of radius `radius`.
+    static func _boxWeights(_ radius: Float) -> (whole: Int, ww: UInt32, fw: UInt32) {
+        let whole = Int(radius)
+        let ww = UInt32(Float(1 << 24) / (radius * 2 + 1))
+        let fw = (UInt32(1 << 24) &- UInt32(whole * 2 + 1) &* ww) / 2
+        return (whole, ww, fw)
+    }
+
+    /// The blur in Swift, one line of pixels at a time: the reference the C kernel is checked against.
+    static func _gaussianBlurPortable(_ image: Image, sigma: Double) throws -> Image {
         let radius = _boxRadius(Float(sigma), passes: 3)
         guard radius != 0, !image.isEmpty else { return image }
         let channels = image.channels
@@ -141,9 +205,7 @@ extension PillowEnhance {
         _ input: UnsafeMutableBufferPointer<SIMD4<UInt32>>, into output: UnsafeMutableBufferPointer<SIMD4<UInt32>>,
         length: Int, radius floatRadius: Float
     ) {
-        let radius = Int(floatRadius)
-        let ww = UInt32(Float(1 << 24) / (floatRadius * 2 + 1))
-        let fw = (UInt32(1 << 24) &- UInt32(radius * 2 + 1) &* ww) / 2
+        let (radius, ww, fw) = _boxWeights(floatRadius)
         let last = length - 1
         let edgeA = Swift.min(radius + 1, length)
         let edgeB = Swift.max(length - radius - 1, 0)
@@ -180,9 +242,26 @@ extension PillowEnhance {
     /// - Throws: `VisCoreError/invalidArgument(argument:expected:actual:)` for a factor outside
     ///   [−0.5, 0.5].
     public static func hue(_ image: Image, factor: Double) throws -> Image {
+        var result = image
+        try _hue(&result, factor: factor)
+        return result
+    }
+
+    /// ``hue(_:factor:)`` in place, through the C kernel on instruction `path` (a `VIS_RESIZE_*` constant).
+    static func _hue(_ image: inout Image, factor: Double, path: Int32 = Int32(VIS_RESIZE_BEST)) throws {
         guard factor >= -0.5, factor <= 0.5 else {
             throw VisCoreError.invalidArgument(argument: "hue", expected: "a factor in -0.5...0.5", actual: "\(factor)")
         }
+        guard image.layout != .gray else { return }
+        let shift = UInt8(truncatingIfNeeded: Int(factor * 255))
+        let (count, channels) = (image.width * image.height, image.channels)
+        image.pixels.withUnsafeMutableBufferPointer { pixels in
+            vis_pillow_hue_u8(pixels.baseAddress, count, channels, shift, path)
+        }
+    }
+
+    /// The hue shift in Swift through ``_HueTables``: the reference the C kernel is checked against.
+    static func _huePortable(_ image: Image, factor: Double) throws -> Image {
         guard image.layout != .gray else { return image }
         let shift = UInt8(truncatingIfNeeded: Int(factor * 255))
         let channels = image.channels

@@ -1,3 +1,4 @@
+import Foundation
 import VisBackends
 import VisCore
 
@@ -11,6 +12,10 @@ import VisCore
 public struct SelfSupPipeline: Sendable, Equatable, Decodable {
     /// The transforms in order.
     public var transforms: [SelfSupTransform]
+
+    /// Whether `MultiView`'s views are made on several threads at once. The views are the same either way: each
+    /// view draws from a generator of its own, seeded before any view is made.
+    public var concurrentViews = true
 
     /// A pipeline of `transforms`.
     public init(transforms: [SelfSupTransform]) { self.transforms = transforms }
@@ -44,28 +49,53 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
     public func sample(of image: Image, seed: UInt64) throws -> SelfSupSample {
         var generator = SplitMix64(seed: seed)
         var sample = SelfSupSample(views: [image], mask: nil)
-        try Self.run(transforms, on: &sample, using: &generator)
+        try Self.run(transforms, on: &sample, using: &generator, concurrently: concurrentViews)
         return sample
     }
 
     private static func run(
-        _ transforms: [SelfSupTransform], on sample: inout SelfSupSample, using generator: inout SplitMix64
+        _ transforms: [SelfSupTransform], on sample: inout SelfSupSample, using generator: inout SplitMix64,
+        concurrently: Bool
     ) throws {
         for transform in transforms {
             switch transform {
             case let .multiView(counts, pipelines):
-                var expanded: [Image] = []
+                // One branch per output view, each with a generator seeded from this one in order, so that the
+                // branches are independent and may run at once.
+                var branches: [(view: Image, pipeline: [SelfSupTransform], seed: UInt64)] = []
                 for view in sample.views {
                     for (count, pipeline) in zip(counts, pipelines) {
-                        for _ in 0..<count {
-                            var branch = SelfSupSample(views: [view], mask: sample.mask)
-                            try run(pipeline, on: &branch, using: &generator)
-                            expanded += branch.views
-                            sample.mask = branch.mask
-                        }
+                        for _ in 0..<count { branches.append((view, pipeline, generator.next())) }
                     }
                 }
-                sample.views = expanded
+                let incoming = sample.mask
+                let runBranch: @Sendable (Int) throws -> SelfSupSample = { [branches] index in
+                    let branch = branches[index]
+                    var branchGenerator = SplitMix64(seed: branch.seed)
+                    var result = SelfSupSample(views: [branch.view], mask: incoming)
+                    try run(branch.pipeline, on: &result, using: &branchGenerator, concurrently: false)
+                    return result
+                }
+                let results: [SelfSupSample]
+                if concurrently && branches.count > 1 && ProcessInfo.processInfo.activeProcessorCount > 1 {
+                    let slots = LockedValue([Result<SelfSupSample, any Error>?](repeating: nil, count: branches.count))
+                    DispatchQueue.concurrentPerform(iterations: branches.count) { index in
+                        let result = Result { try runBranch(index) }
+                        slots.withLock { $0[index] = result }
+                    }
+                    results = try slots.withLock { $0 }.map { slot in
+                        guard let slot else {
+                            throw VisCoreError.invalidArgument(
+                                argument: "transforms", expected: "every MultiView branch run", actual: "a branch missing")
+                        }
+                        return try slot.get()
+                    }
+                } else {
+                    results = try branches.indices.map(runBranch)
+                }
+                sample.views = results.flatMap(\.views)
+                // The last mask a branch drew, as running the branches in order would leave it.
+                sample.mask = results.last { $0.mask != incoming }?.mask ?? incoming
             case let .randomResizedCropTwoPic(size, secondSize, scale, ratio, interpolation, secondInterpolation):
                 sample.views = try sample.views.flatMap { view -> [Image] in
                     let box = SelfSupTransform.randomResizedCropBox(
@@ -93,7 +123,7 @@ public struct SelfSupPipeline: Sendable, Equatable, Decodable {
                 sample.mask = SelfSupMask(
                     height: rows, width: columns, values: masking.generate(patches: rows * columns, using: &generator))
             default:
-                sample.views = try sample.views.map { try transform.apply($0, using: &generator) }
+                for index in sample.views.indices { try transform._apply(&sample.views[index], using: &generator) }
             }
         }
     }

@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 import VisBackends
 import VisCore
@@ -92,6 +93,11 @@ public enum SelfSupTransform: Sendable, Equatable {
             return try Self.resized(image, width: size.width, height: size.height, backend: backend, interpolation: interpolation)
         case let .randomResizedCrop(size, scale, ratio, backend, interpolation):
             let box = Self.randomResizedCropBox(width: image.width, height: image.height, scale: scale, ratio: ratio, using: &generator)
+            if backend == .pillow {
+                return try image.pillowResized(
+                    x: box.x, y: box.y, regionWidth: box.width, regionHeight: box.height, width: size, height: size,
+                    filter: PillowFilter(name: interpolation) ?? .bilinear)
+            }
             let crop = try image.cropped(x: box.x, y: box.y, width: box.width, height: box.height)
             return try Self.resized(crop, width: size, height: size, backend: backend, interpolation: interpolation)
         case let .centerCrop(width, height):
@@ -112,29 +118,9 @@ public enum SelfSupTransform: Sendable, Equatable {
         case let .randomSolarize(threshold, prob):
             guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
             return try PillowEnhance.solarize(image, threshold: threshold)
-        case let .colorJitter(brightness, contrast, saturation, hue):
-            var factors = [brightness, contrast, saturation].map { value -> Double? in
-                value > 0 ? Double.random(in: Swift.max(0, 1 - value)...(1 + value), using: &generator) : nil
-            }
-            factors.append(hue > 0 ? Double.random(in: -hue...hue, using: &generator) : nil)
+        case .colorJitter, .randomGaussianBlur, .randomApply:
             var result = image
-            for step in [0, 1, 2, 3].shuffled(using: &generator) {
-                guard let factor = factors[step] else { continue }
-                switch step {
-                case 0: result = try PillowEnhance.brightness(result, factor: factor)
-                case 1: result = try PillowEnhance.contrast(result, factor: factor)
-                case 2: result = try PillowEnhance.saturation(result, factor: factor)
-                default: result = try PillowEnhance.hue(result, factor: factor)
-                }
-            }
-            return result
-        case let .randomGaussianBlur(sigma, prob):
-            guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
-            return try PillowEnhance.gaussianBlur(image, sigma: Double.random(in: sigma, using: &generator))
-        case let .randomApply(transforms, prob):
-            guard Double.random(in: 0..<1, using: &generator) < prob else { return image }
-            var result = image
-            for transform in transforms { result = try transform.apply(result, using: &generator) }
+            try _apply(&result, using: &generator)
             return result
         case .multiView, .randomResizedCropTwoPic, .simMIMMask, .beitMask, .maeMask:
             throw VisCoreError.invalidArgument(
@@ -144,6 +130,35 @@ public enum SelfSupTransform: Sendable, Equatable {
             return image.layout == .rgb ? image : image.converted(to: .rgb)
         case .passThrough:
             return image
+        }
+    }
+
+    /// ``apply(_:using:)`` in place: the colour jitter and the blur change the pixels where they are (copying them
+    /// only when the image's storage is shared); other transforms replace the image.
+    func _apply(_ image: inout Image, using generator: inout SplitMix64) throws {
+        switch self {
+        case let .colorJitter(brightness, contrast, saturation, hue):
+            var factors = [brightness, contrast, saturation].map { value -> Double? in
+                value > 0 ? Double.random(in: Swift.max(0, 1 - value)...(1 + value), using: &generator) : nil
+            }
+            factors.append(hue > 0 ? Double.random(in: -hue...hue, using: &generator) : nil)
+            for step in [0, 1, 2, 3].shuffled(using: &generator) {
+                guard let factor = factors[step] else { continue }
+                switch step {
+                case 0: PillowEnhance._brightness(&image, factor: factor)
+                case 1: PillowEnhance._contrast(&image, factor: factor)
+                case 2: PillowEnhance._saturation(&image, factor: factor)
+                default: try PillowEnhance._hue(&image, factor: factor)
+                }
+            }
+        case let .randomGaussianBlur(sigma, prob):
+            guard Double.random(in: 0..<1, using: &generator) < prob else { return }
+            try PillowEnhance._gaussianBlur(&image, sigma: Double.random(in: sigma, using: &generator))
+        case let .randomApply(transforms, prob):
+            guard Double.random(in: 0..<1, using: &generator) < prob else { return }
+            for transform in transforms { try transform._apply(&image, using: &generator) }
+        default:
+            image = try apply(image, using: &generator)
         }
     }
 
@@ -188,7 +203,10 @@ public enum SelfSupTransform: Sendable, Equatable {
 
     /// mmcv's grayscale: `sum(w_i / sum(w) · c_i)` over the channels in `colorFormat`'s order, in double,
     /// truncated to 8 bits; a gray image is returned as it is.
-    static func grayscale(_ image: Image, weights: [Double], colorFormat: ColorFormat, keepChannels: Bool) throws -> Image {
+    static func grayscale(
+        _ image: Image, weights: [Double], colorFormat: ColorFormat, keepChannels: Bool,
+        path: Int32 = Int32(VIS_RESIZE_BEST)
+    ) throws -> Image {
         guard image.layout != .gray else { return image }
         guard image.layout == .rgb else {
             throw VisCoreError.invalidArgument(
@@ -200,21 +218,15 @@ public enum SelfSupTransform: Sendable, Equatable {
         guard normalized.count == 3 else {
             throw VisCoreError.invalidArgument(argument: "channel_weights", expected: "three weights", actual: "\(weights)")
         }
-        let (w0, w1, w2) = (normalized[0], normalized[1], normalized[2])
-        // Where each weight's channel sits in an RGB pixel.
-        let (o0, o2) = colorFormat == .bgr ? (2, 0) : (0, 2)
         let count = image.width * image.height
         let outputChannels = keepChannels ? 3 : 1
-        var pixels = [UInt8](repeating: 0, count: count * outputChannels)
-        image.pixels.withUnsafeBufferPointer { input in
-            pixels.withUnsafeMutableBufferPointer { pixels in
-                for index in 0..<count {
-                    let base = index * 3
-                    let sum = w0 * Double(input[base + o0]) + w1 * Double(input[base + 1]) + w2 * Double(input[base + o2])
-                    let value = UInt8(Swift.min(Swift.max(sum, 0), 255))
-                    for channel in 0..<outputChannels { pixels[index * outputChannels + channel] = value }
-                }
+        let pixels = [UInt8](unsafeUninitializedCapacity: count * outputChannels) { output, initialized in
+            image.pixels.withUnsafeBufferPointer { input in
+                vis_mmcv_grayscale_u8(
+                    input.baseAddress, output.baseAddress, count, normalized[0], normalized[1], normalized[2],
+                    colorFormat == .bgr ? 1 : 0, outputChannels, path)
             }
+            initialized = count * outputChannels
         }
         return try Image(width: image.width, height: image.height, layout: keepChannels ? .rgb : .gray, pixels: pixels)
     }

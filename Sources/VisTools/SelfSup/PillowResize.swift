@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 import VisCore
 
@@ -58,7 +59,109 @@ extension Image {
             let premultiplied = _PillowAlpha.premultiplied(self)
             return _PillowAlpha.unpremultiplied(try premultiplied._pillowConvolved(into: result, filter: filter))
         }
-        return try _pillowConvolved(into: result, filter: filter)
+        return try _pillowResampled(
+            x: 0, y: 0, width: self.width, height: self.height, to: width, height, filter: filter,
+            path: Int32(VIS_RESIZE_BEST))
+    }
+
+    /// `cropped(x:y:width:height:)` then ``pillowResized(width:height:filter:)``, without the crop's copy: the
+    /// resampling reads the region where it lies.
+    ///
+    /// - Throws: `VisCoreError` when the region is not inside the image or a size is invalid.
+    public func pillowResized(
+        x: Int, y: Int, regionWidth: Int, regionHeight: Int, width: Int, height: Int, filter: PillowFilter = .bilinear
+    ) throws -> Image {
+        guard filter != .nearest, layout != .rgba, regionWidth != width || regionHeight != height,
+            x >= 0, y >= 0, regionWidth > 0, regionHeight > 0, x + regionWidth <= self.width,
+            y + regionHeight <= self.height
+        else {
+            return try cropped(x: x, y: y, width: regionWidth, height: regionHeight)
+                .pillowResized(width: width, height: height, filter: filter)
+        }
+        try validateResize(width: width, height: height)
+        guard width <= 1 << 24, height <= 1 << 24 else {
+            throw VisCoreError.invalidArgument(
+                argument: width > 1 << 24 ? "width" : "height", expected: "at most \(1 << 24)",
+                actual: "\(Swift.max(width, height))")
+        }
+        return try _pillowResampled(
+            x: x, y: y, width: regionWidth, height: regionHeight, to: width, height, filter: filter,
+            path: Int32(VIS_RESIZE_BEST))
+    }
+
+    /// The convolution filters' resize of the region through the C kernels on instruction `path` (a
+    /// `VIS_RESIZE_*` constant), passes ordered as ``_pillowConvolved(into:filter:)`` orders them. Gray and RGB
+    /// only; the region must lie inside the image and the sizes be valid.
+    func _pillowResampled(
+        x: Int, y: Int, width regionWidth: Int, height regionHeight: Int, to width: Int, _ height: Int,
+        filter: PillowFilter, path: Int32
+    ) throws -> Image {
+        let channels = self.channels
+        let horizontal = width == regionWidth
+            ? nil : _PillowTaps(inSize: regionWidth, outSize: width, filter: filter)
+        let vertical = height == regionHeight
+            ? nil : _PillowTaps(inSize: regionHeight, outSize: height, filter: filter)
+        let rowStride = self.width * channels
+        let outStride = width * channels
+        // The passes write every output byte.
+        var output = [UInt8](unsafeUninitializedCapacity: height * outStride) { _, initialized in
+            initialized = height * outStride
+        }
+        let rowsRemoved = regionHeight - height
+        let verticalFirst = horizontal != nil && rowsRemoved > 0 && rowsRemoved > 2 * (regionWidth - width)
+        var outOfMemory = false
+        pixels.withUnsafeBufferPointer { source in
+            output.withUnsafeMutableBufferPointer { output in
+                guard let start = source.baseAddress, let target = output.baseAddress else { return }
+                let region = start + y * rowStride + x * channels
+                let end = start + source.count
+                switch (horizontal, vertical) {
+                case let (horizontal?, vertical?) where verticalFirst:
+                    let middleStride = regionWidth * channels
+                    // Every byte of the intermediate buffers is written before it is read.
+                    let middle = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: height * middleStride)
+                    defer { middle.deallocate() }
+                    guard let middleStart = middle.baseAddress else { return }
+                    vertical.run(
+                        region, stride: rowStride, rowLength: middleStride, rowOffset: 0, into: middleStart,
+                        outStride: middleStride, path: path)
+                    outOfMemory = !horizontal.run(
+                        UnsafePointer(middleStart), stride: middleStride, left: 0, width: regionWidth,
+                        end: UnsafePointer(middleStart + middle.count), rows: height, channels: channels,
+                        into: target, outStride: outStride, path: path)
+                case let (horizontal?, vertical?):
+                    // Only the source rows the vertical pass reads are resampled horizontally.
+                    let first = vertical.firstSource
+                    let rows = vertical.endSource - first
+                    let middle = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: rows * outStride)
+                    defer { middle.deallocate() }
+                    guard let middleStart = middle.baseAddress else { return }
+                    outOfMemory = !horizontal.run(
+                        region + first * rowStride, stride: rowStride, left: x, width: self.width - x, end: end,
+                        rows: rows, channels: channels, into: middleStart, outStride: outStride, path: path)
+                    vertical.run(
+                        UnsafePointer(middleStart), stride: outStride, rowLength: outStride, rowOffset: first,
+                        into: target, outStride: outStride, path: path)
+                case let (horizontal?, nil):
+                    outOfMemory = !horizontal.run(
+                        region, stride: rowStride, left: x, width: self.width - x, end: end, rows: height,
+                        channels: channels, into: target, outStride: outStride, path: path)
+                case let (nil, vertical?):
+                    vertical.run(
+                        region, stride: rowStride, rowLength: outStride, rowOffset: 0, into: target,
+                        outStride: outStride, path: path)
+                case (nil, nil):
+                    for row in 0..<height {
+                        (target + row * outStride).update(from: region + row * rowStride, count: outStride)
+                    }
+                }
+            }
+        }
+        if outOfMemory {
+            throw VisCoreError.invalidArgument(
+                argument: "width", expected: "a size whose resampling fits in memory", actual: "\(width)")
+        }
+        return try Image(width: width, height: height, layout: layout, pixels: output)
     }
 
     /// Pillow's affine nearest-neighbour scaling: the source position starts at half a step and is advanced by
@@ -102,7 +205,9 @@ extension Image {
         return result
     }
 
-    private func _pillowConvolved(into result: Image, filter: PillowFilter) throws -> Image {
+    /// The convolution filters' resize in Swift: the reference the C kernels are checked against, and the RGBA
+    /// path.
+    func _pillowConvolved(into result: Image, filter: PillowFilter) throws -> Image {
         let channels = self.channels
         let horizontal = result.width == width ? nil : _PillowTaps(inSize: width, outSize: result.width, filter: filter)
         let vertical = result.height == height ? nil : _PillowTaps(inSize: height, outSize: result.height, filter: filter)
@@ -140,6 +245,9 @@ struct _PillowTaps {
     static let precisionBits = 22
     let starts: [Int]
     let counts: [Int]
+    /// `starts` and `counts` as the C kernels take them.
+    let starts32: [Int32]
+    let counts32: [Int32]
     let weights: [Int32]
     let stride: Int
 
@@ -179,8 +287,42 @@ struct _PillowTaps {
         }
         self.starts = starts
         self.counts = counts
+        starts32 = starts.map { Int32(truncatingIfNeeded: $0) }
+        counts32 = counts.map { Int32(truncatingIfNeeded: $0) }
         self.weights = weights
         self.stride = stride
+    }
+
+    /// The horizontal pass through the C kernel; false when it ran out of memory.
+    func run(
+        _ source: UnsafePointer<UInt8>, stride: Int, left: Int, width: Int, end: UnsafePointer<UInt8>, rows: Int,
+        channels: Int, into target: UnsafeMutablePointer<UInt8>, outStride: Int, path: Int32
+    ) -> Bool {
+        starts32.withUnsafeBufferPointer { starts in
+            counts32.withUnsafeBufferPointer { counts in
+                weights.withUnsafeBufferPointer { weights in
+                    vis_pillow_horizontal_u8(
+                        source, stride, left, width, end, rows, channels, starts.baseAddress, counts.baseAddress,
+                        weights.baseAddress, self.stride, starts.count, target, outStride, path) != 0
+                }
+            }
+        }
+    }
+
+    /// The vertical pass through the C kernel: output row `y` reads source rows `starts[y] + k − rowOffset`.
+    func run(
+        _ source: UnsafePointer<UInt8>, stride: Int, rowLength: Int, rowOffset: Int,
+        into target: UnsafeMutablePointer<UInt8>, outStride: Int, path: Int32
+    ) {
+        starts32.withUnsafeBufferPointer { starts in
+            counts32.withUnsafeBufferPointer { counts in
+                weights.withUnsafeBufferPointer { weights in
+                    vis_pillow_vertical_u8(
+                        source, stride, rowLength, rowOffset, starts.baseAddress, counts.baseAddress,
+                        weights.baseAddress, self.stride, starts.count, target, outStride, path)
+                }
+            }
+        }
     }
 
     /// The first source index any output reads.
