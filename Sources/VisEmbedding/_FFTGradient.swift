@@ -74,27 +74,47 @@ struct _FFTGradient: _GradientMethod {
             }
         }
 
-        // Charges: 1, y_j (per axis), ‖y_j‖². Packed two per complex grid: the kernel's transform is real (the
-        // kernel is even), so real and imaginary parts convolve independently.
+        // Charges: 1, y_j (per axis), ‖y_j‖²: at most four (dims ≤ 2), packed two per complex grid — the kernel's
+        // transform is real (the kernel is even), so real and imaginary parts convolve independently. plane[q] is
+        // charge q's grid: planes 0, 1 are grid 0's real and imaginary parts, planes 2, 3 grid 1's.
         let charges = dims + 2
-        let grids = (charges + 1) / 2
         let cells = dims == 1 ? side : side * side
-        var gridRe = [[Double]](repeating: [Double](repeating: 0, count: cells), count: grids)
-        var gridIm = gridRe
+        var plane0 = [Double](repeating: 0, count: cells), plane1 = plane0, plane2 = plane0, plane3 = plane0
         // Spreading is serial: points share nodes, and a fixed order keeps the sums reproducible.
-        for i in 0..<n {
-            var charge = SIMD4<Double>.zero
-            charge[0] = 1
-            var norm = 0.0
-            for c in 0..<dims {
-                charge[1 + c] = y[i * dims + c]
-                norm += y[i * dims + c] * y[i * dims + c]
-            }
-            charge[dims + 1] = norm
-            Self.forEachNode(of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights) {
-                cell, w in
-                for q in 0..<charges {
-                    if q % 2 == 0 { gridRe[q / 2][cell] += w * charge[q] } else { gridIm[q / 2][cell] += w * charge[q] }
+        plane0.withUnsafeMutableBufferPointer { p0 in
+            plane1.withUnsafeMutableBufferPointer { p1 in
+                plane2.withUnsafeMutableBufferPointer { p2 in
+                    plane3.withUnsafeMutableBufferPointer { p3 in
+                        weights.withUnsafeBufferPointer { weights in
+                            for i in 0..<n {
+                                if dims == 1 {
+                                    let v = y[i]
+                                    let f = Int(firstNode[i])
+                                    for a in 0..<order {
+                                        let w = weights[i * order + a]
+                                        p0[f + a] += w
+                                        p1[f + a] += w * v
+                                        p2[f + a] += w * (v * v)
+                                    }
+                                } else {
+                                    let vx = y[2 * i], vy = y[2 * i + 1]
+                                    let norm = vx * vx + vy * vy
+                                    let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
+                                    for a in 0..<order {
+                                        let wx = weights[(2 * i) * order + a]
+                                        let row = (fx + a) * side + fy
+                                        for b in 0..<order {
+                                            let w = wx * weights[(2 * i + 1) * order + b]
+                                            p0[row + b] += w
+                                            p1[row + b] += w * vx
+                                            p2[row + b] += w * vy
+                                            p3[row + b] += w * norm
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -116,26 +136,42 @@ struct _FFTGradient: _GradientMethod {
                 }
             }
         } else {
-            for u in 0..<side {
-                guard let dx = offset(u) else { continue }
-                for v in 0..<side {
-                    guard let dy = offset(v) else { continue }
-                    let w = 1 / (1 + dx * dx + dy * dy)
-                    kernelRe[u * side + v] = w * w
+            // One quadrant evaluated, four written: offsets ±u, ±v give the same value.
+            kernelRe.withUnsafeMutableBufferPointer { kernel in
+                for u in 0..<nodes {
+                    let dx = Double(u) * spacing
+                    let rows = u == 0 ? [0] : [u, side - u]
+                    for v in 0..<nodes {
+                        let dy = Double(v) * spacing
+                        let w = 1 / (1 + dx * dx + dy * dy)
+                        for row in rows {
+                            kernel[row * side + v] = w * w
+                            if v > 0 { kernel[row * side + side - v] = w * w }
+                        }
+                    }
                 }
             }
         }
-        fft.transform(re: &kernelRe, im: &kernelIm, inverse: false, threads: threads)
+        fft.forwardEven(re: &kernelRe, im: &kernelIm, threads: threads)
         let scale = 1 / Double(cells)
-        for g in 0..<grids {
-            fft.transform(re: &gridRe[g], im: &gridIm[g], inverse: false, threads: threads)
-            for e in 0..<cells {
-                let k = kernelRe[e] * scale
-                gridRe[g][e] *= k
-                gridIm[g][e] *= k
+        for index in 0..<cells { kernelRe[index] *= scale }
+        func convolve(_ re: inout [Double], _ im: inout [Double]) {
+            fft.forwardPadded(re: &re, im: &im, nonzero: nodes, threads: threads)
+            re.withUnsafeMutableBufferPointer { re in
+                im.withUnsafeMutableBufferPointer { im in
+                    kernelRe.withUnsafeBufferPointer { kernel in
+                        for e in 0..<cells {
+                            re[e] *= kernel[e]
+                            im[e] *= kernel[e]
+                        }
+                    }
+                }
             }
-            fft.transform(re: &gridRe[g], im: &gridIm[g], inverse: true, threads: threads)
+            // Only the nodes' potentials are read back.
+            fft.inversePadded(re: &re, im: &im, needed: nodes, threads: threads)
         }
+        convolve(&plane0, &plane1)
+        convolve(&plane2, &plane3)
 
         // The kernel between the nodes of one interval (offsets −(order − 1)…(order − 1) per axis).
         let span = 2 * order - 1
@@ -157,18 +193,20 @@ struct _FFTGradient: _GradientMethod {
         // Interpolate the potentials back and combine them into forces and per-point parts of z.
         var repulsion = [Double](repeating: 0, count: n * dims)
         var zParts = [Double](repeating: 0, count: n)
-        var potentialGrids: [[Double]] = []
-        for q in 0..<charges { potentialGrids.append(q % 2 == 0 ? gridRe[q / 2] : gridIm[q / 2]) }
         y.withUnsafeBufferPointer { y in
             repulsion.withUnsafeMutableBufferPointer { rep in
                 zParts.withUnsafeMutableBufferPointer { zOut in
+                    plane0.withUnsafeBufferPointer { p0 in
+                    plane1.withUnsafeBufferPointer { p1 in
+                    plane2.withUnsafeBufferPointer { p2 in
+                    plane3.withUnsafeBufferPointer { p3 in
                     _parallelBlocks(count: n, blockSize: 1024, threads: threads) { range in
                         for i in range {
                             var phi = SIMD4<Double>.zero
                             Self.forEachNode(
                                 of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights
                             ) { cell, w in
-                                for q in 0..<charges { phi[q] += w * potentialGrids[q][cell] }
+                                phi += w * SIMD4(p0[cell], p1[cell], p2[cell], charges == 4 ? p3[cell] : 0)
                             }
                             var norm = 0.0
                             var dot = 0.0
@@ -204,6 +242,10 @@ struct _FFTGradient: _GradientMethod {
                             }
                             zOut[i] = (1 + norm) * phi[0] - 2 * dot + phi[dims + 1] - own
                         }
+                    }
+                    }
+                    }
+                    }
                     }
                 }
             }

@@ -336,7 +336,7 @@ enum _NeighborDescent {
         while f + 8 <= d {
             let diff = UnsafeRawPointer(a + f).loadUnaligned(as: SIMD8<Float>.self)
                 - UnsafeRawPointer(b + f).loadUnaligned(as: SIMD8<Float>.self)
-            acc.addProduct(diff, diff)
+            acc += diff * diff  // not `addProduct`: without FMA in the target it is a libm call per lane
             f += 8
         }
         var s = acc.sum()

@@ -1,0 +1,14 @@
+#ifndef CVIS_FFT_H
+#define CVIS_FFT_H
+
+#include <stddef.h>
+
+/// One Stockham pass of a batched complex FFT (radix 2, 3, 4 or 5) over `width` lanes stored side by side, split
+/// real and imaginary parts: x[(q + s(p + j m)) * width + e] for j < radix → y[(q + s(radix p + u)) * width + e],
+/// each output multiplied by the twiddle w^{u p} (tw_re/tw_im[(u − 1) m + p]; `sign` −1 conjugates them for the
+/// inverse transform). The inner loop runs over the s · width contiguous values of a block, with 4-lane vectors
+/// where the CPU has AVX2 (no fused multiply-adds, so every path rounds alike and gives the same bits).
+void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double *x_re, const double *x_im,
+                      double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign);
+
+#endif
