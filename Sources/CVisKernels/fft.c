@@ -1,4 +1,4 @@
-// Stockham passes of the t-SNE interpolation FFT. The lanes of a pass are contiguous, so the compiler vectorises
+// Stockham passes of the t-SNE interpolation FFT, and the attractive sums of its gradient. The lanes of a pass are contiguous, so the compiler vectorises
 // the inner loops; the AVX2 build of the same source doubles the width of SSE2's. Neither contracts a multiply and
 // an add into an FMA, so both give the same bits (the embedding must not depend on the CPU it ran on).
 #pragma clang fp contract(off)
@@ -128,8 +128,68 @@
 
 VIS_DEFINE_FFT_PASS(vis_fft_pass_portable, )
 
+static void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *columns, const double *values,
+                                            const double *y, size_t first, size_t last, double *attraction) {
+    for (size_t i = first; i < last; i++) {
+        const double yx = y[2 * i], yy = y[2 * i + 1];
+        double ax[4] = {0, 0, 0, 0}, ay[4] = {0, 0, 0, 0};
+        const int64_t end = row_start[i + 1];
+        for (int64_t e = row_start[i]; e < end; e += 4) {
+            for (int lane = 0; lane < 4; lane++) {
+                // Past the row's end a lane adds exact zeros, as the vector path's padding does.
+                double dx = 0, dy = 0, p = 0;
+                if (e + lane < end) {
+                    const int32_t j = columns[e + lane];
+                    dx = yx - y[2 * (size_t)j];
+                    dy = yy - y[2 * (size_t)j + 1];
+                    p = values[e + lane];
+                }
+                const double pw = p * (1.0 / (1.0 + (dx * dx + dy * dy)));
+                ax[lane] += pw * dx;
+                ay[lane] += pw * dy;
+            }
+        }
+        attraction[2 * i] = (ax[0] + ax[1]) + (ax[2] + ax[3]);
+        attraction[2 * i + 1] = (ay[0] + ay[1]) + (ay[2] + ay[3]);
+    }
+}
+
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <immintrin.h>
+
+__attribute__((target("avx2"))) static void vis_tsne_attraction_2d_avx2(
+    const int64_t *row_start, const int32_t *columns, const double *values, const double *y, size_t first,
+    size_t last, double *attraction) {
+    const __m256d one = _mm256_set1_pd(1.0);
+    for (size_t i = first; i < last; i++) {
+        const __m256d yx = _mm256_set1_pd(y[2 * i]), yy = _mm256_set1_pd(y[2 * i + 1]);
+        __m256d ax = _mm256_setzero_pd(), ay = _mm256_setzero_pd();
+        const int64_t end = row_start[i + 1];
+        int64_t e = row_start[i];
+        for (; e + 4 <= end; e += 4) {
+            const __m128i j2 = _mm_slli_epi32(_mm_loadu_si128((const __m128i *)(columns + e)), 1);
+            const __m256d dx = _mm256_sub_pd(yx, _mm256_i32gather_pd(y, j2, 8));
+            const __m256d dy = _mm256_sub_pd(yy, _mm256_i32gather_pd(y + 1, j2, 8));
+            const __m256d d2 = _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy));
+            const __m256d pw = _mm256_mul_pd(_mm256_loadu_pd(values + e), _mm256_div_pd(one, _mm256_add_pd(one, d2)));
+            ax = _mm256_add_pd(ax, _mm256_mul_pd(pw, dx));
+            ay = _mm256_add_pd(ay, _mm256_mul_pd(pw, dy));
+        }
+        double sx[4], sy[4];
+        _mm256_storeu_pd(sx, ax);
+        _mm256_storeu_pd(sy, ay);
+        for (int lane = 0; e + lane < end; lane++) {
+            const int32_t j = columns[e + lane];
+            const double dx = y[2 * i] - y[2 * (size_t)j], dy = y[2 * i + 1] - y[2 * (size_t)j + 1];
+            const double pw = values[e + lane] * (1.0 / (1.0 + (dx * dx + dy * dy)));
+            sx[lane] += pw * dx;
+            sy[lane] += pw * dy;
+        }
+        attraction[2 * i] = (sx[0] + sx[1]) + (sx[2] + sx[3]);
+        attraction[2 * i + 1] = (sy[0] + sy[1]) + (sy[2] + sy[3]);
+    }
+}
 
 VIS_DEFINE_FFT_PASS(vis_fft_pass_avx2, __attribute__((target("avx2"))))
 
@@ -161,7 +221,25 @@ void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double 
         vis_fft_pass_portable(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
     }
 }
+void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const double *values, const double *y,
+                            size_t first, size_t last, double *attraction) {
+    int path = __atomic_load_n(&vis_fft_path, __ATOMIC_RELAXED);
+    if (path == 0) {
+        path = vis_fft_detect_avx2() ? 1 : 2;
+        __atomic_store_n(&vis_fft_path, path, __ATOMIC_RELAXED);
+    }
+    if (path == 1) {
+        vis_tsne_attraction_2d_avx2(row_start, columns, values, y, first, last, attraction);
+    } else {
+        vis_tsne_attraction_2d_portable(row_start, columns, values, y, first, last, attraction);
+    }
+}
 #else
+void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const double *values, const double *y,
+                            size_t first, size_t last, double *attraction) {
+    vis_tsne_attraction_2d_portable(row_start, columns, values, y, first, last, attraction);
+}
+
 void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double *x_re, const double *x_im,
                       double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign) {
     vis_fft_pass_portable(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);

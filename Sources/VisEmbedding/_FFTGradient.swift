@@ -11,6 +11,7 @@ import Foundation
 /// constant; the grid covers the embedding with intervals of width at most ``intervalWidth`` and at least
 /// ``minIntervals`` of them per axis.
 struct _FFTGradient: _GradientMethod {
+    /// At most 4: the self-term sums its 2 · nodesPerInterval − 1 offsets in SIMD8 lanes.
     static let nodesPerInterval = 3
     static let minIntervals = 50
     static let intervalWidth = 1.0
@@ -77,10 +78,12 @@ struct _FFTGradient: _GradientMethod {
         // Charges: 1, y_j (per axis), ‖y_j‖²: at most four (dims ≤ 2), packed two per complex grid — the kernel's
         // transform is real (the kernel is even), so real and imaginary parts convolve independently. plane[q] is
         // charge q's grid: planes 0, 1 are grid 0's real and imaginary parts, planes 2, 3 grid 1's.
-        let charges = dims + 2
         let cells = dims == 1 ? side : side * side
         var plane0 = [Double](repeating: 0, count: cells), plane1 = plane0, plane2 = plane0, plane3 = plane0
+        // The charges per node of a 2-D grid, interleaved: node (u, v) at u · nodes + v.
+        var interleavedNodes = [SIMD4<Double>](repeating: .zero, count: dims == 2 ? nodes * nodes : 0)
         // Spreading is serial: points share nodes, and a fixed order keeps the sums reproducible.
+        interleavedNodes.withUnsafeMutableBufferPointer { interleaved in
         plane0.withUnsafeMutableBufferPointer { p0 in
             plane1.withUnsafeMutableBufferPointer { p1 in
                 plane2.withUnsafeMutableBufferPointer { p2 in
@@ -98,18 +101,27 @@ struct _FFTGradient: _GradientMethod {
                                     }
                                 } else {
                                     let vx = y[2 * i], vy = y[2 * i + 1]
-                                    let norm = vx * vx + vy * vy
+                                    let charge = SIMD4(1, vx, vy, vx * vx + vy * vy)
                                     let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
                                     for a in 0..<order {
                                         let wx = weights[(2 * i) * order + a]
-                                        let row = (fx + a) * side + fy
+                                        let row = (fx + a) * nodes + fy
                                         for b in 0..<order {
-                                            let w = wx * weights[(2 * i + 1) * order + b]
-                                            p0[row + b] += w
-                                            p1[row + b] += w * vx
-                                            p2[row + b] += w * vy
-                                            p3[row + b] += w * norm
+                                            interleaved[row + b] += (wx * weights[(2 * i + 1) * order + b]) * charge
                                         }
+                                    }
+                                }
+                            }
+                            // The four charges of a node were spread side by side (one cache line holds two
+                            // nodes, not one per charge); the FFT wants them as separate planes.
+                            if dims == 2 {
+                                for u in 0..<nodes {
+                                    for v in 0..<nodes {
+                                        let value = interleaved[u * nodes + v]
+                                        p0[u * side + v] = value[0]
+                                        p1[u * side + v] = value[1]
+                                        p2[u * side + v] = value[2]
+                                        p3[u * side + v] = value[3]
                                     }
                                 }
                             }
@@ -117,6 +129,7 @@ struct _FFTGradient: _GradientMethod {
                     }
                 }
             }
+        }
         }
 
         // The kernel at every node offset, laid out circulantly (offset −d at index L − d).
@@ -190,12 +203,28 @@ struct _FFTGradient: _GradientMethod {
             }
         }
 
+        // The same, one SIMD8 per x offset (lanes past `span` zero).
+        var nearKernelRows = [SIMD8<Double>](repeating: .zero, count: span)
+        if dims == 2 {
+            for u in 0..<span { for v in 0..<span { nearKernelRows[u][v] = nearKernel[u * span + v] } }
+        }
+
         // Interpolate the potentials back and combine them into forces and per-point parts of z.
         var repulsion = [Double](repeating: 0, count: n * dims)
         var zParts = [Double](repeating: 0, count: n)
+        // The nodes' potentials interleaved again for the gathering (2-D), as the charges were for the spreading.
+        if dims == 2 {
+            for u in 0..<nodes {
+                for v in 0..<nodes {
+                    interleavedNodes[u * nodes + v] = SIMD4(
+                        plane0[u * side + v], plane1[u * side + v], plane2[u * side + v], plane3[u * side + v])
+                }
+            }
+        }
         y.withUnsafeBufferPointer { y in
             repulsion.withUnsafeMutableBufferPointer { rep in
                 zParts.withUnsafeMutableBufferPointer { zOut in
+                    interleavedNodes.withUnsafeBufferPointer { potentials in
                     plane0.withUnsafeBufferPointer { p0 in
                     plane1.withUnsafeBufferPointer { p1 in
                     plane2.withUnsafeBufferPointer { p2 in
@@ -203,10 +232,21 @@ struct _FFTGradient: _GradientMethod {
                     _parallelBlocks(count: n, blockSize: 1024, threads: threads) { range in
                         for i in range {
                             var phi = SIMD4<Double>.zero
-                            Self.forEachNode(
-                                of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights
-                            ) { cell, w in
-                                phi += w * SIMD4(p0[cell], p1[cell], p2[cell], charges == 4 ? p3[cell] : 0)
+                            if dims == 2 {
+                                let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
+                                for a in 0..<order {
+                                    let wx = weights[(2 * i) * order + a]
+                                    let row = (fx + a) * nodes + fy
+                                    for b in 0..<order {
+                                        phi += (wx * weights[(2 * i + 1) * order + b]) * potentials[row + b]
+                                    }
+                                }
+                            } else {
+                                let f = Int(firstNode[i])
+                                for a in 0..<order {
+                                    let w = weights[i * order + a]
+                                    phi += w * SIMD4(p0[f + a], p1[f + a], p2[f + a], 0)
+                                }
                             }
                             var norm = 0.0
                             var dot = 0.0
@@ -227,21 +267,22 @@ struct _FFTGradient: _GradientMethod {
                                     }
                                 }
                             } else {
+                                // K̃_ii = Σ over node pairs of w_a w_a' w_b w_b' K(a − a', b − b'), grouped by the
+                                // offsets: the weight products per axis summed per offset first (5 + 5 values), then
+                                // 25 kernel terms instead of 81.
+                                var ax = SIMD8<Double>(), ay = SIMD8<Double>()
                                 for a in 0..<order {
                                     for a2 in 0..<order {
-                                        let wx = weights[(i * 2) * order + a] * weights[(i * 2) * order + a2]
-                                        let row = (a - a2 + order - 1) * (2 * order - 1)
-                                        for b in 0..<order {
-                                            for b2 in 0..<order {
-                                                own += wx * weights[(i * 2 + 1) * order + b]
-                                                    * weights[(i * 2 + 1) * order + b2] * nearKernel[row + b - b2 + order - 1]
-                                            }
-                                        }
+                                        ax[a - a2 + order - 1] += weights[(i * 2) * order + a] * weights[(i * 2) * order + a2]
+                                        ay[a - a2 + order - 1] += weights[(i * 2 + 1) * order + a]
+                                            * weights[(i * 2 + 1) * order + a2]
                                     }
                                 }
+                                for dx in 0..<span { own += ax[dx] * (ay * nearKernelRows[dx]).sum() }
                             }
                             zOut[i] = (1 + norm) * phi[0] - 2 * dot + phi[dims + 1] - own
                         }
+                    }
                     }
                     }
                     }
@@ -251,24 +292,5 @@ struct _FFTGradient: _GradientMethod {
             }
         }
         return (repulsion, zParts.reduce(0, +))
-    }
-
-    /// Calls `body(cell, weight)` for the grid nodes of point i's interval (order per axis, x-major), in a fixed
-    /// order: the interpolation stencil shared by spreading and gathering.
-    @inline(__always)
-    static func forEachNode(
-        of i: Int, dims: Int, order: Int, side: Int, firstNode: [Int32], weights: [Double],
-        _ body: (Int, Double) -> Void
-    ) {
-        if dims == 1 {
-            let f = Int(firstNode[i])
-            for a in 0..<order { body(f + a, weights[i * order + a]) }
-            return
-        }
-        let fx = Int(firstNode[i * 2]), fy = Int(firstNode[i * 2 + 1])
-        for a in 0..<order {
-            let wx = weights[(i * 2) * order + a]
-            for b in 0..<order { body((fx + a) * side + fy + b, wx * weights[(i * 2 + 1) * order + b]) }
-        }
     }
 }

@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 
 /// One way to compute the t-SNE gradient: the exact twin or an approximation of the repulsive forces. All share
@@ -39,20 +40,24 @@ enum _Gradient {
                                         // generic loop for the rest.
                                         switch dims {
                                         case 2:
+                                            // The attractive sums in C (4-lane vectors); the KL terms, when asked
+                                            // for, in a second pass over the row.
+                                            rowStart.withMemoryRebound(to: Int64.self) { rowStart64 in
+                                                vis_tsne_attraction_2d(
+                                                    rowStart64.baseAddress!, columns.baseAddress!, values.baseAddress!,
+                                                    y.baseAddress!, range.lowerBound, range.upperBound,
+                                                    grad.baseAddress!)
+                                            }
                                             for i in range {
+                                                grad[2 * i] = 4 * (exaggeration * grad[2 * i] - rep[2 * i] / z)
+                                                grad[2 * i + 1] = 4 * (exaggeration * grad[2 * i + 1] - rep[2 * i + 1] / z)
+                                                guard computeError else { continue }
                                                 let yx = y[2 * i], yy = y[2 * i + 1]
-                                                var ax = 0.0, ay = 0.0
                                                 for e in rowStart[i]..<rowStart[i + 1] {
                                                     let j = Int(columns[e])
                                                     let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
-                                                    let w = 1 / (1 + (dx * dx + dy * dy))
-                                                    let pw = values[e] * w
-                                                    ax += pw * dx
-                                                    ay += pw * dy
-                                                    if computeError { klSum += klTerm(values[e], w) }
+                                                    klSum += klTerm(values[e], 1 / (1 + (dx * dx + dy * dy)))
                                                 }
-                                                grad[2 * i] = 4 * (exaggeration * ax - rep[2 * i] / z)
-                                                grad[2 * i + 1] = 4 * (exaggeration * ay - rep[2 * i + 1] / z)
                                             }
                                         case 1:
                                             for i in range {
