@@ -4,7 +4,7 @@ import VisCore
 /// Approximate k-nearest neighbours for large N: a forest of random-projection trees gives every point a first
 /// candidate list (the other points of its leaves), then rounds of nearest-neighbour descent (Dong, Moses & Li
 /// 2011) improve the lists by trying the neighbours of neighbours, forward and reverse, until a round changes fewer
-/// than 0.1 % of the entries. The kept neighbours are re-measured in float64, as in the exact search.
+/// than 1 % of the entries. The kept neighbours are re-measured in float64, as in the exact search.
 ///
 /// Every round first fixes each point's candidate lists from the previous round (with deterministic pseudo-random
 /// sampling keyed by the seed), then each point updates only its own list from them: the result depends on the seed
@@ -16,7 +16,7 @@ enum _NeighborDescent {
     static let sampledCandidates = 12
     static let maxRounds = 12
     /// A round that changes fewer than this fraction of the N·k entries is the last.
-    static let convergence = 0.001
+    static let convergence = 0.01
 
     static func search(
         data: [Double], count n: Int, dimensions d: Int, k: Int, seed: UInt64, threads: Int
