@@ -128,7 +128,7 @@
 
 VIS_DEFINE_FFT_PASS(vis_fft_pass_portable, )
 
-static void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *columns, const double *values,
+static void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *columns, const float *values,
                                             const double *y, size_t first, size_t last, double *attraction) {
     for (size_t i = first; i < last; i++) {
         const double yx = y[2 * i], yy = y[2 * i + 1];
@@ -142,7 +142,7 @@ static void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int3
                     const int32_t j = columns[e + lane];
                     dx = yx - y[2 * (size_t)j];
                     dy = yy - y[2 * (size_t)j + 1];
-                    p = values[e + lane];
+                    p = (double)values[e + lane];
                 }
                 const double pw = p * (1.0 / (1.0 + (dx * dx + dy * dy)));
                 ax[lane] += pw * dx;
@@ -159,7 +159,7 @@ static void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int3
 #include <immintrin.h>
 
 __attribute__((target("avx2"))) static void vis_tsne_attraction_2d_avx2(
-    const int64_t *row_start, const int32_t *columns, const double *values, const double *y, size_t first,
+    const int64_t *row_start, const int32_t *columns, const float *values, const double *y, size_t first,
     size_t last, double *attraction) {
     const __m256d one = _mm256_set1_pd(1.0);
     for (size_t i = first; i < last; i++) {
@@ -172,7 +172,7 @@ __attribute__((target("avx2"))) static void vis_tsne_attraction_2d_avx2(
             const __m256d dx = _mm256_sub_pd(yx, _mm256_i32gather_pd(y, j2, 8));
             const __m256d dy = _mm256_sub_pd(yy, _mm256_i32gather_pd(y + 1, j2, 8));
             const __m256d d2 = _mm256_add_pd(_mm256_mul_pd(dx, dx), _mm256_mul_pd(dy, dy));
-            const __m256d pw = _mm256_mul_pd(_mm256_loadu_pd(values + e), _mm256_div_pd(one, _mm256_add_pd(one, d2)));
+            const __m256d pw = _mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(values + e)), _mm256_div_pd(one, _mm256_add_pd(one, d2)));
             ax = _mm256_add_pd(ax, _mm256_mul_pd(pw, dx));
             ay = _mm256_add_pd(ay, _mm256_mul_pd(pw, dy));
         }
@@ -182,7 +182,7 @@ __attribute__((target("avx2"))) static void vis_tsne_attraction_2d_avx2(
         for (int lane = 0; e + lane < end; lane++) {
             const int32_t j = columns[e + lane];
             const double dx = y[2 * i] - y[2 * (size_t)j], dy = y[2 * i + 1] - y[2 * (size_t)j + 1];
-            const double pw = values[e + lane] * (1.0 / (1.0 + (dx * dx + dy * dy)));
+            const double pw = (double)values[e + lane] * (1.0 / (1.0 + (dx * dx + dy * dy)));
             sx[lane] += pw * dx;
             sy[lane] += pw * dy;
         }
@@ -221,7 +221,7 @@ void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double 
         vis_fft_pass_portable(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
     }
 }
-void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const double *values, const double *y,
+void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const float *values, const double *y,
                             size_t first, size_t last, double *attraction) {
     int path = __atomic_load_n(&vis_fft_path, __ATOMIC_RELAXED);
     if (path == 0) {
@@ -235,7 +235,7 @@ void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, co
     }
 }
 #else
-void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const double *values, const double *y,
+void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const float *values, const double *y,
                             size_t first, size_t last, double *attraction) {
     vis_tsne_attraction_2d_portable(row_start, columns, values, y, first, last, attraction);
 }

@@ -25,6 +25,7 @@ enum _Gradient {
         p.rowStart.withUnsafeBufferPointer { rowStart in
             p.columns.withUnsafeBufferPointer { columns in
                 p.values.withUnsafeBufferPointer { values in
+                p.singleValues.withUnsafeBufferPointer { singleValues in
                     y.withUnsafeBufferPointer { y in
                         repulsion.withUnsafeBufferPointer { rep in
                             gradient.withUnsafeMutableBufferPointer { grad in
@@ -44,7 +45,7 @@ enum _Gradient {
                                             // for, in a second pass over the row.
                                             rowStart.withMemoryRebound(to: Int64.self) { rowStart64 in
                                                 vis_tsne_attraction_2d(
-                                                    rowStart64.baseAddress!, columns.baseAddress!, values.baseAddress!,
+                                                    rowStart64.baseAddress!, columns.baseAddress!, singleValues.baseAddress!,
                                                     y.baseAddress!, range.lowerBound, range.upperBound,
                                                     grad.baseAddress!)
                                             }
@@ -93,6 +94,7 @@ enum _Gradient {
                             }
                         }
                     }
+                }
                 }
             }
         }

@@ -13,11 +13,11 @@ void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double 
                       double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign);
 
 /// The attractive sums of t-SNE's gradient in two dimensions for rows `first..<last` of the sparse P (CSR:
-/// `row_start`, `columns`, `values`): attraction[2i + c] = Σ_j p_ij w_ij (y_i − y_j)_c with
+/// `row_start`, `columns`, `values` in float32): attraction[2i + c] = Σ_j p_ij w_ij (y_i − y_j)_c with
 /// w_ij = 1 / (1 + ‖y_i − y_j‖²). Each row's entries are summed in four interleaved partial sums (entry e into sum
 /// e mod 4, then (s0 + s1) + (s2 + s3)), on 4-lane vectors where the CPU has AVX2 and one by one elsewhere — the
 /// same operations in the same order, so the same bits.
-void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const double *values, const double *y,
+void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const float *values, const double *y,
                             size_t first, size_t last, double *attraction);
 
 #endif
