@@ -83,7 +83,7 @@ let package = Package(
         // too: its tests fit real data sets against scikit-learn, which unoptimised code takes many minutes to do.
         .target(
             name: "VisEmbedding",
-            dependencies: ["VisCore"],
+            dependencies: ["VisCore", "CVisKernels"],
             swiftSettings: [.swiftLanguageMode(.v6)]
                 + (optimizeNumericsInDebug ? [.unsafeFlags(["-O"], .when(configuration: .debug))] : [])),
         .target(

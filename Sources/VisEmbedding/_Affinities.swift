@@ -7,6 +7,17 @@ struct _SparseAffinities: Sendable {
     var rowStart: [Int]
     var columns: [Int32]
     var values: [Double]
+    /// `values` rounded to float32, which the 2-D attractive forces stream every iteration: a third less memory
+    /// traffic on the largest array of the loop (scikit-learn keeps its P in float32 throughout).
+    var singleValues: [Float]
+
+    init(count: Int, rowStart: [Int], columns: [Int32], values: [Double]) {
+        self.count = count
+        self.rowStart = rowStart
+        self.columns = columns
+        self.values = values
+        singleValues = values.map { Float($0) }
+    }
 }
 
 enum _Affinities {

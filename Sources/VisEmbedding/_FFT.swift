@@ -1,8 +1,10 @@
+import CVisKernels
 import Foundation
 
-/// A complex discrete Fourier transform of one length of the form 2^a · 3^b (Stockham autosort, decimation in
-/// frequency, radix 4, 2 and 3 passes), applied to a batch of sequences stored side by side: element t of lane c is
-/// at `t * stride + c`. Real and imaginary parts are separate arrays so that the lane loop vectorises.
+/// A complex discrete Fourier transform of one length of the form 2^a · 3^b · 5^c (Stockham autosort, decimation
+/// in frequency, radix 4, 2, 3 and 5 passes — `vis_fft_pass_f64` in CVisKernels, vectorised over the lanes), applied to a
+/// batch of sequences gathered side by side. Real and imaginary parts are separate arrays so that the lane loop
+/// vectorises.
 ///
 /// Forward: X[r] = Σ_t x[t] e^{−2πi rt/n}; inverse: the conjugate kernel, unscaled.
 struct _FFTPlan: Sendable {
@@ -17,16 +19,23 @@ struct _FFTPlan: Sendable {
 
     let count: Int
     let passes: [Pass]
+    /// Elements per tile of the row gather and scatter (a cache line of doubles).
+    static let tile = 8
 
-    /// The smallest 2^a or 3 · 2^a at least `minimum` (these lengths keep the passes cheap).
+    /// The smallest length at least `minimum` that is a multiple of 6 (so that a grid of three nodes per interval
+    /// uses every element) with no prime factor above 5 (so that the passes stay cheap). Such lengths are dense
+    /// (300, 320, 360, 384, 390, 400, …): the grid is rarely more than a few per cent larger than needed.
     static func size(atLeast minimum: Int) -> Int {
-        var power = 1
-        while power < minimum { power *= 2 }
-        if power % 4 == 0, power / 4 * 3 >= minimum { return power / 4 * 3 }
-        return power
+        var candidate = max(6, (minimum + 5) / 6 * 6)
+        while true {
+            var rest = candidate
+            for factor in [2, 3, 5] { while rest % factor == 0 { rest /= factor } }
+            if rest == 1 { return candidate }
+            candidate += 6
+        }
     }
 
-    /// A plan for `count` = 2^a · 3^b, or `nil` for other lengths.
+    /// A plan for `count` = 2^a · 3^b · 5^c, or `nil` for other lengths.
     init?(count: Int) {
         guard count >= 1 else { return nil }
         var rest = count
@@ -34,6 +43,7 @@ struct _FFTPlan: Sendable {
         while rest % 4 == 0 { radices.append(4); rest /= 4 }
         while rest % 2 == 0 { radices.append(2); rest /= 2 }
         while rest % 3 == 0 { radices.append(3); rest /= 3 }
+        while rest % 5 == 0 { radices.append(5); rest /= 5 }
         guard rest == 1 else { return nil }
         self.count = count
         var passes: [Pass] = []
@@ -55,24 +65,50 @@ struct _FFTPlan: Sendable {
         self.passes = passes
     }
 
-    /// Transforms lanes `lanes` of the batch in place. `scratchRe`/`scratchIm` hold at least
-    /// `count * lanes.count` values.
+    /// Transforms lanes `lanes` of the batch in place: element t of lane c is at `t * stride + c * laneStride`.
+    /// Elements from `nonzeroInputs` on are taken as zero without being read (the zero padding of a convolution),
+    /// and only the first `neededOutputs` results are written back. `scratchRe`/`scratchIm` hold at least
+    /// `2 * count * lanes.count` values.
     func transform(
-        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, lanes: Range<Int>,
-        inverse: Bool, scratchRe: UnsafeMutablePointer<Double>, scratchIm: UnsafeMutablePointer<Double>
+        re: UnsafeMutablePointer<Double>, im: UnsafeMutablePointer<Double>, stride: Int, laneStride: Int = 1,
+        lanes: Range<Int>, inverse: Bool, nonzeroInputs: Int? = nil, neededOutputs: Int? = nil,
+        scratchRe: UnsafeMutablePointer<Double>, scratchIm: UnsafeMutablePointer<Double>
     ) {
         let width = lanes.count
         guard count > 1, width > 0 else { return }
+        let inputs = min(count, nonzeroInputs ?? count)
+        let outputs = min(count, neededOutputs ?? count)
         // Gather into a dense (element, lane) block, run the passes between it and the scratch, scatter back.
         var xRe = scratchRe
         var xIm = scratchIm
         var yRe = scratchRe + count * width
         var yIm = scratchIm + count * width
-        for t in 0..<count {
-            for c in 0..<width {
-                xRe[t * width + c] = re[t * stride + lanes.lowerBound + c]
-                xIm[t * width + c] = im[t * stride + lanes.lowerBound + c]
+        if laneStride == 1 {
+            for t in 0..<inputs {
+                let from = t * stride + lanes.lowerBound
+                for c in 0..<width {
+                    xRe[t * width + c] = re[from + c]
+                    xIm[t * width + c] = im[from + c]
+                }
             }
+        } else {
+            // Lanes are rows here: a transpose, in tiles of `tile` elements so that both sides stay in cache.
+            var t0 = 0
+            while t0 < inputs {
+                let t1 = min(t0 + Self.tile, inputs)
+                for c in 0..<width {
+                    let from = (lanes.lowerBound + c) * laneStride
+                    for t in t0..<t1 {
+                        xRe[t * width + c] = re[from + t * stride]
+                        xIm[t * width + c] = im[from + t * stride]
+                    }
+                }
+                t0 = t1
+            }
+        }
+        if inputs < count {
+            (xRe + inputs * width).initialize(repeating: 0, count: (count - inputs) * width)
+            (xIm + inputs * width).initialize(repeating: 0, count: (count - inputs) * width)
         }
         let sign: Double = inverse ? -1 : 1
         var s = 1
@@ -80,171 +116,169 @@ struct _FFTPlan: Sendable {
             let m = pass.length / pass.radix
             pass.twiddleRe.withUnsafeBufferPointer { twRe in
                 pass.twiddleIm.withUnsafeBufferPointer { twIm in
-                    Self.radixPass(
-                        pass.radix, m: m, s: s, width: width, xRe: xRe, xIm: xIm, yRe: yRe, yIm: yIm,
-                        twRe: twRe.baseAddress!, twIm: twIm.baseAddress!, sign: sign)
+                    vis_fft_pass_f64(
+                        Int32(pass.radix), m, s, width, xRe, xIm, yRe, yIm, twRe.baseAddress!, twIm.baseAddress!, sign)
                 }
             }
             swap(&xRe, &yRe)
             swap(&xIm, &yIm)
             s *= pass.radix
         }
-        for t in 0..<count {
-            for c in 0..<width {
-                re[t * stride + lanes.lowerBound + c] = xRe[t * width + c]
-                im[t * stride + lanes.lowerBound + c] = xIm[t * width + c]
-            }
-        }
-    }
-
-    /// One Stockham pass: x[q + s(p + jm)] (j < radix) → y[q + s(radix·p + u)] = w^{up} Σ_j ω^{uj} x[…], every
-    /// index scaled by the lane width.
-    @inline(__always)
-    private static func radixPass(
-        _ radix: Int, m: Int, s: Int, width: Int,
-        xRe: UnsafeMutablePointer<Double>, xIm: UnsafeMutablePointer<Double>,
-        yRe: UnsafeMutablePointer<Double>, yIm: UnsafeMutablePointer<Double>,
-        twRe: UnsafePointer<Double>, twIm: UnsafePointer<Double>, sign: Double
-    ) {
-        let block = s * width
-        switch radix {
-        case 2:
-            for p in 0..<m {
-                let wr = twRe[p], wi = sign * twIm[p]
-                let a = p * block, b = (p + m) * block
-                let o0 = 2 * p * block, o1 = (2 * p + 1) * block
-                for e in 0..<block {
-                    let ar = xRe[a + e], ai = xIm[a + e], br = xRe[b + e], bi = xIm[b + e]
-                    yRe[o0 + e] = ar + br
-                    yIm[o0 + e] = ai + bi
-                    let dr = ar - br, di = ai - bi
-                    yRe[o1 + e] = dr * wr - di * wi
-                    yIm[o1 + e] = dr * wi + di * wr
+        if laneStride == 1 {
+            for t in 0..<outputs {
+                let to = t * stride + lanes.lowerBound
+                for c in 0..<width {
+                    re[to + c] = xRe[t * width + c]
+                    im[to + c] = xIm[t * width + c]
                 }
             }
-        case 3:
-            // ω = e^{∓2πi/3} = −1/2 ∓ i√3/2.
-            let h = sign * 0.866_025_403_784_438_6
-            for p in 0..<m {
-                let w1r = twRe[p], w1i = sign * twIm[p]
-                let w2r = twRe[m + p], w2i = sign * twIm[m + p]
-                let a = p * block, b = (p + m) * block, c = (p + 2 * m) * block
-                let o0 = 3 * p * block, o1 = o0 + block, o2 = o1 + block
-                for e in 0..<block {
-                    let ar = xRe[a + e], ai = xIm[a + e]
-                    let br = xRe[b + e], bi = xIm[b + e]
-                    let cr = xRe[c + e], ci = xIm[c + e]
-                    let sr = br + cr, si = bi + ci
-                    let tr = ar - 0.5 * sr, ti = ai - 0.5 * si
-                    // −i·h·(b − c)
-                    let ur = h * (bi - ci), ui = -h * (br - cr)
-                    yRe[o0 + e] = ar + sr
-                    yIm[o0 + e] = ai + si
-                    let x1r = tr + ur, x1i = ti + ui
-                    let x2r = tr - ur, x2i = ti - ui
-                    yRe[o1 + e] = x1r * w1r - x1i * w1i
-                    yIm[o1 + e] = x1r * w1i + x1i * w1r
-                    yRe[o2 + e] = x2r * w2r - x2i * w2i
-                    yIm[o2 + e] = x2r * w2i + x2i * w2r
+        } else {
+            var t0 = 0
+            while t0 < outputs {
+                let t1 = min(t0 + Self.tile, outputs)
+                for c in 0..<width {
+                    let to = (lanes.lowerBound + c) * laneStride
+                    for t in t0..<t1 {
+                        re[to + t * stride] = xRe[t * width + c]
+                        im[to + t * stride] = xIm[t * width + c]
+                    }
                 }
-            }
-        default:  // 4
-            for p in 0..<m {
-                let w1r = twRe[p], w1i = sign * twIm[p]
-                let w2r = twRe[m + p], w2i = sign * twIm[m + p]
-                let w3r = twRe[2 * m + p], w3i = sign * twIm[2 * m + p]
-                let a = p * block, b = (p + m) * block, c = (p + 2 * m) * block, d = (p + 3 * m) * block
-                let o0 = 4 * p * block, o1 = o0 + block, o2 = o1 + block, o3 = o2 + block
-                for e in 0..<block {
-                    let ar = xRe[a + e], ai = xIm[a + e]
-                    let br = xRe[b + e], bi = xIm[b + e]
-                    let cr = xRe[c + e], ci = xIm[c + e]
-                    let dr = xRe[d + e], di = xIm[d + e]
-                    let s0r = ar + cr, s0i = ai + ci
-                    let d0r = ar - cr, d0i = ai - ci
-                    let s1r = br + dr, s1i = bi + di
-                    // ∓i (b − d): the forward transform multiplies by −i.
-                    let d1r = sign * (bi - di), d1i = -sign * (br - dr)
-                    yRe[o0 + e] = s0r + s1r
-                    yIm[o0 + e] = s0i + s1i
-                    let x1r = d0r + d1r, x1i = d0i + d1i
-                    let x2r = s0r - s1r, x2i = s0i - s1i
-                    let x3r = d0r - d1r, x3i = d0i - d1i
-                    yRe[o1 + e] = x1r * w1r - x1i * w1i
-                    yIm[o1 + e] = x1r * w1i + x1i * w1r
-                    yRe[o2 + e] = x2r * w2r - x2i * w2i
-                    yIm[o2 + e] = x2r * w2i + x2i * w2r
-                    yRe[o3 + e] = x3r * w3r - x3i * w3i
-                    yIm[o3 + e] = x3r * w3i + x3i * w3r
-                }
+                t0 = t1
             }
         }
     }
 }
 
-/// Fourier transforms of a square L × L (or length-L) complex grid, rows then columns, spread over threads in
-/// fixed lane blocks so the result does not depend on the thread count.
+/// Fourier transforms of a square L × L (or length-L) complex grid, spread over threads in fixed lane blocks so the
+/// result does not depend on the thread count.
+///
+/// The 2-D transforms run the column transforms (lanes contiguous, so the butterflies vectorise over columns), then
+/// the row transforms reading each row contiguously; no transposes. For a convolution whose data fill only the
+/// first M × M corner (`forwardPadded`) and whose result is read only there (`inversePadded`), the transforms of
+/// all-zero columns and of unread columns are skipped: 1.5 L one-dimensional transforms per 2-D transform instead
+/// of 2 L.
 struct _GridFFT: Sendable {
     let plan: _FFTPlan
     let dims: Int
 
     var side: Int { plan.count }
 
-    /// Transforms the grid (`side^dims` values, row-major) in place.
+    /// Transforms the whole grid (`side^dims` values, row-major) in place.
     func transform(re: inout [Double], im: inout [Double], inverse: Bool, threads: Int) {
+        let n = side
+        if dims == 1 {
+            run(re: &re, im: &im, inverse: inverse, threads: threads, phases: [
+                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: nil, neededOutputs: nil),
+            ])
+            return
+        }
+        run(re: &re, im: &im, inverse: inverse, threads: threads, phases: [
+            Phase(stride: n, laneStride: 1, lanes: 0..<n, nonzeroInputs: nil, neededOutputs: nil),
+            Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: nil, neededOutputs: nil),
+        ])
+    }
+
+    /// The forward transform of a real grid that is even along every axis (x[u] = x[L − u]), such as a kernel of
+    /// the distance laid out circulantly: its transform is real and even too, so only the lanes up to L / 2 are
+    /// transformed and the others copied — half the work of ``transform(re:im:inverse:threads:)``.
+    func forwardEven(re: inout [Double], im: inout [Double], threads: Int) {
+        let n = side
+        if dims == 1 {
+            transform(re: &re, im: &im, inverse: false, threads: threads)
+            return
+        }
+        let half = n / 2 + 1
+        // Columns c and L − c are equal, so are their transforms.
+        run(re: &re, im: &im, inverse: false, threads: threads, phases: [
+            Phase(stride: n, laneStride: 1, lanes: 0..<half, nonzeroInputs: nil, neededOutputs: nil),
+        ])
+        Self.mirror(&re, &im, side: n) { row, column in (row, n - column) }
+        // Now rows r and L − r are equal: transform the first half of them and copy.
+        run(re: &re, im: &im, inverse: false, threads: threads, phases: [
+            Phase(stride: 1, laneStride: n, lanes: 0..<half, nonzeroInputs: nil, neededOutputs: nil),
+        ])
+        Self.mirror(&re, &im, side: n) { row, column in (n - row, column) }
+    }
+
+    /// Copies element `source(r, c)` of the first half into (r, c) for the second half along one axis.
+    private static func mirror(
+        _ re: inout [Double], _ im: inout [Double], side n: Int, source: (Int, Int) -> (Int, Int)
+    ) {
+        for r in 0..<n {
+            for c in 0..<n {
+                let (sr, sc) = source(r, c)
+                // Only the second half along the mirrored axis is written.
+                guard sr < r || sc < c else { continue }
+                re[r * n + c] = re[sr * n + sc]
+                im[r * n + c] = im[sr * n + sc]
+            }
+        }
+    }
+
+    /// The forward transform of a grid that is zero outside its first `nonzero` elements per axis.
+    func forwardPadded(re: inout [Double], im: inout [Double], nonzero m: Int, threads: Int) {
+        let n = side
+        if dims == 1 {
+            run(re: &re, im: &im, inverse: false, threads: threads, phases: [
+                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: m, neededOutputs: nil),
+            ])
+            return
+        }
+        run(re: &re, im: &im, inverse: false, threads: threads, phases: [
+            // Only the first m columns hold data, and only in their first m rows.
+            Phase(stride: n, laneStride: 1, lanes: 0..<m, nonzeroInputs: m, neededOutputs: nil),
+            // Every row now holds data, still only in its first m columns.
+            Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: m, neededOutputs: nil),
+        ])
+    }
+
+    /// The inverse transform, correct only in the first `needed` elements per axis (the rest is left stale).
+    func inversePadded(re: inout [Double], im: inout [Double], needed m: Int, threads: Int) {
+        let n = side
+        if dims == 1 {
+            run(re: &re, im: &im, inverse: true, threads: threads, phases: [
+                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: nil, neededOutputs: m),
+            ])
+            return
+        }
+        run(re: &re, im: &im, inverse: true, threads: threads, phases: [
+            Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: nil, neededOutputs: m),
+            Phase(stride: n, laneStride: 1, lanes: 0..<m, nonzeroInputs: nil, neededOutputs: m),
+        ])
+    }
+
+    struct Phase {
+        var stride: Int
+        var laneStride: Int
+        var lanes: Range<Int>
+        var nonzeroInputs: Int?
+        var neededOutputs: Int?
+    }
+
+    private func run(re: inout [Double], im: inout [Double], inverse: Bool, threads: Int, phases: [Phase]) {
         let n = side
         let plan = self.plan
         re.withUnsafeMutableBufferPointer { reBuffer in
             im.withUnsafeMutableBufferPointer { imBuffer in
                 let reBase = _SendablePointer(reBuffer.baseAddress!)
                 let imBase = _SendablePointer(imBuffer.baseAddress!)
-                if dims == 1 {
-                    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * n)
-                    defer { scratch.deallocate() }
-                    plan.transform(
-                        re: reBase.pointer, im: imBase.pointer, stride: 1, lanes: 0..<1, inverse: inverse,
-                        scratchRe: scratch, scratchIm: scratch + 2 * n)
-                    return
-                }
-                // Columns (batched: element t of every column is one contiguous row, so the butterflies run over
-                // contiguous lanes), then a transpose turns the rows into columns for the second pass, and a second
-                // transpose restores the layout.
-                for _ in 0..<2 {
-                    _parallelBlocks(count: n, blockSize: Self.lanesPerCall, threads: threads) { columns in
-                        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * n * columns.count)
+                for phase in phases {
+                    _parallelBlocks(count: phase.lanes.count, blockSize: Self.lanesPerCall, threads: threads) { block in
+                        let lanes = (phase.lanes.lowerBound + block.lowerBound)..<(phase.lanes.lowerBound + block.upperBound)
+                        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: 4 * n * lanes.count)
                         defer { scratch.deallocate() }
                         plan.transform(
-                            re: reBase.pointer, im: imBase.pointer, stride: n, lanes: columns, inverse: inverse,
-                            scratchRe: scratch, scratchIm: scratch + 2 * n * columns.count)
+                            re: reBase.pointer, im: imBase.pointer, stride: phase.stride, laneStride: phase.laneStride,
+                            lanes: lanes, inverse: inverse, nonzeroInputs: phase.nonzeroInputs,
+                            neededOutputs: phase.neededOutputs, scratchRe: scratch,
+                            scratchIm: scratch + 2 * n * lanes.count)
                     }
-                    Self.transpose(reBase.pointer, side: n)
-                    Self.transpose(imBase.pointer, side: n)
                 }
             }
         }
     }
 
     static let lanesPerCall = 32
-
-    /// Transposes a square matrix in place, in tiles.
-    static func transpose(_ m: UnsafeMutablePointer<Double>, side n: Int) {
-        let tile = 32
-        var bi = 0
-        while bi < n {
-            var bj = bi
-            while bj < n {
-                for i in bi..<min(bi + tile, n) {
-                    for j in max(bj, i + 1)..<max(max(bj, i + 1), min(bj + tile, n)) {
-                        let t = m[i * n + j]
-                        m[i * n + j] = m[j * n + i]
-                        m[j * n + i] = t
-                    }
-                }
-                bj += tile
-            }
-            bi += tile
-        }
-    }
 }
 
 /// A pointer handed to the workers of `_parallelBlocks`, which write disjoint parts of it.

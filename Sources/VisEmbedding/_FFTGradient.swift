@@ -11,6 +11,7 @@ import Foundation
 /// constant; the grid covers the embedding with intervals of width at most ``intervalWidth`` and at least
 /// ``minIntervals`` of them per axis.
 struct _FFTGradient: _GradientMethod {
+    /// At most 4: the self-term sums its 2 · nodesPerInterval − 1 offsets in SIMD8 lanes.
     static let nodesPerInterval = 3
     static let minIntervals = 50
     static let intervalWidth = 1.0
@@ -74,29 +75,61 @@ struct _FFTGradient: _GradientMethod {
             }
         }
 
-        // Charges: 1, y_j (per axis), ‖y_j‖². Packed two per complex grid: the kernel's transform is real (the
-        // kernel is even), so real and imaginary parts convolve independently.
-        let charges = dims + 2
-        let grids = (charges + 1) / 2
+        // Charges: 1, y_j (per axis), ‖y_j‖²: at most four (dims ≤ 2), packed two per complex grid — the kernel's
+        // transform is real (the kernel is even), so real and imaginary parts convolve independently. plane[q] is
+        // charge q's grid: planes 0, 1 are grid 0's real and imaginary parts, planes 2, 3 grid 1's.
         let cells = dims == 1 ? side : side * side
-        var gridRe = [[Double]](repeating: [Double](repeating: 0, count: cells), count: grids)
-        var gridIm = gridRe
+        var plane0 = [Double](repeating: 0, count: cells), plane1 = plane0, plane2 = plane0, plane3 = plane0
+        // The charges per node of a 2-D grid, interleaved: node (u, v) at u · nodes + v.
+        var interleavedNodes = [SIMD4<Double>](repeating: .zero, count: dims == 2 ? nodes * nodes : 0)
         // Spreading is serial: points share nodes, and a fixed order keeps the sums reproducible.
-        for i in 0..<n {
-            var charge = SIMD4<Double>.zero
-            charge[0] = 1
-            var norm = 0.0
-            for c in 0..<dims {
-                charge[1 + c] = y[i * dims + c]
-                norm += y[i * dims + c] * y[i * dims + c]
-            }
-            charge[dims + 1] = norm
-            Self.forEachNode(of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights) {
-                cell, w in
-                for q in 0..<charges {
-                    if q % 2 == 0 { gridRe[q / 2][cell] += w * charge[q] } else { gridIm[q / 2][cell] += w * charge[q] }
+        interleavedNodes.withUnsafeMutableBufferPointer { interleaved in
+        plane0.withUnsafeMutableBufferPointer { p0 in
+            plane1.withUnsafeMutableBufferPointer { p1 in
+                plane2.withUnsafeMutableBufferPointer { p2 in
+                    plane3.withUnsafeMutableBufferPointer { p3 in
+                        weights.withUnsafeBufferPointer { weights in
+                            for i in 0..<n {
+                                if dims == 1 {
+                                    let v = y[i]
+                                    let f = Int(firstNode[i])
+                                    for a in 0..<order {
+                                        let w = weights[i * order + a]
+                                        p0[f + a] += w
+                                        p1[f + a] += w * v
+                                        p2[f + a] += w * (v * v)
+                                    }
+                                } else {
+                                    let vx = y[2 * i], vy = y[2 * i + 1]
+                                    let charge = SIMD4(1, vx, vy, vx * vx + vy * vy)
+                                    let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
+                                    for a in 0..<order {
+                                        let wx = weights[(2 * i) * order + a]
+                                        let row = (fx + a) * nodes + fy
+                                        for b in 0..<order {
+                                            interleaved[row + b] += (wx * weights[(2 * i + 1) * order + b]) * charge
+                                        }
+                                    }
+                                }
+                            }
+                            // The four charges of a node were spread side by side (one cache line holds two
+                            // nodes, not one per charge); the FFT wants them as separate planes.
+                            if dims == 2 {
+                                for u in 0..<nodes {
+                                    for v in 0..<nodes {
+                                        let value = interleaved[u * nodes + v]
+                                        p0[u * side + v] = value[0]
+                                        p1[u * side + v] = value[1]
+                                        p2[u * side + v] = value[2]
+                                        p3[u * side + v] = value[3]
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
             }
+        }
         }
 
         // The kernel at every node offset, laid out circulantly (offset −d at index L − d).
@@ -116,26 +149,42 @@ struct _FFTGradient: _GradientMethod {
                 }
             }
         } else {
-            for u in 0..<side {
-                guard let dx = offset(u) else { continue }
-                for v in 0..<side {
-                    guard let dy = offset(v) else { continue }
-                    let w = 1 / (1 + dx * dx + dy * dy)
-                    kernelRe[u * side + v] = w * w
+            // One quadrant evaluated, four written: offsets ±u, ±v give the same value.
+            kernelRe.withUnsafeMutableBufferPointer { kernel in
+                for u in 0..<nodes {
+                    let dx = Double(u) * spacing
+                    let rows = u == 0 ? [0] : [u, side - u]
+                    for v in 0..<nodes {
+                        let dy = Double(v) * spacing
+                        let w = 1 / (1 + dx * dx + dy * dy)
+                        for row in rows {
+                            kernel[row * side + v] = w * w
+                            if v > 0 { kernel[row * side + side - v] = w * w }
+                        }
+                    }
                 }
             }
         }
-        fft.transform(re: &kernelRe, im: &kernelIm, inverse: false, threads: threads)
+        fft.forwardEven(re: &kernelRe, im: &kernelIm, threads: threads)
         let scale = 1 / Double(cells)
-        for g in 0..<grids {
-            fft.transform(re: &gridRe[g], im: &gridIm[g], inverse: false, threads: threads)
-            for e in 0..<cells {
-                let k = kernelRe[e] * scale
-                gridRe[g][e] *= k
-                gridIm[g][e] *= k
+        for index in 0..<cells { kernelRe[index] *= scale }
+        func convolve(_ re: inout [Double], _ im: inout [Double]) {
+            fft.forwardPadded(re: &re, im: &im, nonzero: nodes, threads: threads)
+            re.withUnsafeMutableBufferPointer { re in
+                im.withUnsafeMutableBufferPointer { im in
+                    kernelRe.withUnsafeBufferPointer { kernel in
+                        for e in 0..<cells {
+                            re[e] *= kernel[e]
+                            im[e] *= kernel[e]
+                        }
+                    }
+                }
             }
-            fft.transform(re: &gridRe[g], im: &gridIm[g], inverse: true, threads: threads)
+            // Only the nodes' potentials are read back.
+            fft.inversePadded(re: &re, im: &im, needed: nodes, threads: threads)
         }
+        convolve(&plane0, &plane1)
+        convolve(&plane2, &plane3)
 
         // The kernel between the nodes of one interval (offsets −(order − 1)…(order − 1) per axis).
         let span = 2 * order - 1
@@ -154,21 +203,50 @@ struct _FFTGradient: _GradientMethod {
             }
         }
 
+        // The same, one SIMD8 per x offset (lanes past `span` zero).
+        var nearKernelRows = [SIMD8<Double>](repeating: .zero, count: span)
+        if dims == 2 {
+            for u in 0..<span { for v in 0..<span { nearKernelRows[u][v] = nearKernel[u * span + v] } }
+        }
+
         // Interpolate the potentials back and combine them into forces and per-point parts of z.
         var repulsion = [Double](repeating: 0, count: n * dims)
         var zParts = [Double](repeating: 0, count: n)
-        var potentialGrids: [[Double]] = []
-        for q in 0..<charges { potentialGrids.append(q % 2 == 0 ? gridRe[q / 2] : gridIm[q / 2]) }
+        // The nodes' potentials interleaved again for the gathering (2-D), as the charges were for the spreading.
+        if dims == 2 {
+            for u in 0..<nodes {
+                for v in 0..<nodes {
+                    interleavedNodes[u * nodes + v] = SIMD4(
+                        plane0[u * side + v], plane1[u * side + v], plane2[u * side + v], plane3[u * side + v])
+                }
+            }
+        }
         y.withUnsafeBufferPointer { y in
             repulsion.withUnsafeMutableBufferPointer { rep in
                 zParts.withUnsafeMutableBufferPointer { zOut in
+                    interleavedNodes.withUnsafeBufferPointer { potentials in
+                    plane0.withUnsafeBufferPointer { p0 in
+                    plane1.withUnsafeBufferPointer { p1 in
+                    plane2.withUnsafeBufferPointer { p2 in
+                    plane3.withUnsafeBufferPointer { p3 in
                     _parallelBlocks(count: n, blockSize: 1024, threads: threads) { range in
                         for i in range {
                             var phi = SIMD4<Double>.zero
-                            Self.forEachNode(
-                                of: i, dims: dims, order: order, side: side, firstNode: firstNode, weights: weights
-                            ) { cell, w in
-                                for q in 0..<charges { phi[q] += w * potentialGrids[q][cell] }
+                            if dims == 2 {
+                                let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
+                                for a in 0..<order {
+                                    let wx = weights[(2 * i) * order + a]
+                                    let row = (fx + a) * nodes + fy
+                                    for b in 0..<order {
+                                        phi += (wx * weights[(2 * i + 1) * order + b]) * potentials[row + b]
+                                    }
+                                }
+                            } else {
+                                let f = Int(firstNode[i])
+                                for a in 0..<order {
+                                    let w = weights[i * order + a]
+                                    phi += w * SIMD4(p0[f + a], p1[f + a], p2[f + a], 0)
+                                }
                             }
                             var norm = 0.0
                             var dot = 0.0
@@ -189,44 +267,30 @@ struct _FFTGradient: _GradientMethod {
                                     }
                                 }
                             } else {
+                                // K̃_ii = Σ over node pairs of w_a w_a' w_b w_b' K(a − a', b − b'), grouped by the
+                                // offsets: the weight products per axis summed per offset first (5 + 5 values), then
+                                // 25 kernel terms instead of 81.
+                                var ax = SIMD8<Double>(), ay = SIMD8<Double>()
                                 for a in 0..<order {
                                     for a2 in 0..<order {
-                                        let wx = weights[(i * 2) * order + a] * weights[(i * 2) * order + a2]
-                                        let row = (a - a2 + order - 1) * (2 * order - 1)
-                                        for b in 0..<order {
-                                            for b2 in 0..<order {
-                                                own += wx * weights[(i * 2 + 1) * order + b]
-                                                    * weights[(i * 2 + 1) * order + b2] * nearKernel[row + b - b2 + order - 1]
-                                            }
-                                        }
+                                        ax[a - a2 + order - 1] += weights[(i * 2) * order + a] * weights[(i * 2) * order + a2]
+                                        ay[a - a2 + order - 1] += weights[(i * 2 + 1) * order + a]
+                                            * weights[(i * 2 + 1) * order + a2]
                                     }
                                 }
+                                for dx in 0..<span { own += ax[dx] * (ay * nearKernelRows[dx]).sum() }
                             }
                             zOut[i] = (1 + norm) * phi[0] - 2 * dot + phi[dims + 1] - own
                         }
+                    }
+                    }
+                    }
+                    }
+                    }
                     }
                 }
             }
         }
         return (repulsion, zParts.reduce(0, +))
-    }
-
-    /// Calls `body(cell, weight)` for the grid nodes of point i's interval (order per axis, x-major), in a fixed
-    /// order: the interpolation stencil shared by spreading and gathering.
-    @inline(__always)
-    static func forEachNode(
-        of i: Int, dims: Int, order: Int, side: Int, firstNode: [Int32], weights: [Double],
-        _ body: (Int, Double) -> Void
-    ) {
-        if dims == 1 {
-            let f = Int(firstNode[i])
-            for a in 0..<order { body(f + a, weights[i * order + a]) }
-            return
-        }
-        let fx = Int(firstNode[i * 2]), fy = Int(firstNode[i * 2 + 1])
-        for a in 0..<order {
-            let wx = weights[(i * 2) * order + a]
-            for b in 0..<order { body((fx + a) * side + fy + b, wx * weights[(i * 2 + 1) * order + b]) }
-        }
     }
 }

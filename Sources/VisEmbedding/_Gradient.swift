@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 
 /// One way to compute the t-SNE gradient: the exact twin or an approximation of the repulsive forces. All share
@@ -24,29 +25,67 @@ enum _Gradient {
         p.rowStart.withUnsafeBufferPointer { rowStart in
             p.columns.withUnsafeBufferPointer { columns in
                 p.values.withUnsafeBufferPointer { values in
+                p.singleValues.withUnsafeBufferPointer { singleValues in
                     y.withUnsafeBufferPointer { y in
                         repulsion.withUnsafeBufferPointer { rep in
                             gradient.withUnsafeMutableBufferPointer { grad in
                                 klParts.withUnsafeMutableBufferPointer { kl in
                                     _parallelBlocks(count: n, blockSize: blockSize, threads: threads) { range in
                                         var klSum = 0.0
-                                        var attr = [Double](repeating: 0, count: dims)
-                                        for i in range {
-                                            for c in 0..<dims { attr[c] = 0 }
-                                            for e in rowStart[i]..<rowStart[i + 1] {
-                                                let j = Int(columns[e])
-                                                let w = 1 / (1 + _squaredDistance(y, i, j, width: dims))
-                                                let pw = values[e] * w
-                                                for c in 0..<dims { attr[c] += pw * (y[i * dims + c] - y[j * dims + c]) }
-                                                if computeError {
-                                                    let pij = values[e]
-                                                    // log(p / q) with q = w / z, both floored as scikit-learn does.
-                                                    klSum += pij * (Foundation.log(max(pij, tiny))
-                                                        - Foundation.log(max(w, tiny)) + logZ)
+                                        // Per-pair KL term: log(p / q) with q = w / z, both floored as scikit-learn
+                                        // does.
+                                        @inline(__always) func klTerm(_ pij: Double, _ w: Double) -> Double {
+                                            pij * (Foundation.log(max(pij, tiny)) - Foundation.log(max(w, tiny)) + logZ)
+                                        }
+                                        // Two and one components (every picture) with the sums in registers; the
+                                        // generic loop for the rest.
+                                        switch dims {
+                                        case 2:
+                                            // The attractive sums in C (4-lane vectors); the KL terms, when asked
+                                            // for, in a second pass over the row.
+                                            rowStart.withMemoryRebound(to: Int64.self) { rowStart64 in
+                                                vis_tsne_attraction_2d(
+                                                    rowStart64.baseAddress!, columns.baseAddress!, singleValues.baseAddress!,
+                                                    y.baseAddress!, range.lowerBound, range.upperBound,
+                                                    grad.baseAddress!)
+                                            }
+                                            for i in range {
+                                                grad[2 * i] = 4 * (exaggeration * grad[2 * i] - rep[2 * i] / z)
+                                                grad[2 * i + 1] = 4 * (exaggeration * grad[2 * i + 1] - rep[2 * i + 1] / z)
+                                                guard computeError else { continue }
+                                                let yx = y[2 * i], yy = y[2 * i + 1]
+                                                for e in rowStart[i]..<rowStart[i + 1] {
+                                                    let j = Int(columns[e])
+                                                    let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
+                                                    klSum += klTerm(values[e], 1 / (1 + (dx * dx + dy * dy)))
                                                 }
                                             }
-                                            for c in 0..<dims {
-                                                grad[i * dims + c] = 4 * (exaggeration * attr[c] - rep[i * dims + c] / z)
+                                        case 1:
+                                            for i in range {
+                                                let yi = y[i]
+                                                var a = 0.0
+                                                for e in rowStart[i]..<rowStart[i + 1] {
+                                                    let d = yi - y[Int(columns[e])]
+                                                    let w = 1 / (1 + d * d)
+                                                    a += values[e] * w * d
+                                                    if computeError { klSum += klTerm(values[e], w) }
+                                                }
+                                                grad[i] = 4 * (exaggeration * a - rep[i] / z)
+                                            }
+                                        default:
+                                            var attr = [Double](repeating: 0, count: dims)
+                                            for i in range {
+                                                for c in 0..<dims { attr[c] = 0 }
+                                                for e in rowStart[i]..<rowStart[i + 1] {
+                                                    let j = Int(columns[e])
+                                                    let w = 1 / (1 + _squaredDistance(y, i, j, width: dims))
+                                                    let pw = values[e] * w
+                                                    for c in 0..<dims { attr[c] += pw * (y[i * dims + c] - y[j * dims + c]) }
+                                                    if computeError { klSum += klTerm(values[e], w) }
+                                                }
+                                                for c in 0..<dims {
+                                                    grad[i * dims + c] = 4 * (exaggeration * attr[c] - rep[i * dims + c] / z)
+                                                }
                                             }
                                         }
                                         kl[range.lowerBound / blockSize] = klSum
@@ -55,6 +94,7 @@ enum _Gradient {
                             }
                         }
                     }
+                }
                 }
             }
         }

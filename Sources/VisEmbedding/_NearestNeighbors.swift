@@ -63,13 +63,15 @@ enum _NearestNeighbors {
                                             let q1 = rowBase + min(start + 1, n - 1) * d
                                             let q2 = rowBase + min(start + 2, n - 1) * d
                                             let q3 = rowBase + min(start + 3, n - 1) * d
+                                            // Multiply then add: `addProduct` would be a libm `fmaf` call per lane
+                                            // on x86-64 targets without FMA.
                                             for f in 0..<d {
                                                 let v = UnsafeRawPointer(panel + f * panelWidth)
                                                     .loadUnaligned(as: SIMD8<Float>.self)
-                                                acc0.addProduct(q0[f], v)
-                                                acc1.addProduct(q1[f], v)
-                                                acc2.addProduct(q2[f], v)
-                                                acc3.addProduct(q3[f], v)
+                                                acc0 += q0[f] * v
+                                                acc1 += q1[f] * v
+                                                acc2 += q2[f] * v
+                                                acc3 += q3[f] * v
                                             }
                                             let pn = UnsafeRawPointer(normBuffer.baseAddress! + p * panelWidth)
                                                 .loadUnaligned(as: SIMD8<Float>.self)

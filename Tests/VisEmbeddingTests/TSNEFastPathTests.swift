@@ -8,7 +8,7 @@ import VisTestSupport
 /// The large-N paths: FFT-interpolated repulsion and approximate nearest neighbours, against their exact twins.
 @Suite("t-SNE fast paths")
 struct TSNEFastPathTests {
-    @Test("The mixed-radix FFT equals a direct DFT", arguments: [1, 2, 3, 4, 6, 8, 12, 48, 96, 128, 384])
+    @Test("The mixed-radix FFT equals a direct DFT", arguments: [1, 2, 3, 4, 5, 6, 8, 10, 12, 25, 30, 48, 96, 128, 300, 384, 600])
     func fftMatchesDFT(length: Int) throws {
         let plan = try #require(_FFTPlan(count: length))
         var rng = SplitMix64(seed: UInt64(length))
@@ -45,9 +45,62 @@ struct TSNEFastPathTests {
             }
             #expect(worst < 1e-10 * Double(length), "length \(length) inverse \(inverse): \(worst)")
         }
-        #expect(_FFTPlan(count: 10) == nil)
-        #expect(_FFTPlan.size(atLeast: 300) == 384)
-        #expect(_FFTPlan.size(atLeast: 385) == 512)
+        #expect(_FFTPlan(count: 14) == nil)
+        #expect(_FFTPlan.size(atLeast: 300) == 300)
+        #expect(_FFTPlan.size(atLeast: 301) == 324)
+        #expect(_FFTPlan.size(atLeast: 601) == 648)
+    }
+
+    /// A seeded complex grid; `corner` > 0 zeroes everything outside the first `corner` elements per axis, `even`
+    /// makes it real and even along both axes (x[u][v] = x[L − u][v] = x[u][L − v]).
+    private func grid(side: Int, seed: UInt64, corner: Int = 0, even: Bool = false) -> ([Double], [Double]) {
+        var rng = SplitMix64(seed: seed)
+        var re = (0..<(side * side)).map { _ in rng.nextNormal() }
+        var im = even ? [Double](repeating: 0, count: side * side) : (0..<(side * side)).map { _ in rng.nextNormal() }
+        for u in 0..<side {
+            for v in 0..<side {
+                if corner > 0, u >= corner || v >= corner {
+                    re[u * side + v] = 0
+                    im[u * side + v] = 0
+                }
+                if even { re[u * side + v] = re[min(u, (side - u) % side) * side + min(v, (side - v) % side)] }
+            }
+        }
+        return (re, im)
+    }
+
+    @Test("The pruned 2-D transforms of a zero-padded grid and the half transform of an even grid equal the full ones",
+        arguments: [30, 96, 120])
+    func prunedGridTransforms(side: Int) throws {
+        let fft = _GridFFT(plan: try #require(_FFTPlan(count: side)), dims: 2)
+        let corner = side / 2
+        // Forward: zero outside the corner.
+        let (re0, im0) = grid(side: side, seed: UInt64(side), corner: corner)
+        var (fullRe, fullIm) = (re0, im0)
+        fft.transform(re: &fullRe, im: &fullIm, inverse: false, threads: 2)
+        var (re, im) = (re0, im0)
+        fft.forwardPadded(re: &re, im: &im, nonzero: corner, threads: 2)
+        #expect(zip(re, fullRe).allSatisfy { abs($0 - $1) <= 1e-9 } && zip(im, fullIm).allSatisfy { abs($0 - $1) <= 1e-9 })
+        // Inverse: only the corner is needed.
+        fft.transform(re: &fullRe, im: &fullIm, inverse: true, threads: 2)
+        fft.inversePadded(re: &re, im: &im, needed: corner, threads: 3)
+        var worst = 0.0
+        for u in 0..<corner {
+            for v in 0..<corner {
+                worst = max(worst, abs(re[u * side + v] - fullRe[u * side + v]), abs(im[u * side + v] - fullIm[u * side + v]))
+                // And the round trip restores the input, scaled by L².
+                worst = max(worst, abs(re[u * side + v] / Double(side * side) - re0[u * side + v]))
+            }
+        }
+        #expect(worst <= 1e-9, "side \(side): \(worst)")
+        // Even: half the lanes, the rest mirrored.
+        let (evenRe, evenIm) = grid(side: side, seed: UInt64(side) + 1, even: true)
+        var (expectRe, expectIm) = (evenRe, evenIm)
+        fft.transform(re: &expectRe, im: &expectIm, inverse: false, threads: 2)
+        var (gotRe, gotIm) = (evenRe, evenIm)
+        fft.forwardEven(re: &gotRe, im: &gotIm, threads: 2)
+        let evenWorst = zip(gotRe + gotIm, expectRe + expectIm).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(evenWorst <= 1e-9 * Double(side), "side \(side): \(evenWorst)")
     }
 
     /// The sparse P of a small clustered set and an embedding of the given spread.

@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "vis_fft.h"
+
 // Row kernels of the feature-map heatmap (PyTorch's bilinear resize and OpenCV's min-max normalisation), with
 // hardware fused multiply-adds and 8-lane vectors. Each computes exactly what its portable Swift twin in VisCore
 // computes (checked by randomized differential tests); Swift calls them only when `vis_kernels_available()`.
