@@ -151,7 +151,7 @@ let package = Package(
             exclude: ["Golden"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
-            name: "VisEmbeddingTests", dependencies: ["VisEmbedding", "VisTestSupport"],
+            name: "VisEmbeddingTests", dependencies: ["VisEmbedding", "CVisKernels", "VisTestSupport"],
             swiftSettings: [.swiftLanguageMode(.v6)]),
         .testTarget(
             name: "VisualizationTests",

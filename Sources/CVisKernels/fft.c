@@ -126,10 +126,15 @@
         }                                                                                                            \
     }
 
-VIS_DEFINE_FFT_PASS(vis_fft_pass_portable, )
+VIS_DEFINE_FFT_PASS(vis_fft_pass_portable_path, )
 
-static void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *columns, const float *values,
-                                            const double *y, size_t first, size_t last, double *attraction) {
+void vis_fft_pass_f64_portable(int radix, size_t m, size_t s, size_t width, const double *x_re, const double *x_im,
+                               double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign) {
+    vis_fft_pass_portable_path(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
+}
+
+void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *columns, const float *values,
+                                     const double *y, size_t first, size_t last, double *attraction) {
     for (size_t i = first; i < last; i++) {
         const double yx = y[2 * i], yy = y[2 * i + 1];
         double ax[4] = {0, 0, 0, 0}, ay[4] = {0, 0, 0, 0};
@@ -218,7 +223,7 @@ void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double 
     if (path == 1) {
         vis_fft_pass_avx2(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
     } else {
-        vis_fft_pass_portable(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
+        vis_fft_pass_portable_path(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
     }
 }
 void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const float *values, const double *y,
@@ -242,6 +247,6 @@ void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, co
 
 void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double *x_re, const double *x_im,
                       double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign) {
-    vis_fft_pass_portable(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
+    vis_fft_pass_portable_path(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
 }
 #endif

@@ -192,26 +192,31 @@ struct _GridFFT: Sendable {
         run(re: &re, im: &im, inverse: false, threads: threads, phases: [
             Phase(stride: n, laneStride: 1, lanes: 0..<half, nonzeroInputs: nil, neededOutputs: nil),
         ])
-        Self.mirror(&re, &im, side: n) { row, column in (row, n - column) }
+        Self.mirrorColumns(&re, side: n)
+        Self.mirrorColumns(&im, side: n)
         // Now rows r and L − r are equal: transform the first half of them and copy.
         run(re: &re, im: &im, inverse: false, threads: threads, phases: [
             Phase(stride: 1, laneStride: n, lanes: 0..<half, nonzeroInputs: nil, neededOutputs: nil),
         ])
-        Self.mirror(&re, &im, side: n) { row, column in (n - row, column) }
+        Self.mirrorRows(&re, side: n)
+        Self.mirrorRows(&im, side: n)
     }
 
-    /// Copies element `source(r, c)` of the first half into (r, c) for the second half along one axis.
-    private static func mirror(
-        _ re: inout [Double], _ im: inout [Double], side n: Int, source: (Int, Int) -> (Int, Int)
-    ) {
-        for r in 0..<n {
-            for c in 0..<n {
-                let (sr, sc) = source(r, c)
-                // Only the second half along the mirrored axis is written.
-                guard sr < r || sc < c else { continue }
-                re[r * n + c] = re[sr * n + sc]
-                im[r * n + c] = im[sr * n + sc]
+    /// Column c ← column L − c for the second half of the columns.
+    private static func mirrorColumns(_ grid: inout [Double], side n: Int) {
+        grid.withUnsafeMutableBufferPointer { grid in
+            for r in 0..<n {
+                let row = grid.baseAddress! + r * n
+                for c in (n / 2 + 1)..<max(n / 2 + 1, n) { row[c] = row[n - c] }
             }
+        }
+    }
+
+    /// Row r ← row L − r for the second half of the rows.
+    private static func mirrorRows(_ grid: inout [Double], side n: Int) {
+        grid.withUnsafeMutableBufferPointer { grid in
+            let base = grid.baseAddress!
+            for r in (n / 2 + 1)..<max(n / 2 + 1, n) { (base + r * n).update(from: base + (n - r) * n, count: n) }
         }
     }
 

@@ -1,3 +1,4 @@
+import CVisKernels
 import Foundation
 import Testing
 import VisCore
@@ -205,5 +206,64 @@ extension TSNEFastPathTests {
         #expect(abs(fft.klDivergence - barnesHut.klDivergence) <= 0.05 * barnesHut.klDivergence,
             "KL FFT \(fft.klDivergence) vs Barnes-Hut \(barnesHut.klDivergence)")
         #expect(throws: TSNEError.fftComponents(3)) { try TSNE(components: 3, method: .fft).fit(x) }
+    }
+}
+
+/// The C kernels' vector paths (AVX2 where the CPU has it) against their portable paths, bit for bit.
+@Suite("t-SNE kernels")
+struct TSNEKernelTests {
+    @Test("Vector FFT passes give the portable path's bits", arguments: [2, 3, 4, 5])
+    func fftPassesMatchPortable(radix: Int32) {
+        var rng = SplitMix64(seed: UInt64(radix))
+        for (m, s, width) in [(1, 1, 1), (3, 2, 5), (8, 4, 32), (5, 3, 7), (16, 1, 13)] {
+            let count = Int(radix) * m * s * width
+            let xRe = (0..<count).map { _ in rng.nextNormal() }
+            let xIm = (0..<count).map { _ in rng.nextNormal() }
+            let twRe = (0..<(Int(radix - 1) * m)).map { _ in rng.nextNormal() }
+            let twIm = (0..<(Int(radix - 1) * m)).map { _ in rng.nextNormal() }
+            for sign in [1.0, -1.0] {
+                var vectorRe = [Double](repeating: 0, count: count), vectorIm = vectorRe
+                var portableRe = vectorRe, portableIm = vectorRe
+                vis_fft_pass_f64(radix, m, s, width, xRe, xIm, &vectorRe, &vectorIm, twRe, twIm, sign)
+                vis_fft_pass_f64_portable(radix, m, s, width, xRe, xIm, &portableRe, &portableIm, twRe, twIm, sign)
+                #expect(vectorRe.map(\.bitPattern) == portableRe.map(\.bitPattern), "radix \(radix) m \(m) s \(s)")
+                #expect(vectorIm.map(\.bitPattern) == portableIm.map(\.bitPattern), "radix \(radix) m \(m) s \(s)")
+            }
+        }
+    }
+
+    @Test("Vector attractive forces give the portable path's bits and the direct sums")
+    func attractionMatchesPortable() {
+        var rng = SplitMix64(seed: 17)
+        let n = 300
+        // Row lengths 0…13 cover empty rows and every tail length of the 4-lane loop.
+        var rowStart = [Int64(0)]
+        var columns: [Int32] = []
+        var values: [Float] = []
+        for i in 0..<n {
+            for _ in 0..<(i % 14) {
+                columns.append(Int32(rng.next() % UInt64(n)))
+                values.append(Float(rng.nextPositiveUnit() * 1e-3))
+            }
+            rowStart.append(Int64(columns.count))
+        }
+        let y = (0..<(2 * n)).map { _ in 20 * rng.nextNormal() }
+        var vector = [Double](repeating: 0, count: 2 * n), portable = vector
+        vis_tsne_attraction_2d(rowStart, columns, values, y, 0, n, &vector)
+        vis_tsne_attraction_2d_portable(rowStart, columns, values, y, 0, n, &portable)
+        #expect(vector.map(\.bitPattern) == portable.map(\.bitPattern))
+        var worst = 0.0
+        for i in 0..<n {
+            var ax = 0.0, ay = 0.0
+            for e in Int(rowStart[i])..<Int(rowStart[i + 1]) {
+                let j = Int(columns[e])
+                let dx = y[2 * i] - y[2 * j], dy = y[2 * i + 1] - y[2 * j + 1]
+                let pw = Double(values[e]) / (1 + dx * dx + dy * dy)
+                ax += pw * dx
+                ay += pw * dy
+            }
+            worst = max(worst, abs(ax - vector[2 * i]), abs(ay - vector[2 * i + 1]))
+        }
+        #expect(worst <= 1e-15, "largest difference from the direct sums: \(worst)")
     }
 }

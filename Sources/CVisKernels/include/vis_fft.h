@@ -20,4 +20,11 @@ void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double 
 void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const float *values, const double *y,
                             size_t first, size_t last, double *attraction);
 
+/// The portable paths of the two kernels above, whatever the CPU: the differential tests compare them with the
+/// dispatched ones bit for bit.
+void vis_fft_pass_f64_portable(int radix, size_t m, size_t s, size_t width, const double *x_re, const double *x_im,
+                               double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign);
+void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *columns, const float *values,
+                                     const double *y, size_t first, size_t last, double *attraction);
+
 #endif
