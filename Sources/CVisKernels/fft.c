@@ -5,6 +5,13 @@
 
 #include "vis_fft.h"
 
+// out = x · w for complex x and w, real and imaginary parts apart.
+#define VIS_TWIDDLE(OUT_R, OUT_I, XR, XI, WR, WI)                                                                    \
+    do {                                                                                                             \
+        (OUT_R) = (XR) * (WR) - (XI) * (WI);                                                                         \
+        (OUT_I) = (XR) * (WI) + (XI) * (WR);                                                                         \
+    } while (0)
+
 #define VIS_DEFINE_FFT_PASS(NAME, ATTRIBUTES)                                                                         \
     ATTRIBUTES static void NAME(int radix, size_t m, size_t s, size_t width, const double *restrict x_re,             \
                                 const double *restrict x_im, double *restrict y_re, double *restrict y_im,           \
@@ -21,8 +28,7 @@
                     const double dr = ar[e] - br[e], di = ai[e] - bi[e];                                             \
                     o0r[e] = ar[e] + br[e];                                                                          \
                     o0i[e] = ai[e] + bi[e];                                                                          \
-                    o1r[e] = dr * wr - di * wi;                                                                      \
-                    o1i[e] = dr * wi + di * wr;                                                                      \
+                    VIS_TWIDDLE(o1r[e], o1i[e], dr, di, wr, wi);                                                     \
                 }                                                                                                    \
             }                                                                                                        \
         } else if (radix == 3) {                                                                                     \
@@ -43,10 +49,8 @@
                     o0r[e] = ar[e] + sr;                                                                             \
                     o0i[e] = ai[e] + si;                                                                             \
                     const double x1r = tr + ur, x1i = ti + ui, x2r = tr - ur, x2i = ti - ui;                         \
-                    o1r[e] = x1r * w1r - x1i * w1i;                                                                  \
-                    o1i[e] = x1r * w1i + x1i * w1r;                                                                  \
-                    o2r[e] = x2r * w2r - x2i * w2i;                                                                  \
-                    o2i[e] = x2r * w2i + x2i * w2r;                                                                  \
+                    VIS_TWIDDLE(o1r[e], o1i[e], x1r, x1i, w1r, w1i);                                                 \
+                    VIS_TWIDDLE(o2r[e], o2i[e], x2r, x2i, w2r, w2i);                                                 \
                 }                                                                                                    \
             }                                                                                                        \
         } else if (radix == 5) {                                                                                     \
@@ -82,14 +86,10 @@
                     const double v1r = sign * z1i, v1i = -sign * z1r, v2r = sign * z2i, v2i = -sign * z2r;           \
                     const double x1r = u1r + v1r, x1i = u1i + v1i, x4r = u1r - v1r, x4i = u1i - v1i;                 \
                     const double x2r = u2r + v2r, x2i = u2i + v2i, x3r = u2r - v2r, x3i = u2i - v2i;                 \
-                    o1r[e] = x1r * wr[0] - x1i * wi[0];                                                              \
-                    o1i[e] = x1r * wi[0] + x1i * wr[0];                                                              \
-                    o2r[e] = x2r * wr[1] - x2i * wi[1];                                                              \
-                    o2i[e] = x2r * wi[1] + x2i * wr[1];                                                              \
-                    o3r[e] = x3r * wr[2] - x3i * wi[2];                                                              \
-                    o3i[e] = x3r * wi[2] + x3i * wr[2];                                                              \
-                    o4r[e] = x4r * wr[3] - x4i * wi[3];                                                              \
-                    o4i[e] = x4r * wi[3] + x4i * wr[3];                                                              \
+                    VIS_TWIDDLE(o1r[e], o1i[e], x1r, x1i, wr[0], wi[0]);                                             \
+                    VIS_TWIDDLE(o2r[e], o2i[e], x2r, x2i, wr[1], wi[1]);                                             \
+                    VIS_TWIDDLE(o3r[e], o3i[e], x3r, x3i, wr[2], wi[2]);                                             \
+                    VIS_TWIDDLE(o4r[e], o4i[e], x4r, x4i, wr[3], wi[3]);                                             \
                 }                                                                                                    \
             }                                                                                                        \
         } else {                                                                                                     \
@@ -115,12 +115,9 @@
                     const double x1r = d0r + d1r, x1i = d0i + d1i;                                                   \
                     const double x2r = s0r - s1r, x2i = s0i - s1i;                                                   \
                     const double x3r = d0r - d1r, x3i = d0i - d1i;                                                   \
-                    o1r[e] = x1r * w1r - x1i * w1i;                                                                  \
-                    o1i[e] = x1r * w1i + x1i * w1r;                                                                  \
-                    o2r[e] = x2r * w2r - x2i * w2i;                                                                  \
-                    o2i[e] = x2r * w2i + x2i * w2r;                                                                  \
-                    o3r[e] = x3r * w3r - x3i * w3i;                                                                  \
-                    o3i[e] = x3r * w3i + x3i * w3r;                                                                  \
+                    VIS_TWIDDLE(o1r[e], o1i[e], x1r, x1i, w1r, w1i);                                                 \
+                    VIS_TWIDDLE(o2r[e], o2i[e], x2r, x2i, w2r, w2i);                                                 \
+                    VIS_TWIDDLE(o3r[e], o3i[e], x3r, x3i, w3r, w3i);                                                 \
                 }                                                                                                    \
             }                                                                                                        \
         }                                                                                                            \

@@ -83,28 +83,10 @@ struct _FFTPlan: Sendable {
         var xIm = scratchIm
         var yRe = scratchRe + count * width
         var yIm = scratchIm + count * width
-        if laneStride == 1 {
-            for t in 0..<inputs {
-                let from = t * stride + lanes.lowerBound
-                for c in 0..<width {
-                    xRe[t * width + c] = re[from + c]
-                    xIm[t * width + c] = im[from + c]
-                }
-            }
-        } else {
-            // Lanes are rows here: a transpose, in tiles of `tile` elements so that both sides stay in cache.
-            var t0 = 0
-            while t0 < inputs {
-                let t1 = min(t0 + Self.tile, inputs)
-                for c in 0..<width {
-                    let from = (lanes.lowerBound + c) * laneStride
-                    for t in t0..<t1 {
-                        xRe[t * width + c] = re[from + t * stride]
-                        xIm[t * width + c] = im[from + t * stride]
-                    }
-                }
-                t0 = t1
-            }
+        for (grid, dense) in [(re, xRe), (im, xIm)] {
+            Self.copyLanes(
+                grid: grid, dense: dense, stride: stride, laneStride: laneStride, firstLane: lanes.lowerBound,
+                width: width, elements: inputs, toDense: true)
         }
         if inputs < count {
             (xRe + inputs * width).initialize(repeating: 0, count: (count - inputs) * width)
@@ -124,27 +106,40 @@ struct _FFTPlan: Sendable {
             swap(&xIm, &yIm)
             s *= pass.radix
         }
+        for (grid, dense) in [(re, xRe), (im, xIm)] {
+            Self.copyLanes(
+                grid: grid, dense: dense, stride: stride, laneStride: laneStride, firstLane: lanes.lowerBound,
+                width: width, elements: outputs, toDense: false)
+        }
+    }
+
+    /// Copies elements `0..<elements` of `width` lanes between the grid (element t of lane c at
+    /// `t * stride + (firstLane + c) * laneStride`) and the dense block (at `t * width + c`), in either direction.
+    @inline(__always)
+    private static func copyLanes(
+        grid: UnsafeMutablePointer<Double>, dense: UnsafeMutablePointer<Double>, stride: Int, laneStride: Int,
+        firstLane: Int, width: Int, elements: Int, toDense: Bool
+    ) {
         if laneStride == 1 {
-            for t in 0..<outputs {
-                let to = t * stride + lanes.lowerBound
-                for c in 0..<width {
-                    re[to + c] = xRe[t * width + c]
-                    im[to + c] = xIm[t * width + c]
+            for t in 0..<elements {
+                let row = grid + t * stride + firstLane
+                if toDense { (dense + t * width).update(from: row, count: width) } else {
+                    row.update(from: dense + t * width, count: width)
                 }
             }
-        } else {
-            var t0 = 0
-            while t0 < outputs {
-                let t1 = min(t0 + Self.tile, outputs)
-                for c in 0..<width {
-                    let to = (lanes.lowerBound + c) * laneStride
-                    for t in t0..<t1 {
-                        re[to + t * stride] = xRe[t * width + c]
-                        im[to + t * stride] = xIm[t * width + c]
-                    }
+            return
+        }
+        // Lanes are rows here: a transpose, in tiles of `tile` elements so that both sides stay in cache.
+        var t0 = 0
+        while t0 < elements {
+            let t1 = min(t0 + tile, elements)
+            for c in 0..<width {
+                let lane = grid + (firstLane + c) * laneStride
+                for t in t0..<t1 {
+                    if toDense { dense[t * width + c] = lane[t * stride] } else { lane[t * stride] = dense[t * width + c] }
                 }
-                t0 = t1
             }
+            t0 = t1
         }
     }
 }
@@ -165,17 +160,26 @@ struct _GridFFT: Sendable {
 
     /// Transforms the whole grid (`side^dims` values, row-major) in place.
     func transform(re: inout [Double], im: inout [Double], inverse: Bool, threads: Int) {
+        transform(re: &re, im: &im, inverse: inverse, nonzero: nil, needed: nil, threads: threads)
+    }
+
+    /// The passes of a transform: columns then rows forward, rows then columns inverse, so that the all-zero
+    /// columns past `nonzero` are skipped going forward and the unread columns past `needed` coming back.
+    private func transform(
+        re: inout [Double], im: inout [Double], inverse: Bool, nonzero: Int?, needed: Int?, threads: Int
+    ) {
         let n = side
         if dims == 1 {
             run(re: &re, im: &im, inverse: inverse, threads: threads, phases: [
-                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: nil, neededOutputs: nil),
+                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: nonzero, neededOutputs: needed),
             ])
             return
         }
-        run(re: &re, im: &im, inverse: inverse, threads: threads, phases: [
-            Phase(stride: n, laneStride: 1, lanes: 0..<n, nonzeroInputs: nil, neededOutputs: nil),
-            Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: nil, neededOutputs: nil),
-        ])
+        let columns = Phase(
+            stride: n, laneStride: 1, lanes: 0..<(inverse ? needed ?? n : nonzero ?? n), nonzeroInputs: nonzero,
+            neededOutputs: needed)
+        let rows = Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: nonzero, neededOutputs: needed)
+        run(re: &re, im: &im, inverse: inverse, threads: threads, phases: inverse ? [rows, columns] : [columns, rows])
     }
 
     /// The forward transform of a real grid that is even along every axis (x[u] = x[L − u]), such as a kernel of
@@ -222,34 +226,12 @@ struct _GridFFT: Sendable {
 
     /// The forward transform of a grid that is zero outside its first `nonzero` elements per axis.
     func forwardPadded(re: inout [Double], im: inout [Double], nonzero m: Int, threads: Int) {
-        let n = side
-        if dims == 1 {
-            run(re: &re, im: &im, inverse: false, threads: threads, phases: [
-                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: m, neededOutputs: nil),
-            ])
-            return
-        }
-        run(re: &re, im: &im, inverse: false, threads: threads, phases: [
-            // Only the first m columns hold data, and only in their first m rows.
-            Phase(stride: n, laneStride: 1, lanes: 0..<m, nonzeroInputs: m, neededOutputs: nil),
-            // Every row now holds data, still only in its first m columns.
-            Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: m, neededOutputs: nil),
-        ])
+        transform(re: &re, im: &im, inverse: false, nonzero: m, needed: nil, threads: threads)
     }
 
     /// The inverse transform, correct only in the first `needed` elements per axis (the rest is left stale).
     func inversePadded(re: inout [Double], im: inout [Double], needed m: Int, threads: Int) {
-        let n = side
-        if dims == 1 {
-            run(re: &re, im: &im, inverse: true, threads: threads, phases: [
-                Phase(stride: 1, laneStride: 1, lanes: 0..<1, nonzeroInputs: nil, neededOutputs: m),
-            ])
-            return
-        }
-        run(re: &re, im: &im, inverse: true, threads: threads, phases: [
-            Phase(stride: 1, laneStride: n, lanes: 0..<n, nonzeroInputs: nil, neededOutputs: m),
-            Phase(stride: n, laneStride: 1, lanes: 0..<m, nonzeroInputs: nil, neededOutputs: m),
-        ])
+        transform(re: &re, im: &im, inverse: true, nonzero: nil, needed: m, threads: threads)
     }
 
     struct Phase {
