@@ -16,7 +16,26 @@ private struct VisProcess {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw BenchSetupError(message: "no `vis` beside vis-bench at \(executable.path): build both (swift build -c release)")
         }
+        Self.warnIfOlder(executable, than: directory.appendingPathComponent("vis-bench"))
     }
+
+    /// `swift build --product vis-bench` (and `swift run vis-bench`) relinks only the bench, so a `vis` left from an
+    /// earlier build would be timed with the libraries of back then: say so once per run.
+    private static func warnIfOlder(_ vis: URL, than bench: URL) {
+        let warned = Self.warnedAboutAge.withLock { warned -> Bool in
+            defer { warned = true }
+            return warned
+        }
+        guard !warned,
+            let visDate = (try? FileManager.default.attributesOfItem(atPath: vis.path))?[.modificationDate] as? Date,
+            let benchDate = (try? FileManager.default.attributesOfItem(atPath: bench.path))?[.modificationDate] as? Date,
+            visDate < benchDate
+        else { return }
+        FileHandle.standardError.write(Data(
+            "warning: \(vis.path) is older than vis-bench; if the libraries changed since, rebuild it first (swift build -c release --product vis)\n".utf8))
+    }
+
+    private static let warnedAboutAge = LockedValue(false)
 
     func run(_ arguments: [String]) throws {
         let process = Process()
