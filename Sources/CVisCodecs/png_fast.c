@@ -305,15 +305,7 @@ static inline __attribute__((always_inline)) void cvis_tokenise(
     }
 }
 
-/* The band's loops are integer-exact, so a build for AVX2 (chosen at load time where the toolchain can) gives the
- * same bytes faster. */
-#if defined(__x86_64__) && defined(__linux__) && (defined(__clang__) || defined(__GNUC__))
-#define CVIS_BAND_TARGETS __attribute__((target_clones("avx2", "default")))
-#else
-#define CVIS_BAND_TARGETS
-#endif
-
-CVIS_BAND_TARGETS static void *cvis_encode_band(void *argument) {
+static inline __attribute__((always_inline)) void *cvis_encode_band_body(void *argument) {
     cvis_band *band = argument;
     const size_t row_bytes = band->row_bytes, line = row_bytes + 1;
     const size_t size = (size_t)band->rows * line;
@@ -396,6 +388,24 @@ CVIS_BAND_TARGETS static void *cvis_encode_band(void *argument) {
     band->output_size = (size_t)(writer.out - band->output);
     return NULL;
 }
+
+/* The band's loops are integer-exact, so a build for AVX2 gives the same bytes faster. It is chosen at run time, not
+ * through an ifunc (`target_clones`): an ifunc resolver runs while the program is being relocated, before a
+ * sanitizer's runtime is ready, and crashes Thread and Address Sanitizer builds. */
+static void *cvis_encode_band_portable(void *argument) { return cvis_encode_band_body(argument); }
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx2"))) static void *cvis_encode_band_avx2(void *argument) {
+    return cvis_encode_band_body(argument);
+}
+
+static void *cvis_encode_band(void *argument) {
+    if (__builtin_cpu_supports("avx2")) return cvis_encode_band_avx2(argument);
+    return cvis_encode_band_portable(argument);
+}
+#else
+static void *cvis_encode_band(void *argument) { return cvis_encode_band_portable(argument); }
+#endif
 
 /* ---- PNG container --------------------------------------------------------------------------------------- */
 
