@@ -3,7 +3,7 @@
 // an add into an FMA, so both give the same bits (the embedding must not depend on the CPU it ran on).
 #pragma clang fp contract(off)
 
-#include "vis_fft.h"
+#include "CVisKernels.h"
 
 // out = x · w for complex x and w, real and imaginary parts apart.
 #define VIS_TWIDDLE(OUT_R, OUT_I, XR, XI, WR, WI)                                                                    \
@@ -157,7 +157,6 @@ void vis_tsne_attraction_2d_portable(const int64_t *row_start, const int32_t *co
 }
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 
 __attribute__((target("avx2"))) static void vis_tsne_attraction_2d_avx2(
@@ -195,42 +194,20 @@ __attribute__((target("avx2"))) static void vis_tsne_attraction_2d_avx2(
 
 VIS_DEFINE_FFT_PASS(vis_fft_pass_avx2, __attribute__((target("avx2"))))
 
-static int vis_fft_detect_avx2(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    const unsigned osxsave = 1u << 27, avx = 1u << 28;
-    if ((ecx & (osxsave | avx)) != (osxsave | avx)) return 0;
-    unsigned low, high;
-    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
-    if ((low & 6u) != 6u) return 0;  // The OS saves the XMM and YMM registers.
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
-    return (ebx & (1u << 5)) != 0;
-}
-
-// 0 unknown, 1 AVX2, 2 portable.
-static int vis_fft_path;
-
+// The AVX2 paths run where the other kernels' vector paths do (`vis_kernels_available`: AVX2 and FMA enabled by
+// the OS); these do not use FMA, so the portable paths give the same bits elsewhere.
 void vis_fft_pass_f64(int radix, size_t m, size_t s, size_t width, const double *x_re, const double *x_im,
                       double *y_re, double *y_im, const double *tw_re, const double *tw_im, double sign) {
-    int path = __atomic_load_n(&vis_fft_path, __ATOMIC_RELAXED);
-    if (path == 0) {
-        path = vis_fft_detect_avx2() ? 1 : 2;
-        __atomic_store_n(&vis_fft_path, path, __ATOMIC_RELAXED);
-    }
-    if (path == 1) {
+    if (vis_kernels_available()) {
         vis_fft_pass_avx2(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
     } else {
         vis_fft_pass_portable_path(radix, m, s, width, x_re, x_im, y_re, y_im, tw_re, tw_im, sign);
     }
 }
+
 void vis_tsne_attraction_2d(const int64_t *row_start, const int32_t *columns, const float *values, const double *y,
                             size_t first, size_t last, double *attraction) {
-    int path = __atomic_load_n(&vis_fft_path, __ATOMIC_RELAXED);
-    if (path == 0) {
-        path = vis_fft_detect_avx2() ? 1 : 2;
-        __atomic_store_n(&vis_fft_path, path, __ATOMIC_RELAXED);
-    }
-    if (path == 1) {
+    if (vis_kernels_available()) {
         vis_tsne_attraction_2d_avx2(row_start, columns, values, y, first, last, attraction);
     } else {
         vis_tsne_attraction_2d_portable(row_start, columns, values, y, first, last, attraction);

@@ -75,61 +75,34 @@ struct _FFTGradient: _GradientMethod {
             }
         }
 
-        // Charges: 1, y_j (per axis), ‖y_j‖²: at most four (dims ≤ 2), packed two per complex grid — the kernel's
-        // transform is real (the kernel is even), so real and imaginary parts convolve independently. plane[q] is
-        // charge q's grid: planes 0, 1 are grid 0's real and imaginary parts, planes 2, 3 grid 1's.
-        let cells = dims == 1 ? side : side * side
-        var plane0 = [Double](repeating: 0, count: cells), plane1 = plane0, plane2 = plane0, plane3 = plane0
-        // The charges per node of a 2-D grid, interleaved: node (u, v) at u · nodes + v.
-        var interleavedNodes = [SIMD4<Double>](repeating: .zero, count: dims == 2 ? nodes * nodes : 0)
+        // Charges: 1, y_j (per axis), ‖y_j‖²: at most four (dims ≤ 2). They are spread per node side by side (one
+        // cache line holds two nodes, not one per charge), node (u, v) at u · nodes + v, then laid out for the FFT
+        // as planes packed two per complex grid — the kernel's transform is real (the kernel is even), so real and
+        // imaginary parts convolve independently: planes 0, 1 are grid 0's real and imaginary parts, planes 2, 3
+        // grid 1's.
+        var nodeValues = [SIMD4<Double>](repeating: .zero, count: dims == 1 ? nodes : nodes * nodes)
         // Spreading is serial: points share nodes, and a fixed order keeps the sums reproducible.
-        interleavedNodes.withUnsafeMutableBufferPointer { interleaved in
-        plane0.withUnsafeMutableBufferPointer { p0 in
-            plane1.withUnsafeMutableBufferPointer { p1 in
-                plane2.withUnsafeMutableBufferPointer { p2 in
-                    plane3.withUnsafeMutableBufferPointer { p3 in
-                        weights.withUnsafeBufferPointer { weights in
-                            for i in 0..<n {
-                                if dims == 1 {
-                                    let v = y[i]
-                                    let f = Int(firstNode[i])
-                                    for a in 0..<order {
-                                        let w = weights[i * order + a]
-                                        p0[f + a] += w
-                                        p1[f + a] += w * v
-                                        p2[f + a] += w * (v * v)
-                                    }
-                                } else {
-                                    let vx = y[2 * i], vy = y[2 * i + 1]
-                                    let charge = SIMD4(1, vx, vy, vx * vx + vy * vy)
-                                    let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
-                                    for a in 0..<order {
-                                        let wx = weights[(2 * i) * order + a]
-                                        let row = (fx + a) * nodes + fy
-                                        for b in 0..<order {
-                                            interleaved[row + b] += (wx * weights[(2 * i + 1) * order + b]) * charge
-                                        }
-                                    }
-                                }
-                            }
-                            // The four charges of a node were spread side by side (one cache line holds two
-                            // nodes, not one per charge); the FFT wants them as separate planes.
-                            if dims == 2 {
-                                for u in 0..<nodes {
-                                    for v in 0..<nodes {
-                                        let value = interleaved[u * nodes + v]
-                                        p0[u * side + v] = value[0]
-                                        p1[u * side + v] = value[1]
-                                        p2[u * side + v] = value[2]
-                                        p3[u * side + v] = value[3]
-                                    }
-                                }
-                            }
-                        }
-                    }
+        nodeValues.withUnsafeMutableBufferPointer { values in
+            for i in 0..<n {
+                let charge: SIMD4<Double>
+                if dims == 1 {
+                    charge = SIMD4(1, y[i], y[i] * y[i], 0)
+                } else {
+                    let vx = y[2 * i], vy = y[2 * i + 1]
+                    charge = SIMD4(1, vx, vy, vx * vx + vy * vy)
+                }
+                Self.forEachNode(of: i, dims: dims, nodes: nodes, firstNode: firstNode, weights: weights) { node, w in
+                    values[node] += w * charge
                 }
             }
         }
+        let cells = dims == 1 ? side : side * side
+        // The grid cell of node `node`.
+        func cell(_ node: Int) -> Int { dims == 1 ? node : (node / nodes) * side + node % nodes }
+        var plane0 = [Double](repeating: 0, count: cells), plane1 = plane0, plane2 = plane0, plane3 = plane0
+        for (node, value) in nodeValues.enumerated() {
+            let c = cell(node)
+            (plane0[c], plane1[c], plane2[c], plane3[c]) = (value[0], value[1], value[2], value[3])
         }
 
         // The kernel at every node offset, laid out circulantly (offset −d at index L − d).
@@ -186,67 +159,36 @@ struct _FFTGradient: _GradientMethod {
         convolve(&plane0, &plane1)
         convolve(&plane2, &plane3)
 
-        // The kernel between the nodes of one interval (offsets −(order − 1)…(order − 1) per axis).
+        // The kernel between the nodes of one interval (offsets −(order − 1)…(order − 1) per axis): one SIMD8 per x
+        // offset, lanes past `span` zero (1-D: the x offsets alone, in lane 0).
         let span = 2 * order - 1
-        var nearKernel = [Double](repeating: 0, count: dims == 1 ? span : span * span)
+        var nearKernelRows = [SIMD8<Double>](repeating: .zero, count: span)
         for u in 0..<span {
             let dx = Double(u - order + 1) * spacing
-            if dims == 1 {
-                let w = 1 / (1 + dx * dx)
-                nearKernel[u] = w * w
-            } else {
-                for v in 0..<span {
-                    let dy = Double(v - order + 1) * spacing
-                    let w = 1 / (1 + dx * dx + dy * dy)
-                    nearKernel[u * span + v] = w * w
-                }
+            for v in 0..<(dims == 1 ? 1 : span) {
+                let dy = dims == 1 ? 0 : Double(v - order + 1) * spacing
+                let w = 1 / (1 + dx * dx + dy * dy)
+                nearKernelRows[u][v] = w * w
             }
-        }
-
-        // The same, one SIMD8 per x offset (lanes past `span` zero).
-        var nearKernelRows = [SIMD8<Double>](repeating: .zero, count: span)
-        if dims == 2 {
-            for u in 0..<span { for v in 0..<span { nearKernelRows[u][v] = nearKernel[u * span + v] } }
         }
 
         // Interpolate the potentials back and combine them into forces and per-point parts of z.
         var repulsion = [Double](repeating: 0, count: n * dims)
         var zParts = [Double](repeating: 0, count: n)
-        // The nodes' potentials interleaved again for the gathering (2-D), as the charges were for the spreading.
-        if dims == 2 {
-            for u in 0..<nodes {
-                for v in 0..<nodes {
-                    interleavedNodes[u * nodes + v] = SIMD4(
-                        plane0[u * side + v], plane1[u * side + v], plane2[u * side + v], plane3[u * side + v])
-                }
-            }
+        // The nodes' potentials side by side again for the gathering, as the charges were for the spreading.
+        for node in nodeValues.indices {
+            let c = cell(node)
+            nodeValues[node] = SIMD4(plane0[c], plane1[c], plane2[c], plane3[c])
         }
         y.withUnsafeBufferPointer { y in
             repulsion.withUnsafeMutableBufferPointer { rep in
                 zParts.withUnsafeMutableBufferPointer { zOut in
-                    interleavedNodes.withUnsafeBufferPointer { potentials in
-                    plane0.withUnsafeBufferPointer { p0 in
-                    plane1.withUnsafeBufferPointer { p1 in
-                    plane2.withUnsafeBufferPointer { p2 in
-                    plane3.withUnsafeBufferPointer { p3 in
+                    nodeValues.withUnsafeBufferPointer { potentials in
                     _parallelBlocks(count: n, blockSize: 1024, threads: threads) { range in
                         for i in range {
                             var phi = SIMD4<Double>.zero
-                            if dims == 2 {
-                                let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
-                                for a in 0..<order {
-                                    let wx = weights[(2 * i) * order + a]
-                                    let row = (fx + a) * nodes + fy
-                                    for b in 0..<order {
-                                        phi += (wx * weights[(2 * i + 1) * order + b]) * potentials[row + b]
-                                    }
-                                }
-                            } else {
-                                let f = Int(firstNode[i])
-                                for a in 0..<order {
-                                    let w = weights[i * order + a]
-                                    phi += w * SIMD4(p0[f + a], p1[f + a], p2[f + a], 0)
-                                }
+                            Self.forEachNode(of: i, dims: dims, nodes: nodes, firstNode: firstNode, weights: weights) {
+                                node, w in phi += w * potentials[node]
                             }
                             var norm = 0.0
                             var dot = 0.0
@@ -263,7 +205,7 @@ struct _FFTGradient: _GradientMethod {
                                 for a in 0..<order {
                                     for a2 in 0..<order {
                                         own += weights[i * order + a] * weights[i * order + a2]
-                                            * nearKernel[a - a2 + order - 1]
+                                            * nearKernelRows[a - a2 + order - 1][0]
                                     }
                                 }
                             } else {
@@ -286,13 +228,30 @@ struct _FFTGradient: _GradientMethod {
                         }
                     }
                     }
-                    }
-                    }
-                    }
-                    }
                 }
             }
         }
         return (repulsion, zParts.reduce(0, +))
+    }
+
+    /// Calls `body(node, weight)` for the nodes of point i's interval (`nodesPerInterval` per axis, x-major) with
+    /// their interpolation weights, in a fixed order: the stencil shared by spreading and gathering. Nodes are
+    /// numbered u · nodes + v in 2-D.
+    @inline(__always)
+    private static func forEachNode(
+        of i: Int, dims: Int, nodes: Int, firstNode: [Int32], weights: [Double], _ body: (Int, Double) -> Void
+    ) {
+        let order = nodesPerInterval
+        if dims == 1 {
+            let f = Int(firstNode[i])
+            for a in 0..<order { body(f + a, weights[i * order + a]) }
+            return
+        }
+        let fx = Int(firstNode[2 * i]), fy = Int(firstNode[2 * i + 1])
+        for a in 0..<order {
+            let wx = weights[(2 * i) * order + a]
+            let row = (fx + a) * nodes + fy
+            for b in 0..<order { body(row + b, wx * weights[(2 * i + 1) * order + b]) }
+        }
     }
 }

@@ -37,8 +37,8 @@ enum _Gradient {
                                         @inline(__always) func klTerm(_ pij: Double, _ w: Double) -> Double {
                                             pij * (Foundation.log(max(pij, tiny)) - Foundation.log(max(w, tiny)) + logZ)
                                         }
-                                        // Two and one components (every picture) with the sums in registers; the
-                                        // generic loop for the rest.
+                                        // Two components (every picture) through the vector kernel; the generic
+                                        // loop for the rest.
                                         switch dims {
                                         case 2:
                                             // The attractive sums in C (4-lane vectors); the KL terms, when asked
@@ -59,18 +59,6 @@ enum _Gradient {
                                                     let dx = yx - y[2 * j], dy = yy - y[2 * j + 1]
                                                     klSum += klTerm(values[e], 1 / (1 + (dx * dx + dy * dy)))
                                                 }
-                                            }
-                                        case 1:
-                                            for i in range {
-                                                let yi = y[i]
-                                                var a = 0.0
-                                                for e in rowStart[i]..<rowStart[i + 1] {
-                                                    let d = yi - y[Int(columns[e])]
-                                                    let w = 1 / (1 + d * d)
-                                                    a += values[e] * w * d
-                                                    if computeError { klSum += klTerm(values[e], w) }
-                                                }
-                                                grad[i] = 4 * (exaggeration * a - rep[i] / z)
                                             }
                                         default:
                                             var attr = [Double](repeating: 0, count: dims)
