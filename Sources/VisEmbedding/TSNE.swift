@@ -164,9 +164,9 @@ public struct TSNE: Sendable {
     public static let exactMethodLimit = 500
     /// From this many points `.auto` uses FFT-interpolated repulsion (1 or 2 components). The FFT's cost is set by
     /// the grid, which grows with the embedding's extent (at least one interval per unit), Barnes-Hut's by N log N.
-    /// Measured on clustered 50-dimensional blobs, 1000 iterations on two cores (CPU seconds, Barnes-Hut vs FFT):
-    /// 2 000 points 5.7 vs 12.0, 5 000 points 16.0 vs 14.1, 10 000 points 37 vs 16.5, 20 000 points 84 vs 27.
-    public static let fftMethodThreshold = 5_000
+    /// Measured on clustered 50-dimensional blobs, 1000 iterations on two cores (wall seconds, Barnes-Hut vs FFT):
+    /// 5 000 points 5.1 vs 9.6, 10 000 points 10.5 vs 9.6, 20 000 points 23.9 vs 13.4.
+    public static let fftMethodThreshold = 10_000
     /// From this many points `.auto` finds neighbours approximately: at 20 000 × 50 the exact O(N² D) search took
     /// about three times as long as the approximate one (recall 0.999), below a few thousand points it is as fast.
     public static let approximateNeighborsThreshold = 10_000

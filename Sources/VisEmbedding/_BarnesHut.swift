@@ -1,3 +1,6 @@
+import CVisKernels
+import Foundation
+
 /// A 2^dims-ary space-partitioning tree (binary tree, quad-tree or octree) over the embedding, with each cell's
 /// point count and centre of mass: the Barnes-Hut summary of the repulsive forces.
 struct _SpaceTree {
@@ -106,6 +109,18 @@ struct _BarnesHutGradient: _GradientMethod {
     var theta: Double
 
     func gradient(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool) -> Double? {
+        if dims == 2,
+            let result = gradient2D(y: y, into: &gradient, exaggeration: exaggeration, computeError: computeError)
+        {
+            return result
+        }
+        return genericGradient(y: y, into: &gradient, exaggeration: exaggeration, computeError: computeError)
+    }
+
+    /// Any dimension count, in Swift: the naive twin the tests compare the two-dimensional C walk with.
+    func genericGradient(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool)
+        -> Double?
+    {
         let n = p.count
         let dims = self.dims
         let tree = _SpaceTree(y: y, count: n, dims: dims)
@@ -164,5 +179,48 @@ struct _BarnesHutGradient: _GradientMethod {
         return _Gradient.finish(
             p: p, y: y, dims: dims, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
             gradient: &gradient, computeError: computeError)
+    }
+
+    /// The two-dimensional case, the common one, in C (`vis_bh_build_2d`, `vis_bh_repulsion_2d`): the same tree, the
+    /// same walk and the same sums in the same order as the generic path, so the same bits, several times faster.
+    /// `nil` (nothing written) when the tree's memory could not be had; the caller falls back to the generic path.
+    /// The result is `.some(nil)` when the divergence was not asked for.
+    private func gradient2D(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool)
+        -> Double??
+    {
+        let n = p.count
+        var order = [Int32](repeating: 0, count: n)
+        var sorted = [Double](repeating: 0, count: 2 * n)
+        var repulsion = [Double](repeating: 0, count: 2 * n)
+        var zParts = [Double](repeating: 0, count: n)
+        let maxDepth = Int32(_SpaceTree.maxDepth)
+        let theta2 = theta * theta
+        var nodes: UnsafeMutablePointer<vis_bh_node2>? = nil
+        let nodeCount = y.withUnsafeBufferPointer { yb in
+            order.withUnsafeMutableBufferPointer { ob in
+                sorted.withUnsafeMutableBufferPointer { sb in
+                    vis_bh_build_2d(yb.baseAddress, n, maxDepth, ob.baseAddress, sb.baseAddress, &nodes)
+                }
+            }
+        }
+        defer { free(nodes) }
+        guard nodeCount > 0, let nodes else { return nil }
+        order.withUnsafeBufferPointer { ob in
+            sorted.withUnsafeBufferPointer { sb in
+                repulsion.withUnsafeMutableBufferPointer { rb in
+                    zParts.withUnsafeMutableBufferPointer { zb in
+                        _parallelBlocks(count: n, blockSize: 128, threads: threads) { range in
+                            vis_bh_repulsion_2d(
+                                nodes, ob.baseAddress, sb.baseAddress, maxDepth, theta2, range.lowerBound,
+                                range.upperBound, rb.baseAddress, zb.baseAddress)
+                        }
+                    }
+                }
+            }
+        }
+        let z = zParts.reduce(0, +)
+        return .some(_Gradient.finish(
+            p: p, y: y, dims: 2, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
+            gradient: &gradient, computeError: computeError))
     }
 }

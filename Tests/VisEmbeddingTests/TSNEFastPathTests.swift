@@ -266,4 +266,34 @@ struct TSNEKernelTests {
         }
         #expect(worst <= 1e-15, "largest difference from the direct sums: \(worst)")
     }
+
+    // The C walk must be the Swift one, bit for bit: same tree (including the depth cap that coincident points reach),
+    // same cell test, same summation order; any slip in the quadrant split or the self-exclusion shows as a difference.
+    @Test("The two-dimensional C Barnes-Hut walk gives the generic Swift walk's bits", arguments: [0.0, 0.5, 1.2])
+    func barnesHut2DMatchesGeneric(theta: Double) throws {
+        let (x, _) = TSNEFixtures.blobs(clusters: 4, perCluster: 90, dimensions: 6)
+        let (data, n, d) = try TSNE(perplexity: 10).validated(x)
+        let graph = _NearestNeighbors.search(data: data, count: n, dimensions: d, k: 30, threads: 2)
+        let c = _Affinities.conditional(
+            squaredDistances: graph.squaredDistances, rows: n, k: 30, perplexity: 10, threads: 2)
+        let p = _Affinities.symmetrize(graph: graph, conditional: c)
+        var rng = SplitMix64(seed: 5)
+        for spread in [1e-3, 1.0, 40.0] {
+            var y = (0..<(2 * n)).map { _ in spread * rng.nextNormal() }
+            // Coincident and nearly coincident points: cells split down to the depth cap.
+            for i in 0..<20 {
+                y[2 * (i + 20)] = y[2 * i]
+                y[2 * (i + 20) + 1] = y[2 * i + 1] + (i.isMultiple(of: 2) ? 0 : 1e-13)
+            }
+            for threads in [1, 2] {
+                let method = _BarnesHutGradient(p: p, dims: 2, threads: threads, theta: theta)
+                var fast = [Double](repeating: 0, count: 2 * n)
+                var generic = fast
+                let klFast = method.gradient(y: y, into: &fast, exaggeration: 4, computeError: true)
+                let klGeneric = method.genericGradient(y: y, into: &generic, exaggeration: 4, computeError: true)
+                #expect(fast.map(\.bitPattern) == generic.map(\.bitPattern), "spread \(spread), \(threads) threads")
+                #expect(klFast?.bitPattern == klGeneric?.bitPattern)
+            }
+        }
+    }
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "vis_fft.h"
+#include "vis_barnes_hut.h"
 
 // Row kernels of the feature-map heatmap (PyTorch's bilinear resize and OpenCV's min-max normalisation), with
 // hardware fused multiply-adds and 8-lane vectors. Each computes exactly what its portable Swift twin in VisCore
