@@ -740,7 +740,8 @@ VIS_AVX2_FMA static void avx2_hue(uint8_t *pixels, size_t count, size_t channels
 static int vis_pillow_path(int path) {
     int best = vis_resize_linear_best_path();
     if (path == VIS_RESIZE_BEST || path > best) path = best;
-    return path == VIS_RESIZE_AVX2 ? VIS_RESIZE_AVX2 : VIS_RESIZE_SCALAR;
+    // The Pillow kernels have no AVX-512 path: AVX2 serves where the CPU has both.
+    return path == VIS_RESIZE_AVX2 || path == VIS_RESIZE_AVX512 ? VIS_RESIZE_AVX2 : VIS_RESIZE_SCALAR;
 }
 
 int vis_pillow_resample_path(int path) { return vis_pillow_path(path); }

@@ -151,13 +151,15 @@ struct ResizeTests {
         var random = SplitMix64(seed: 17)
         func size(_ limit: Int) -> Int { 1 + Int(random.next() % UInt64(limit)) }
         // (source width, height, output width, height): odd sizes, 1×N and N×1 either way, up- and down-scaling,
-        // shrinks past the 16-byte window of a vector group, and one large enough to be split into row bands.
+        // shrinks past the 16-byte window of a vector group and around the 64-byte window of an AVX-512 group (about
+        // 4× for RGB), and one large enough to be split into row bands (4.6 MB of output).
         var cases: [(Int, Int, Int, Int)] = [
             (1, 1, 1, 1), (1, 1, 9, 5), (9, 1, 1, 1), (1, 9, 1, 3), (1, 7, 13, 1), (13, 1, 1, 7),
             (5, 3, 17, 11), (17, 11, 5, 3), (200, 3, 9, 2), (97, 41, 13, 7), (701, 301, 450, 160),
+            (1201, 401, 1450, 800), (1000, 5, 260, 3), (1000, 5, 300, 4), (1000, 5, 250, 2),
         ]
         for _ in 0..<120 { cases.append((size(70), size(50), size(140), size(90))) }
-        let paths = [VIS_RESIZE_SCALAR, VIS_RESIZE_SSE41, VIS_RESIZE_AVX2, VIS_RESIZE_NEON, VIS_RESIZE_BEST]
+        let paths = [VIS_RESIZE_SCALAR, VIS_RESIZE_SSE41, VIS_RESIZE_AVX2, VIS_RESIZE_AVX512, VIS_RESIZE_NEON, VIS_RESIZE_BEST]
         var mismatches: [String] = []
         for (index, (width, height, outWidth, outHeight)) in cases.enumerated() {
             let layout = [PixelLayout.gray, .rgb, .rgba][index % 3]

@@ -86,6 +86,8 @@ enum {
     VIS_RESIZE_SSE41 = 2,
     VIS_RESIZE_AVX2 = 3,
     VIS_RESIZE_NEON = 4,
+    /// AVX-512 F, BW and VBMI (byte permutes); the bilinear resize only, the Pillow kernels take AVX2 for it.
+    VIS_RESIZE_AVX512 = 5,
 };
 
 /// The path `VIS_RESIZE_BEST` takes on this CPU.
