@@ -297,6 +297,20 @@ static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint
 cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
                              size_t row_stride, int quality, cvis_buffer *output,
                              char *message, size_t message_capacity) {
+    size_t written = 0;
+    return cvis_jpeg_encode_into(pixels, width, height, channels, row_stride, quality, NULL, 0, &written, output,
+                                 message, message_capacity);
+}
+
+size_t cvis_jpeg_encode_estimate(uint32_t width, uint32_t height, uint32_t channels) {
+    size_t estimate = (size_t)width * height * channels / 4 + 65536;
+    return estimate > (64u << 20) ? (64u << 20) : estimate;
+}
+
+cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
+                                  size_t row_stride, int quality, uint8_t *destination, size_t destination_capacity,
+                                  size_t *written, cvis_buffer *output, char *message, size_t message_capacity) {
+    *written = 0;
     cvis_set_message(message, message_capacity, "%s", "");
     *output = (cvis_buffer){NULL, 0, 0};
     if (pixels == NULL || width == 0 || height == 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION ||
@@ -311,21 +325,29 @@ cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t hei
     }
     encoder->cinfo.err = &encoder->error.base;
     cvis_jpeg_install_errors(&encoder->error, message, message_capacity);
-    size_t estimate = (size_t)width * height * channels / 4 + 65536;
-    if (estimate > (64u << 20)) estimate = 64u << 20;
-    encoder->initial = malloc(estimate);
-    encoder->initial_size = encoder->initial ? (unsigned long)estimate : 0;
+    if (destination != NULL && destination_capacity > 0) {
+        encoder->initial = destination;
+        encoder->initial_size = (unsigned long)destination_capacity;
+    } else {
+        size_t estimate = cvis_jpeg_encode_estimate(width, height, channels);
+        encoder->initial = malloc(estimate);
+        encoder->initial_size = encoder->initial ? (unsigned long)estimate : 0;
+    }
     cvis_status status = cvis_jpeg_encode_inner(encoder, pixels, width, height, channels, row_stride, quality);
     if (encoder->created) jpeg_destroy_compress(&encoder->cinfo);
     /* libjpeg frees the buffers it grew through but never ours; exactly one of the two survives. */
-    if (encoder->output != encoder->initial) free(encoder->initial);
-    if (status == CVIS_OK && encoder->output != NULL) {
+    if (encoder->output != encoder->initial && encoder->initial != destination) free(encoder->initial);
+    if (status == CVIS_OK && destination != NULL && encoder->output == destination) {
+        *written = encoder->output_size;
+    } else if (status == CVIS_OK && encoder->output == destination) {
+        status = CVIS_OUT_OF_MEMORY;
+    } else if (status == CVIS_OK && encoder->output != NULL) {
         /* Both ours and jpeg_mem_dest's buffers come from malloc, so cvis_buffer_free (free) releases it. */
         output->data = encoder->output;
         output->size = encoder->output_size;
         output->capacity = encoder->output_size;
     } else {
-        free(encoder->output);
+        if (encoder->output != destination) free(encoder->output);
         if (status == CVIS_OK) status = CVIS_OUT_OF_MEMORY;
     }
     free(encoder);

@@ -1,3 +1,4 @@
+import CVisCodecs
 import Foundation
 import Testing
 import VisCore
@@ -18,6 +19,40 @@ struct CodecJPEGTests {
         #expect(decoded.width == 97 && decoded.height == 61)
         let difference = CodecTestImages.maximumDifference(decoded, image)
         #expect(difference <= Self.quality95Tolerance, "max difference \(difference)")
+    }
+
+    // `jpegData` has libjpeg write into the returned array and takes the file from libjpeg's own buffer when it
+    // outgrows the array (noise at quality 100 does: about 2.5 bytes per pixel against the 0.75 reserved).
+    @Test("files written in place and files that outgrow the reserved array equal the plain encoder's bytes",
+        arguments: [(PixelLayout.rgb, 95, false), (.gray, 90, false), (.rgb, 100, true), (.gray, 100, true)])
+    func inPlaceAndOverflowEqualPlainEncoder(layout: PixelLayout, quality: Int, noise: Bool) throws {
+        let image =
+            noise
+            ? try Self.noise(width: 301, height: 203, layout: layout)
+            : try CodecTestImages.smooth(width: 301, height: 203, layout: layout)
+        let data = try image.jpegData(quality: quality)
+        var plain = cvis_buffer()
+        defer { cvis_buffer_free(&plain) }
+        var message = [CChar](repeating: 0, count: 256)
+        let status = image.pixels.withUnsafeBufferPointer { pixels in
+            cvis_jpeg_encode(
+                pixels.baseAddress, UInt32(image.width), UInt32(image.height), UInt32(image.channels),
+                image.rowStride, Int32(quality), &plain, &message, message.count)
+        }
+        #expect(status == CVIS_OK)
+        let reserved = cvis_jpeg_encode_estimate(UInt32(image.width), UInt32(image.height), UInt32(image.channels))
+        #expect((data.count > reserved) == noise, "\(data.count) bytes, \(reserved) reserved")
+        #expect(data == [UInt8](UnsafeBufferPointer(start: plain.data, count: plain.size)))
+    }
+
+    /// Uniform noise: the least compressible content.
+    static func noise(width: Int, height: Int, layout: PixelLayout) throws -> Image {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        let pixels = (0..<(width * height * layout.channels)).map { _ -> UInt8 in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        return try Image(width: width, height: height, layout: layout, pixels: pixels)
     }
 
     @Test("lower quality makes smaller, less faithful files")

@@ -134,6 +134,18 @@ cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t hei
                              size_t row_stride, int quality, cvis_buffer *output,
                              char *message, size_t message_capacity);
 
+/* The buffer size cvis_jpeg_encode starts with: room for a typical quality-95 file of that image. */
+size_t cvis_jpeg_encode_estimate(uint32_t width, uint32_t height, uint32_t channels);
+
+/*
+ * cvis_jpeg_encode writing straight into the caller's `destination` (`destination_capacity` bytes; see
+ * cvis_jpeg_encode_estimate): on success `*written` is the file's size there, or 0 when the file outgrew it and is
+ * in `output` instead (free it with cvis_buffer_free). Saves the caller a copy of every file that fits.
+ */
+cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
+                                  size_t row_stride, int quality, uint8_t *destination, size_t destination_capacity,
+                                  size_t *written, cvis_buffer *output, char *message, size_t message_capacity);
+
 #ifdef __cplusplus
 }
 #endif
