@@ -583,6 +583,79 @@ VIS_AVX2 static void avx2_vertical(const uint8_t *src, size_t src_stride, size_t
 }
 
 
+// The vertical pass with AVX-VNNI, 32 samples at a time: four source rows' bytes interleaved so that each int32 lane
+// holds one sample's four taps, three `vpdpbusd` (the coefficients' base-256 digits, as in the horizontal pass) per
+// four taps and eight samples. Rows whose coefficients do not split (never for Pillow's filters) or are more than
+// 64 go through the AVX2 pass, as do the samples after the last whole group of 32.
+VIS_VNNI static void vnni_vertical(const uint8_t *src, size_t src_stride, size_t row_length, long row_offset,
+                                   const int32_t *starts, const int32_t *counts, const int32_t *weights,
+                                   size_t weight_stride, size_t out_rows, uint8_t *dst, size_t dst_stride) {
+    enum { most = 64 };
+    size_t vector_length = row_length & ~(size_t)31;
+    for (size_t y = 0; y < out_rows; y++) {
+        const int32_t *w = weights + y * weight_stride;
+        const uint8_t *first = src + (size_t)((long)starts[y] - row_offset) * src_stride;
+        int32_t count = counts[y];
+        uint8_t *out = dst + y * dst_stride;
+        int fits = count > 0 && count <= most;
+        for (int32_t k = 0; fits && k < count; k++) fits = w[k] < (1 << 23) - (1 << 15) && w[k] >= -(1 << 23);
+        if (!fits) {
+            avx2_vertical(src, src_stride, row_length, row_offset, starts + y, counts + y, w, weight_stride, 1, out,
+                          dst_stride);
+            continue;
+        }
+        int quads = (count + 3) / 4;
+        // Per quad of taps: each digit's four bytes repeated over the register, and the four rows (a missing tap
+        // reads the last row at weight 0).
+        __m256i digits[most / 4][3];
+        const uint8_t *rows[most / 4][4];
+        for (int q = 0; q < quads; q++) {
+            uint32_t d[3] = {0, 0, 0};
+            for (int j = 0; j < 4; j++) {
+                int k = 4 * q + j;
+                int32_t value = k < count ? w[k] : 0;
+                int32_t d0 = (int8_t)(value & 255), rest = (value - d0) / 256;
+                int32_t d1 = (int8_t)(rest & 255), d2 = (rest - d1) / 256;
+                d[0] |= (uint32_t)(uint8_t)d2 << (8 * j);
+                d[1] |= (uint32_t)(uint8_t)d1 << (8 * j);
+                d[2] |= (uint32_t)(uint8_t)d0 << (8 * j);
+                rows[q][j] = first + (size_t)(k < count ? k : count - 1) * src_stride;
+            }
+            for (int digit = 0; digit < 3; digit++) digits[q][digit] = _mm256_set1_epi32((int32_t)d[digit]);
+        }
+        for (size_t i = 0; i < vector_length; i += 32) {
+            __m256i s2[4], s1[4], s0[4];
+            for (int g = 0; g < 4; g++) {
+                s2[g] = s1[g] = _mm256_setzero_si256();
+                s0[g] = _mm256_set1_epi32(1 << (vis_pillow_bits - 1));
+            }
+            for (int q = 0; q < quads; q++) {
+                __m256i r0 = _mm256_loadu_si256((const __m256i *)(rows[q][0] + i));
+                __m256i r1 = _mm256_loadu_si256((const __m256i *)(rows[q][1] + i));
+                __m256i r2 = _mm256_loadu_si256((const __m256i *)(rows[q][2] + i));
+                __m256i r3 = _mm256_loadu_si256((const __m256i *)(rows[q][3] + i));
+                __m256i t0 = _mm256_unpacklo_epi8(r0, r1), t1 = _mm256_unpackhi_epi8(r0, r1);
+                __m256i u0 = _mm256_unpacklo_epi8(r2, r3), u1 = _mm256_unpackhi_epi8(r2, r3);
+                // Samples 0–3 | 16–19, 4–7 | 20–23, 8–11 | 24–27, 12–15 | 28–31.
+                __m256i g[4] = {_mm256_unpacklo_epi16(t0, u0), _mm256_unpackhi_epi16(t0, u0),
+                                _mm256_unpacklo_epi16(t1, u1), _mm256_unpackhi_epi16(t1, u1)};
+                for (int k = 0; k < 4; k++) {
+                    s2[k] = _mm256_dpbusd_avx_epi32(s2[k], g[k], digits[q][0]);
+                    s1[k] = _mm256_dpbusd_avx_epi32(s1[k], g[k], digits[q][1]);
+                    s0[k] = _mm256_dpbusd_avx_epi32(s0[k], g[k], digits[q][2]);
+                }
+            }
+            __m256i sums[4];
+            for (int k = 0; k < 4; k++) sums[k] = vnni_sum(s2[k], s1[k], s0[k]);
+            __m256i bytes = _mm256_packus_epi16(_mm256_packs_epi32(sums[0], sums[1]), _mm256_packs_epi32(sums[2], sums[3]));
+            _mm256_storeu_si256((__m256i *)(out + i), bytes);
+        }
+    }
+    if (vector_length < row_length)
+        avx2_vertical(src + vector_length, src_stride, row_length - vector_length, row_offset, starts, counts, weights,
+                      weight_stride, out_rows, dst + vector_length, dst_stride);
+}
+
 // One box pass down every column of `in` at once (`length` rows of `row_length` samples), 8 or 16 samples per
 // vector: the scalar line pass's arithmetic with the samples of a row side by side. Samples after the last whole
 // group of 8 go through the scalar line pass, one column each.
@@ -694,16 +767,73 @@ static void vis_transpose(const uint8_t *in, uint8_t *out, size_t width, size_t 
     }
 }
 
+// RGB transposition 8×8 pixels at a time: each row's 8 pixels widened to int32 lanes, the 8×8 lane transpose of
+// unpacks and half swaps, narrowed back. Pixels outside whole tiles, and tiles whose reads would pass the end of
+// `in`, go through byte copies.
+VIS_AVX2 static void avx2_transpose_rgb(const uint8_t *in, uint8_t *out, size_t width, size_t height) {
+    const __m256i widen = _mm256_setr_epi8(0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1,
+                                           0, 1, 2, -1, 3, 4, 5, -1, 6, 7, 8, -1, 9, 10, 11, -1);
+    const __m256i narrow = _mm256_setr_epi8(0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1,
+                                            0, 1, 2, 4, 5, 6, 8, 9, 10, 12, 13, 14, -1, -1, -1, -1);
+    size_t whole_x = width & ~(size_t)7, whole_y = height & ~(size_t)7;
+    // Each row's read runs 4 bytes past the tile's 8 pixels: in the image's last row, only tiles with 10 pixels
+    // from their start to the row's end are read that way.
+    size_t last_tiles = width >= 10 ? ((width - 10) / 8 + 1) * 8 : 0;
+    last_tiles = last_tiles < whole_x ? last_tiles : whole_x;
+    for (size_t y0 = 0; y0 < whole_y; y0 += 8) {
+        size_t end_x = y0 + 8 == height ? last_tiles : whole_x;
+        for (size_t x0 = 0; x0 < end_x; x0 += 8) {
+            __m256i r[8];
+            for (int k = 0; k < 8; k++) {
+                const uint8_t *row = in + ((y0 + (size_t)k) * width + x0) * 3;
+                r[k] = _mm256_shuffle_epi8(_mm256_loadu2_m128i((const __m128i *)(row + 12), (const __m128i *)row), widen);
+            }
+            __m256i t[8], u[8];
+            for (int k = 0; k < 8; k += 2) {
+                t[k] = _mm256_unpacklo_epi32(r[k], r[k + 1]);
+                t[k + 1] = _mm256_unpackhi_epi32(r[k], r[k + 1]);
+            }
+            for (int k = 0; k < 8; k += 4) {
+                u[k] = _mm256_unpacklo_epi64(t[k], t[k + 2]);
+                u[k + 1] = _mm256_unpackhi_epi64(t[k], t[k + 2]);
+                u[k + 2] = _mm256_unpacklo_epi64(t[k + 1], t[k + 3]);
+                u[k + 3] = _mm256_unpackhi_epi64(t[k + 1], t[k + 3]);
+            }
+            for (int k = 0; k < 4; k++) {
+                // Output rows x0 + k and x0 + k + 4: pixels of input rows y0…y0+7.
+                __m256i low = _mm256_shuffle_epi8(_mm256_permute2x128_si256(u[k], u[k + 4], 0x20), narrow);
+                __m256i high = _mm256_shuffle_epi8(_mm256_permute2x128_si256(u[k], u[k + 4], 0x31), narrow);
+                for (int half = 0; half < 2; half++) {
+                    __m256i value = half == 0 ? low : high;
+                    uint8_t *target = out + ((x0 + (size_t)k + 4 * (size_t)half) * height + y0) * 3;
+                    __m128i second = _mm256_extracti128_si256(value, 1);
+                    // 16 bytes, then the second 12 over the first's last 4: exactly 24 bytes written.
+                    _mm_storeu_si128((__m128i *)target, _mm256_castsi256_si128(value));
+                    _mm_storel_epi64((__m128i *)(target + 12), second);
+                    uint32_t tail = (uint32_t)_mm_extract_epi32(second, 2);
+                    memcpy(target + 20, &tail, 4);
+                }
+            }
+        }
+    }
+    for (size_t y = 0; y < height; y++) {
+        size_t from = y >= whole_y ? 0 : whole_y == height && y + 8 >= height ? last_tiles : whole_x;
+        for (size_t x = from; x < width; x++) memcpy(out + (x * height + y) * 3, in + (y * width + x) * 3, 3);
+    }
+}
+
 VIS_AVX2 static void avx2_box_blur(uint8_t *pixels, size_t width, size_t height, size_t channels, int radius,
                                    uint32_t ww, uint32_t fw, uint8_t *scratch) {
     size_t size = width * height * channels;
     uint8_t *a = scratch, *b = scratch + size;
     // Rows: transposed, three column passes, transposed back.
-    vis_transpose(pixels, a, width, height, channels);
+    if (channels == 3) avx2_transpose_rgb(pixels, a, width, height);
+    else vis_transpose(pixels, a, width, height, channels);
     avx2_box_columns(a, b, width, height * channels, radius, ww, fw);
     avx2_box_columns(b, a, width, height * channels, radius, ww, fw);
     avx2_box_columns(a, b, width, height * channels, radius, ww, fw);
-    vis_transpose(b, pixels, height, width, channels);
+    if (channels == 3) avx2_transpose_rgb(b, pixels, height, width);
+    else vis_transpose(b, pixels, height, width, channels);
     avx2_box_columns(pixels, a, height, width * channels, radius, ww, fw);
     avx2_box_columns(a, b, height, width * channels, radius, ww, fw);
     avx2_box_columns(b, pixels, height, width * channels, radius, ww, fw);
@@ -1030,6 +1160,11 @@ void vis_pillow_vertical_u8(const uint8_t *src, size_t src_stride, size_t row_le
                             const int32_t *starts, const int32_t *counts, const int32_t *weights, size_t weight_stride,
                             size_t out_rows, uint8_t *dst, size_t dst_stride, int path) {
 #if defined(__x86_64__)
+    if (vis_pillow_path(path) == VIS_RESIZE_AVX_VNNI) {
+        vnni_vertical(src, src_stride, row_length, row_offset, starts, counts, weights, weight_stride, out_rows, dst,
+                      dst_stride);
+        return;
+    }
     if (vis_pillow_vector(path)) {
         avx2_vertical(src, src_stride, row_length, row_offset, starts, counts, weights, weight_stride, out_rows, dst,
                       dst_stride);
