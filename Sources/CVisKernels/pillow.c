@@ -432,11 +432,10 @@ VIS_VNNI static inline __m256i vnni_sum(__m256i s2, __m256i s1, __m256i s0) {
     return _mm256_srai_epi32(sum, vis_pillow_bits);
 }
 
-// `count` rows (1 or 2) `src_stride` bytes apart at once, so that each step's digits are loaded once for both. The
-// rounding half unit starts the d0 sums.
-VIS_VNNI static inline __attribute__((always_inline)) void vnni_horizontal_rgb(
-    const struct vis_vnni_plan *plan, const uint8_t *row, size_t src_stride, int count, size_t out_width,
-    uint8_t *out, size_t dst_stride) {
+// One row. (Two rows sharing each step's digit loads need twelve sums, more registers than there are.) The rounding
+// half unit starts the d0 sums.
+VIS_VNNI static void vnni_horizontal_rgb_row(const struct vis_vnni_plan *plan, const uint8_t *line, size_t out_width,
+                                             uint8_t *out) {
     const __m256i shuffle = _mm256_setr_epi8(0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, -1, -1, -1, -1,
                                              0, 3, 6, 9, 1, 4, 7, 10, 2, 5, 8, 11, -1, -1, -1, -1);
     // Bytes R, G, B of the two pixels in each half, then the rest.
@@ -446,55 +445,38 @@ VIS_VNNI static inline __attribute__((always_inline)) void vnni_horizontal_rgb(
     size_t row_bytes = out_width * 3;
     for (size_t quad = 0; quad < plan->quads; quad++) {
         const int32_t *start = plan->starts + 4 * quad;
-        long o0 = (long)start[0] * 3, o1 = (long)start[1] * 3, o2 = (long)start[2] * 3, o3 = (long)start[3] * 3;
-        __m256i a2[2], a1[2], a0[2], b2[2], b1[2], b0[2];
-        for (int r = 0; r < 2; r++) {
-            a2[r] = a1[r] = b2[r] = b1[r] = _mm256_setzero_si256();
-            a0[r] = b0[r] = _mm256_set1_epi32(1 << (vis_pillow_bits - 1));
-        }
+        const uint8_t *p0 = line + (long)start[0] * 3, *p1 = line + (long)start[1] * 3, *p2 = line + (long)start[2] * 3,
+                      *p3 = line + (long)start[3] * 3;
+        __m256i a2 = _mm256_setzero_si256(), a1 = a2, b2 = a2, b1 = a2;
+        __m256i a0 = _mm256_set1_epi32(1 << (vis_pillow_bits - 1)), b0 = a0;
         for (size_t j = 0; j < plan->steps; j++, digits += 192) {
             const __m256i *d = (const __m256i *)digits;
-            for (int r = 0; r < count; r++) {
-                const uint8_t *line = row + (size_t)r * src_stride + j * 12;
-                __m256i a = _mm256_shuffle_epi8(
-                    _mm256_loadu2_m128i((const __m128i *)(line + o2), (const __m128i *)(line + o0)), shuffle);
-                __m256i b = _mm256_shuffle_epi8(
-                    _mm256_loadu2_m128i((const __m128i *)(line + o3), (const __m128i *)(line + o1)), shuffle);
-                a2[r] = _mm256_dpbusd_avx_epi32(a2[r], a, _mm256_loadu_si256(d));
-                a1[r] = _mm256_dpbusd_avx_epi32(a1[r], a, _mm256_loadu_si256(d + 1));
-                a0[r] = _mm256_dpbusd_avx_epi32(a0[r], a, _mm256_loadu_si256(d + 2));
-                b2[r] = _mm256_dpbusd_avx_epi32(b2[r], b, _mm256_loadu_si256(d + 3));
-                b1[r] = _mm256_dpbusd_avx_epi32(b1[r], b, _mm256_loadu_si256(d + 4));
-                b0[r] = _mm256_dpbusd_avx_epi32(b0[r], b, _mm256_loadu_si256(d + 5));
-            }
+            __m256i a = _mm256_shuffle_epi8(
+                _mm256_loadu2_m128i((const __m128i *)(p2 + 12 * j), (const __m128i *)(p0 + 12 * j)), shuffle);
+            __m256i b = _mm256_shuffle_epi8(
+                _mm256_loadu2_m128i((const __m128i *)(p3 + 12 * j), (const __m128i *)(p1 + 12 * j)), shuffle);
+            a2 = _mm256_dpbusd_avx_epi32(a2, a, _mm256_loadu_si256(d));
+            a1 = _mm256_dpbusd_avx_epi32(a1, a, _mm256_loadu_si256(d + 1));
+            a0 = _mm256_dpbusd_avx_epi32(a0, a, _mm256_loadu_si256(d + 2));
+            b2 = _mm256_dpbusd_avx_epi32(b2, b, _mm256_loadu_si256(d + 3));
+            b1 = _mm256_dpbusd_avx_epi32(b1, b, _mm256_loadu_si256(d + 4));
+            b0 = _mm256_dpbusd_avx_epi32(b0, b, _mm256_loadu_si256(d + 5));
         }
-        for (int r = 0; r < count; r++) {
-            __m256i words = _mm256_packs_epi32(vnni_sum(a2[r], a1[r], a0[r]), vnni_sum(b2[r], b1[r], b0[r]));
-            __m256i bytes = _mm256_shuffle_epi8(_mm256_packus_epi16(words, words), compact);
-            uint8_t *target = out + (size_t)r * dst_stride + quad * 12;
-            // Each half's 8-byte store writes 2 bytes past its pixels, which the next store overwrites; the last
-            // quads of a row go through a buffer instead.
-            if (quad * 12 + 14 <= row_bytes) {
-                _mm_storel_epi64((__m128i *)target, _mm256_castsi256_si128(bytes));
-                _mm_storel_epi64((__m128i *)(target + 6), _mm256_extracti128_si256(bytes, 1));
-            } else {
-                uint8_t buffer[16];
-                _mm_storel_epi64((__m128i *)buffer, _mm256_castsi256_si128(bytes));
-                _mm_storel_epi64((__m128i *)(buffer + 6), _mm256_extracti128_si256(bytes, 1));
-                memcpy(target, buffer, row_bytes - quad * 12 < 12 ? row_bytes - quad * 12 : 12);
-            }
+        __m256i words = _mm256_packs_epi32(vnni_sum(a2, a1, a0), vnni_sum(b2, b1, b0));
+        __m256i bytes = _mm256_shuffle_epi8(_mm256_packus_epi16(words, words), compact);
+        uint8_t *target = out + quad * 12;
+        // Each half's 8-byte store writes 2 bytes past its pixels, which the next store overwrites; the last quads
+        // of a row go through a buffer instead.
+        if (quad * 12 + 14 <= row_bytes) {
+            _mm_storel_epi64((__m128i *)target, _mm256_castsi256_si128(bytes));
+            _mm_storel_epi64((__m128i *)(target + 6), _mm256_extracti128_si256(bytes, 1));
+        } else {
+            uint8_t buffer[16];
+            _mm_storel_epi64((__m128i *)buffer, _mm256_castsi256_si128(bytes));
+            _mm_storel_epi64((__m128i *)(buffer + 6), _mm256_extracti128_si256(bytes, 1));
+            memcpy(target, buffer, row_bytes - quad * 12 < 12 ? row_bytes - quad * 12 : 12);
         }
     }
-}
-
-VIS_VNNI static void vnni_horizontal_rgb_rows2(const struct vis_vnni_plan *plan, const uint8_t *row, size_t src_stride,
-                                               size_t out_width, uint8_t *out, size_t dst_stride) {
-    vnni_horizontal_rgb(plan, row, src_stride, 2, out_width, out, dst_stride);
-}
-
-VIS_VNNI static void vnni_horizontal_rgb_row(const struct vis_vnni_plan *plan, const uint8_t *row, size_t out_width,
-                                             uint8_t *out) {
-    vnni_horizontal_rgb(plan, row, 0, 1, out_width, out, 0);
 }
 
 // The VNNI pass over all rows; 0 when it has no plan for these coefficients (the caller takes another path).
@@ -504,10 +486,7 @@ static int vnni_horizontal(const uint8_t *src, size_t src_stride, size_t src_lef
                            size_t dst_stride) {
     struct vis_vnni_plan plan;
     if (!vis_vnni_plan_make(&plan, starts, counts, weights, weight_stride, out_width, src_width, src_left)) return 0;
-    size_t y = 0;
-    for (; y + 2 <= rows && (size_t)(src_end - (src + (y + 1) * src_stride)) >= plan.reach; y += 2)
-        vnni_horizontal_rgb_rows2(&plan, src + y * src_stride, src_stride, out_width, dst + y * dst_stride, dst_stride);
-    for (; y < rows; y++) {
+    for (size_t y = 0; y < rows; y++) {
         const uint8_t *row = src + y * src_stride;
         uint8_t *out = dst + y * dst_stride;
         // A row whose padded reads would pass the end of the source buffer goes through the scalar loop.
