@@ -233,6 +233,33 @@ static void vis_box_line(const uint8_t *in, uint8_t *out, size_t length, size_t 
 // The AVX2 path is taken only where `vis_kernels_available()`, which also requires FMA.
 #define VIS_AVX2_FMA __attribute__((target("avx2,fma")))
 
+// The vector horizontal passes' plans: the first tap of each of `slots` outputs (slots past `out_width` repeat the
+// last output) for windows of `taps` taps (the taps padded with zero weights), moved left where a window would run
+// past the `src_width` readable pixels. Returns the bytes any slot reads from the row start when its last step reads
+// 16 bytes from tap `taps − step`.
+static long vis_plan_starts(int32_t *plan_starts, size_t slots, const int32_t *starts, size_t out_width, size_t taps,
+                            size_t src_width, long step) {
+    long reach = 0;
+    for (size_t slot = 0; slot < slots; slot++) {
+        long start = starts[slot < out_width ? slot : out_width - 1];
+        if (start + (long)taps > (long)src_width) start = (long)src_width - (long)taps;
+        plan_starts[slot] = (int32_t)start;
+        long end = (start + (long)taps - step) * 3 + 16;
+        reach = end > reach ? end : reach;
+    }
+    return reach;
+}
+
+// `count` first taps and `bytes` zeroed coefficient bytes; 0 (nothing allocated) when out of memory.
+static int vis_plan_allocate(int32_t **starts, size_t count, void **coefficients, size_t bytes) {
+    *starts = malloc(count * sizeof(int32_t));
+    *coefficients = calloc(bytes, 1);
+    if (*starts && *coefficients) return 1;
+    free(*starts);
+    free(*coefficients);
+    return 0;
+}
+
 // The vector horizontal pass for RGB, two output pixels at a time: the low half of a register works on pixel x,
 // the high half on pixel x + 1. Each output's taps are padded with zero weights to an even count, its first tap
 // moved left where the padding would run past the row, so that every output reads `taps` pixels. Each step loads
@@ -257,23 +284,13 @@ static int vis_horizontal_plan_make(struct vis_horizontal_plan *plan, const int3
     size_t pairs = (out_width + 1) / 2;
     plan->taps = taps;
     plan->pairs = pairs;
-    plan->starts = malloc(2 * pairs * sizeof(int32_t));
-    plan->weights = calloc(pairs * (taps / 2) * 32, sizeof(int16_t));
-    if (!plan->starts || !plan->weights) {
-        free(plan->starts);
-        free(plan->weights);
-        return 0;
-    }
-    long reach = 0;
+    void *coefficients;
+    if (!vis_plan_allocate(&plan->starts, 2 * pairs, &coefficients, pairs * (taps / 2) * 32 * sizeof(int16_t))) return 0;
+    plan->weights = coefficients;
+    plan->reach = (size_t)vis_plan_starts(plan->starts, 2 * pairs, starts, out_width, taps, src_width, 2);
     for (size_t slot = 0; slot < 2 * pairs; slot++) {
         size_t x = slot < out_width ? slot : out_width - 1;
-        long start = starts[x];
-        long shift = start + (long)taps > (long)src_width ? start + (long)taps - (long)src_width : 0;
-        start -= shift;
-        plan->starts[slot] = (int32_t)start;
-        // The last step reads 16 bytes from tap `taps − 2`.
-        long end = (start + (long)taps) * 3 + 10;
-        reach = end > reach ? end : reach;
+        long shift = starts[x] - plan->starts[slot];
         int16_t *out = plan->weights + (slot / 2) * (taps / 2) * 32 + (slot % 2) * 8;
         for (long k = 0; k < counts[x]; k++) {
             int32_t w = weights[x * weight_stride + (size_t)k];
@@ -285,7 +302,6 @@ static int vis_horizontal_plan_make(struct vis_horizontal_plan *plan, const int3
             }
         }
     }
-    plan->reach = (size_t)reach;
     return 1;
 }
 
@@ -365,6 +381,15 @@ VIS_AVX2 static void avx2_horizontal_rgb_row(const struct vis_horizontal_plan *p
 // taps) and shuffles each channel's four bytes into its lane.
 #define VIS_VNNI __attribute__((target("avx2,avxvnni")))
 
+// `w` as `d[0]·2^16 + d[1]·2^8 + d[2]`, each digit in −128…127 (for |w| < 2^23 − 2^15).
+static inline void vis_digits(int32_t w, int8_t d[3]) {
+    int32_t d0 = (int8_t)(w & 255), rest = (w - d0) / 256;
+    int32_t d1 = (int8_t)(rest & 255);
+    d[0] = (int8_t)((rest - d1) / 256);
+    d[1] = (int8_t)d1;
+    d[2] = (int8_t)d0;
+}
+
 struct vis_vnni_plan {
     size_t steps;           // four taps each
     size_t quads;           // groups of four output pixels; missing pixels of the last repeat the last pixel
@@ -391,39 +416,27 @@ static int vis_vnni_plan_make(struct vis_vnni_plan *plan, const int32_t *starts,
     size_t quads = (out_width + 3) / 4, steps = taps / 4;
     plan->steps = steps;
     plan->quads = quads;
-    plan->starts = malloc(4 * quads * sizeof(int32_t));
-    plan->digits = calloc(quads * steps * 192, 1);
-    if (!plan->starts || !plan->digits) {
-        free(plan->starts);
-        free(plan->digits);
-        return 0;
-    }
-    long reach = 0;
+    void *coefficients;
+    if (!vis_plan_allocate(&plan->starts, 4 * quads, &coefficients, quads * steps * 192)) return 0;
+    plan->digits = coefficients;
+    plan->reach = (size_t)vis_plan_starts(plan->starts, 4 * quads, starts, out_width, taps, src_width, 4);
     for (size_t slot = 0; slot < 4 * quads; slot++) {
         size_t x = slot < out_width ? slot : out_width - 1;
-        long start = starts[x];
-        long shift = start + (long)taps > (long)src_width ? start + (long)taps - (long)src_width : 0;
-        start -= shift;
-        plan->starts[slot] = (int32_t)start;
-        // The last step reads 16 bytes from tap `taps − 4`.
-        long end = (start + (long)taps - 4) * 3 + 16;
-        reach = end > reach ? end : reach;
+        long shift = starts[x] - plan->starts[slot];
         size_t place = slot % 4;
         int8_t *out = plan->digits + (slot / 4) * steps * 192 + (place & 1) * 96 + (place >> 1) * 16;
         for (long k = 0; k < counts[x]; k++) {
-            int32_t w = weights[x * weight_stride + (size_t)k];
-            int32_t d0 = (int8_t)(w & 255), rest = (w - d0) / 256;
-            int32_t d1 = (int8_t)(rest & 255), d2 = (rest - d1) / 256;
+            int8_t d[3];
+            vis_digits(weights[x * weight_stride + (size_t)k], d);
             long tap = k + shift;
             for (long c = 0; c < 3; c++) {
                 long index = (tap / 4) * 192 + c * 4 + tap % 4;
-                out[index] = (int8_t)d2;
-                out[index + 32] = (int8_t)d1;
-                out[index + 64] = (int8_t)d0;
+                out[index] = d[0];
+                out[index + 32] = d[1];
+                out[index + 64] = d[2];
             }
         }
     }
-    plan->reach = (size_t)reach;
     return 1;
 }
 
@@ -592,12 +605,9 @@ VIS_VNNI static void vnni_vertical(const uint8_t *src, size_t src_stride, size_t
             uint32_t d[3] = {0, 0, 0};
             for (int j = 0; j < 4; j++) {
                 int k = 4 * q + j;
-                int32_t value = k < count ? w[k] : 0;
-                int32_t d0 = (int8_t)(value & 255), rest = (value - d0) / 256;
-                int32_t d1 = (int8_t)(rest & 255), d2 = (rest - d1) / 256;
-                d[0] |= (uint32_t)(uint8_t)d2 << (8 * j);
-                d[1] |= (uint32_t)(uint8_t)d1 << (8 * j);
-                d[2] |= (uint32_t)(uint8_t)d0 << (8 * j);
+                int8_t digit[3];
+                vis_digits(k < count ? w[k] : 0, digit);
+                for (int n = 0; n < 3; n++) d[n] |= (uint32_t)(uint8_t)digit[n] << (8 * j);
                 rows[q][j] = first + (size_t)(k < count ? k : count - 1) * src_stride;
             }
             for (int digit = 0; digit < 3; digit++) digits[q][digit] = _mm256_set1_epi32((int32_t)d[digit]);

@@ -279,10 +279,11 @@ struct _PillowTaps {
                         taps[tap] = weight
                         total += weight
                     }
+                    // The divisions in a loop of their own, which the compiler vectorises.
+                    if total != 0 { for tap in 0..<count { taps[tap] /= total } }
                     let base = index * stride
                     for tap in 0..<count {
-                        var weight = taps[tap]
-                        if total != 0 { weight /= total }
+                        let weight = taps[tap]
                         let scaled = weight < 0 ? -0.5 + weight * one : 0.5 + weight * one
                         weights[base + tap] = Int32(scaled)
                     }
