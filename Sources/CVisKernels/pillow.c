@@ -4,8 +4,9 @@
 #include <string.h>
 
 // Pillow's arithmetic for the self-supervised pipelines (VisTools' `pillowResized`, `PillowEnhance`), each kernel
-// with a portable scalar path and an AVX2 one that computes the same bytes. The Swift implementations in VisTools
-// are the reference both are checked against (randomized differential tests).
+// with a portable scalar path and an AVX2 one that computes the same bytes, the resampling passes also an AVX-VNNI
+// one. The Swift implementations in VisTools are the reference all are checked against (randomized differential
+// tests).
 //
 // Products and sums are written out one operation at a time and must not be fused: Pillow's builds round each.
 #pragma clang fp contract(off)
@@ -13,9 +14,9 @@
 // ---------------------------------------------------------------------------------------------------------------
 // Resampling: Pillow's `ImagingResampleHorizontal_8bpc` / `ImagingResampleVertical_8bpc`. Coefficients are 22-bit
 // fixed point (`PRECISION_BITS` = 32 − 8 − 2), sums are C `int`s started at half a unit, shifted down and clipped.
-// The vector paths split each coefficient `w` into `hi = w >> 11` and `lo = w & 2047` (both fit int16), so that
+// The AVX2 paths split each coefficient `w` into `hi = w >> 11` and `lo = w & 2047` (both fit int16), so that
 // 16-bit multiply-adds of pairs give `Σx·hi` and `Σx·lo`; `(Σx·hi << 11) + Σx·lo` is `Σx·w` modulo 2^32, which is
-// what Pillow's `int` sum holds.
+// what Pillow's `int` sum holds. (The VNNI paths split it into three signed bytes instead.)
 
 enum { vis_pillow_bits = 22, vis_pillow_split = 11 };
 
@@ -1094,7 +1095,7 @@ static int vis_pillow_path(int path) {
 }
 
 #if defined(__x86_64__)
-// Whether the AVX2 kernels run on `path` (VNNI changes only the horizontal resampling pass).
+// Whether the AVX2 kernels run on `path` (VNNI changes only the resampling passes).
 static int vis_pillow_vector(int path) { return vis_pillow_path(path) != VIS_RESIZE_SCALAR; }
 #endif
 

@@ -86,8 +86,8 @@ enum {
     VIS_RESIZE_SSE41 = 2,
     VIS_RESIZE_AVX2 = 3,
     VIS_RESIZE_NEON = 4,
-    /// AVX2 with AVX-VNNI's byte dot products: Pillow's horizontal resampling pass only (the other kernels take
-    /// their AVX2 path).
+    /// AVX2 with AVX-VNNI's byte dot products: Pillow's resampling passes only (the other kernels take their AVX2
+    /// path).
     VIS_RESIZE_AVX_VNNI = 5,
 };
 
@@ -106,7 +106,7 @@ int vis_resize_linear_u8(const uint8_t *src, size_t src_stride, size_t src_width
 
 // Pillow's arithmetic for VisTools' self-supervised pipelines (`pillowResized`, `PillowEnhance`), to the byte. Each
 // kernel has a portable path and an AVX2 one (taken when `vis_resize_linear_best_path()` is `VIS_RESIZE_AVX2`), and
-// the horizontal resampling pass an AVX-VNNI one where the CPU also has that; `path` is a `VIS_RESIZE_*` constant,
+// the two resampling passes an AVX-VNNI one where the CPU also has that; `path` is a `VIS_RESIZE_*` constant,
 // and a path the CPU lacks falls back to the best one below it. VisTools' Swift implementations are the reference
 // all are checked against (randomized differential tests).
 
