@@ -159,7 +159,10 @@ struct ResizeTests {
             (1201, 401, 1450, 800), (1000, 5, 260, 3), (1000, 5, 300, 4), (1000, 5, 250, 2),
         ]
         for _ in 0..<120 { cases.append((size(70), size(50), size(140), size(90))) }
-        let paths = [VIS_RESIZE_SCALAR, VIS_RESIZE_SSE41, VIS_RESIZE_AVX2, VIS_RESIZE_AVX512, VIS_RESIZE_NEON, VIS_RESIZE_BEST]
+        let paths = [
+            VIS_RESIZE_SCALAR, VIS_RESIZE_SSE41, VIS_RESIZE_AVX2, VIS_RESIZE_AVX512, VIS_RESIZE_AVX_VNNI, VIS_RESIZE_NEON,
+            VIS_RESIZE_BEST,
+        ]
         var mismatches: [String] = []
         for (index, (width, height, outWidth, outHeight)) in cases.enumerated() {
             let layout = [PixelLayout.gray, .rgb, .rgba][index % 3]

@@ -9,7 +9,9 @@ import VisCore
 /// check (randomized differential tests).
 @Suite("SelfSup kernels")
 struct SelfSupKernelTests {
-    private static let paths = [VIS_RESIZE_SCALAR, VIS_RESIZE_AVX2, VIS_RESIZE_BEST].map { Int32($0) }
+    // AVX-512 is the bilinear resize's widest path; asked of the Pillow kernels it means their AVX2 one.
+    private static let paths = [VIS_RESIZE_SCALAR, VIS_RESIZE_AVX2, VIS_RESIZE_AVX512, VIS_RESIZE_AVX_VNNI, VIS_RESIZE_BEST]
+        .map { Int32($0) }
 
     private static func noise(width: Int, height: Int, layout: PixelLayout, using random: inout SplitMix64) throws
         -> Image
@@ -69,7 +71,14 @@ struct SelfSupKernelTests {
             #expect(viaRegion == (try crop.pillowResized(width: outWidth, height: outHeight)))
         }
         #expect(mismatches.isEmpty, "\(mismatches.count) mismatches, first: \(mismatches.prefix(5))")
-        #expect(vis_pillow_resample_path(Int32(VIS_RESIZE_BEST)) == vis_pillow_resample_path(Int32(VIS_RESIZE_AVX2)))
+        // The best path is the widest the CPU has; VNNI asked for where the CPU lacks it falls back to AVX2.
+        let vnni = vis_pillow_resample_path(Int32(VIS_RESIZE_AVX_VNNI))
+        #expect(vis_pillow_resample_path(Int32(VIS_RESIZE_BEST)) == vnni)
+        #expect([VIS_RESIZE_AVX_VNNI, VIS_RESIZE_AVX2, VIS_RESIZE_SCALAR].map { Int32($0) }.contains(vnni))
+        #expect(vis_pillow_resample_path(Int32(VIS_RESIZE_AVX512)) == vis_pillow_resample_path(Int32(VIS_RESIZE_AVX2)))
+        if vnni == Int32(VIS_RESIZE_AVX_VNNI) {
+            #expect(vis_pillow_resample_path(Int32(VIS_RESIZE_AVX2)) == Int32(VIS_RESIZE_AVX2))
+        }
     }
 
     @Test("the hue shift on every path equals the Swift HSV round trip, for every shift")
@@ -107,7 +116,7 @@ struct SelfSupKernelTests {
     @Test("the vector hue shift equals the portable one on all 2^24 colours")
     func hueEveryColour() throws {
         // The vector path's replacements for the portable path's operations are exact over this whole domain; the
-        // HSV → RGB half sees every (h, s, v) the first half makes, shifted.
+        // HSV → RGB half sees every (h, s, v) the first half makes, shifted two ways (gray pixels included).
         let count = 1 << 24
         var pixels = [UInt8](repeating: 0, count: 3 * count)
         for index in 0..<count {
@@ -115,10 +124,17 @@ struct SelfSupKernelTests {
             pixels[3 * index + 1] = UInt8(truncatingIfNeeded: index >> 8)
             pixels[3 * index + 2] = UInt8(truncatingIfNeeded: index)
         }
-        var vector = pixels
-        pixels.withUnsafeMutableBufferPointer { vis_pillow_hue_u8($0.baseAddress, count, 3, 77, Int32(VIS_RESIZE_SCALAR)) }
-        vector.withUnsafeMutableBufferPointer { vis_pillow_hue_u8($0.baseAddress, count, 3, 77, Int32(VIS_RESIZE_BEST)) }
-        #expect(zip(pixels, vector).filter { $0 != $1 }.count == 0)
+        for shift: UInt8 in [77, 200] {
+            var portable = pixels
+            var vector = pixels
+            portable.withUnsafeMutableBufferPointer {
+                vis_pillow_hue_u8($0.baseAddress, count, 3, shift, Int32(VIS_RESIZE_SCALAR))
+            }
+            vector.withUnsafeMutableBufferPointer {
+                vis_pillow_hue_u8($0.baseAddress, count, 3, shift, Int32(VIS_RESIZE_BEST))
+            }
+            #expect(zip(portable, vector).filter { $0 != $1 }.count == 0, "shift \(shift)")
+        }
     }
 
     @Test("the C box blur equals the Swift one, for radii from fractions to wider than the image")

@@ -86,8 +86,11 @@ enum {
     VIS_RESIZE_SSE41 = 2,
     VIS_RESIZE_AVX2 = 3,
     VIS_RESIZE_NEON = 4,
-    /// AVX-512 F, BW and VBMI (byte permutes); the bilinear resize only, the Pillow kernels take AVX2 for it.
+    /// AVX-512 F, BW and VBMI (byte permutes): the bilinear resize only (the Pillow kernels take AVX2 for it).
     VIS_RESIZE_AVX512 = 5,
+    /// AVX2 with AVX-VNNI's byte dot products: Pillow's resampling passes only (the other kernels take their AVX2
+    /// path, the bilinear resize its best).
+    VIS_RESIZE_AVX_VNNI = 6,
 };
 
 /// The path `VIS_RESIZE_BEST` takes on this CPU.
@@ -104,11 +107,13 @@ int vis_resize_linear_u8(const uint8_t *src, size_t src_stride, size_t src_width
                          size_t row_end, uint8_t *dst, size_t dst_stride, int path);
 
 // Pillow's arithmetic for VisTools' self-supervised pipelines (`pillowResized`, `PillowEnhance`), to the byte. Each
-// kernel has a portable path and an AVX2 one (taken when `vis_resize_linear_best_path()` is `VIS_RESIZE_AVX2`);
-// `path` is a `VIS_RESIZE_*` constant, and a path the CPU lacks falls back to the portable one. VisTools' Swift
-// implementations are the reference both are checked against (randomized differential tests).
+// kernel has a portable path and an AVX2 one (taken when `vis_resize_linear_best_path()` is `VIS_RESIZE_AVX2`), and
+// the two resampling passes an AVX-VNNI one where the CPU also has that; `path` is a `VIS_RESIZE_*` constant,
+// and a path the CPU lacks falls back to the best one below it. VisTools' Swift implementations are the reference
+// all are checked against (randomized differential tests).
 
-/// The path the Pillow kernels take for `path` on this CPU: `VIS_RESIZE_AVX2` or `VIS_RESIZE_SCALAR`.
+/// The path the Pillow kernels take for `path` on this CPU: `VIS_RESIZE_AVX_VNNI`, `VIS_RESIZE_AVX2` or
+/// `VIS_RESIZE_SCALAR`.
 int vis_pillow_resample_path(int path);
 
 /// Pillow's horizontal resampling pass (`ImagingResampleHorizontal_8bpc`) over `rows` rows of `src` (rows

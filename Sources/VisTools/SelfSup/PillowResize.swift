@@ -252,43 +252,52 @@ struct _PillowTaps {
     let stride: Int
 
     init(inSize: Int, outSize: Int, filter: PillowFilter) {
-        let (support0, kernel) = _PillowTaps.kernel(filter)
         // Pillow's box is given in single precision; whole sizes below 2^24 are exact in it.
         let scale = Double(Float(inSize)) / Double(outSize)
         let filterScale = Swift.max(scale, 1.0)
-        let support = support0 * filterScale
+        let support = _PillowTaps.support(filter) * filterScale
         let stride = Int(support.rounded(.up)) * 2 + 1
         var starts = [Int](repeating: 0, count: outSize)
         var counts = [Int](repeating: 0, count: outSize)
+        var starts32 = [Int32](repeating: 0, count: outSize)
+        var counts32 = [Int32](repeating: 0, count: outSize)
         var weights = [Int32](repeating: 0, count: outSize * stride)
-        var taps = [Double](repeating: 0, count: stride)
         let inverse = 1.0 / filterScale
         let one = Double(1 << _PillowTaps.precisionBits)
-        for index in 0..<outSize {
-            let center = (Double(index) + 0.5) * scale
-            // C's int conversion truncates toward zero; negative starts are clamped to 0 anyway.
-            let start = Swift.max(Int(center - support + 0.5), 0)
-            let end = Swift.min(Int(center + support + 0.5), inSize)
-            let count = Swift.max(end - start, 0)
-            var total = 0.0
-            for tap in 0..<count {
-                let weight = kernel((Double(tap + start) - center + 0.5) * inverse)
-                taps[tap] = weight
-                total += weight
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: stride) { taps in
+            weights.withUnsafeMutableBufferPointer { weights in
+                for index in 0..<outSize {
+                    let center = (Double(index) + 0.5) * scale
+                    // C's int conversion truncates toward zero; negative starts are clamped to 0 anyway.
+                    let start = Swift.max(Int(center - support + 0.5), 0)
+                    let end = Swift.min(Int(center + support + 0.5), inSize)
+                    // Never more than `stride` taps: the window is `2·support` wide.
+                    let count = Swift.min(Swift.max(end - start, 0), stride)
+                    var total = 0.0
+                    for tap in 0..<count {
+                        let weight = _PillowTaps.weight(filter, (Double(tap + start) - center + 0.5) * inverse)
+                        taps[tap] = weight
+                        total += weight
+                    }
+                    // The divisions in a loop of their own, which the compiler vectorises.
+                    if total != 0 { for tap in 0..<count { taps[tap] /= total } }
+                    let base = index * stride
+                    for tap in 0..<count {
+                        let weight = taps[tap]
+                        let scaled = weight < 0 ? -0.5 + weight * one : 0.5 + weight * one
+                        weights[base + tap] = Int32(scaled)
+                    }
+                    starts[index] = start
+                    counts[index] = count
+                    starts32[index] = Int32(truncatingIfNeeded: start)
+                    counts32[index] = Int32(truncatingIfNeeded: count)
+                }
             }
-            for tap in 0..<count {
-                var weight = taps[tap]
-                if total != 0 { weight /= total }
-                let scaled = weight < 0 ? -0.5 + weight * one : 0.5 + weight * one
-                weights[index * stride + tap] = Int32(scaled)
-            }
-            starts[index] = start
-            counts[index] = count
         }
         self.starts = starts
         self.counts = counts
-        starts32 = starts.map { Int32(truncatingIfNeeded: $0) }
-        counts32 = counts.map { Int32(truncatingIfNeeded: $0) }
+        self.starts32 = starts32
+        self.counts32 = counts32
         self.weights = weights
         self.stride = stride
     }
@@ -351,37 +360,41 @@ struct _PillowTaps {
         return output
     }
 
-    static func kernel(_ filter: PillowFilter) -> (support: Double, (Double) -> Double) {
+    /// The filter's support before widening by the downscale factor.
+    static func support(_ filter: PillowFilter) -> Double {
+        switch filter {
+        case .nearest, .box: return 0.5
+        case .bilinear, .hamming: return 1
+        case .bicubic: return 2
+        case .lanczos: return 3
+        }
+    }
+
+    /// The filter's weight at `x` (Pillow's filter functions, in double precision).
+    @inline(__always)
+    static func weight(_ filter: PillowFilter, _ x: Double) -> Double {
         switch filter {
         case .nearest, .box:
-            return (0.5, { x in x > -0.5 && x <= 0.5 ? 1 : 0 })
+            return x > -0.5 && x <= 0.5 ? 1 : 0
         case .bilinear:
-            return (1, { x in
-                let x = abs(x)
-                return x < 1 ? 1 - x : 0
-            })
+            let x = abs(x)
+            return x < 1 ? 1 - x : 0
         case .hamming:
-            return (1, { x in
-                let x = abs(x)
-                if x == 0 { return 1 }
-                if x >= 1 { return 0 }
-                let angle = x * Double.pi
-                // Pillow writes the window's constants as C floats.
-                return sin(angle) / angle * (Double(Float(0.54)) + Double(Float(0.46)) * cos(angle))
-            })
+            let x = abs(x)
+            if x == 0 { return 1 }
+            if x >= 1 { return 0 }
+            let angle = x * Double.pi
+            // Pillow writes the window's constants as C floats.
+            return sin(angle) / angle * (Double(Float(0.54)) + Double(Float(0.46)) * cos(angle))
         case .bicubic:
-            return (2, { x in
-                let a = -0.5
-                let x = abs(x)
-                if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
-                if x < 2 { return (((x - 5) * x + 8) * x - 4) * a }
-                return 0
-            })
+            let a = -0.5
+            let x = abs(x)
+            if x < 1 { return ((a + 2) * x - (a + 3)) * x * x + 1 }
+            if x < 2 { return (((x - 5) * x + 8) * x - 4) * a }
+            return 0
         case .lanczos:
-            return (3, { x in
-                guard -3 <= x && x < 3 else { return 0 }
-                return _PillowTaps.sinc(x) * _PillowTaps.sinc(x / 3)
-            })
+            guard -3 <= x && x < 3 else { return 0 }
+            return _PillowTaps.sinc(x) * _PillowTaps.sinc(x / 3)
         }
     }
 
