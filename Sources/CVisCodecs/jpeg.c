@@ -337,18 +337,16 @@ cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_
     if (encoder->created) jpeg_destroy_compress(&encoder->cinfo);
     /* libjpeg frees the buffers it grew through but never ours; exactly one of the two survives. */
     if (encoder->output != encoder->initial && encoder->initial != destination) free(encoder->initial);
-    if (status == CVIS_OK && destination != NULL && encoder->output == destination) {
+    if (status == CVIS_OK && encoder->output == NULL) status = CVIS_OUT_OF_MEMORY;
+    if (status != CVIS_OK) {
+        if (encoder->output != destination) free(encoder->output);
+    } else if (encoder->output == destination) {
         *written = encoder->output_size;
-    } else if (status == CVIS_OK && encoder->output == destination) {
-        status = CVIS_OUT_OF_MEMORY;
-    } else if (status == CVIS_OK && encoder->output != NULL) {
+    } else {
         /* Both ours and jpeg_mem_dest's buffers come from malloc, so cvis_buffer_free (free) releases it. */
         output->data = encoder->output;
         output->size = encoder->output_size;
         output->capacity = encoder->output_size;
-    } else {
-        if (encoder->output != destination) free(encoder->output);
-        if (status == CVIS_OK) status = CVIS_OUT_OF_MEMORY;
     }
     free(encoder);
     return status;

@@ -1,4 +1,5 @@
 #include "CVisKernels.h"
+#include "vis_cpu.h"
 
 // Every multiply-add that is fused is written as one; no other may be contracted.
 #pragma STDC FP_CONTRACT OFF
@@ -136,7 +137,6 @@ VIS_DEFINE_PORTABLE_MEAN(portable, )
 VIS_DEFINE_PORTABLE_PAINT(portable, )
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 
 #define VIS_AVX2 __attribute__((target("avx2,fma")))
@@ -144,29 +144,7 @@ VIS_DEFINE_PORTABLE_PAINT(portable, )
 // The scalar tails of the vector kernels, compiled with FMA so that `__builtin_fmaf` is one instruction.
 VIS_DEFINE_PORTABLE(tail, VIS_AVX2)
 
-static int vis_detect_avx2_fma(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    const unsigned fma = 1u << 12, osxsave = 1u << 27, avx = 1u << 28;
-    if ((ecx & (fma | osxsave | avx)) != (fma | osxsave | avx)) return 0;
-    unsigned low, high;
-    __asm__ volatile("xgetbv" : "=a"(low), "=d"(high) : "c"(0));
-    if ((low & 6u) != 6u) return 0;  // The OS saves the XMM and YMM registers.
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
-    return (ebx & (1u << 5)) != 0;  // AVX2
-}
-
-// 0 unknown, 1 vector path, 2 portable path.
-static int vis_path;
-
-static int vis_vector_path(void) {
-    int path = __atomic_load_n(&vis_path, __ATOMIC_RELAXED);
-    if (path == 0) {
-        path = vis_detect_avx2_fma() ? 1 : 2;
-        __atomic_store_n(&vis_path, path, __ATOMIC_RELAXED);
-    }
-    return path == 1;
-}
+static int vis_vector_path(void) { return (vis_cpu_features() & VIS_CPU_AVX2_FMA) != 0; }
 
 int vis_kernels_available(void) { return vis_vector_path(); }
 

@@ -1,4 +1,5 @@
 #include "CVisKernels.h"
+#include "vis_cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1063,35 +1064,11 @@ VIS_AVX2_FMA static void avx2_hue(uint8_t *pixels, size_t count, size_t channels
 
 #endif
 
-#if defined(__x86_64__)
-#include <cpuid.h>
-
-static int vis_detect_avx_vnni(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx)) return 0;
-    return (eax & (1u << 4)) != 0;  // AVX-VNNI (VEX-encoded, 256-bit)
-}
-
-// 0 unknown, 1 present, 2 absent.
-static int vis_avx_vnni;
-
-static int vis_has_avx_vnni(void) {
-    int known = __atomic_load_n(&vis_avx_vnni, __ATOMIC_RELAXED);
-    if (known == 0) {
-        known = vis_detect_avx_vnni() ? 1 : 2;
-        __atomic_store_n(&vis_avx_vnni, known, __ATOMIC_RELAXED);
-    }
-    return known == 1;
-}
-#endif
-
 static int vis_pillow_path(int path) {
     // The Pillow kernels have no AVX-512 path: AVX2 serves where the CPU has both.
     int linear = vis_resize_linear_best_path();
     int best = linear == VIS_RESIZE_AVX2 || linear == VIS_RESIZE_AVX512 ? VIS_RESIZE_AVX2 : VIS_RESIZE_SCALAR;
-#if defined(__x86_64__)
-    if (best == VIS_RESIZE_AVX2 && vis_has_avx_vnni()) best = VIS_RESIZE_AVX_VNNI;
-#endif
+    if (best == VIS_RESIZE_AVX2 && (vis_cpu_features() & VIS_CPU_AVX_VNNI)) best = VIS_RESIZE_AVX_VNNI;
     if (path == VIS_RESIZE_AVX512) path = VIS_RESIZE_AVX2;
     if (path == VIS_RESIZE_BEST || path > best) path = best;
     return path == VIS_RESIZE_AVX_VNNI || path == VIS_RESIZE_AVX2 ? path : VIS_RESIZE_SCALAR;

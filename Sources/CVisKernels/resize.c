@@ -1,4 +1,5 @@
 #include "CVisKernels.h"
+#include "vis_cpu.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -173,7 +174,6 @@ static inline void vis_scalar_group(const struct vis_resize_plan *plan, const ui
 }
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 
 #define VIS_SSE41 __attribute__((target("ssse3,sse4.1")))
@@ -311,7 +311,7 @@ VIS_AVX512 static void avx512_horizontal(const struct vis_resize_plan *plan, con
                 _mm512_storeu_si512((void *)(row[r] + g * vis_wide_samples), avx512_unzip_lanes(sums));
             }
         } else {
-            // A shrink too strong for one window: the 16-byte groups of these samples (vector or scalar).
+            // A shrink too strong for one 64-byte window: these samples one by one.
             for (size_t k = g * vis_wide_samples / vis_group_samples; k < (g + 2) * vis_wide_samples / vis_group_samples; k++) {
                 for (int r = 0; r < count; r++) vis_scalar_group(plan, src[r], row[r], k);
             }
@@ -338,34 +338,12 @@ VIS_AVX512 static void avx512_vertical(const int16_t *top, const int16_t *bottom
     avx2_vertical(top + s, bottom + s, beta0, beta1, out + s, count - s);
 }
 
-// AVX-512 F, BW and VBMI, with the opmask and all ZMM state saved by the OS (XCR0 bits 5–7 beside AVX's 1–2).
-static int vis_has_avx512_vbmi(void) {
-    if (!vis_kernels_available()) return 0;  // AVX2 with OS support, so XGETBV is there
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) return 0;
-    if (!(ebx & (1u << 16)) || !(ebx & (1u << 30)) || !(ecx & (1u << 1))) return 0;
-    unsigned xcr0_low, xcr0_high;
-    __asm__ volatile("xgetbv" : "=a"(xcr0_low), "=d"(xcr0_high) : "c"(0));
-    return (xcr0_low & 0xE6) == 0xE6;
-}
-
-static int vis_has_sse41(void) {
-    unsigned eax, ebx, ecx, edx;
-    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx)) return 0;
-    return (ecx & (1u << 9)) && (ecx & (1u << 19));  // SSSE3 and SSE4.1
-}
-
 static int vis_best_resize_path(void) {
-    static int best;
-    int path = __atomic_load_n(&best, __ATOMIC_RELAXED);
-    if (path == 0) {
-        path = vis_has_avx512_vbmi() ? VIS_RESIZE_AVX512
-               : vis_kernels_available() ? VIS_RESIZE_AVX2
-               : vis_has_sse41()         ? VIS_RESIZE_SSE41
-                                         : VIS_RESIZE_SCALAR;
-        __atomic_store_n(&best, path, __ATOMIC_RELAXED);
-    }
-    return path;
+    int features = vis_cpu_features();
+    return features & VIS_CPU_AVX512_VBMI ? VIS_RESIZE_AVX512
+           : features & VIS_CPU_AVX2_FMA  ? VIS_RESIZE_AVX2
+           : features & VIS_CPU_SSE41     ? VIS_RESIZE_SSE41
+                                          : VIS_RESIZE_SCALAR;
 }
 
 #elif defined(__aarch64__)

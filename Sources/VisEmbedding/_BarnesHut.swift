@@ -109,18 +109,25 @@ struct _BarnesHutGradient: _GradientMethod {
     var theta: Double
 
     func gradient(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool) -> Double? {
-        if dims == 2,
-            let result = gradient2D(y: y, into: &gradient, exaggeration: exaggeration, computeError: computeError)
-        {
-            return result
-        }
-        return genericGradient(y: y, into: &gradient, exaggeration: exaggeration, computeError: computeError)
+        let (repulsion, z) = (dims == 2 ? repulsion2D(y: y) : nil) ?? genericRepulsion(y: y)
+        return _Gradient.finish(
+            p: p, y: y, dims: dims, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
+            gradient: &gradient, computeError: computeError)
     }
 
-    /// Any dimension count, in Swift: the naive twin the tests compare the two-dimensional C walk with.
+    /// ``gradient(y:into:exaggeration:computeError:)`` through the Swift walk whatever the dimension count: the
+    /// naive twin the tests compare the two-dimensional C walk with.
     func genericGradient(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool)
         -> Double?
     {
+        let (repulsion, z) = genericRepulsion(y: y)
+        return _Gradient.finish(
+            p: p, y: y, dims: dims, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
+            gradient: &gradient, computeError: computeError)
+    }
+
+    /// The repulsive sums Σ w² (y_i − y_j) per point and Z = Σ w over all pairs, by the Swift walk of `_SpaceTree`.
+    private func genericRepulsion(y: [Double]) -> (repulsion: [Double], z: Double) {
         let n = p.count
         let dims = self.dims
         let tree = _SpaceTree(y: y, count: n, dims: dims)
@@ -175,19 +182,13 @@ struct _BarnesHutGradient: _GradientMethod {
                 }
             }
         }
-        let z = zParts.reduce(0, +)
-        return _Gradient.finish(
-            p: p, y: y, dims: dims, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
-            gradient: &gradient, computeError: computeError)
+        return (repulsion, zParts.reduce(0, +))
     }
 
-    /// The two-dimensional case, the common one, in C (`vis_bh_build_2d`, `vis_bh_repulsion_2d`): the same tree, the
-    /// same walk and the same sums in the same order as the generic path, so the same bits, several times faster.
-    /// `nil` (nothing written) when the tree's memory could not be had; the caller falls back to the generic path.
-    /// The result is `.some(nil)` when the divergence was not asked for.
-    private func gradient2D(y: [Double], into gradient: inout [Double], exaggeration: Double, computeError: Bool)
-        -> Double??
-    {
+    /// The same sums for two dimensions, the common case, in C (`vis_bh_build_2d`, `vis_bh_repulsion_2d`): the same
+    /// tree, walk and summation order as the Swift walk, so the same bits, several times faster. `nil` when the
+    /// tree's memory could not be had (the caller then takes the Swift walk).
+    private func repulsion2D(y: [Double]) -> (repulsion: [Double], z: Double)? {
         let n = p.count
         var order = [Int32](repeating: 0, count: n)
         var sorted = [Double](repeating: 0, count: 2 * n)
@@ -218,9 +219,6 @@ struct _BarnesHutGradient: _GradientMethod {
                 }
             }
         }
-        let z = zParts.reduce(0, +)
-        return .some(_Gradient.finish(
-            p: p, y: y, dims: 2, repulsion: repulsion, z: z, exaggeration: exaggeration, threads: threads,
-            gradient: &gradient, computeError: computeError))
+        return (repulsion, zParts.reduce(0, +))
     }
 }
