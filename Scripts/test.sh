@@ -63,13 +63,14 @@ fi
 
 # --- Reliability: sanitizers and fuzzers, each in its own build folder (VIS_RELIABILITY=1). ----------------------
 # Thread Sanitizer over the concurrency tests (threads logging into one visualizer and into each backend, drawing
-# and text from many tasks, the background writer, shared visualizer instances); Address Sanitizer over the codec,
+# and text from many tasks, the background writer, shared visualizer instances, the JPEG encoder's helper thread and
+# the two-thread JPEG decode); Address Sanitizer over the codec,
 # array-file and drawing tests; then every fuzz harness for a short budget (VIS_FUZZ_SECONDS, 20 s each) so they
 # keep compiling and shallow regressions are caught. Three more builds, so it runs only when VIS_RELIABILITY=1 is
 # set; .ci/run sets it (with 15 s per harness).
 if [ $# -eq 0 ] && [ "${VIS_RELIABILITY:-}" = 1 ]; then
   swift test --sanitize=thread --scratch-path .build-tsan --filter \
-    'VisualizerConcurrencyTests|TensorboardWriterTests/concurrency|WandbRunTests/concurrentLogging|TextRenderingTests/concurrency|VisualizerDrawingTests/concurrentDrawing|VisualizerInstancesTests|BackgroundWriterTests|ReliabilityConcurrencyTests'
+    'VisualizerConcurrencyTests|TensorboardWriterTests/concurrency|WandbRunTests/concurrentLogging|TextRenderingTests/concurrency|VisualizerDrawingTests/concurrentDrawing|VisualizerInstancesTests|BackgroundWriterTests|ReliabilityConcurrencyTests|CodecJPEGTests/(ownTransform|twoThread)'
   # Leak checking is off: XCTest's runner and fontconfig keep process-lifetime allocations that LeakSanitizer
   # reports at exit; memory errors are still caught.
   ASAN_OPTIONS=detect_leaks=0 swift test --sanitize=address --scratch-path .build-asan --filter \

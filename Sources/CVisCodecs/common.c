@@ -1,7 +1,14 @@
+#if defined(__linux__) && !defined(_GNU_SOURCE)
+#define _GNU_SOURCE
+#endif
 #include "common.h"
+#if defined(__linux__)
+#include <sched.h>
+#endif
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void cvis_set_message(char *message, size_t capacity, const char *format, ...) {
     if (message == NULL || capacity == 0) return;
@@ -44,3 +51,22 @@ int cvis_fits_sample_limit(uint64_t width, uint64_t height, uint64_t channels, u
     if (channels != 0 && area > UINT64_MAX / channels) return 0;
     return area * channels <= max_samples;
 }
+
+static int cvis_running_codec_calls;
+
+/* CPUs this process may run on: a process pinned to one core (taskset, a container's cpuset) must not start a
+   helper that would only take turns with it. */
+static long cvis_usable_cpus(void) {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) return CPU_COUNT(&set);
+#endif
+    return sysconf(_SC_NPROCESSORS_ONLN);
+}
+
+int cvis_codec_begin(void) {
+    int others_running = __atomic_fetch_add(&cvis_running_codec_calls, 1, __ATOMIC_RELAXED);
+    return others_running == 0 && cvis_usable_cpus() > 1;
+}
+
+void cvis_codec_end(void) { __atomic_fetch_sub(&cvis_running_codec_calls, 1, __ATOMIC_RELAXED); }

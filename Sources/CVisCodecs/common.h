@@ -16,4 +16,13 @@ int cvis_buffer_append(cvis_buffer *buffer, const uint8_t *bytes, size_t count);
 /* Whether width*height*channels fits within max_samples (computed without overflow). */
 int cvis_fits_sample_limit(uint64_t width, uint64_t height, uint64_t channels, uint64_t max_samples);
 
+/*
+ * Codec calls running now in this process. Backends encode on their own writer threads, often several images
+ * at a time: a second thread per call would then only add contention, so only a lone call gets one.
+ * cvis_codec_begin registers a call and says whether it may start one helper thread; every call pairs it with
+ * cvis_codec_end.
+ */
+int cvis_codec_begin(void);
+void cvis_codec_end(void);
+
 #endif

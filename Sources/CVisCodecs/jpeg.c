@@ -2,6 +2,7 @@
  * libjpeg(-turbo) wrappers, structured like png.c: outer functions own resources, inner functions do the
  * setjmp and every libjpeg call.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 #include <jpeglib.h>
 #include <jerror.h>
 #include "common.h"
+#include "jpeg_forward.h"
 
 /*
  * Every block of the full-resolution component costs at least one bit (its DC code), so a JPEG of N bytes
@@ -18,6 +20,8 @@
 #define JPEG_MAX_PIXELS_PER_BYTE 4096u
 /* Rows handed to libjpeg per read or write call. */
 #define CVIS_JPEG_ROW_BATCH 16u
+/* Below this many pixels a helper thread costs more than it saves. */
+#define CVIS_JPEG_SPLIT_MIN_PIXELS (512u * 512u)
 
 typedef struct cvis_jpeg_error {
     struct jpeg_error_mgr base;
@@ -86,6 +90,9 @@ struct cvis_jpeg_decoder {
     uint32_t width;
     uint32_t height;
     uint32_t channels;
+    /* The caller's file, kept for a helper thread's own decoder object (the caller keeps it alive). */
+    const uint8_t *data;
+    size_t size;
 };
 
 void cvis_jpeg_decoder_close(cvis_jpeg_decoder *decoder) {
@@ -102,6 +109,8 @@ static cvis_status cvis_jpeg_open_inner(cvis_jpeg_decoder *decoder, const uint8_
     decoder->created = 1;
     jpeg_create_decompress(cinfo);
     jpeg_mem_src(cinfo, data, (unsigned long)size);
+    decoder->data = data;
+    decoder->size = size;
     jpeg_read_header(cinfo, TRUE);
 
     switch (cinfo->jpeg_color_space) {
@@ -193,9 +202,90 @@ static void cvis_inverted_cmyk_to_rgb(const uint8_t *in, uint8_t *out, uint32_t 
     }
 }
 
-static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pixels) {
+/* Reads rows from the current output scanline up to `end` straight into `pixels`. */
+static cvis_status cvis_jpeg_read_rows(j_decompress_ptr cinfo, cvis_jpeg_error *error, uint8_t *pixels,
+                                       size_t stride, uint32_t end) {
+    while (cinfo->output_scanline < end) {
+        /* Several rows per call let libjpeg-turbo upsample and convert straight into our rows (one row at a
+           time goes through its spare-row buffer and an extra copy). */
+        JSAMPROW rows[CVIS_JPEG_ROW_BATCH];
+        uint32_t y = cinfo->output_scanline;
+        uint32_t batch = end - y < CVIS_JPEG_ROW_BATCH ? end - y : CVIS_JPEG_ROW_BATCH;
+        for (uint32_t k = 0; k < batch; k++) rows[k] = pixels + (size_t)(y + k) * stride;
+        if (jpeg_read_scanlines(cinfo, rows, batch) == 0) {
+            cvis_set_message(error->message, error->message_capacity,
+                             "JPEG: no scanline at row %u (the file is truncated)", (unsigned)y);
+            return CVIS_CORRUPT;
+        }
+    }
+    return CVIS_OK;
+}
+
+/*
+ * A baseline file is decoded on two threads when it is large and no other codec call is running. Entropy
+ * decoding is sequential, but most of a decode's time after it (inverse DCT, upsampling, colour conversion)
+ * is not: a helper decodes the top rows with a second libjpeg object while this thread skips them
+ * (jpeg_skip_scanlines only entropy-decodes, about 60 % of the cost of a full decode at quality 95) and
+ * decodes the rest. The split sits where both threads finish together for that proportion. The rows are the
+ * same bytes a single decode writes (a test holds us to that), and every corruption check still runs: the
+ * main object reads the whole entropy-coded stream.
+ */
+typedef struct cvis_jpeg_top_rows {
+    const uint8_t *data;
+    size_t size;
+    J_COLOR_SPACE out_color_space;
+    uint8_t *pixels;
+    size_t stride;
+    uint32_t rows;
+    cvis_status status;
+    pthread_t thread;
+    char message[200];
+} cvis_jpeg_top_rows;
+
+static cvis_status cvis_jpeg_top_rows_inner(j_decompress_ptr cinfo, cvis_jpeg_error *error,
+                                            cvis_jpeg_top_rows *job) {
+    if (setjmp(error->jump)) return error->status;
+    jpeg_create_decompress(cinfo);
+    jpeg_mem_src(cinfo, job->data, (unsigned long)job->size);
+    jpeg_read_header(cinfo, TRUE);
+    cinfo->out_color_space = job->out_color_space;
+    jpeg_start_decompress(cinfo);
+    return cvis_jpeg_read_rows(cinfo, error, job->pixels, job->stride, job->rows);
+}
+
+static void *cvis_jpeg_decode_top_rows(void *argument) {
+    cvis_jpeg_top_rows *job = argument;
+    struct jpeg_decompress_struct cinfo;
+    cvis_jpeg_error error;
+    memset(&cinfo, 0, sizeof cinfo);
+    cinfo.err = &error.base;
+    cvis_jpeg_install_errors(&error, job->message, sizeof job->message);
+    job->status = cvis_jpeg_top_rows_inner(&cinfo, &error, job);
+    /* The rest of the file is the main object's; abandoning this one mid-image is what destroy is for. */
+    jpeg_destroy_decompress(&cinfo);
+    return NULL;
+}
+
+static uint32_t cvis_jpeg_split_row(j_decompress_ptr cinfo) {
+    if (cinfo->progressive_mode || cinfo->buffered_image || cinfo->output_height < 64 ||
+        (uint64_t)cinfo->output_width * cinfo->output_height < CVIS_JPEG_SPLIT_MIN_PIXELS) {
+        return 0;
+    }
+    /* Helper: 0.72 h full decode; main: skip 0.72 h (about 0.6 of decoding it) + decode 0.28 h, the same. */
+    uint32_t group = (uint32_t)cinfo->max_v_samp_factor * DCTSIZE;
+    return (uint32_t)((uint64_t)cinfo->output_height * 72 / 100) / group * group;
+}
+
+static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pixels, int may_split) {
     j_decompress_ptr cinfo = &decoder->cinfo;
-    if (setjmp(decoder->error.jump)) return decoder->error.status;
+    /* volatile: read after a longjmp back into this frame. */
+    cvis_jpeg_top_rows *volatile job = NULL;
+    volatile int helper_running = 0;
+    if (setjmp(decoder->error.jump)) {
+        if (helper_running) pthread_join(job->thread, NULL);
+        free(job);
+        return decoder->error.status;
+    }
     jpeg_start_decompress(cinfo);
     uint32_t expected_components = decoder->cmyk ? 4 : decoder->channels;
     if (cinfo->output_width != decoder->width || cinfo->output_height != decoder->height ||
@@ -205,18 +295,29 @@ static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pix
         return CVIS_UNSUPPORTED;
     }
     size_t stride = (size_t)decoder->width * decoder->channels;
-    while (cinfo->output_scanline < cinfo->output_height && !decoder->cmyk) {
-        /* Several rows per call let libjpeg-turbo upsample and convert straight into our rows (one row at a
-           time goes through its spare-row buffer and an extra copy). */
-        JSAMPROW rows[CVIS_JPEG_ROW_BATCH];
-        uint32_t y = cinfo->output_scanline;
-        uint32_t batch = cinfo->output_height - y < CVIS_JPEG_ROW_BATCH ? cinfo->output_height - y : CVIS_JPEG_ROW_BATCH;
-        for (uint32_t k = 0; k < batch; k++) rows[k] = pixels + (size_t)(y + k) * stride;
-        if (jpeg_read_scanlines(cinfo, rows, batch) == 0) {
-            cvis_set_message(decoder->error.message, decoder->error.message_capacity,
-                             "JPEG: no scanline at row %u (the file is truncated)", (unsigned)y);
-            return CVIS_CORRUPT;
+    if (!decoder->cmyk) {
+        uint32_t split = may_split ? cvis_jpeg_split_row(cinfo) : 0;
+        if (split > 0) job = calloc(1, sizeof *job);
+        if (job != NULL) {
+            *job = (cvis_jpeg_top_rows){.data = decoder->data, .size = decoder->size,
+                                        .out_color_space = cinfo->out_color_space, .pixels = pixels,
+                                        .stride = stride, .rows = split, .status = CVIS_CORRUPT};
+            helper_running = pthread_create(&job->thread, NULL, cvis_jpeg_decode_top_rows, job) == 0;
+            if (helper_running) jpeg_skip_scanlines(cinfo, split);
         }
+        cvis_status status = cvis_jpeg_read_rows(cinfo, &decoder->error, pixels, stride, cinfo->output_height);
+        if (helper_running) {
+            pthread_join(job->thread, NULL);
+            helper_running = 0;
+            /* Rows in file order: a fault in the top rows is the one to report. */
+            if (job->status != CVIS_OK) {
+                status = job->status;
+                cvis_set_message(decoder->error.message, decoder->error.message_capacity, "%s", job->message);
+            }
+        }
+        free(job);
+        job = NULL;
+        if (status != CVIS_OK) return status;
     }
     while (cinfo->output_scanline < cinfo->output_height) {
         uint32_t y = cinfo->output_scanline;
@@ -233,7 +334,7 @@ static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pix
 }
 
 cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, size_t capacity,
-                                   char *message, size_t message_capacity) {
+                                   int allow_helper_thread, char *message, size_t message_capacity) {
     if (decoder == NULL || pixels == NULL ||
         capacity < (size_t)decoder->width * decoder->height * decoder->channels) {
         cvis_set_message(message, message_capacity, "JPEG: output buffer too small");
@@ -249,10 +350,34 @@ cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, 
             return CVIS_OUT_OF_MEMORY;
         }
     }
-    return cvis_jpeg_read_inner(decoder, pixels);
+    int may_split = cvis_codec_begin() && allow_helper_thread;
+    cvis_status status = cvis_jpeg_read_inner(decoder, pixels, may_split);
+    cvis_codec_end();
+    return status;
 }
 
 /* ---- encoding ---- */
+
+/*
+ * With our forward transform (jpeg_forward.c) libjpeg only entropy-codes: the coefficients go into whole-image
+ * arrays handed to jpeg_write_coefficients, and jpeg_finish_compress codes them. That lets the transform run
+ * on a helper thread while this one codes the rows already done: the wrapper around the memory manager's
+ * access_virt_barray, libjpeg's only way to read those arrays, waits until the helper has finished the iMCU
+ * row asked for. At quality 95 entropy coding is about two thirds of an encode, so the helper stays ahead.
+ */
+typedef struct cvis_jpeg_pipeline {
+    cvis_jpeg_forward forward;
+    int forward_ready;
+    jvirt_barray_ptr arrays[3];
+    /* iMCU rows transformed so far, under `lock`; `stop` asks the helper to quit after an error. */
+    pthread_mutex_t lock;
+    pthread_cond_t advanced;
+    uint32_t rows_done;
+    int stop;
+    int helper_running;
+    pthread_t helper;
+    JBLOCKARRAY (*library_access)(j_common_ptr, jvirt_barray_ptr, JDIMENSION, JDIMENSION, boolean);
+} cvis_jpeg_pipeline;
 
 typedef struct cvis_jpeg_encoder {
     struct jpeg_compress_struct cinfo;
@@ -263,12 +388,108 @@ typedef struct cvis_jpeg_encoder {
     /* Our first output buffer; libjpeg replaces `output` with its own allocation when it outgrows it. */
     unsigned char *initial;
     unsigned long initial_size;
+    cvis_jpeg_pipeline *pipeline;
 } cvis_jpeg_encoder;
 
-static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint8_t *pixels, uint32_t width,
-                                          uint32_t height, uint32_t channels, size_t row_stride, int quality) {
+static void *cvis_jpeg_transform_rows(void *argument) {
+    cvis_jpeg_pipeline *pipeline = argument;
+    for (uint32_t row = 0; row < pipeline->forward.imcu_rows; row++) {
+        pthread_mutex_lock(&pipeline->lock);
+        int stop = pipeline->stop;
+        pthread_mutex_unlock(&pipeline->lock);
+        if (stop) break;
+        cvis_jpeg_forward_row(&pipeline->forward, row);
+        pthread_mutex_lock(&pipeline->lock);
+        pipeline->rows_done = row + 1;
+        pthread_cond_signal(&pipeline->advanced);
+        pthread_mutex_unlock(&pipeline->lock);
+    }
+    return NULL;
+}
+
+static JBLOCKARRAY cvis_jpeg_access_when_ready(j_common_ptr cinfo, jvirt_barray_ptr array, JDIMENSION start_row,
+                                               JDIMENSION num_rows, boolean writable) {
+    cvis_jpeg_pipeline *pipeline = cinfo->client_data;
+    uint32_t rows_per_imcu = array == pipeline->arrays[0] ? pipeline->forward.imcu_height / 8 : 1;
+    uint32_t needed = (start_row + num_rows + rows_per_imcu - 1) / rows_per_imcu;
+    if (needed > pipeline->forward.imcu_rows) needed = pipeline->forward.imcu_rows;
+    pthread_mutex_lock(&pipeline->lock);
+    while (pipeline->rows_done < needed) pthread_cond_wait(&pipeline->advanced, &pipeline->lock);
+    pthread_mutex_unlock(&pipeline->lock);
+    return pipeline->library_access(cinfo, array, start_row, num_rows, writable);
+}
+
+/* Stops and joins the helper, if any; safe to call twice. Leaves the coefficient arrays to libjpeg. */
+static void cvis_jpeg_pipeline_stop(cvis_jpeg_pipeline *pipeline) {
+    if (pipeline == NULL || !pipeline->helper_running) return;
+    pthread_mutex_lock(&pipeline->lock);
+    pipeline->stop = 1;
+    pthread_mutex_unlock(&pipeline->lock);
+    pthread_join(pipeline->helper, NULL);
+    pipeline->helper_running = 0;
+}
+
+static void cvis_jpeg_pipeline_free(cvis_jpeg_pipeline *pipeline) {
+    if (pipeline == NULL) return;
+    cvis_jpeg_pipeline_stop(pipeline);
+    if (pipeline->forward_ready) cvis_jpeg_forward_free(&pipeline->forward);
+    pthread_cond_destroy(&pipeline->advanced);
+    pthread_mutex_destroy(&pipeline->lock);
+    free(pipeline);
+}
+
+/* Below this many pixels the helper thread costs more than it saves. */
+#define CVIS_JPEG_PIPELINE_MIN_PIXELS (256u * 256u)
+/* The whole-image coefficient arrays cost as much memory as the pixels; past this size libjpeg's streaming
+   compressor, which needs a few rows, is used instead (same bytes). */
+#define CVIS_JPEG_OWN_TRANSFORM_MAX_PIXELS ((uint64_t)1 << 26)
+
+/* Encodes with our transform; libjpeg's parameters are set. Called inside cvis_jpeg_encode_inner's setjmp. */
+static void cvis_jpeg_encode_own_transform(cvis_jpeg_encoder *encoder, const uint8_t *pixels, size_t row_stride,
+                                           int vector_allowed, int may_use_helper) {
     j_compress_ptr cinfo = &encoder->cinfo;
-    if (setjmp(encoder->error.jump)) return encoder->error.status;
+    cvis_jpeg_pipeline *pipeline = encoder->pipeline;
+    if (!cvis_jpeg_forward_init(&pipeline->forward, cinfo, pixels, row_stride, vector_allowed)) {
+        ERREXIT1(cinfo, JERR_OUT_OF_MEMORY, 0);
+    }
+    pipeline->forward_ready = 1;
+    cvis_jpeg_forward *forward = &pipeline->forward;
+    /* The arrays must live in memory whole (a JPEGMEM limit would ask for a backing store we do not have). */
+    cinfo->mem->max_memory_to_use = 0;
+    for (int c = 0; c < forward->components; c++) {
+        uint32_t rows = cvis_jpeg_forward_array_rows(forward, c);
+        pipeline->arrays[c] = cinfo->mem->request_virt_barray((j_common_ptr)cinfo, JPOOL_IMAGE, FALSE,
+                                                              forward->width_in_blocks[c], rows, rows);
+    }
+    jpeg_write_coefficients(cinfo, pipeline->arrays);
+    for (int c = 0; c < forward->components; c++) {
+        uint32_t rows = cvis_jpeg_forward_array_rows(forward, c);
+        forward->blocks[c] = cinfo->mem->access_virt_barray((j_common_ptr)cinfo, pipeline->arrays[c], 0, rows, TRUE);
+    }
+    if (may_use_helper) {
+        pipeline->helper_running = pthread_create(&pipeline->helper, NULL, cvis_jpeg_transform_rows, pipeline) == 0;
+    }
+    if (pipeline->helper_running) {
+        pipeline->library_access = cinfo->mem->access_virt_barray;
+        cinfo->client_data = pipeline;
+        cinfo->mem->access_virt_barray = cvis_jpeg_access_when_ready;
+    } else {
+        for (uint32_t row = 0; row < forward->imcu_rows; row++) cvis_jpeg_forward_row(forward, row);
+    }
+    jpeg_finish_compress(cinfo);
+    cvis_jpeg_pipeline_stop(pipeline);
+}
+
+/* With a pipeline, our transform (vector path if `vector_allowed`), on a helper thread if `may_use_helper`. */
+static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint8_t *pixels, uint32_t width,
+                                          uint32_t height, uint32_t channels, size_t row_stride, int quality,
+                                          int vector_allowed, int may_use_helper) {
+    j_compress_ptr cinfo = &encoder->cinfo;
+    if (setjmp(encoder->error.jump)) {
+        /* The helper writes into libjpeg's arrays: it must be gone before they are. */
+        cvis_jpeg_pipeline_stop(encoder->pipeline);
+        return encoder->error.status;
+    }
     encoder->created = 1;
     jpeg_create_compress(cinfo);
     /* Start with room for a typical quality-95 file so libjpeg rarely has to grow (and copy) the buffer. */
@@ -281,6 +502,10 @@ static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint
     cinfo->in_color_space = channels == 1 ? JCS_GRAYSCALE : JCS_RGB;
     jpeg_set_defaults(cinfo);
     jpeg_set_quality(cinfo, quality, TRUE);
+    if (encoder->pipeline != NULL) {
+        cvis_jpeg_encode_own_transform(encoder, pixels, row_stride, vector_allowed, may_use_helper);
+        return CVIS_OK;
+    }
     jpeg_start_compress(cinfo, TRUE);
     while (cinfo->next_scanline < cinfo->image_height) {
         /* libjpeg takes non-const rows but only reads them; a batch per call saves its per-call overhead. */
@@ -298,8 +523,8 @@ cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t hei
                              size_t row_stride, int quality, cvis_buffer *output,
                              char *message, size_t message_capacity) {
     size_t written = 0;
-    return cvis_jpeg_encode_into(pixels, width, height, channels, row_stride, quality, NULL, 0, &written, output,
-                                 message, message_capacity);
+    return cvis_jpeg_encode_into(pixels, width, height, channels, row_stride, quality, CVIS_JPEG_TRANSFORM_LIBJPEG,
+                                 NULL, 0, &written, output, message, message_capacity);
 }
 
 size_t cvis_jpeg_encode_estimate(uint32_t width, uint32_t height, uint32_t channels) {
@@ -308,13 +533,17 @@ size_t cvis_jpeg_encode_estimate(uint32_t width, uint32_t height, uint32_t chann
 }
 
 cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
-                                  size_t row_stride, int quality, uint8_t *destination, size_t destination_capacity,
+                                  size_t row_stride, int quality, cvis_jpeg_transform transform,
+                                  uint8_t *destination, size_t destination_capacity,
                                   size_t *written, cvis_buffer *output, char *message, size_t message_capacity) {
     *written = 0;
     cvis_set_message(message, message_capacity, "%s", "");
     *output = (cvis_buffer){NULL, 0, 0};
     if (pixels == NULL || width == 0 || height == 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION ||
-        (channels != 1 && channels != 3) || row_stride < (size_t)width * channels || quality < 1 || quality > 100) {
+        (channels != 1 && channels != 3) || row_stride < (size_t)width * channels || quality < 1 || quality > 100 ||
+        (transform != CVIS_JPEG_TRANSFORM_FAST && transform != CVIS_JPEG_TRANSFORM_PORTABLE &&
+         transform != CVIS_JPEG_TRANSFORM_LIBJPEG && transform != CVIS_JPEG_TRANSFORM_VECTOR &&
+         transform != CVIS_JPEG_TRANSFORM_PIPELINED)) {
         cvis_set_message(message, message_capacity, "JPEG: invalid encoder arguments");
         return CVIS_INVALID_ARGUMENT;
     }
@@ -333,7 +562,30 @@ cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_
         encoder->initial = malloc(estimate);
         encoder->initial_size = encoder->initial ? (unsigned long)estimate : 0;
     }
-    cvis_status status = cvis_jpeg_encode_inner(encoder, pixels, width, height, channels, row_stride, quality);
+    uint64_t pixel_count = (uint64_t)width * height;
+    int may_use_helper = (cvis_codec_begin() && transform == CVIS_JPEG_TRANSFORM_FAST &&
+                          pixel_count >= CVIS_JPEG_PIPELINE_MIN_PIXELS &&
+                          pixel_count <= CVIS_JPEG_OWN_TRANSFORM_MAX_PIXELS) ||
+                         transform == CVIS_JPEG_TRANSFORM_PIPELINED;
+    int own_transform = may_use_helper || transform == CVIS_JPEG_TRANSFORM_PORTABLE ||
+                        transform == CVIS_JPEG_TRANSFORM_VECTOR;
+    cvis_status status = CVIS_OK;
+    if (own_transform) {
+        encoder->pipeline = calloc(1, sizeof *encoder->pipeline);
+        if (encoder->pipeline == NULL) {
+            cvis_set_message(message, message_capacity, "JPEG: out of memory");
+            status = CVIS_OUT_OF_MEMORY;
+        } else {
+            pthread_mutex_init(&encoder->pipeline->lock, NULL);
+            pthread_cond_init(&encoder->pipeline->advanced, NULL);
+        }
+    }
+    if (status == CVIS_OK) {
+        status = cvis_jpeg_encode_inner(encoder, pixels, width, height, channels, row_stride, quality,
+                                        transform != CVIS_JPEG_TRANSFORM_PORTABLE, may_use_helper);
+    }
+    cvis_codec_end();
+    cvis_jpeg_pipeline_free(encoder->pipeline);
     if (encoder->created) jpeg_destroy_compress(&encoder->cinfo);
     /* libjpeg frees the buffers it grew through but never ours; exactly one of the two survives. */
     if (encoder->output != encoder->initial && encoder->initial != destination) free(encoder->initial);

@@ -9,7 +9,7 @@
  * own histogram, so the cost is two linear passes over the data.
  *
  * Large images are split into two horizontal bands, the second encoded on a thread of its own when no other
- * encode is running (see cvis_may_use_second_thread). Each band's deflate output ends with an empty stored
+ * codec call is running (see cvis_codec_begin). Each band's deflate output ends with an empty stored
  * block, which realigns the bit stream to a byte boundary, so the bands' bytes simply concatenate into one
  * valid zlib stream; an empty final block closes it.
  */
@@ -17,7 +17,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include "common.h"
 
 #define LITLEN_SYMBOLS 286
@@ -430,14 +429,6 @@ static unsigned cvis_band_count(size_t raw_bytes, uint32_t height) {
     return raw_bytes < BAND_MIN_BYTES || height < 2 ? 1 : MAX_BANDS;
 }
 
-/* Encodes running now in this process. Backends encode on their own writer threads, often several images at a
- * time: a second thread per encode would then only add contention, so only a lone encode gets one. */
-static int cvis_running_encodes;
-
-static int cvis_may_use_second_thread(int others_running) {
-    return others_running == 0 && sysconf(_SC_NPROCESSORS_ONLN) > 1;
-}
-
 cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
                                  size_t row_stride, cvis_buffer *output, char *message, size_t message_capacity) {
     cvis_set_message(message, message_capacity, "%s", "");
@@ -486,8 +477,8 @@ cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t
 
     pthread_t threads[MAX_BANDS];
     int started[MAX_BANDS] = {0};
-    int others_running = __atomic_fetch_add(&cvis_running_encodes, 1, __ATOMIC_RELAXED);
-    if (cvis_may_use_second_thread(others_running)) {
+    int second_thread = cvis_codec_begin();
+    if (second_thread) {
         for (unsigned b = 1; b < band_count; b++) {
             started[b] = pthread_create(&threads[b], NULL, cvis_encode_band, &bands[b]) == 0;
         }
@@ -500,7 +491,7 @@ cvis_status cvis_png_encode_fast(const uint8_t *pixels, uint32_t width, uint32_t
             cvis_encode_band(&bands[b]);
         }
     }
-    __atomic_fetch_sub(&cvis_running_encodes, 1, __ATOMIC_RELAXED);
+    cvis_codec_end();
     uint32_t adler = libdeflate_adler32(1, filtered, raw_size);
     free(filtered);
 

@@ -367,7 +367,7 @@ enum _JPEGCodec {
                 cvis_jpeg_decoder_open(data, size, limit, decoder, info, message, capacity)
             },
             read: { decoder, pixels, capacity, message, messageCapacity in
-                cvis_jpeg_decoder_read(decoder, pixels, capacity, message, messageCapacity)
+                cvis_jpeg_decoder_read(decoder, pixels, capacity, 1, message, messageCapacity)
             },
             close: { cvis_jpeg_decoder_close($0) })
     }
@@ -397,7 +397,8 @@ enum _JPEGCodec {
                     // An empty image was rejected above, so both buffers have base addresses.
                     cvis_jpeg_encode_into(
                         pixels.baseAddress, width, height, channels, image.rowStride, Int32(quality),
-                        buffer.baseAddress, buffer.count, &written, &overflow, text, textCapacity)
+                        CVIS_JPEG_TRANSFORM_FAST, buffer.baseAddress, buffer.count, &written, &overflow, text,
+                        textCapacity)
                 }
                 count = result.status == CVIS_OK ? written : 0
             }

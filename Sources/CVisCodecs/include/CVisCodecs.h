@@ -121,15 +121,36 @@ cvis_status cvis_jpeg_decoder_open(const uint8_t *data, size_t size, uint64_t ma
 
 /*
  * Decodes all rows into `pixels`. A truncated file or corrupt entropy-coded data is an error (libjpeg only
- * warns and pads with gray); other libjpeg warnings (extraneous bytes, odd markers) are tolerated.
+ * warns and pads with gray); other libjpeg warnings (extraneous bytes, odd markers) are tolerated. With
+ * `allow_helper_thread`, a large baseline file is decoded on two threads when no other codec call is running;
+ * the pixels are the same either way.
  */
 cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, size_t capacity,
-                                   char *message, size_t message_capacity);
+                                   int allow_helper_thread, char *message, size_t message_capacity);
 
 /* Releases the decoder. Safe with NULL. */
 void cvis_jpeg_decoder_close(cvis_jpeg_decoder *decoder);
 
-/* Encodes 8-bit gray (1) or RGB (3) pixels as a baseline JPEG with `quality` 1-100 (4:2:0 chroma for RGB). */
+/* How an encode turns pixels into quantized DCT coefficients; every choice writes the same bytes. */
+typedef enum cvis_jpeg_transform {
+    /* The fastest available: for a large image, when no other codec call is running and a second CPU is
+       usable, our transform on a helper thread while libjpeg entropy-codes the rows already transformed;
+       otherwise libjpeg's own streaming compressor (faster on one thread, and it needs only a few rows). */
+    CVIS_JPEG_TRANSFORM_FAST = 0,
+    /* Ours, scalar, all on the calling thread: the twin the vector path is tested against. */
+    CVIS_JPEG_TRANSFORM_PORTABLE = 1,
+    /* libjpeg's own colour conversion, downsampling and DCT: the reference. */
+    CVIS_JPEG_TRANSFORM_LIBJPEG = 2,
+    /* Ours, with AVX2 where the CPU has it, all on the calling thread (tests). */
+    CVIS_JPEG_TRANSFORM_VECTOR = 3,
+    /* FAST's pipeline at any size, whatever else is running (tests). */
+    CVIS_JPEG_TRANSFORM_PIPELINED = 4,
+} cvis_jpeg_transform;
+
+/*
+ * Encodes 8-bit gray (1) or RGB (3) pixels as a baseline JPEG with `quality` 1-100 (4:2:0 chroma for RGB),
+ * with libjpeg's own transform (CVIS_JPEG_TRANSFORM_LIBJPEG).
+ */
 cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
                              size_t row_stride, int quality, cvis_buffer *output,
                              char *message, size_t message_capacity);
@@ -138,12 +159,14 @@ cvis_status cvis_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t hei
 size_t cvis_jpeg_encode_estimate(uint32_t width, uint32_t height, uint32_t channels);
 
 /*
- * cvis_jpeg_encode writing straight into the caller's `destination` (`destination_capacity` bytes; see
- * cvis_jpeg_encode_estimate): on success `*written` is the file's size there, or 0 when the file outgrew it and is
- * in `output` instead (free it with cvis_buffer_free). Saves the caller a copy of every file that fits.
+ * cvis_jpeg_encode with a choice of `transform`, writing straight into the caller's `destination`
+ * (`destination_capacity` bytes; see cvis_jpeg_encode_estimate): on success `*written` is the file's size there, or
+ * 0 when the file outgrew it and is in `output` instead (free it with cvis_buffer_free). Saves the caller a copy of
+ * every file that fits.
  */
 cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_t height, uint32_t channels,
-                                  size_t row_stride, int quality, uint8_t *destination, size_t destination_capacity,
+                                  size_t row_stride, int quality, cvis_jpeg_transform transform,
+                                  uint8_t *destination, size_t destination_capacity,
                                   size_t *written, cvis_buffer *output, char *message, size_t message_capacity);
 
 #ifdef __cplusplus
