@@ -334,7 +334,7 @@ static cvis_status cvis_jpeg_read_inner(cvis_jpeg_decoder *decoder, uint8_t *pix
 }
 
 cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, size_t capacity,
-                                   int allow_helper_thread, char *message, size_t message_capacity) {
+                                   cvis_helper_thread helper, char *message, size_t message_capacity) {
     if (decoder == NULL || pixels == NULL ||
         capacity < (size_t)decoder->width * decoder->height * decoder->channels) {
         cvis_set_message(message, message_capacity, "JPEG: output buffer too small");
@@ -350,7 +350,8 @@ cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, 
             return CVIS_OUT_OF_MEMORY;
         }
     }
-    int may_split = cvis_codec_begin() && allow_helper_thread;
+    int idle = cvis_codec_begin();
+    int may_split = helper == CVIS_HELPER_ALWAYS || (helper == CVIS_HELPER_WHEN_IDLE && idle);
     cvis_status status = cvis_jpeg_read_inner(decoder, pixels, may_split);
     cvis_codec_end();
     return status;

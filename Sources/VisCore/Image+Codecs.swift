@@ -367,7 +367,7 @@ enum _JPEGCodec {
                 cvis_jpeg_decoder_open(data, size, limit, decoder, info, message, capacity)
             },
             read: { decoder, pixels, capacity, message, messageCapacity in
-                cvis_jpeg_decoder_read(decoder, pixels, capacity, 1, message, messageCapacity)
+                cvis_jpeg_decoder_read(decoder, pixels, capacity, CVIS_HELPER_WHEN_IDLE, message, messageCapacity)
             },
             close: { cvis_jpeg_decoder_close($0) })
     }

@@ -191,7 +191,8 @@ struct CodecJPEGTests {
             var pixels = [UInt8](repeating: 0, count: Int(info.width) * Int(info.height) * Int(info.channels))
             let status = pixels.withUnsafeMutableBufferPointer { buffer in
                 cvis_jpeg_decoder_read(
-                    decoder, buffer.baseAddress, buffer.count, allowHelperThread ? 1 : 0, &message, message.count)
+                    decoder, buffer.baseAddress, buffer.count, allowHelperThread ? CVIS_HELPER_ALWAYS : CVIS_HELPER_NEVER,
+                    &message, message.count)
             }
             return (status, pixels)
         }

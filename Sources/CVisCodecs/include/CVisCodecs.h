@@ -119,14 +119,22 @@ cvis_status cvis_jpeg_decoder_open(const uint8_t *data, size_t size, uint64_t ma
                                    cvis_jpeg_decoder **decoder, cvis_image_info *info,
                                    char *message, size_t message_capacity);
 
+/* When a codec call may start a helper thread. */
+typedef enum cvis_helper_thread {
+    CVIS_HELPER_NEVER = 0,
+    /* Only when no other codec call is running in the process and a second CPU is usable (the default). */
+    CVIS_HELPER_WHEN_IDLE = 1,
+    /* Whenever the work qualifies (tests). */
+    CVIS_HELPER_ALWAYS = 2,
+} cvis_helper_thread;
+
 /*
  * Decodes all rows into `pixels`. A truncated file or corrupt entropy-coded data is an error (libjpeg only
- * warns and pads with gray); other libjpeg warnings (extraneous bytes, odd markers) are tolerated. With
- * `allow_helper_thread`, a large baseline file is decoded on two threads when no other codec call is running;
- * the pixels are the same either way.
+ * warns and pads with gray); other libjpeg warnings (extraneous bytes, odd markers) are tolerated. A baseline
+ * file of at least 512×512 pixels is decoded on two threads as `helper` allows; the pixels are the same either way.
  */
 cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, size_t capacity,
-                                   int allow_helper_thread, char *message, size_t message_capacity);
+                                   cvis_helper_thread helper, char *message, size_t message_capacity);
 
 /* Releases the decoder. Safe with NULL. */
 void cvis_jpeg_decoder_close(cvis_jpeg_decoder *decoder);
