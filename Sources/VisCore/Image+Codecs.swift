@@ -130,6 +130,10 @@ extension Image {
 
     /// Encodes the image as a baseline JPEG (4:2:0 chroma subsampling for RGB, as Pillow and OpenCV do).
     ///
+    /// The bytes are libjpeg-turbo's for these settings (accurate integer DCT). On a large image, when no other
+    /// encode or decode is running and a second CPU is usable, the colour conversion and DCT run on a helper
+    /// thread while libjpeg entropy-codes the finished rows; the file is the same either way.
+    ///
     /// JPEG has no alpha channel, and silently dropping one is a common source of wrong-looking images, so
     /// RGBA images are rejected: call ``converted(to:)`` with `.rgb` (drops alpha) or ``flattened(over:)``
     /// (composites over a background) first.
