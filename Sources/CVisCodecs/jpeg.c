@@ -368,7 +368,6 @@ cvis_status cvis_jpeg_decoder_read(cvis_jpeg_decoder *decoder, uint8_t *pixels, 
  */
 typedef struct cvis_jpeg_pipeline {
     cvis_jpeg_forward forward;
-    int forward_ready;
     jvirt_barray_ptr arrays[3];
     /* iMCU rows transformed so far, under `lock`; `stop` asks the helper to quit after an error. */
     pthread_mutex_t lock;
@@ -394,14 +393,12 @@ typedef struct cvis_jpeg_encoder {
 
 static void *cvis_jpeg_transform_rows(void *argument) {
     cvis_jpeg_pipeline *pipeline = argument;
-    for (uint32_t row = 0; row < pipeline->forward.imcu_rows; row++) {
-        pthread_mutex_lock(&pipeline->lock);
-        int stop = pipeline->stop;
-        pthread_mutex_unlock(&pipeline->lock);
-        if (stop) break;
+    int stop = 0;
+    for (uint32_t row = 0; row < pipeline->forward.imcu_rows && !stop; row++) {
         cvis_jpeg_forward_row(&pipeline->forward, row);
         pthread_mutex_lock(&pipeline->lock);
         pipeline->rows_done = row + 1;
+        stop = pipeline->stop;
         pthread_cond_signal(&pipeline->advanced);
         pthread_mutex_unlock(&pipeline->lock);
     }
@@ -420,20 +417,17 @@ static JBLOCKARRAY cvis_jpeg_access_when_ready(j_common_ptr cinfo, jvirt_barray_
     return pipeline->library_access(cinfo, array, start_row, num_rows, writable);
 }
 
-/* Stops and joins the helper, if any; safe to call twice. Leaves the coefficient arrays to libjpeg. */
-static void cvis_jpeg_pipeline_stop(cvis_jpeg_pipeline *pipeline) {
-    if (pipeline == NULL || !pipeline->helper_running) return;
-    pthread_mutex_lock(&pipeline->lock);
-    pipeline->stop = 1;
-    pthread_mutex_unlock(&pipeline->lock);
-    pthread_join(pipeline->helper, NULL);
-    pipeline->helper_running = 0;
-}
-
+/* Stops and joins the helper, if any (it writes into libjpeg's coefficient arrays, so this must come before
+   jpeg_destroy_compress), and frees the rest. The arrays are libjpeg's. */
 static void cvis_jpeg_pipeline_free(cvis_jpeg_pipeline *pipeline) {
     if (pipeline == NULL) return;
-    cvis_jpeg_pipeline_stop(pipeline);
-    if (pipeline->forward_ready) cvis_jpeg_forward_free(&pipeline->forward);
+    if (pipeline->helper_running) {
+        pthread_mutex_lock(&pipeline->lock);
+        pipeline->stop = 1;
+        pthread_mutex_unlock(&pipeline->lock);
+        pthread_join(pipeline->helper, NULL);
+    }
+    cvis_jpeg_forward_free(&pipeline->forward);
     pthread_cond_destroy(&pipeline->advanced);
     pthread_mutex_destroy(&pipeline->lock);
     free(pipeline);
@@ -453,19 +447,19 @@ static void cvis_jpeg_encode_own_transform(cvis_jpeg_encoder *encoder, const uin
     if (!cvis_jpeg_forward_init(&pipeline->forward, cinfo, pixels, row_stride, vector_allowed)) {
         ERREXIT1(cinfo, JERR_OUT_OF_MEMORY, 0);
     }
-    pipeline->forward_ready = 1;
     cvis_jpeg_forward *forward = &pipeline->forward;
     /* The arrays must live in memory whole (a JPEGMEM limit would ask for a backing store we do not have). */
     cinfo->mem->max_memory_to_use = 0;
+    uint32_t rows[3];
     for (int c = 0; c < forward->components; c++) {
-        uint32_t rows = cvis_jpeg_forward_array_rows(forward, c);
+        rows[c] = cvis_jpeg_forward_array_rows(forward, c);
         pipeline->arrays[c] = cinfo->mem->request_virt_barray((j_common_ptr)cinfo, JPOOL_IMAGE, FALSE,
-                                                              forward->width_in_blocks[c], rows, rows);
+                                                              forward->width_in_blocks[c], rows[c], rows[c]);
     }
     jpeg_write_coefficients(cinfo, pipeline->arrays);
     for (int c = 0; c < forward->components; c++) {
-        uint32_t rows = cvis_jpeg_forward_array_rows(forward, c);
-        forward->blocks[c] = cinfo->mem->access_virt_barray((j_common_ptr)cinfo, pipeline->arrays[c], 0, rows, TRUE);
+        forward->blocks[c] =
+            cinfo->mem->access_virt_barray((j_common_ptr)cinfo, pipeline->arrays[c], 0, rows[c], TRUE);
     }
     if (may_use_helper) {
         pipeline->helper_running = pthread_create(&pipeline->helper, NULL, cvis_jpeg_transform_rows, pipeline) == 0;
@@ -477,8 +471,8 @@ static void cvis_jpeg_encode_own_transform(cvis_jpeg_encoder *encoder, const uin
     } else {
         for (uint32_t row = 0; row < forward->imcu_rows; row++) cvis_jpeg_forward_row(forward, row);
     }
+    /* Every row was transformed before libjpeg could code it, so the helper is past its last write here. */
     jpeg_finish_compress(cinfo);
-    cvis_jpeg_pipeline_stop(pipeline);
 }
 
 /* With a pipeline, our transform (vector path if `vector_allowed`), on a helper thread if `may_use_helper`. */
@@ -486,11 +480,8 @@ static cvis_status cvis_jpeg_encode_inner(cvis_jpeg_encoder *encoder, const uint
                                           uint32_t height, uint32_t channels, size_t row_stride, int quality,
                                           int vector_allowed, int may_use_helper) {
     j_compress_ptr cinfo = &encoder->cinfo;
-    if (setjmp(encoder->error.jump)) {
-        /* The helper writes into libjpeg's arrays: it must be gone before they are. */
-        cvis_jpeg_pipeline_stop(encoder->pipeline);
-        return encoder->error.status;
-    }
+    /* After an error the helper may still be running; the caller joins it before destroying libjpeg's arrays. */
+    if (setjmp(encoder->error.jump)) return encoder->error.status;
     encoder->created = 1;
     jpeg_create_compress(cinfo);
     /* Start with room for a typical quality-95 file so libjpeg rarely has to grow (and copy) the buffer. */
@@ -542,9 +533,7 @@ cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_
     *output = (cvis_buffer){NULL, 0, 0};
     if (pixels == NULL || width == 0 || height == 0 || width > JPEG_MAX_DIMENSION || height > JPEG_MAX_DIMENSION ||
         (channels != 1 && channels != 3) || row_stride < (size_t)width * channels || quality < 1 || quality > 100 ||
-        (transform != CVIS_JPEG_TRANSFORM_FAST && transform != CVIS_JPEG_TRANSFORM_PORTABLE &&
-         transform != CVIS_JPEG_TRANSFORM_LIBJPEG && transform != CVIS_JPEG_TRANSFORM_VECTOR &&
-         transform != CVIS_JPEG_TRANSFORM_PIPELINED)) {
+        (unsigned)transform > CVIS_JPEG_TRANSFORM_PIPELINED) {
         cvis_set_message(message, message_capacity, "JPEG: invalid encoder arguments");
         return CVIS_INVALID_ARGUMENT;
     }
@@ -564,10 +553,10 @@ cvis_status cvis_jpeg_encode_into(const uint8_t *pixels, uint32_t width, uint32_
         encoder->initial_size = encoder->initial ? (unsigned long)estimate : 0;
     }
     uint64_t pixel_count = (uint64_t)width * height;
-    int may_use_helper = (cvis_codec_begin() && transform == CVIS_JPEG_TRANSFORM_FAST &&
-                          pixel_count >= CVIS_JPEG_PIPELINE_MIN_PIXELS &&
-                          pixel_count <= CVIS_JPEG_OWN_TRANSFORM_MAX_PIXELS) ||
-                         transform == CVIS_JPEG_TRANSFORM_PIPELINED;
+    int idle = cvis_codec_begin();
+    int pipeline_size = pixel_count >= CVIS_JPEG_PIPELINE_MIN_PIXELS && pixel_count <= CVIS_JPEG_OWN_TRANSFORM_MAX_PIXELS;
+    int may_use_helper = transform == CVIS_JPEG_TRANSFORM_PIPELINED ||
+                         (transform == CVIS_JPEG_TRANSFORM_FAST && idle && pipeline_size);
     int own_transform = may_use_helper || transform == CVIS_JPEG_TRANSFORM_PORTABLE ||
                         transform == CVIS_JPEG_TRANSFORM_VECTOR;
     cvis_status status = CVIS_OK;

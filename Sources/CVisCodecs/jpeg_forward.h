@@ -51,6 +51,7 @@ uint32_t cvis_jpeg_forward_array_rows(const cvis_jpeg_forward *forward, int comp
 /* Transforms iMCU row `row` into `blocks`. Touches only that row's blocks and `forward`'s scratch. */
 void cvis_jpeg_forward_row(cvis_jpeg_forward *forward, uint32_t row);
 
+/* Frees the scratch; safe on a zeroed or already freed `forward`. */
 void cvis_jpeg_forward_free(cvis_jpeg_forward *forward);
 
 #endif

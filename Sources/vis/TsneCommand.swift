@@ -17,8 +17,9 @@ struct TsneCommand: ParsableCommand {
             normalised to [0, 1], dots of 15 pt^2 coloured by label with tab20; a legend of class names with \
             --classes), embeddings/<key>.npy (N x n_components, float32) and tsne.log (settings, KL divergence, \
             seconds per phase). The defaults are MMSelfSup's; with --method auto the engine uses exact gradients \
-            below 500 samples, Barnes-Hut below 10000 and FFT-interpolated repulsion (FIt-SNE; 1 or 2 components) \
-            from there, and approximate nearest neighbours from 10000 samples.
+            below \(TSNE.exactMethodLimit) samples, Barnes-Hut below \(TSNE.fftMethodThreshold) and \
+            FFT-interpolated repulsion (FIt-SNE; 1 or 2 components) from there, and approximate nearest neighbours \
+            from \(TSNE.approximateNeighborsThreshold) samples.
             """)
 
     @Argument(help: "The features: a .npy file of shape (N, D) or a .npz with one such member per stage.")
